@@ -1,0 +1,45 @@
+"""Companies of the group: register, list, look up. Everything else refuses an unknown company."""
+
+from __future__ import annotations
+
+from creditbox.application.unit_of_work import EventStore
+from creditbox.domain.company import COMPANY_REGISTERED, Company, CompanySettings
+from creditbox.domain.errors import Conflict, NotFound
+from creditbox.domain.ids import company_id, normalise_company_code
+
+
+class CompanyDirectory:
+    """Registered companies, straight from the event store (the list is read from the
+    notification log, filtered by the ``CompanyRegistered`` topic)."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+
+    def register(self, code: str, name: str, settings: CompanySettings | None = None, *, by: str) -> Company:
+        if self._store.exists(company_id(code)):
+            raise Conflict(f"azienda {normalise_company_code(code)!r} già registrata")
+        company = Company.register(code, name, settings or CompanySettings(), by=by)
+        self._store.save(company)
+        return company
+
+    def list(self) -> list[Company]:
+        companies = [self._store.get_or_none(i) for i in self._store.originators_of(COMPANY_REGISTERED)]
+        return sorted((c for c in companies if isinstance(c, Company)), key=lambda c: c.code)
+
+    def get(self, code: str) -> Company:
+        company = self._store.get_or_none(company_id(code))
+        if company is None:
+            raise NotFound(f"azienda sconosciuta: {normalise_company_code(code)!r} (registrarla con 'companies add')")
+        assert isinstance(company, Company)
+        return company
+
+    def require(self, code: str) -> str:
+        """The normalised code of a registered company, or NotFound."""
+        return self.get(code).code
+
+    def change_settings(self, code: str, settings: CompanySettings, *, by: str) -> bool:
+        company = self.get(code)
+        changed = company.change_settings(settings, by=by)
+        if changed:
+            self._store.save(company)
+        return changed

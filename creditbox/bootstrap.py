@@ -1,0 +1,59 @@
+"""The composition root: wires settings, clock, event store and services.
+
+Used by the CLI, the API, the workers and the tests (which pass their own settings and a
+fixed clock). Nothing connects to a database at import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from creditbox.application.companies import CompanyDirectory
+from creditbox.application.ingest import Ingestor
+from creditbox.application.positions import PositionReader
+from creditbox.clock import Clock, SystemClock
+from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader
+from creditbox.infrastructure.database_url import DatabaseUrl
+from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.settings import Settings
+
+
+@dataclass
+class Container:
+    settings: Settings
+    clock: Clock
+    database: DatabaseUrl
+    app: CreditBoxApplication
+    companies: CompanyDirectory
+    positions: PositionReader
+    loader: RepositoryBulkLoader
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def ingestor(self, **options: Any) -> Ingestor:
+        return Ingestor(self.app, self.loader, **options)
+
+    def close(self) -> None:
+        self.app.close()
+
+    def __enter__(self) -> Container:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Container:
+    settings = settings or Settings()
+    clock = clock or SystemClock(settings.timezone)
+    database = DatabaseUrl(settings.database_url)
+    app = CreditBoxApplication(env=database.eventsourcing_env(pool_size=settings.pool_size))
+    return Container(
+        settings=settings,
+        clock=clock,
+        database=database,
+        app=app,
+        companies=CompanyDirectory(app),
+        positions=PositionReader(app),
+        loader=RepositoryBulkLoader(app),
+    )

@@ -1,0 +1,1 @@
+"""The ``creditbox`` command line (Typer): one module per group of commands."""

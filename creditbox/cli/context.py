@@ -1,0 +1,55 @@
+"""Shared CLI plumbing: opening the container, printing errors the same way everywhere."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from creditbox.bootstrap import Container, bootstrap
+from creditbox.domain.errors import DomainError
+
+console = Console()
+error_console = Console(stderr=True)
+
+CLI_USER = "cli"
+
+
+@contextmanager
+def container() -> Iterator[Container]:
+    """Open the composition root; domain errors end the command with a clear message."""
+    try:
+        with bootstrap() as c:
+            yield c
+    except DomainError as error:
+        fail(str(error))
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    error_console.print(f"[bold red]Errore:[/] {message}")
+    raise typer.Exit(code)
+
+
+def parse_date(value: str | None, default: date) -> date:
+    if value is None:
+        return default
+    for parse in (date.fromisoformat, _italian_date):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    fail(f"data non valida: {value!r} (usare AAAA-MM-GG o GG/MM/AAAA)")
+
+
+def _italian_date(value: str) -> date:
+    day, month, year = value.split("/")
+    return date(int(year), int(month), int(day))
+
+
+def print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

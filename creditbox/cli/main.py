@@ -1,0 +1,24 @@
+"""The ``creditbox`` command: each group of commands lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from creditbox.cli import companies, db, positions
+
+app = typer.Typer(
+    help="CreditBox — gestione del credito e solleciti.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(companies.app, name="companies")
+app.add_typer(db.app, name="db")
+app.add_typer(positions.app, name="positions")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

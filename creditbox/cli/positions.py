@@ -1,0 +1,128 @@
+"""``creditbox positions show``: one customer's position, read back from its events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from creditbox.application.positions import PositionSummary
+from creditbox.cli.context import console, container, parse_date, print_json
+from creditbox.domain.money import format_euro
+
+app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
+
+
+@app.command("show")
+def show(
+    customer: str = typer.Argument(..., help="Codice cliente"),
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Data di riferimento (AAAA-MM-GG)"),
+    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+) -> None:
+    """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
+    with container() as c:
+        code = c.companies.require(company)
+        summary = c.positions.summary(code, customer, parse_date(as_of, c.clock.today()))
+        if as_json:
+            print_json(summary_as_json(summary))
+        else:
+            print_summary(summary)
+
+
+def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
+    details = summary.details
+    return {
+        "company": summary.company,
+        "customer_code": summary.customer_code,
+        "as_of": summary.as_of.isoformat(),
+        "customer": {
+            "name": details.name,
+            "customer_type": details.customer_type.code,
+            "customer_type_label": details.customer_type.label,
+            "fiscal_code": details.fiscal_code,
+            "vat_number": details.vat_number,
+            "email": details.email,
+            "pec": details.pec,
+            "mobile": details.mobile,
+            "address": details.address,
+            "postcode": details.postcode,
+            "city": details.city,
+            "province": details.province,
+        },
+        "supplies": [
+            {
+                "code": s.code,
+                "service": s.service.code,
+                "service_label": s.service.label,
+                "supply_type": s.supply_type.code,
+                "supply_type_label": s.supply_type.label,
+                "status": s.status.code,
+                "status_label": s.status.label,
+                "overdue": str(summary.overdue_by_supply.get(s.code, "0.00")),
+            }
+            for s in summary.supplies
+        ],
+        "open_items": [
+            {
+                "bill_number": i.bill_number,
+                "supply_code": i.supply_code,
+                "issue_date": i.issue_date.isoformat(),
+                "due_date": i.due_date.isoformat(),
+                "amount": str(i.amount),
+                "residual": str(i.residual),
+                "days_overdue": i.days_overdue(summary.as_of),
+            }
+            for i in summary.open_items
+        ],
+        "balance": str(summary.balance),
+        "overdue": str(summary.overdue),
+        "credit": str(summary.credit),
+    }
+
+
+def print_summary(summary: PositionSummary) -> None:
+    d = summary.details
+    console.print(f"[bold]{summary.customer_code}[/] {d.name} — {d.customer_type.label} (azienda {summary.company})")
+    contacts = [
+        f"{label}: {value}"
+        for label, value in (
+            ("CF", d.fiscal_code),
+            ("P.IVA", d.vat_number),
+            ("Email", d.email),
+            ("PEC", d.pec),
+            ("Cell.", d.mobile),
+        )
+        if value
+    ]
+    if contacts:
+        console.print("  " + " · ".join(contacts))
+    supplies = Table("Fornitura", "Servizio", "Tipologia", "Stato", "Scaduto", title="Forniture")
+    for s in summary.supplies:
+        supplies.add_row(
+            s.code,
+            s.service.label,
+            s.supply_type.label,
+            s.status.label,
+            format_euro(summary.overdue_by_supply.get(s.code, summary.balance * 0)),
+        )
+    console.print(supplies)
+    items = Table(
+        "Bolletta", "Fornitura", "Emissione", "Scadenza", "Importo", "Residuo", "Giorni", title="Partite aperte"
+    )
+    for i in summary.open_items:
+        items.add_row(
+            i.bill_number,
+            i.supply_code,
+            f"{i.issue_date:%d/%m/%Y}",
+            f"{i.due_date:%d/%m/%Y}",
+            format_euro(i.amount),
+            format_euro(i.residual),
+            str(i.days_overdue(summary.as_of)),
+        )
+    console.print(items)
+    console.print(
+        f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
+        f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"
+    )

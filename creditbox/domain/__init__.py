@@ -1,0 +1,1 @@
+"""The domain: pure aggregates and rules. Imports no infrastructure, reads no clock."""

@@ -1,0 +1,1 @@
+"""Adapters: event store, SQL, Excel, channels. Nothing in the domain imports from here."""

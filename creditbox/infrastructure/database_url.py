@@ -1,0 +1,81 @@
+"""One place that turns ``CREDITBOX_DATABASE_URL`` into what each library wants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+
+class UnsupportedDatabaseUrl(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    raw: str
+
+    @property
+    def scheme(self) -> str:
+        return urlparse(self.raw).scheme.split("+")[0]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.scheme == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.scheme in ("postgresql", "postgres")
+
+    def sqlite_path(self) -> str:
+        """``sqlite:///relative.db``, ``sqlite:////abs/path.db`` or ``sqlite:///:memory:``."""
+        path = self.raw.split(":///", 1)[1] if ":///" in self.raw else ""
+        if not path:
+            raise UnsupportedDatabaseUrl(f"percorso SQLite mancante in {self.raw!r}")
+        return path
+
+    def eventsourcing_env(self, *, pool_size: int = 5) -> dict[str, str]:
+        """The eventsourcing persistence settings for this URL."""
+        if self.is_sqlite:
+            path = self.sqlite_path()
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": path,
+                "SQLITE_LOCK_TIMEOUT": "30",
+            }
+        if self.is_postgres:
+            parts = urlparse(self.raw)
+            query = parse_qs(parts.query)
+            env = {
+                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
+                "POSTGRES_HOST": parts.hostname or "127.0.0.1",
+                "POSTGRES_PORT": str(parts.port or 5432),
+                "POSTGRES_USER": unquote(parts.username or "postgres"),
+                "POSTGRES_PASSWORD": unquote(parts.password or ""),
+                "POSTGRES_POOL_SIZE": str(pool_size),
+                "POSTGRES_MAX_OVERFLOW": str(pool_size),
+                "POSTGRES_CONN_MAX_AGE": "600",
+                "POSTGRES_PRE_PING": "y",
+                "POSTGRES_LOCK_TIMEOUT": "5",
+            }
+            if "schema" in query:
+                env["POSTGRES_SCHEMA"] = query["schema"][0]
+            return env
+        raise UnsupportedDatabaseUrl(
+            f"database non supportato: {self.raw!r} (usare sqlite:///percorso o postgresql://…)"
+        )
+
+    def sqlalchemy_url(self) -> str:
+        """SQLAlchemy URL: psycopg 3 driver for PostgreSQL, stdlib sqlite3 for SQLite."""
+        if self.is_sqlite:
+            return f"sqlite:///{self.sqlite_path()}"
+        if self.is_postgres:
+            parts = urlparse(self.raw)
+            rest = self.raw.split("://", 1)[1]
+            if parts.query:
+                rest = rest.split("?", 1)[0]
+            return f"postgresql+psycopg://{rest}"
+        raise UnsupportedDatabaseUrl(f"database non supportato: {self.raw!r}")

@@ -1,0 +1,45 @@
+"""The eventsourcing Application that holds every aggregate of CreditBox in one event store.
+
+One notification log (global order) for positions, companies, actions tables and imports,
+so projections follow a single sequence.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any, ClassVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import JSONTranscoder
+
+from creditbox.infrastructure.transcodings import register_domain_transcodings
+
+
+class CreditBoxApplication(Application[UUID]):
+    name = "CreditBox"
+    # Enums defined by later modules (workflow, channels) add themselves here before construction.
+    extra_enums: ClassVar[list[type[Enum]]] = []
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder, type(self).extra_enums)
+
+    def get_or_none(self, aggregate_id: UUID) -> Any | None:
+        try:
+            return self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return self.repository.__contains__(aggregate_id)
+
+    def originators_of(self, topic: str) -> list[UUID]:
+        ids: list[UUID] = []
+        start = 1
+        while True:
+            page = self.recorder.select_notifications(start=start, limit=1000, topics=[topic])
+            if not page:
+                return ids
+            ids.extend(UUID(str(n.originator_id)) for n in page)
+            start = page[-1].id + 1

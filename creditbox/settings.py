@@ -1,0 +1,17 @@
+"""Settings from the environment (``CREDITBOX_*``), read once at the composition root."""
+
+from __future__ import annotations
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///creditbox.sqlite3"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CREDITBOX_", extra="ignore")
+
+    database_url: str = DEFAULT_DATABASE_URL
+    broker_url: str = "memory://"
+    timezone: str = "Europe/Rome"
+    # PostgreSQL connection pool size for the event store.
+    pool_size: int = 5
