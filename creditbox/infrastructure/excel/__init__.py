@@ -1,0 +1,1 @@
+"""Excel: fast reading (python-calamine) and formatted writing (openpyxl)."""
