@@ -12,7 +12,9 @@ from creditbox.domain.position import Position
 BY = "test"
 
 
-def details(name: str = "Mario Rossi", customer_type: CustomerType = CustomerType.DOMESTIC, **extra: str) -> CustomerDetails:
+def details(
+    name: str = "Mario Rossi", customer_type: CustomerType = CustomerType.DOMESTIC, **extra: str
+) -> CustomerDetails:
     return CustomerDetails(name=name, customer_type=customer_type, **extra)  # type: ignore[arg-type]
 
 
@@ -32,7 +34,9 @@ def a_position(company: str = "ACQ", customer: str = "C1", supplies: tuple[str, 
     return position
 
 
-def bill(position: Position, number: str, due: date, amount: str, supply_code: str = "S1", issued: date | None = None) -> bool:
+def bill(
+    position: Position, number: str, due: date, amount: str, supply_code: str = "S1", issued: date | None = None
+) -> bool:
     return position.issue_bill(number, supply_code, issued or due.replace(day=1), due, Decimal(amount), by=BY)
 
 
