@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.ingest import Ingestor
 from creditbox.application.positions import PositionReader
 from creditbox.clock import Clock, SystemClock
+from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
@@ -27,6 +29,7 @@ class Container:
     app: CreditBoxApplication
     companies: CompanyDirectory
     positions: PositionReader
+    actions_tables: ActionsTables
     loader: RepositoryBulkLoader
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -53,7 +56,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         clock=clock,
         database=database,
         app=app,
-        companies=CompanyDirectory(app),
+        companies=CompanyDirectory(app, standard_actions=standard_rows, clock=clock),
         positions=PositionReader(app),
+        actions_tables=ActionsTables(app, clock),
         loader=RepositoryBulkLoader(app),
     )

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from creditbox.application.unit_of_work import EventStore
+from creditbox.clock import Clock, SystemClock
+from creditbox.domain.actions import ActionRow
+from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.company import COMPANY_REGISTERED, Company, CompanySettings
 from creditbox.domain.errors import Conflict, NotFound
 from creditbox.domain.ids import company_id, normalise_company_code
@@ -12,14 +17,36 @@ class CompanyDirectory:
     """Registered companies, straight from the event store (the list is read from the
     notification log, filtered by the ``CompanyRegistered`` topic)."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        *,
+        standard_actions: Callable[[], Sequence[ActionRow]] | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """``standard_actions`` gives the standard *tabella azioni* a new company adopts as version 1
+        (the composition root passes the table shipped in the package)."""
         self._store = store
+        self._standard_actions = standard_actions
+        self._clock = clock or SystemClock()
 
     def register(self, code: str, name: str, settings: CompanySettings | None = None, *, by: str) -> Company:
         if self._store.exists(company_id(code)):
             raise Conflict(f"azienda {normalise_company_code(code)!r} già registrata")
         company = Company.register(code, name, settings or CompanySettings(), by=by)
-        self._store.save(company)
+        if self._standard_actions is None:
+            self._store.save(company)
+            return company
+        # The company and version 1 of its actions table are saved together (atomically).
+        table = ActionsTable.adopt(
+            company.code,
+            self._standard_actions(),
+            by=by,
+            at=self._clock.now(),
+            note="tabella standard",
+            source="standard",
+        )
+        self._store.save(company, table)
         return company
 
     def list(self) -> list[Company]:
