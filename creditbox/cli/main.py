@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import companies, db, positions
+from creditbox.cli import actions, companies, db, positions
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.add_typer(actions.app, name="actions")
 app.add_typer(companies.app, name="companies")
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")

@@ -1,0 +1,158 @@
+"""``creditbox actions``: the company's *tabella azioni* — show, export, import (Excel), history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from creditbox.application.actions_tables import HistoryEntry
+from creditbox.cli.context import CLI_USER, console, container, error_console, print_json
+from creditbox.domain.actions_parsing import format_codes, format_parameters
+from creditbox.domain.actions_table import TableVersion
+from creditbox.domain.actions_validation import InvalidActionsTable
+from creditbox.domain.money import format_euro
+from creditbox.infrastructure.excel.actions_workbook import export_table, read_table
+
+app = typer.Typer(help="Tabella azioni (scale di sollecito) dell'azienda.", no_args_is_help=True)
+
+
+def _when(version: TableVersion) -> str:
+    return version.at.strftime("%d/%m/%Y %H:%M")
+
+
+def version_as_json(version: TableVersion) -> dict[str, Any]:
+    return {
+        "company": version.company,
+        "version": version.version,
+        "by": version.by,
+        "at": version.at.isoformat(),
+        "note": version.note,
+        "source": version.source,
+        "rows": [{"key": row.key, **row.as_event_data()} for row in version.rows],
+    }
+
+
+def history_as_json(entry: HistoryEntry) -> dict[str, Any]:
+    version = entry.version
+    return {
+        "version": version.version,
+        "at": version.at.isoformat(),
+        "by": version.by,
+        "note": version.note,
+        "source": version.source,
+        "rows": len(version.rows),
+        "added": list(entry.diff.added),
+        "removed": list(entry.diff.removed),
+        "changed": list(entry.diff.changed),
+        "reordered": entry.diff.reordered,
+    }
+
+
+@app.command("show")
+def show(
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
+    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+) -> None:
+    """Mostra le righe della tabella azioni (versione corrente o indicata)."""
+    with container() as c:
+        table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
+        if as_json:
+            print_json(version_as_json(table))
+            return
+        console.print(
+            f"Tabella azioni [bold]{table.company}[/] versione [bold]{table.version}[/]"
+            f" — {_when(table)}, {table.by}" + (f": {table.note}" if table.note else "")
+        )
+        grid = Table(
+            "Riga", "Scala", "Passo", "Cli.", "Serv.", "Forn.", "Stati", "Az.", "Descrizione",
+            "Prima", "Decorrenza", "Dopo", "Fascia", "Soglia", "Liv.", "Modalità", "Parametri",
+        )  # fmt: skip
+        for number, row in enumerate(table.rows, start=2):
+            band = format_euro(row.amount_min) + " – " + (format_euro(row.amount_max) if row.amount_max else "")
+            grid.add_row(
+                str(number), row.ladder, str(row.seq), format_codes(row.customer_types), format_codes(row.services),
+                format_codes(row.supply_types), format_codes(row.supply_statuses), str(row.action_code.code),
+                row.description, str(row.wait_before_days), row.start_point.value, str(row.wait_after_days), band,
+                format_euro(row.threshold), str(row.approval_level), row.mode.value, format_parameters(row.parameters),
+            )  # fmt: skip
+        console.print(grid)
+
+
+@app.command("export")
+def export(
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere"),
+    version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
+) -> None:
+    """Esporta la tabella azioni in Excel (foglio «Tabella azioni» e «Legenda»)."""
+    with container() as c:
+        table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
+        export_table(table, out)
+        console.print(f"Tabella azioni {table.company} versione {table.version}: {len(table.rows)} righe in {out}")
+
+
+@app.command("import")
+def import_table(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="File .xlsx"),
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    note: str | None = typer.Option(None, "--note", help="Motivo della modifica"),
+) -> None:
+    """Importa la tabella azioni da Excel: se valida e diversa, diventa la nuova versione."""
+    with container() as c:
+        c.actions_tables.table(company)  # unknown company first
+        parsed = read_table(file)
+        for column in parsed.ignored_columns:
+            console.print(f"[yellow]Colonna ignorata:[/] {column}")
+        try:
+            revision = c.actions_tables.revise_parsed(
+                company, parsed, by=CLI_USER, note=note, source=f"excel:{file.name}"
+            )
+        except InvalidActionsTable as error:
+            error_console.print(
+                f"[bold red]Errore:[/] tabella azioni non valida, {len(error.problems)} problemi."
+                " Nulla è stato salvato."
+            )
+            for problem in error.problems:
+                error_console.print(f"  - {problem}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        if revision.changed:
+            console.print(
+                f"Tabella azioni {revision.version.company}: salvata la versione {revision.version.version}"
+                f" ({revision.diff.summary()})"
+            )
+        else:
+            console.print(
+                f"Tabella azioni {revision.version.company}: nessuna modifica"
+                f" (resta la versione {revision.version.version})"
+            )
+
+
+@app.command("history")
+def history(
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+) -> None:
+    """Elenca le versioni della tabella azioni: quando, chi, perché, righe cambiate."""
+    with container() as c:
+        entries = c.actions_tables.history(company)
+        if as_json:
+            print_json([history_as_json(entry) for entry in entries])
+            return
+        grid = Table("Versione", "Data", "Autore", "Origine", "Nota", "Righe", "Modifiche")
+        for entry in entries:
+            v = entry.version
+            grid.add_row(str(v.version), _when(v), v.by, v.source, v.note or "", str(len(v.rows)), _changes(entry))
+        console.print(grid)
+
+
+def _changes(entry: HistoryEntry) -> str:
+    if entry.version.version == 1:
+        return "versione iniziale"
+    lines = [entry.diff.summary()]
+    for label, keys in (("+", entry.diff.added), ("-", entry.diff.removed), ("~", entry.diff.changed)):
+        lines.extend(f"{label} {key}" for key in keys)
+    return "\n".join(lines)
