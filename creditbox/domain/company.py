@@ -17,6 +17,8 @@ T = "creditbox.company."
 COMPANY_REGISTERED = T + "CompanyRegistered"
 DEFAULT_GRACE_PERIOD_DAYS = 10
 FRIDAY, SATURDAY = 4, 5
+DEFAULT_INSTALMENT_TOLERANCE_DAYS = 5
+DEFAULT_LITIGATION_APPROVAL_LEVEL = 2
 
 
 @dataclass(frozen=True)
@@ -32,12 +34,18 @@ class CompanySettings:
     write_off_ceilings: dict[int, Decimal] = field(
         default_factory=lambda: {1: Decimal("1000.00"), 2: Decimal("10000.00"), 3: Decimal("1000000.00")}
     )
+    # Dunning workflow: days after an instalment's due date before it counts as missed, and the
+    # authorisation level a supervisor needs to hand a case over to litigation outside the ladder.
+    instalment_tolerance_days: int = DEFAULT_INSTALMENT_TOLERANCE_DAYS
+    litigation_approval_level: int = DEFAULT_LITIGATION_APPROVAL_LEVEL
 
     def __post_init__(self) -> None:
         if self.grace_period_days < 0:
             raise InvalidCommand("il periodo di tolleranza non può essere negativo")
         if any(day not in range(7) for day in self.suspension_forbidden_weekdays):
             raise InvalidCommand("giorni della settimana tra 0 (lunedì) e 6 (domenica)")
+        if self.instalment_tolerance_days < 0:
+            raise InvalidCommand("la tolleranza sulle rate non può essere negativa")
 
     def as_event_data(self) -> dict[str, Any]:
         return {
@@ -46,6 +54,8 @@ class CompanySettings:
             "suspension_forbidden_on_holidays": self.suspension_forbidden_on_holidays,
             "suspension_forbidden_on_holiday_eves": self.suspension_forbidden_on_holiday_eves,
             "write_off_ceilings": {str(level): amount for level, amount in self.write_off_ceilings.items()},
+            "instalment_tolerance_days": self.instalment_tolerance_days,
+            "litigation_approval_level": self.litigation_approval_level,
         }
 
     @classmethod
@@ -56,7 +66,14 @@ class CompanySettings:
             suspension_forbidden_on_holidays=bool(data["suspension_forbidden_on_holidays"]),
             suspension_forbidden_on_holiday_eves=bool(data["suspension_forbidden_on_holiday_eves"]),
             write_off_ceilings={int(level): Decimal(amount) for level, amount in data["write_off_ceilings"].items()},
+            instalment_tolerance_days=int(data.get("instalment_tolerance_days", DEFAULT_INSTALMENT_TOLERANCE_DAYS)),
+            litigation_approval_level=int(data.get("litigation_approval_level", DEFAULT_LITIGATION_APPROVAL_LEVEL)),
         )
+
+    def write_off_ceiling(self, level: int) -> Decimal:
+        """What a supervisor of ``level`` may write off: the ceiling of the highest level not above it."""
+        eligible = [amount for lvl, amount in self.write_off_ceilings.items() if lvl <= level]
+        return max(eligible, default=Decimal("0.00"))
 
     def with_changes(self, **changes: Any) -> CompanySettings:
         return replace(self, **changes)

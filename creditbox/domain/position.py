@@ -15,11 +15,17 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.allocation import Allocation, allocate, bill_order_key
-from creditbox.domain.codes import CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import Bill, CustomerDetails, OpenItem, Payment, SupplyDetails
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 from creditbox.domain.ids import normalise_company_code, position_id
 from creditbox.domain.money import ZERO, money
+from creditbox.domain.workflow import engine
+from creditbox.domain.workflow.cases import CaseStatus, Dunning, DunningCase, StepStatus
+from creditbox.domain.workflow.ladder import TableVersion
+from creditbox.domain.workflow.locks import Lock
+from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, SkipReason, StepOutcome, WriteOffKind
 
 T = "creditbox.position."
 
@@ -79,6 +85,7 @@ class Position(Aggregate):
         self.bills: dict[str, Bill] = {}
         self.credit_notes: dict[str, Bill] = {}
         self.payments: dict[str, Payment] = {}
+        self.dunning = Dunning()
 
     # ---- customer master data -------------------------------------------------------------
 
@@ -290,6 +297,368 @@ class Position(Aggregate):
         method: str | None,
     ) -> None:
         self.payments[payment_id] = Payment(payment_id, payment_date, amount, bill_number, method)
+
+    # ---- dunning: cases, steps, outcomes, locks, plans, write-offs, litigation ---------------
+    # State lives in ``self.dunning`` (creditbox.domain.workflow.cases.Dunning); the decisions are
+    # taken by creditbox.domain.workflow (engine for ticks, commands for operators), which call the
+    # private @event methods below. Every decision event carries the business date and the
+    # overdue amount it was made on; the engine's decisions also the table version and row key.
+
+    def run_workflow(self, table: TableVersion, settings: CompanySettings, business_date: date, *, by: str) -> int:
+        """Run everything due on ``business_date``. Returns the number of events recorded (0: nothing due)."""
+        return engine.run(self, table, settings, business_date, by=by)
+
+    def case(self, case_id: str) -> DunningCase:
+        try:
+            return self.dunning.cases[case_id]
+        except KeyError:
+            raise NotFound(f"pratica {case_id!r} sconosciuta per il cliente {self.customer_code!r}") from None
+
+    @event("DunningCaseOpened", topic=T + "DunningCaseOpened")
+    def _case_opened(
+        self,
+        by: str,
+        case_id: str,
+        supply_code: str,
+        ladder: str,
+        table_version: int,
+        row_key: str,
+        threshold: Decimal,
+        business_date: date,
+        overdue: Decimal,
+        bill_numbers: list[str],
+        oldest_due_date: date,
+    ) -> None:
+        self.dunning.on_case_opened(
+            case_id, supply_code, ladder, table_version, row_key, threshold, business_date, overdue, bill_numbers
+        )
+
+    @event("BillsJoinedCase", topic=T + "BillsJoinedCase")
+    def _bills_joined_case(
+        self, by: str, case_id: str, bill_numbers: list[str], business_date: date, overdue: Decimal
+    ) -> None:
+        self.dunning.cases[case_id].bills.extend(bill_numbers)
+
+    @event("StepProposed", topic=T + "StepProposed")
+    def _step_proposed(
+        self,
+        by: str,
+        case_id: str,
+        seq: int,
+        row_key: str,
+        table_version: int,
+        action_code: ActionCode,
+        description: str,
+        business_date: date,
+        due_date: date,
+        overdue: Decimal,
+        approval_level: int,
+        wait_after_days: int,
+        parameters: dict[str, str],
+    ) -> None:
+        self.dunning.on_step_decided(
+            case_id,
+            StepStatus.PROPOSED,
+            seq,
+            row_key,
+            table_version,
+            action_code,
+            description,
+            business_date,
+            overdue,
+            approval_level,
+            wait_after_days,
+            parameters,
+        )
+
+    @event("ApprovalRequested", topic=T + "ApprovalRequested")
+    def _approval_requested(
+        self,
+        by: str,
+        case_id: str,
+        seq: int,
+        row_key: str,
+        table_version: int,
+        action_code: ActionCode,
+        description: str,
+        business_date: date,
+        due_date: date,
+        overdue: Decimal,
+        approval_level: int,
+        wait_after_days: int,
+        parameters: dict[str, str],
+    ) -> None:
+        self.dunning.on_step_decided(
+            case_id,
+            StepStatus.AWAITING_APPROVAL,
+            seq,
+            row_key,
+            table_version,
+            action_code,
+            description,
+            business_date,
+            overdue,
+            approval_level,
+            wait_after_days,
+            parameters,
+        )
+
+    @event("StepExecuted", topic=T + "StepExecuted")
+    def _step_executed(
+        self,
+        by: str,
+        case_id: str,
+        action_id: str,
+        supply_code: str,
+        seq: int,
+        row_key: str,
+        table_version: int,
+        action_code: ActionCode,
+        description: str,
+        business_date: date,
+        due_date: date,
+        overdue: Decimal,
+        approval_level: int,
+        wait_after_days: int,
+        parameters: dict[str, str],
+        recipient: str | None,
+    ) -> None:
+        self.dunning.on_step_executed(
+            case_id,
+            seq,
+            row_key,
+            table_version,
+            action_code,
+            description,
+            business_date,
+            overdue,
+            approval_level,
+            wait_after_days,
+            parameters,
+        )
+
+    @event("StepSkipped", topic=T + "StepSkipped")
+    def _step_skipped(
+        self,
+        by: str,
+        case_id: str,
+        seq: int,
+        row_key: str,
+        table_version: int,
+        action_code: ActionCode,
+        description: str,
+        business_date: date,
+        overdue: Decimal,
+        reason: SkipReason,
+        detail: str,
+    ) -> None:
+        self.dunning.on_step_skipped(
+            case_id, seq, row_key, table_version, action_code, description, business_date, overdue, reason, detail
+        )
+
+    @event("ProposalConfirmed", topic=T + "ProposalConfirmed")
+    def _proposal_confirmed(self, by: str, case_id: str, seq: int, business_date: date, overdue: Decimal) -> None:
+        self.dunning.on_proposal_confirmed(case_id, seq)
+
+    @event("ProposalDiscarded", topic=T + "ProposalDiscarded")
+    def _proposal_discarded(
+        self, by: str, case_id: str, seq: int, business_date: date, overdue: Decimal, note: str
+    ) -> None:
+        self.dunning.on_proposal_discarded(case_id, seq, business_date, note)
+
+    @event("StepApproved", topic=T + "StepApproved")
+    def _step_approved(
+        self, by: str, case_id: str, seq: int, level: int, business_date: date, overdue: Decimal
+    ) -> None:
+        self.dunning.on_step_approved(case_id, seq)
+
+    @event("StepRefused", topic=T + "StepRefused")
+    def _step_refused(
+        self, by: str, case_id: str, seq: int, level: int, business_date: date, overdue: Decimal, note: str
+    ) -> None:
+        self.dunning.on_step_refused(case_id, seq, business_date, note)
+
+    @event("OutcomeRecorded", topic=T + "OutcomeRecorded")
+    def _outcome_recorded(
+        self, by: str, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str
+    ) -> None:
+        self.dunning.on_outcome(case_id, seq, outcome, outcome_date)
+
+    @event("DeliveryFailed", topic=T + "DeliveryFailed")
+    def _delivery_failed(
+        self, by: str, case_id: str, seq: int, action_code: ActionCode, outcome: StepOutcome, outcome_date: date
+    ) -> None:
+        pass  # the outcome is already on the step; this event puts the failure on a worklist
+
+    @event("LadderExhausted", topic=T + "LadderExhausted")
+    def _ladder_exhausted(
+        self, by: str, case_id: str, table_version: int, last_seq: int, business_date: date, overdue: Decimal
+    ) -> None:
+        self.dunning.on_status(case_id, CaseStatus.LADDER_EXHAUSTED)
+
+    @event("CaseClosedAsPaid", topic=T + "CaseClosedAsPaid")
+    def _case_closed_as_paid(
+        self,
+        by: str,
+        case_id: str,
+        table_version: int,
+        row_key: str,
+        threshold: Decimal,
+        business_date: date,
+        overdue: Decimal,
+    ) -> None:
+        self.dunning.on_closed(case_id, CaseStatus.CLOSED_PAID, business_date)
+
+    @event("ReactivationRequested", topic=T + "ReactivationRequested")
+    def _reactivation_requested(
+        self, by: str, case_id: str, action_id: str, supply_code: str, business_date: date, overdue: Decimal
+    ) -> None:
+        self.dunning.cases[case_id].reactivation = "requested"
+        self._set_supply_status(supply_code, SupplyStatus.TO_BE_REACTIVATED)
+
+    @event("SupplyReactivated", topic=T + "SupplyReactivated")
+    def _supply_reactivated(self, by: str, case_id: str, supply_code: str, outcome_date: date, note: str) -> None:
+        self.dunning.cases[case_id].reactivation = "done"
+        self._set_supply_status(supply_code, SupplyStatus.ACTIVE)
+
+    @event("ReactivationFailed", topic=T + "ReactivationFailed")
+    def _reactivation_failed(self, by: str, case_id: str, supply_code: str, outcome_date: date, note: str) -> None:
+        self.dunning.cases[case_id].reactivation = "failed"
+
+    @event("SupplySuspended", topic=T + "SupplySuspended")
+    def _supply_suspended(self, by: str, case_id: str, seq: int, supply_code: str, outcome_date: date) -> None:
+        self._set_supply_status(supply_code, SupplyStatus.SUSPENDED)
+
+    @event("LockSet", topic=T + "LockSet")
+    def _lock_set(
+        self,
+        by: str,
+        lock_id: str,
+        reason: LockReason,
+        supply_code: str | None,
+        start: date,
+        until: date | None,
+        note: str,
+    ) -> None:
+        self.dunning.locks[lock_id] = Lock(lock_id, reason, supply_code, start, until, note, by)
+
+    @event("LockLifted", topic=T + "LockLifted")
+    def _lock_lifted(self, by: str, lock_id: str, lifted_on: date, note: str) -> None:
+        self.dunning.locks[lock_id].lifted_on = lifted_on
+
+    @event("RepaymentPlanAgreed", topic=T + "RepaymentPlanAgreed")
+    def _plan_agreed(
+        self,
+        by: str,
+        case_id: str,
+        business_date: date,
+        overdue: Decimal,
+        total: Decimal,
+        instalments: list[dict[str, Any]],
+        bill_numbers: list[str],
+    ) -> None:
+        self.dunning.on_plan_agreed(case_id, business_date, instalments, bill_numbers, by)
+
+    @event("InstalmentPaid", topic=T + "InstalmentPaid")
+    def _instalment_paid(
+        self, by: str, case_id: str, number: int, due_date: date, business_date: date, paid: Decimal
+    ) -> None:
+        self.dunning.on_instalment_paid(case_id, number)
+
+    @event("InstalmentMissed", topic=T + "InstalmentMissed")
+    def _instalment_missed(
+        self,
+        by: str,
+        case_id: str,
+        number: int,
+        due_date: date,
+        business_date: date,
+        paid: Decimal,
+        expected: Decimal,
+    ) -> None:
+        pass  # RepaymentPlanBroken follows in the same decision
+
+    @event("RepaymentPlanBroken", topic=T + "RepaymentPlanBroken")
+    def _plan_broken(self, by: str, case_id: str, business_date: date, overdue: Decimal) -> None:
+        self.dunning.on_plan_ended(case_id, "broken", CaseStatus.OPEN, business_date)
+
+    @event("RepaymentPlanCompleted", topic=T + "RepaymentPlanCompleted")
+    def _plan_completed(self, by: str, case_id: str, business_date: date, overdue: Decimal) -> None:
+        self.dunning.on_plan_ended(case_id, "completed", CaseStatus.CLOSED_PLAN_COMPLETED, business_date)
+
+    @event("WriteOffRequested", topic=T + "WriteOffRequested")
+    def _write_off_requested(
+        self,
+        by: str,
+        case_id: str,
+        kind: WriteOffKind,
+        amount: Decimal,
+        settlement_amount: Decimal,
+        business_date: date,
+        overdue: Decimal,
+        note: str,
+    ) -> None:
+        self.dunning.on_write_off_requested(case_id, kind, amount, settlement_amount, business_date, by)
+
+    @event("WriteOffApproved", topic=T + "WriteOffApproved")
+    def _write_off_approved(
+        self, by: str, case_id: str, kind: WriteOffKind, level: int, amount: Decimal, business_date: date
+    ) -> None:
+        pass  # CaseWrittenOff follows and closes the case
+
+    @event("WriteOffRefused", topic=T + "WriteOffRefused")
+    def _write_off_refused(
+        self, by: str, case_id: str, kind: WriteOffKind, level: int, business_date: date, note: str
+    ) -> None:
+        self.dunning.cases[case_id].write_off_request = None
+
+    @event("CaseWrittenOff", topic=T + "CaseWrittenOff")
+    def _case_written_off(
+        self,
+        by: str,
+        case_id: str,
+        kind: WriteOffKind,
+        amount: Decimal,
+        settlement_amount: Decimal,
+        business_date: date,
+        overdue: Decimal,
+        table_version: int | None,
+        row_key: str | None,
+    ) -> None:
+        status = CaseStatus.CLOSED_SETTLED if kind == WriteOffKind.SETTLEMENT else CaseStatus.CLOSED_WRITTEN_OFF
+        self.dunning.on_closed(case_id, status, business_date)
+
+    @event("HandedOverToLitigation", topic=T + "HandedOverToLitigation")
+    def _handed_over_to_litigation(
+        self,
+        by: str,
+        case_id: str,
+        seq: int | None,
+        table_version: int | None,
+        row_key: str | None,
+        level: int | None,
+        business_date: date,
+        overdue: Decimal,
+    ) -> None:
+        self.dunning.on_status(case_id, CaseStatus.IN_LITIGATION)
+
+    @event("LitigationOutcomeRecorded", topic=T + "LitigationOutcomeRecorded")
+    def _litigation_outcome_recorded(
+        self,
+        by: str,
+        case_id: str,
+        result: LitigationResult,
+        recovered_amount: Decimal,
+        outcome_date: date,
+        overdue: Decimal,
+        note: str,
+    ) -> None:
+        self.dunning.cases[case_id].litigation_result = result.value
+        self.dunning.on_closed(case_id, CaseStatus.CLOSED_LITIGATION, outcome_date)
+
+    def _set_supply_status(self, code: str, status: SupplyStatus) -> None:
+        old = self.supplies[code]
+        self.supplies[code] = SupplyDetails(old.code, old.service, old.supply_type, status, old.meter, old.address)
 
     # ---- queries --------------------------------------------------------------------------
 

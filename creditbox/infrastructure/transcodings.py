@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.workflow.outcomes import WORKFLOW_ENUMS
 
 
 class DateAsISO(Transcoding):
@@ -38,7 +39,7 @@ def enum_transcoding(enum_type: type[Enum]) -> Transcoding:
     return EnumAsValue()
 
 
-DOMAIN_ENUMS: list[type[Enum]] = [CustomerType, Service, SupplyStatus, SupplyType, ActionCode]
+DOMAIN_ENUMS: list[type[Enum]] = [CustomerType, Service, SupplyStatus, SupplyType, ActionCode, *WORKFLOW_ENUMS]
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder, extra_enums: list[type[Enum]] | None = None) -> None:

@@ -1,0 +1,409 @@
+"""Operator and supervisor commands on a position's dunning cases.
+
+Each function *decides* (validates the case's state, the supervisor's level) and records the
+events through the Position's private ``@event`` methods. They return ``False`` when the command
+was already carried out (a retry is a no-op) and raise a :class:`DomainError` naming the problem
+otherwise. What becomes due because of a command (a confirmed step, a resumed case) is executed
+by the engine when the application runs the position again for the business date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from creditbox.domain.codes import ActionCode, SupplyStatus
+from creditbox.domain.company import CompanySettings
+from creditbox.domain.errors import InvalidCommand, NotAllowed
+from creditbox.domain.money import ZERO, money
+from creditbox.domain.workflow.amounts import supply_debt
+from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.ladder import is_interruption
+from creditbox.domain.workflow.locks import validate_lock_dates
+from creditbox.domain.workflow.outcomes import (
+    LitigationResult,
+    LockReason,
+    StepOutcome,
+    WriteOffKind,
+    allowed_outcomes,
+)
+from creditbox.domain.workflow.plans import build_instalments
+
+if TYPE_CHECKING:
+    from creditbox.domain.position import Position
+
+
+# ---- proposals and approvals ----------------------------------------------------------------
+
+
+def confirm_proposal(position: Position, case_id: str, seq: int, business_date: date, *, by: str) -> bool:
+    case = _open_case(position, case_id)
+    step = _step(case, seq)
+    if step.confirmed:
+        return False
+    if step.status != StepStatus.PROPOSED:
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.value})")
+    position._proposal_confirmed(
+        by=by, case_id=case_id, seq=seq, business_date=business_date, overdue=_overdue(position, case, business_date)
+    )
+    return True
+
+
+def discard_proposal(position: Position, case_id: str, seq: int, business_date: date, note: str, *, by: str) -> bool:
+    case = _open_case(position, case_id)
+    step = _step(case, seq)
+    if step.status == StepStatus.SKIPPED:
+        return False
+    if step.status != StepStatus.PROPOSED:
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.value})")
+    position._proposal_discarded(
+        by=by,
+        case_id=case_id,
+        seq=seq,
+        business_date=business_date,
+        overdue=_overdue(position, case, business_date),
+        note=note,
+    )
+    return True
+
+
+def approve_step(
+    position: Position, case_id: str, seq: int, level: int, settings: CompanySettings, business_date: date, *, by: str
+) -> bool:
+    case = _open_case(position, case_id)
+    step = _step(case, seq)
+    if step.status in (StepStatus.APPROVED, StepStatus.EXECUTED):
+        return False
+    if step.status != StepStatus.AWAITING_APPROVAL:
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.value})")
+    overdue = _overdue(position, case, business_date)
+    _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
+    if step.action_code == ActionCode.WRITE_OFF_REQUEST:
+        _check_ceiling(level, overdue, settings)
+    position._step_approved(by=by, case_id=case_id, seq=seq, level=level, business_date=business_date, overdue=overdue)
+    return True
+
+
+def refuse_step(
+    position: Position, case_id: str, seq: int, level: int, business_date: date, note: str, *, by: str
+) -> bool:
+    case = _open_case(position, case_id)
+    step = _step(case, seq)
+    if step.status == StepStatus.REFUSED:
+        return False
+    if step.status != StepStatus.AWAITING_APPROVAL:
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.value})")
+    _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
+    position._step_refused(
+        by=by,
+        case_id=case_id,
+        seq=seq,
+        level=level,
+        business_date=business_date,
+        overdue=_overdue(position, case, business_date),
+        note=note,
+    )
+    return True
+
+
+# ---- outcomes -------------------------------------------------------------------------------
+
+
+def record_outcome(
+    position: Position, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str, *, by: str
+) -> bool:
+    case = position.case(case_id)
+    step = _step(case, seq)
+    if step.status != StepStatus.EXECUTED or step.executed_on is None:
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non eseguito: nessun esito registrabile")
+    if outcome not in allowed_outcomes(step.action_code):
+        allowed = ", ".join(sorted(o.value for o in allowed_outcomes(step.action_code))) or "nessuno"
+        raise InvalidCommand(f"esito {outcome.value!r} non previsto per {step.action_code.label} (ammessi: {allowed})")
+    if outcome_date < step.executed_on:
+        raise InvalidCommand(
+            f"data esito {outcome_date:%d/%m/%Y} precedente all'esecuzione {step.executed_on:%d/%m/%Y}"
+        )
+    if (outcome, outcome_date) in step.outcomes:
+        return False
+    position._outcome_recorded(by=by, case_id=case_id, seq=seq, outcome=outcome, outcome_date=outcome_date, note=note)
+    if outcome.is_delivery_failure and step.delivered_on is None:
+        position._delivery_failed(
+            by=by, case_id=case_id, seq=seq, action_code=step.action_code, outcome=outcome, outcome_date=outcome_date
+        )
+    supply = position.supply(case.supply_code)
+    if (
+        outcome == StepOutcome.POSITIVE
+        and is_interruption(step.action_code, step.tech)
+        and step.tech != "limit"
+        and supply.status == SupplyStatus.ACTIVE
+    ):
+        position._supply_suspended(
+            by=by, case_id=case_id, seq=seq, supply_code=case.supply_code, outcome_date=outcome_date
+        )
+    return True
+
+
+def record_reactivation_outcome(
+    position: Position, case_id: str, positive: bool, outcome_date: date, note: str, *, by: str
+) -> bool:
+    case = position.case(case_id)
+    if case.reactivation is None:
+        raise NotAllowed(f"nessuna richiesta di riattivazione per la pratica {case_id}")
+    if case.reactivation == "done":
+        return False
+    data: dict[str, Any] = {
+        "by": by,
+        "case_id": case_id,
+        "supply_code": case.supply_code,
+        "outcome_date": outcome_date,
+        "note": note,
+    }
+    if positive:
+        position._supply_reactivated(**data)
+    elif case.reactivation == "failed":
+        return False
+    else:
+        position._reactivation_failed(**data)
+    return True
+
+
+# ---- locks ----------------------------------------------------------------------------------
+
+
+def set_lock(
+    position: Position,
+    reason: LockReason,
+    supply_code: str | None,
+    start: date,
+    until: date | None,
+    note: str,
+    *,
+    by: str,
+) -> tuple[str, bool]:
+    """Returns the lock id and whether it was new (the same lock sent again is not duplicated)."""
+    if supply_code is not None:
+        position.supply(supply_code)
+    validate_lock_dates(start, until)
+    for lock in position.dunning.locks.values():
+        same = (lock.reason, lock.supply_code, lock.start, lock.until, lock.note) == (
+            reason,
+            supply_code,
+            start,
+            until,
+            note,
+        )
+        if same and lock.lifted_on is None:
+            return lock.lock_id, False
+    lock_id = position.dunning.next_lock_id()
+    position._lock_set(
+        by=by, lock_id=lock_id, reason=reason, supply_code=supply_code, start=start, until=until, note=note
+    )
+    return lock_id, True
+
+
+def lift_lock(position: Position, lock_id: str, lifted_on: date, note: str, *, by: str) -> bool:
+    lock = position.dunning.locks.get(lock_id)
+    if lock is None:
+        raise InvalidCommand(f"blocco {lock_id!r} sconosciuto per il cliente {position.customer_code!r}")
+    if lock.lifted_on is not None:
+        return False
+    position._lock_lifted(by=by, lock_id=lock_id, lifted_on=lifted_on, note=note)
+    return True
+
+
+# ---- repayment plans ------------------------------------------------------------------------
+
+
+def agree_plan(
+    position: Position, case_id: str, schedule: list[tuple[date, Decimal]], business_date: date, *, by: str
+) -> bool:
+    case = _open_case(position, case_id)
+    if case.plan is not None:
+        raise NotAllowed(f"la pratica {case_id} ha già un piano di rientro in corso")
+    if case.status not in (CaseStatus.OPEN, CaseStatus.LADDER_EXHAUSTED):
+        raise NotAllowed(f"pratica {case_id} {case.status.label}: piano di rientro non ammesso")
+    instalments = build_instalments(business_date, schedule)
+    debt = supply_debt(position, case.supply_code, business_date)
+    total = money(sum((i.amount for i in instalments), ZERO))
+    if total != debt.overdue:
+        raise InvalidCommand(
+            f"il totale delle rate ({total}) deve essere pari allo scaduto della pratica ({debt.overdue})"
+        )
+    position._plan_agreed(
+        by=by,
+        case_id=case_id,
+        business_date=business_date,
+        overdue=debt.overdue,
+        total=total,
+        instalments=[i.as_event_data() for i in instalments],
+        bill_numbers=list(debt.bills),
+    )
+    return True
+
+
+# ---- write-off, settlement, litigation ------------------------------------------------------
+
+
+def request_write_off(
+    position: Position,
+    case_id: str,
+    kind: WriteOffKind,
+    settlement_amount: Decimal,
+    business_date: date,
+    note: str,
+    *,
+    by: str,
+) -> bool:
+    case = _open_case(position, case_id)
+    if case.write_off_request is not None:
+        if case.write_off_request.kind == kind and case.write_off_request.settlement_amount == money(settlement_amount):
+            return False
+        raise NotAllowed(f"la pratica {case_id} ha già una richiesta di {case.write_off_request.kind.label} in attesa")
+    overdue = _overdue(position, case, business_date)
+    settlement_amount = money(settlement_amount)
+    if kind == WriteOffKind.WRITE_OFF and settlement_amount != ZERO:
+        raise InvalidCommand("lo stralcio non prevede un importo concordato (usare la transazione)")
+    if kind == WriteOffKind.SETTLEMENT and not ZERO < settlement_amount < overdue:
+        raise InvalidCommand(f"importo della transazione tra 0 e lo scaduto ({overdue}) esclusi")
+    position._write_off_requested(
+        by=by,
+        case_id=case_id,
+        kind=kind,
+        amount=money(overdue - settlement_amount),
+        settlement_amount=settlement_amount,
+        business_date=business_date,
+        overdue=overdue,
+        note=note,
+    )
+    return True
+
+
+def approve_write_off(
+    position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
+) -> bool:
+    case = position.case(case_id)
+    if case.status in (CaseStatus.CLOSED_WRITTEN_OFF, CaseStatus.CLOSED_SETTLED):
+        return False
+    case = _open_case(position, case_id)
+    request = case.write_off_request
+    if request is None:
+        raise NotAllowed(f"nessuna richiesta di stralcio o transazione in attesa per la pratica {case_id}")
+    _check_level(level, 1, f"la {request.kind.label}")
+    _check_ceiling(level, request.amount, settings)
+    overdue = _overdue(position, case, business_date)
+    position._write_off_approved(
+        by=by, case_id=case_id, kind=request.kind, level=level, amount=request.amount, business_date=business_date
+    )
+    position._case_written_off(
+        by=by,
+        case_id=case_id,
+        kind=request.kind,
+        amount=request.amount,
+        settlement_amount=request.settlement_amount,
+        business_date=business_date,
+        overdue=overdue,
+        table_version=None,
+        row_key=None,
+    )
+    return True
+
+
+def refuse_write_off(position: Position, case_id: str, level: int, business_date: date, note: str, *, by: str) -> bool:
+    case = _open_case(position, case_id)
+    request = case.write_off_request
+    if request is None:
+        return False
+    _check_level(level, 1, f"la {request.kind.label}")
+    position._write_off_refused(
+        by=by, case_id=case_id, kind=request.kind, level=level, business_date=business_date, note=note
+    )
+    return True
+
+
+def hand_over_to_litigation(
+    position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
+) -> bool:
+    case = position.case(case_id)
+    if case.status == CaseStatus.IN_LITIGATION:
+        return False
+    case = _open_case(position, case_id)
+    _check_level(level, settings.litigation_approval_level, "il passaggio a contenzioso")
+    position._handed_over_to_litigation(
+        by=by,
+        case_id=case_id,
+        seq=None,
+        table_version=None,
+        row_key=None,
+        level=level,
+        business_date=business_date,
+        overdue=_overdue(position, case, business_date),
+    )
+    return True
+
+
+def record_litigation_outcome(
+    position: Position,
+    case_id: str,
+    result: LitigationResult,
+    recovered_amount: Decimal,
+    outcome_date: date,
+    note: str,
+    *,
+    by: str,
+) -> bool:
+    case = position.case(case_id)
+    if case.status == CaseStatus.CLOSED_LITIGATION:
+        return False
+    if case.status != CaseStatus.IN_LITIGATION:
+        raise NotAllowed(f"pratica {case_id} non è in contenzioso ({case.status.label})")
+    recovered_amount = money(recovered_amount)
+    if recovered_amount < ZERO:
+        raise InvalidCommand("importo recuperato negativo")
+    position._litigation_outcome_recorded(
+        by=by,
+        case_id=case_id,
+        result=result,
+        recovered_amount=recovered_amount,
+        outcome_date=outcome_date,
+        overdue=_overdue(position, case, outcome_date),
+        note=note,
+    )
+    return True
+
+
+# ---- helpers --------------------------------------------------------------------------------
+
+
+def _open_case(position: Position, case_id: str) -> DunningCase:
+    case = position.case(case_id)
+    if not case.is_open:
+        raise NotAllowed(f"pratica {case_id} {case.status.label}")
+    return case
+
+
+def _step(case: DunningCase, seq: int) -> StepRecord:
+    step = case.step(seq)
+    if step is None:
+        raise InvalidCommand(f"la pratica {case.case_id} non ha un passo {seq}")
+    return step
+
+
+def _overdue(position: Position, case: DunningCase, business_date: date) -> Decimal:
+    return supply_debt(position, case.supply_code, business_date).overdue
+
+
+def _check_level(level: int, required: int, what: str) -> None:
+    if level < required:
+        raise NotAllowed(
+            f"livello di autorizzazione {level} insufficiente per {what}: serve almeno il livello {required}"
+        )
+
+
+def _check_ceiling(level: int, amount: Decimal, settings: CompanySettings) -> None:
+    ceiling = settings.write_off_ceiling(level)
+    if amount > ceiling:
+        raise NotAllowed(
+            f"importo {amount} oltre il massimale di stralcio del livello {level} ({ceiling}): "
+            "serve un livello superiore"
+        )

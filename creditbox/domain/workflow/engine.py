@@ -1,0 +1,356 @@
+"""The dunning engine: given a position, an actions-table version, the company settings and a
+business date, decide what happens to each supply's case — and record it on the position.
+
+``decide`` is a pure function returning :class:`Decision` values (the Position event to record
+and its data); ``run`` applies them and decides again until nothing more is due, so running the
+same business date twice records nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from creditbox.domain.actions import ActionRow, StepMode
+from creditbox.domain.allocation import Allocation
+from creditbox.domain.codes import ActionCode, SupplyStatus
+from creditbox.domain.company import CompanySettings
+from creditbox.domain.documents import SupplyDetails
+from creditbox.domain.workflow.amounts import SupplyDebt, residual_of, supply_debt
+from creditbox.domain.workflow.calendar import SuspensionCalendar
+from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.ladder import (
+    TableVersion,
+    choose_ladder,
+    choose_row,
+    contact_for,
+    due_date,
+    is_interruption,
+    is_suspendable,
+)
+from creditbox.domain.workflow.outcomes import SkipReason, WriteOffKind
+
+if TYPE_CHECKING:
+    from creditbox.domain.position import Position
+
+MAX_ROUNDS = 200
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One event to record on the position: ``method`` is the Position's private @event method."""
+
+    method: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return _EVENT_NAMES.get(self.method, self.method)
+
+
+def run(position: Position, table: TableVersion, settings: CompanySettings, business_date: date, *, by: str) -> int:
+    recorded = 0
+    for _ in range(MAX_ROUNDS):
+        decisions = decide(position, table, settings, business_date)
+        if not decisions:
+            return recorded
+        for decision in decisions:
+            getattr(position, decision.method)(by=by, **decision.data)
+            recorded += 1
+    raise RuntimeError(f"il flusso del cliente {position.customer_code} non si stabilizza al {business_date}")
+
+
+def decide(position: Position, table: TableVersion, settings: CompanySettings, business_date: date) -> list[Decision]:
+    """What is due on ``business_date``: at most one group of decisions per supply."""
+    allocation = position.allocation(business_date)
+    calendar = SuspensionCalendar(settings)
+    decisions: list[Decision] = []
+    for code in sorted(position.supplies):
+        context = _Context(position, table, settings, calendar, business_date, allocation, code)
+        decisions.extend(context.decide())
+    return decisions
+
+
+@dataclass
+class _Context:
+    position: Position
+    table: TableVersion
+    settings: CompanySettings
+    calendar: SuspensionCalendar
+    today: date
+    allocation: Allocation
+    supply_code: str
+
+    @property
+    def supply(self) -> SupplyDetails:
+        return self.position.supplies[self.supply_code]
+
+    def decide(self) -> list[Decision]:
+        debt = supply_debt(self.position, self.supply_code, self.today, self.allocation)
+        case = self.position.dunning.open_case(self.supply_code)
+        if case is None:
+            return self._maybe_open(debt)
+        joined = [b for b in debt.bills if b not in case.bills]
+        if joined:
+            return [self._d("_bills_joined_case", case, debt, bill_numbers=joined)]
+        if case.plan is not None:
+            plan_decisions = self._plan(case, debt)
+            if plan_decisions:
+                return plan_decisions
+        if debt.overdue < case.threshold:
+            return self._close_as_paid(case, debt)
+        if case.status != CaseStatus.OPEN:
+            return []
+        if self.position.dunning.active_locks(self.today, self.supply_code):
+            return []
+        pending = case.pending_step
+        if pending is not None:
+            if pending.status == StepStatus.APPROVED:
+                return self._execute_approved(case, pending, debt)
+            return []
+        return self._next_step(case, debt)
+
+    # ---- opening and closing --------------------------------------------------------------
+
+    def _maybe_open(self, debt: SupplyDebt) -> list[Decision]:
+        if debt.oldest_due is None:
+            return []
+        if (self.today - debt.oldest_due).days < max(self.settings.grace_period_days, 1):
+            return []
+        row = choose_ladder(self.table, self.position.details, self.supply)
+        if row is None or debt.overdue < row.threshold:
+            return []
+        return [
+            Decision(
+                "_case_opened",
+                {
+                    "case_id": self.position.dunning.next_case_id(self.supply_code),
+                    "supply_code": self.supply_code,
+                    "ladder": row.ladder,
+                    "table_version": self.table.version,
+                    "row_key": row.key,
+                    "threshold": row.threshold,
+                    "business_date": self.today,
+                    "overdue": debt.overdue,
+                    "bill_numbers": list(debt.bills),
+                    "oldest_due_date": debt.oldest_due,
+                },
+            )
+        ]
+
+    def _close_as_paid(self, case: DunningCase, debt: SupplyDebt) -> list[Decision]:
+        decisions = [
+            Decision(
+                "_case_closed_as_paid",
+                {
+                    "case_id": case.case_id,
+                    "table_version": self.table.version,
+                    "row_key": case.opening_row_key,
+                    "threshold": case.threshold,
+                    "business_date": self.today,
+                    "overdue": debt.overdue,
+                },
+            )
+        ]
+        if self.supply.status == SupplyStatus.SUSPENDED:
+            decisions.append(
+                self._d(
+                    "_reactivation_requested",
+                    case,
+                    debt,
+                    action_id=self._action_id(case, "riattivazione"),
+                    supply_code=self.supply_code,
+                )
+            )
+        return decisions
+
+    # ---- repayment plans -----------------------------------------------------------------
+
+    def _plan(self, case: DunningCase, debt: SupplyDebt) -> list[Decision]:
+        plan = case.plan
+        assert plan is not None
+        instalment = plan.next_unpaid()
+        if instalment is None:
+            return [self._d("_plan_completed", case, debt)]
+        paid = plan.total - residual_of(plan.bills, self.allocation)
+        expected = plan.covered_up_to(instalment.number)
+        base = {"case_id": case.case_id, "number": instalment.number, "due_date": instalment.due_date}
+        if paid >= expected:
+            return [Decision("_instalment_paid", {**base, "business_date": self.today, "paid": paid})]
+        if self.today > instalment.due_date + timedelta(days=self.settings.instalment_tolerance_days):
+            missed = {**base, "business_date": self.today, "paid": paid, "expected": expected}
+            return [Decision("_instalment_missed", missed), self._d("_plan_broken", case, debt)]
+        return []
+
+    # ---- steps ----------------------------------------------------------------------------
+
+    def _next_step(self, case: DunningCase, debt: SupplyDebt) -> list[Decision]:
+        seq = self.table.next_seq(case.ladder, case.last_seq)
+        if seq is None:
+            return [
+                Decision(
+                    "_ladder_exhausted",
+                    {
+                        "case_id": case.case_id,
+                        "table_version": self.table.version,
+                        "last_seq": case.last_seq,
+                        "business_date": self.today,
+                        "overdue": debt.overdue,
+                    },
+                )
+            ]
+        choice = choose_row(self.table, case.ladder, seq, self.position.details, self.supply, debt.overdue)
+        row = choice.row
+        due = due_date(case, row)
+        if due.on is None:
+            return []
+        on = due.on
+        interruption = is_interruption(row.action_code, row.parameter("tech"))
+        if interruption:
+            on = self.calendar.next_allowed(on)
+        if on > self.today:
+            return []
+        if choice.skip is not None:
+            return [self._skip(case, row, debt, choice.skip, choice.detail)]
+        if interruption and not is_suspendable(self.position.details, self.supply):
+            detail = f"{self.supply.supply_type.label}, cliente {self.position.details.customer_type.label}"
+            return [self._skip(case, row, debt, SkipReason.NOT_SUSPENDABLE, detail)]
+        recipient, missing = contact_for(row.action_code, self.position.details)
+        if missing is not None:
+            return [self._skip(case, row, debt, missing, missing.label)]
+        step = self._step_data(case, row, debt, on)
+        if row.mode == StepMode.PROPOSAL:
+            return [Decision("_step_proposed", step)]
+        if row.approval_level > 0:
+            return [Decision("_approval_requested", step)]
+        if interruption and self.calendar.is_forbidden(self.today):
+            return []
+        return self._execute(case, step, row.action_code, debt, recipient)
+
+    def _execute_approved(self, case: DunningCase, pending: StepRecord, debt: SupplyDebt) -> list[Decision]:
+        interruption = is_interruption(pending.action_code, pending.tech)
+        if interruption and not is_suspendable(self.position.details, self.supply):
+            # The supply changed since the proposal: suspension is never requested for it.
+            return [self._skip_recorded(case, pending, debt, SkipReason.NOT_SUSPENDABLE, self.supply.supply_type.label)]
+        if interruption and self.calendar.is_forbidden(self.today):
+            return []
+        recipient, _ = contact_for(pending.action_code, self.position.details)
+        step = {
+            "case_id": case.case_id,
+            "seq": pending.seq,
+            "row_key": pending.row_key,
+            "table_version": pending.table_version,
+            "action_code": pending.action_code,
+            "description": pending.description,
+            "business_date": self.today,
+            "due_date": pending.business_date,
+            "overdue": debt.overdue,
+            "approval_level": pending.approval_level,
+            "wait_after_days": pending.wait_after_days,
+            "parameters": dict(pending.parameters),
+        }
+        return self._execute(case, step, pending.action_code, debt, recipient)
+
+    def _execute(
+        self, case: DunningCase, step: dict[str, Any], code: ActionCode, debt: SupplyDebt, recipient: str | None
+    ) -> list[Decision]:
+        executed = {
+            **step,
+            "action_id": self._action_id(case, str(step["seq"])),
+            "supply_code": self.supply_code,
+            "recipient": recipient,
+        }
+        decisions = [Decision("_step_executed", executed)]
+        ref = {"table_version": step["table_version"], "row_key": step["row_key"]}
+        if code == ActionCode.LITIGATION:
+            decisions.append(self._d("_handed_over_to_litigation", case, debt, seq=step["seq"], level=None, **ref))
+        elif code == ActionCode.WRITE_OFF_REQUEST:
+            decisions.append(
+                self._d(
+                    "_case_written_off",
+                    case,
+                    debt,
+                    kind=WriteOffKind.WRITE_OFF,
+                    amount=debt.overdue,
+                    settlement_amount=Decimal("0.00"),
+                    **ref,
+                )
+            )
+        return decisions
+
+    def _step_data(self, case: DunningCase, row: ActionRow, debt: SupplyDebt, due: date) -> dict[str, Any]:
+        return {
+            "case_id": case.case_id,
+            "seq": row.seq,
+            "row_key": row.key,
+            "table_version": self.table.version,
+            "action_code": row.action_code,
+            "description": row.description,
+            "business_date": self.today,
+            "due_date": due,
+            "overdue": debt.overdue,
+            "approval_level": row.approval_level,
+            "wait_after_days": row.wait_after_days,
+            "parameters": dict(row.parameters),
+        }
+
+    def _skip(self, case: DunningCase, row: ActionRow, debt: SupplyDebt, reason: SkipReason, detail: str) -> Decision:
+        return Decision(
+            "_step_skipped",
+            {
+                "case_id": case.case_id,
+                "seq": row.seq,
+                "row_key": row.key,
+                "table_version": self.table.version,
+                "action_code": row.action_code,
+                "description": row.description,
+                "business_date": self.today,
+                "overdue": debt.overdue,
+                "reason": reason,
+                "detail": detail,
+            },
+        )
+
+    def _skip_recorded(
+        self, case: DunningCase, pending: StepRecord, debt: SupplyDebt, reason: SkipReason, detail: str
+    ) -> Decision:
+        return Decision(
+            "_proposal_discarded",
+            {
+                "case_id": case.case_id,
+                "seq": pending.seq,
+                "business_date": self.today,
+                "overdue": debt.overdue,
+                "note": f"{reason.label}: {detail}",
+            },
+        )
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def _d(self, method: str, case: DunningCase, debt: SupplyDebt, **data: Any) -> Decision:
+        return Decision(method, {"case_id": case.case_id, "business_date": self.today, "overdue": debt.overdue, **data})
+
+    def _action_id(self, case: DunningCase, step: str) -> str:
+        return f"{self.position.company}/{self.position.customer_code}/{case.case_id}/{step}"
+
+
+_EVENT_NAMES = {
+    "_case_opened": "DunningCaseOpened",
+    "_bills_joined_case": "BillsJoinedCase",
+    "_step_proposed": "StepProposed",
+    "_approval_requested": "ApprovalRequested",
+    "_step_executed": "StepExecuted",
+    "_step_skipped": "StepSkipped",
+    "_proposal_discarded": "ProposalDiscarded",
+    "_ladder_exhausted": "LadderExhausted",
+    "_case_closed_as_paid": "CaseClosedAsPaid",
+    "_reactivation_requested": "ReactivationRequested",
+    "_instalment_paid": "InstalmentPaid",
+    "_instalment_missed": "InstalmentMissed",
+    "_plan_broken": "RepaymentPlanBroken",
+    "_plan_completed": "RepaymentPlanCompleted",
+    "_handed_over_to_litigation": "HandedOverToLitigation",
+    "_case_written_off": "CaseWrittenOff",
+}

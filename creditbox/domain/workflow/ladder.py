@@ -1,0 +1,149 @@
+"""Ladders (*scale di azioni*) of an actions-table version: choice, next step, due dates, skipping.
+
+Rules (``standard-actions-table.md``): the case's ladder is the first ladder, in table order, whose
+first row matches the supply's classification; a step is due at the later of (its start point +
+``wait_before_days``) and (the previous executed step + its ``wait_after_days``); skipped steps are
+transparent, and a case whose first steps were all skipped counts from its opening.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from creditbox.domain.actions import ActionRow, StartPoint
+from creditbox.domain.codes import ActionCode, CustomerType, SupplyType
+from creditbox.domain.documents import CustomerDetails, SupplyDetails
+from creditbox.domain.workflow.cases import DunningCase
+from creditbox.domain.workflow.outcomes import OFFICE_CODES, SkipReason
+
+
+@dataclass(frozen=True)
+class TableVersion:
+    """One version of a company's actions table, as the engine needs it."""
+
+    version: int
+    rows: tuple[ActionRow, ...]
+
+    def first_seq(self, ladder: str) -> int | None:
+        return min((r.seq for r in self.rows if r.ladder == ladder), default=None)
+
+    def next_seq(self, ladder: str, after: int) -> int | None:
+        return min((r.seq for r in self.rows if r.ladder == ladder and r.seq > after), default=None)
+
+    def rows_of(self, ladder: str, seq: int) -> list[ActionRow]:
+        return [r for r in self.rows if r.ladder == ladder and r.seq == seq]
+
+
+def choose_ladder(table: TableVersion, customer: CustomerDetails, supply: SupplyDetails) -> ActionRow | None:
+    """The first row (table order) that starts a ladder and matches the supply's classification."""
+    firsts: dict[str, int | None] = {}
+    for row in table.rows:
+        if row.ladder not in firsts:
+            firsts[row.ladder] = table.first_seq(row.ladder)
+        if row.seq == firsts[row.ladder] and row.matches_classification(
+            customer.customer_type, supply.service, supply.supply_type, supply.status
+        ):
+            return row
+    return None
+
+
+@dataclass(frozen=True)
+class StepChoice:
+    """The row that applies for a step, or why none does (then ``row`` is the row skipped)."""
+
+    seq: int
+    row: ActionRow
+    skip: SkipReason | None = None
+    detail: str = ""
+
+
+def choose_row(
+    table: TableVersion, ladder: str, seq: int, customer: CustomerDetails, supply: SupplyDetails, overdue: Decimal
+) -> StepChoice:
+    rows = table.rows_of(ladder, seq)
+    classified = [
+        r
+        for r in rows
+        if r.matches_classification(customer.customer_type, supply.service, supply.supply_type, supply.status)
+    ]
+    for row in classified:
+        if row.matches_amount(overdue):
+            return StepChoice(seq, row)
+    if classified:
+        bands = ", ".join(_band(r) for r in classified)
+        return StepChoice(seq, classified[0], SkipReason.AMOUNT_BAND, f"scaduto {overdue} fuori fascia ({bands})")
+    return StepChoice(
+        seq,
+        rows[0],
+        SkipReason.CLASSIFICATION,
+        f"fornitura {supply.status.label.lower()}, {supply.supply_type.label.lower()}: passo non previsto",
+    )
+
+
+def _band(row: ActionRow) -> str:
+    return f"{row.amount_min}–{row.amount_max if row.amount_max is not None else '∞'}"
+
+
+@dataclass(frozen=True)
+class Due:
+    on: date | None  # None: blocked
+    waiting_for: str = ""  # why it is blocked (Italian, for worklists)
+
+
+def due_date(case: DunningCase, row: ActionRow) -> Due:
+    previous = case.last_executed
+    if previous is None or previous.executed_on is None:
+        return Due(case.opened_on + timedelta(days=row.wait_before_days))
+    start: date | None
+    if row.start_point == StartPoint.OPENED:
+        start = case.opened_on
+    elif row.start_point == StartPoint.PREVIOUS_SENT:
+        start = previous.executed_on
+    elif row.start_point == StartPoint.PREVIOUS_DELIVERED:
+        start = previous.delivered_on
+        if start is None and previous.action_code in OFFICE_CODES:
+            start = previous.outcome_on
+        if start is None:
+            failed = " (consegna fallita)" if previous.delivery_failed else ""
+            return Due(None, f"prova di consegna del passo {previous.seq}{failed}")
+    else:
+        start = previous.outcome_on
+        if start is None:
+            return Due(None, f"esito del passo {previous.seq}")
+    by_start = start + timedelta(days=row.wait_before_days)
+    by_wait = previous.executed_on + timedelta(days=previous.wait_after_days)
+    return Due(max(by_start, by_wait))
+
+
+TECH_INTERRUPTIONS = frozenset({"suspend", "limit", "disconnect"})
+
+
+def is_interruption(action_code: ActionCode, tech: str | None) -> bool:
+    """A technical-office request that limits, suspends or disconnects the supply."""
+    return action_code == ActionCode.TECHNICAL_OFFICE and (tech is None or tech in TECH_INTERRUPTIONS)
+
+
+def is_suspendable(customer: CustomerDetails, supply: SupplyDetails) -> bool:
+    """Never for non-suspendable or public-body supplies, nor for public-body customers."""
+    return supply.supply_type not in (SupplyType.NON_SUSPENDABLE, SupplyType.PUBLIC_BODY) and (
+        customer.customer_type != CustomerType.PUBLIC_BODY
+    )
+
+
+def contact_for(action_code: ActionCode, customer: CustomerDetails) -> tuple[str | None, SkipReason | None]:
+    """The recipient of a message step, or the reason it must be skipped."""
+    if action_code == ActionCode.SMS:
+        return (customer.mobile, None) if customer.mobile else (None, SkipReason.MISSING_MOBILE)
+    if action_code == ActionCode.EMAIL:
+        return (customer.email, None) if customer.email else (None, SkipReason.MISSING_EMAIL)
+    if action_code == ActionCode.PEC:
+        return (customer.pec, None) if customer.pec else (None, SkipReason.MISSING_PEC)
+    if action_code in (ActionCode.FRIENDLY_REMINDER, ActionCode.REGISTERED_LETTER):
+        parts = [customer.address, " ".join(p for p in (customer.postcode, customer.city) if p)]
+        address = ", ".join(p for p in parts if p)
+        if customer.province:
+            address += f" ({customer.province})"
+        return (address or None, None)
+    return (None, None)

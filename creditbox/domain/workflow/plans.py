@@ -1,0 +1,97 @@
+"""Repayment plans (*piani di rientro*): instalments that pause a case.
+
+An instalment counts as paid once the money paid towards the plan's bills covers it and every
+instalment before it. It is missed when, ``tolerance_days`` after its due date, it is still not
+covered: the plan is broken and the case resumes at its next step. When every instalment is
+paid the plan is completed and the case closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.money import ZERO, money
+
+
+@dataclass(frozen=True)
+class Instalment:
+    number: int
+    due_date: date
+    amount: Decimal
+
+    def as_event_data(self) -> dict[str, object]:
+        return {"number": self.number, "due_date": self.due_date, "amount": self.amount}
+
+    @classmethod
+    def from_event_data(cls, data: dict[str, object]) -> Instalment:
+        due = data["due_date"]
+        assert isinstance(due, date)
+        return cls(int(str(data["number"])), due, money(str(data["amount"])))
+
+
+@dataclass
+class RepaymentPlan:
+    agreed_on: date
+    instalments: tuple[Instalment, ...]
+    bills: tuple[str, ...]
+    by: str
+    paid: set[int] = field(default_factory=set)
+    status: str = "running"  # running | broken | completed
+
+    @property
+    def total(self) -> Decimal:
+        return money(sum((i.amount for i in self.instalments), ZERO))
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == "running"
+
+    def covered_up_to(self, number: int) -> Decimal:
+        return money(sum((i.amount for i in self.instalments if i.number <= number), ZERO))
+
+    def next_unpaid(self) -> Instalment | None:
+        return next((i for i in self.instalments if i.number not in self.paid), None)
+
+
+def build_instalments(agreed_on: date, schedule: list[tuple[date, Decimal]]) -> tuple[Instalment, ...]:
+    """Validate a schedule of (due date, amount) and number it from 1."""
+    if not schedule:
+        raise InvalidCommand("il piano di rientro deve avere almeno una rata")
+    instalments: list[Instalment] = []
+    previous: date | None = None
+    for number, (due, amount) in enumerate(schedule, start=1):
+        amount = money(amount)
+        if amount <= ZERO:
+            raise InvalidCommand(f"rata {number}: importo deve essere positivo")
+        if due < agreed_on:
+            raise InvalidCommand(f"rata {number}: scadenza {due:%d/%m/%Y} precedente all'accordo")
+        if previous is not None and due <= previous:
+            raise InvalidCommand(f"rata {number}: scadenze in ordine crescente")
+        previous = due
+        instalments.append(Instalment(number, due, amount))
+    return tuple(instalments)
+
+
+def split_evenly(total: Decimal, count: int, first_due: date, every_months: int = 1) -> list[tuple[date, Decimal]]:
+    """``count`` monthly instalments summing to ``total`` (the last takes the rounding)."""
+    if count < 1:
+        raise InvalidCommand("numero di rate almeno 1")
+    total = money(total)
+    base = money(total / count)
+    amounts = [base] * (count - 1) + [money(total - base * (count - 1))]
+    return [(_add_months(first_due, k * every_months), a) for k, a in enumerate(amounts)]
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
