@@ -11,13 +11,15 @@ from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.imports import ImportService
 from creditbox.application.ingest import Ingestor
 from creditbox.application.positions import PositionReader
 from creditbox.clock import Clock, SystemClock
 from creditbox.infrastructure.actions_csv import standard_rows
-from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader
+from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.settings import Settings
 
 
@@ -30,11 +32,15 @@ class Container:
     companies: CompanyDirectory
     positions: PositionReader
     actions_tables: ActionsTables
-    loader: RepositoryBulkLoader
+    loader: RepositoryBulkLoader | SqlBulkLoader
     extras: dict[str, Any] = field(default_factory=dict)
 
     def ingestor(self, **options: Any) -> Ingestor:
         return Ingestor(self.app, self.loader, **options)
+
+    def importer(self, **options: Any) -> ImportService:
+        """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
+        return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
 
     def close(self) -> None:
         self.app.close()
@@ -59,5 +65,5 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         companies=CompanyDirectory(app, standard_actions=standard_rows, clock=clock),
         positions=PositionReader(app),
         actions_tables=ActionsTables(app, clock),
-        loader=RepositoryBulkLoader(app),
+        loader=SqlBulkLoader(app),
     )

@@ -1,19 +1,23 @@
 """Applying fed records (customers, supplies, bills, payments) to positions, in batches.
 
-Records are grouped by position; each position is loaded once, every record applied in the
-order customers → supplies → bills → payments, and the changed positions saved together,
-``chunk_size`` positions per atomic save. A record the domain refuses is rejected with its
-reason; the others still go in. Re-sending the same records changes nothing.
+Records are grouped by position; each chunk of positions is loaded in one go (``BulkLoader``),
+every record applied in the order customers → supplies → bills → payments, and the changed
+aggregates saved together, ``chunk_size`` positions per atomic save. A record the domain refuses
+is rejected with a precise reason and the column it is about; the others still go in.
+Re-sending the same records changes nothing and records no event.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from creditbox.application.records import (
     BillRecord,
+    Column,
     CustomerRecord,
     Outcome,
     PaymentRecord,
@@ -22,8 +26,9 @@ from creditbox.application.records import (
     SupplyRecord,
 )
 from creditbox.application.unit_of_work import BulkLoader, EventStore
-from creditbox.domain.errors import DomainError
+from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, NotFound
 from creditbox.domain.ids import position_id, supply_ownership_id
+from creditbox.domain.money import format_euro
 from creditbox.domain.position import Position
 from creditbox.domain.supply_ownership import SupplyOwnership
 
@@ -31,13 +36,30 @@ DEFAULT_CHUNK_SIZE = 500
 
 _KIND_ORDER = {CustomerRecord: 0, SupplyRecord: 1, BillRecord: 2, PaymentRecord: 3}
 
+ACCEPTED = RecordResult(Outcome.ACCEPTED)
+UNCHANGED = RecordResult(Outcome.UNCHANGED)
+
 
 @dataclass
 class IngestReport:
     results: list[RecordResult]
     events: int = 0
     saved_positions: int = 0
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class RecordRefused(DomainError):
+    """A record refused, with the column (default-profile label) the reason is about."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+
+
+class UnknownCustomer(RecordRefused):
+    def __init__(self, customer_code: str, company: str) -> None:
+        super().__init__(
+            Column.CUSTOMER_CODE, f"cliente {customer_code!r} sconosciuto (non presente nel file né già registrato)"
+        )
 
 
 class Ingestor:
@@ -61,17 +83,16 @@ class Ingestor:
         for index, record in enumerate(records):
             by_position.setdefault(record.customer_code.strip(), []).append(index)
         customer_codes = list(by_position)
-        events = 0
-        saved = 0
+        report = IngestReport(results=[])
         for start in range(0, len(customer_codes), self._chunk_size):
             chunk = customer_codes[start : start + self._chunk_size]
-            events_in_chunk, saved_in_chunk = self._apply_chunk(company, chunk, by_position, records, results, by)
-            events += events_in_chunk
-            saved += saved_in_chunk
+            events, saved = self._apply_chunk(company, chunk, by_position, records, results, by)
+            report.events += events
+            report.saved_positions += saved
             if self._on_progress is not None:
                 self._on_progress(sum(len(by_position[c]) for c in chunk))
-        final = [r if r is not None else RecordResult(Outcome.REJECTED, "non elaborato") for r in results]
-        return IngestReport(results=final, events=events, saved_positions=saved)
+        report.results = [r if r is not None else RecordResult(Outcome.REJECTED, "non elaborato") for r in results]
+        return report
 
     def _apply_chunk(
         self,
@@ -83,12 +104,14 @@ class Ingestor:
         by: str,
     ) -> tuple[int, int]:
         position_ids = {code: position_id(company, code) for code in customer_codes}
-        supply_codes = {
-            records[i].supply.code  # type: ignore[union-attr]
-            for code in customer_codes
-            for i in by_position[code]
-            if isinstance(records[i], SupplyRecord)
-        }
+        supply_codes: set[str] = set()
+        for code in customer_codes:
+            for i in by_position[code]:
+                record = records[i]
+                if isinstance(record, SupplyRecord):
+                    supply_codes.add(record.supply.code)
+                elif isinstance(record, BillRecord):
+                    supply_codes.add(record.supply_code)
         ownership_ids = {code: supply_ownership_id(company, code) for code in supply_codes}
         loaded = self._loader.load_many([*position_ids.values(), *ownership_ids.values()])
         owners: dict[str, SupplyOwnership] = {code: loaded[oid] for code, oid in ownership_ids.items() if oid in loaded}
@@ -106,7 +129,7 @@ class Ingestor:
                 if claim is not None:
                     owners[claim.supply_code] = claim
                     to_save.append(claim)
-                results[index] = RecordResult(Outcome.ACCEPTED if changed else Outcome.UNCHANGED)
+                results[index] = ACCEPTED if changed else UNCHANGED
             if position is not None and position.pending_events:
                 to_save.append(position)
         events = sum(len(agg.pending_events) for agg in to_save)
@@ -127,38 +150,115 @@ def _apply(
             return Position.register(company, record.customer_code, record.details, by=by), True, None
         return position, position.update_details(record.details, by=by), None
     if position is None:
-        raise UnknownCustomer(f"cliente {record.customer_code!r} sconosciuto")
+        raise UnknownCustomer(record.customer_code, company)
     if isinstance(record, SupplyRecord):
         claim = None
         owner = owners.get(record.supply.code)
         if owner is None:
             claim = SupplyOwnership.claim(company, record.supply.code, position.customer_code, by=by)
-        else:
-            owner.check_owner(position.customer_code)
+        elif owner.customer_code != position.customer_code:
+            raise RecordRefused(
+                Column.SUPPLY_CODE,
+                f"la fornitura {record.supply.code!r} appartiene già al cliente {owner.customer_code!r}",
+            )
         return position, position.register_supply(record.supply, by=by), claim
     if isinstance(record, BillRecord):
-        if record.supply_code not in position.supplies:
-            raise UnknownSupply(
-                f"fornitura {record.supply_code!r} sconosciuta o non del cliente {record.customer_code!r}"
-            )
+        _check_bill(position, owners, record)
         changed = position.issue_bill(
             record.number, record.supply_code, record.issue_date, record.due_date, record.amount, by=by
         )
         return position, changed, None
+    _check_payment(position, record)
     changed = position.receive_payment(
         record.payment_id, record.payment_date, record.amount, record.bill_number, record.method, by=by
     )
     return position, changed, None
 
 
-class UnknownCustomer(DomainError):
-    column = "Codice Cliente"
+def _check_bill(position: Position, owners: dict[str, SupplyOwnership], record: BillRecord) -> None:
+    """Refuse with the precise column what the domain would refuse with a general message."""
+    if record.supply_code not in position.supplies:
+        owner = owners.get(record.supply_code)
+        if owner is not None and owner.customer_code != position.customer_code:
+            reason = (
+                f"la fornitura {record.supply_code!r} appartiene al cliente {owner.customer_code!r}, "
+                f"non a {position.customer_code!r}"
+            )
+        else:
+            reason = f"fornitura {record.supply_code!r} sconosciuta (non presente nel file né già registrata)"
+        raise RecordRefused(Column.SUPPLY_CODE, reason)
+    existing = position.bills.get(record.number) or position.credit_notes.get(record.number)
+    if existing is None:
+        return
+    differences = (
+        (Column.AMOUNT, existing.amount, record.amount),
+        (Column.DUE_DATE, existing.due_date, record.due_date),
+        (Column.ISSUE_DATE, existing.issue_date, record.issue_date),
+        (Column.SUPPLY_CODE, existing.supply_code, record.supply_code),
+    )
+    for column, old, new in differences:
+        if old != new:
+            raise RecordRefused(
+                column,
+                f"bolletta {record.number!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                "una bolletta non si modifica",
+            )
 
 
-class UnknownSupply(DomainError):
-    column = "Codice Fornitura"
+def _check_payment(position: Position, record: PaymentRecord) -> None:
+    if record.bill_number is not None and record.bill_number not in position.bills:
+        raise RecordRefused(
+            Column.BILL_NUMBER,
+            f"bolletta {record.bill_number!r} sconosciuta per il cliente {position.customer_code!r}",
+        )
+    existing = position.payments.get(record.payment_id)
+    if existing is None:
+        return
+    differences = (
+        (Column.AMOUNT, existing.amount, record.amount),
+        (Column.PAYMENT_DATE, existing.payment_date, record.payment_date),
+        (Column.BILL_NUMBER, existing.bill_number, record.bill_number),
+        (Column.METHOD, existing.method, record.method),
+    )
+    for column, old, new in differences:
+        if old != new:
+            raise RecordRefused(
+                column,
+                f"pagamento {record.payment_id!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                "un pagamento non si modifica",
+            )
+
+
+def show_value(value: object) -> str:
+    if value is None:
+        return "vuoto"
+    if isinstance(value, Decimal):
+        return format_euro(value)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return repr(value)
+
+
+_GENERIC_COLUMNS: dict[type, str] = {
+    CustomerRecord: Column.CUSTOMER_CODE,
+    SupplyRecord: Column.SUPPLY_CODE,
+    BillRecord: Column.BILL_NUMBER,
+    PaymentRecord: Column.PAYMENT_ID,
+}
 
 
 def _column_for(record: Record, error: DomainError) -> str | None:
     column = getattr(error, "column", None)
-    return column if isinstance(column, str) else None
+    if isinstance(column, str):
+        return column
+    message = str(error)
+    if isinstance(error, InvalidCommand):
+        if "importo" in message:
+            return Column.AMOUNT
+        if "scadenza" in message:
+            return Column.DUE_DATE
+    if isinstance(error, NotFound) and "fornitura" in message:
+        return Column.SUPPLY_CODE
+    if isinstance(error, Conflict | NotFound | InvalidCommand):
+        return _GENERIC_COLUMNS[type(record)]
+    return None

@@ -1,8 +1,9 @@
-"""The records the billing system feeds in (from Excel rows or the JSON feed), already parsed."""
+"""The records the billing system feeds in (from Excel rows or the JSON feed), already parsed,
+and the vocabulary shared by the readers that produce them (column labels, rejections)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -55,4 +56,99 @@ class Outcome(Enum):
 class RecordResult:
     outcome: Outcome
     reason: str | None = None
+    # The column (default-profile label, e.g. "Data Scadenza") the reason is about.
     column: str | None = None
+
+
+class Column:
+    """Column labels of the default profile (``excel-template.md``). A rejection names one of
+    these; a reader translates it back to the header as written in its file."""
+
+    CUSTOMER_CODE = "Codice Cliente"
+    NAME = "Nominativo"
+    CUSTOMER_TYPE = "Tipologia Cliente"
+    FISCAL_CODE = "Codice Fiscale"
+    VAT_NUMBER = "Partita IVA"
+    EMAIL = "Email"
+    PEC = "PEC"
+    MOBILE = "Cellulare"
+    ADDRESS = "Indirizzo"
+    POSTCODE = "CAP"
+    CITY = "Comune"
+    PROVINCE = "Provincia"
+    SUPPLY_CODE = "Codice Fornitura"
+    SERVICE = "Tipologia Servizio"
+    SUPPLY_TYPE = "Tipologia Fornitura"
+    STATUS = "Stato"
+    METER = "Matricola Contatore"
+    SUPPLY_ADDRESS = "Indirizzo Fornitura"
+    BILL_NUMBER = "Numero Bolletta"
+    ISSUE_DATE = "Data Emissione"
+    DUE_DATE = "Data Scadenza"
+    AMOUNT = "Importo"
+    PAYMENT_ID = "Id Pagamento"
+    PAYMENT_DATE = "Data Pagamento"
+    METHOD = "Mezzo"
+
+
+class Sheet:
+    """Sheet names of the default profile, in the order their records are applied."""
+
+    CUSTOMERS = "Clienti"
+    SUPPLIES = "Forniture"
+    BILLS = "Bollette"
+    PAYMENTS = "Pagamenti"
+
+    ALL = (CUSTOMERS, SUPPLIES, BILLS, PAYMENTS)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A row that did not go in: where it is (sheet, spreadsheet row number, column as written)
+    and why (Italian, precise)."""
+
+    sheet: str
+    row: int
+    column: str | None
+    reason: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"sheet": self.sheet, "row": self.row, "column": self.column, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class SourcedRecord:
+    """A parsed record and the row it came from."""
+
+    sheet: str
+    row: int
+    record: Record
+
+
+@dataclass
+class ParsedSheet:
+    """One sheet of a workbook: good records, rejected rows, and how its headers were written."""
+
+    name: str
+    # Default-profile column label -> header as written in the file.
+    headers: dict[str, str] = field(default_factory=dict)
+    records: list[SourcedRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    # Rows (numbers) rejected while parsing; a row may have several rejections.
+    rejected_rows: set[int] = field(default_factory=set)
+
+    def header(self, column: str | None) -> str | None:
+        if column is None:
+            return None
+        return self.headers.get(column, column)
+
+
+@dataclass
+class ParsedWorkbook:
+    sheets: dict[str, ParsedSheet]
+    warnings: list[str] = field(default_factory=list)
+    profile: str = "default"
+
+
+class UnreadableFile(Exception):
+    """The file cannot be imported at all (not a workbook, no known sheet, missing required column)."""

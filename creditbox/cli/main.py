@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import actions, companies, db, positions
+from creditbox.cli import imports, actions, companies, db, positions
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
@@ -13,6 +13,7 @@ app = typer.Typer(
 )
 app.add_typer(actions.app, name="actions")
 app.add_typer(companies.app, name="companies")
+app.command("import")(imports.import_file)
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
 

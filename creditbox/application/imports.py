@@ -1,0 +1,307 @@
+"""Importing a billing-system file: parse, validate, check within the file, apply, account for it.
+
+Free of any delivery concern: the CLI, the API upload and the inbox worker all call
+``ImportService.run(content, file_name, company, by=...)`` and get an ``ImportResult``.
+The parser (the Excel profile) is injected, so this module reads no file format itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from uuid import UUID
+
+from creditbox.application.companies import CompanyDirectory
+from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, show_value
+from creditbox.application.records import (
+    BillRecord,
+    Column,
+    CustomerRecord,
+    Outcome,
+    ParsedSheet,
+    ParsedWorkbook,
+    PaymentRecord,
+    Rejection,
+    Sheet,
+    SourcedRecord,
+    SupplyRecord,
+)
+from creditbox.application.unit_of_work import BulkLoader, EventStore
+from creditbox.clock import Clock
+from creditbox.domain.ids import import_id
+from creditbox.domain.imports import Import
+
+
+class WorkbookParser(Protocol):
+    """Turns the bytes of a file into records and rejections (raises ``UnreadableFile``)."""
+
+    profile: str
+
+    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook: ...
+
+
+class ImportProgress(Protocol):
+    """Progress of the rows being applied (the CLI shows a bar; the API ignores it)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+
+@dataclass
+class SheetCounts:
+    accepted: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return {"accepted": self.accepted, "unchanged": self.unchanged, "rejected": self.rejected}
+
+
+@dataclass
+class ImportResult:
+    import_id: UUID
+    company: str
+    file_name: str
+    file_sha256: str
+    profile: str
+    sheets: dict[str, SheetCounts]
+    rejected: list[Rejection]
+    warnings: list[str] = field(default_factory=list)
+    events: int = 0
+    already_imported: bool = False
+
+    @property
+    def totals(self) -> SheetCounts:
+        total = SheetCounts()
+        for counts in self.sheets.values():
+            total.accepted += counts.accepted
+            total.unchanged += counts.unchanged
+            total.rejected += counts.rejected
+        return total
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "import_id": str(self.import_id),
+            "company": self.company,
+            "file_name": self.file_name,
+            "file_sha256": self.file_sha256,
+            "profile": self.profile,
+            "already_imported": self.already_imported,
+            "sheets": {name: counts.as_json() for name, counts in self.sheets.items()},
+            "totals": self.totals.as_json(),
+            "events": self.events,
+            "rejected": [r.as_json() for r in self.rejected],
+            "warnings": list(self.warnings),
+        }
+
+
+class ImportService:
+    def __init__(
+        self,
+        store: EventStore,
+        loader: BulkLoader,
+        parser: WorkbookParser,
+        clock: Clock,
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+    ) -> None:
+        self._store = store
+        self._loader = loader
+        self._parser = parser
+        self._clock = clock
+        self._chunk_size = chunk_size
+
+    def run(
+        self, content: bytes, file_name: str, company: str, *, by: str, progress: ImportProgress | None = None
+    ) -> ImportResult:
+        """Import ``content``. Raises ``NotFound`` for an unknown company, ``UnreadableFile`` for a
+        file that cannot be read at all; bad rows are reported in the result, good rows go in."""
+        company = CompanyDirectory(self._store).require(company)
+        sha256 = hashlib.sha256(content).hexdigest()
+        this_import = import_id(company, sha256)
+        previous = self._store.get_or_none(this_import)
+        workbook = self._parser.parse(content, file_name)
+        checked = _check_within_file(workbook)
+        candidates = checked.candidates
+        if progress is not None:
+            progress.start(len(candidates))
+        ingestor = Ingestor(
+            self._store,
+            self._loader,
+            chunk_size=self._chunk_size,
+            on_progress=progress.advance if progress is not None else None,
+        )
+        report = ingestor.ingest(company, [c.record for c in candidates], by=f"import:{this_import}")
+        sheets = {name: SheetCounts() for name in workbook.sheets}
+        rejected: list[Rejection] = []
+        for name, sheet in workbook.sheets.items():
+            sheets[name].rejected += len(sheet.rejected_rows)
+            rejected.extend(sheet.rejections)
+        for sourced in checked.unchanged:
+            sheets[sourced.sheet].unchanged += 1
+        for rejection in checked.rejections:
+            sheets[rejection.sheet].rejected += 1
+            rejected.append(rejection)
+        for sourced, outcome in zip(candidates, report.results, strict=True):
+            counts = sheets[sourced.sheet]
+            if outcome.outcome is Outcome.ACCEPTED:
+                counts.accepted += 1
+            elif outcome.outcome is Outcome.UNCHANGED:
+                counts.unchanged += 1
+            else:
+                counts.rejected += 1
+                header = workbook.sheets[sourced.sheet].header(outcome.column)
+                rejected.append(Rejection(sourced.sheet, sourced.row, header, outcome.reason or "rifiutato"))
+        order = {name: i for i, name in enumerate(Sheet.ALL)}
+        rejected.sort(key=lambda r: (order.get(r.sheet, 99), r.row))
+        warnings = list(workbook.warnings)
+        result = ImportResult(
+            import_id=this_import,
+            company=company,
+            file_name=file_name,
+            file_sha256=sha256,
+            profile=workbook.profile,
+            sheets=sheets,
+            rejected=rejected,
+            warnings=warnings,
+            events=report.events,
+            already_imported=previous is not None,
+        )
+        self._account_for(previous, result, by)
+        return result
+
+    def _account_for(self, previous: Any, result: ImportResult, by: str) -> None:
+        counts = {name: c.as_json() for name, c in result.sheets.items()}
+        rejected = [r.as_json() for r in result.rejected]
+        now = self._clock.now()
+        if previous is None:
+            record = Import.record(
+                result.company,
+                result.file_name,
+                result.file_sha256,
+                result.profile,
+                now,
+                counts,
+                rejected,
+                result.warnings,
+                by=by,
+            )
+            self._store.save(record)
+            result.events += 1
+            return
+        assert isinstance(previous, Import)
+        result.warnings.insert(0, f"file già importato il {previous.imported_at:%d/%m/%Y %H:%M}")
+        if previous.reimported(result.file_name, now, counts, rejected, by=by):
+            self._store.save(previous)
+            result.events += 1
+
+
+@dataclass
+class _Checked:
+    candidates: list[SourcedRecord] = field(default_factory=list)
+    unchanged: list[SourcedRecord] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
+    """Keys repeated inside the file and bills on another customer's supply: the later row is
+    refused (an identical repeat is just unchanged), nothing is guessed."""
+    checked = _Checked()
+    supply_owner: dict[str, tuple[str, int]] = {}
+    for name in Sheet.ALL:
+        sheet = workbook.sheets.get(name)
+        if sheet is None:
+            continue
+        seen: dict[str, SourcedRecord] = {}
+        for sourced in sheet.records:
+            record = sourced.record
+            key = _key(record)
+            first = seen.get(key)
+            if first is None:
+                problem = _foreign_supply(record, supply_owner)
+                if problem is not None:
+                    checked.rejections.append(_rejection(sheet, sourced, Column.SUPPLY_CODE, problem))
+                    continue
+                seen[key] = sourced
+                if isinstance(record, SupplyRecord):
+                    supply_owner[record.supply.code] = (record.customer_code, sourced.row)
+                checked.candidates.append(sourced)
+            elif first.record == record:
+                checked.unchanged.append(sourced)
+            else:
+                column, reason = _repeated(first, record)
+                checked.rejections.append(_rejection(sheet, sourced, column, reason))
+    return checked
+
+
+def _key(record: object) -> str:
+    if isinstance(record, CustomerRecord):
+        return record.customer_code
+    if isinstance(record, SupplyRecord):
+        return record.supply.code
+    if isinstance(record, BillRecord):
+        return record.number
+    assert isinstance(record, PaymentRecord)
+    return record.payment_id
+
+
+def _foreign_supply(record: object, supply_owner: dict[str, tuple[str, int]]) -> str | None:
+    if not isinstance(record, BillRecord):
+        return None
+    owner = supply_owner.get(record.supply_code)
+    if owner is None or owner[0] == record.customer_code:
+        return None
+    return (
+        f"la fornitura {record.supply_code!r} appartiene al cliente {owner[0]!r} "
+        f"(foglio {Sheet.SUPPLIES}, riga {owner[1]}), non a {record.customer_code!r}"
+    )
+
+
+_KEY_COLUMNS = {
+    CustomerRecord: (Column.CUSTOMER_CODE, "codice cliente", "ripetuto"),
+    SupplyRecord: (Column.SUPPLY_CODE, "fornitura", "ripetuta"),
+    BillRecord: (Column.BILL_NUMBER, "bolletta", "ripetuta"),
+    PaymentRecord: (Column.PAYMENT_ID, "pagamento", "ripetuto"),
+}
+
+
+def _repeated(first: SourcedRecord, record: object) -> tuple[str, str]:
+    key_column, noun, repeated = _KEY_COLUMNS[type(record)]
+    column, detail = key_column, ""
+    for candidate, old, new in _compared_fields(first.record, record):
+        if old != new:
+            column, detail = candidate, f": {candidate} {show_value(old)} alla riga {first.row}, qui {show_value(new)}"
+            break
+    if (
+        isinstance(record, SupplyRecord)
+        and isinstance(first.record, SupplyRecord)
+        and first.record.customer_code != record.customer_code
+    ):
+        return (
+            Column.CUSTOMER_CODE,
+            f"fornitura {record.supply.code!r} già assegnata al cliente {first.record.customer_code!r} "
+            f"alla riga {first.row}",
+        )
+    return column, f"{noun} {_key(record)!r} {repeated} nel file con dati diversi (riga {first.row}){detail}"
+
+
+def _compared_fields(old: object, new: object) -> Iterable[tuple[str, object, object]]:
+    if isinstance(old, BillRecord) and isinstance(new, BillRecord):
+        yield Column.AMOUNT, old.amount, new.amount
+        yield Column.DUE_DATE, old.due_date, new.due_date
+        yield Column.ISSUE_DATE, old.issue_date, new.issue_date
+        yield Column.CUSTOMER_CODE, old.customer_code, new.customer_code
+        yield Column.SUPPLY_CODE, old.supply_code, new.supply_code
+    elif isinstance(old, PaymentRecord) and isinstance(new, PaymentRecord):
+        yield Column.AMOUNT, old.amount, new.amount
+        yield Column.PAYMENT_DATE, old.payment_date, new.payment_date
+        yield Column.CUSTOMER_CODE, old.customer_code, new.customer_code
+        yield Column.BILL_NUMBER, old.bill_number, new.bill_number
+        yield Column.METHOD, old.method, new.method
+
+
+def _rejection(sheet: ParsedSheet, sourced: SourcedRecord, column: str, reason: str) -> Rejection:
+    return Rejection(sheet.name, sourced.row, sheet.header(column), reason)

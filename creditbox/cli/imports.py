@@ -1,0 +1,93 @@
+"""``creditbox import FILE --company CODE``: import a billing-system workbook (default profile).
+
+Exit 0 when the file was processed (even with rejected rows); 2 when the file cannot be read at
+all (not an xlsx, no known sheet, missing required column, missing file); 1 for an unknown company.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creditbox.application.imports import ImportResult
+from creditbox.application.records import UnreadableFile
+from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+
+UNREADABLE_EXIT = 2
+MAX_REJECTIONS_SHOWN = 50
+
+
+class RichImportProgress:
+    """A Rich progress bar over the rows being applied."""
+
+    def __init__(self, progress: Progress) -> None:
+        self._progress = progress
+        self._task: object = None
+
+    def start(self, total: int) -> None:
+        self._task = self._progress.add_task("Importazione righe", total=total)
+
+    def advance(self, rows: int) -> None:
+        if self._task is not None:
+            self._progress.advance(self._task, rows)  # type: ignore[arg-type]
+
+
+def new_progress(*, quiet: bool = False) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=error_console if quiet else console,
+        transient=quiet,
+        disable=quiet,
+    )
+
+
+def import_file(
+    file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx (profilo standard)"),
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    as_json: bool = typer.Option(False, "--json", help="Riepilogo in JSON"),
+) -> None:
+    """Importa clienti, forniture, bollette e pagamenti da un file Excel."""
+    try:
+        content = file.read_bytes()
+    except OSError as error:
+        fail(f"impossibile leggere {str(file)!r}: {error.strerror or error}", UNREADABLE_EXIT)
+    with container() as c:
+        importer = c.importer()
+        try:
+            with new_progress(quiet=as_json) as progress:
+                result = importer.run(content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress))
+        except UnreadableFile as error:
+            fail(str(error), UNREADABLE_EXIT)
+        if as_json:
+            print_json(result.as_json())
+        else:
+            print_result(result)
+
+
+def print_result(result: ImportResult) -> None:
+    state = "già importato: nessuna modifica" if result.already_imported and not result.events else "importato"
+    console.print(f"File [bold]{result.file_name}[/] {state} (azienda {result.company}, import {result.import_id})")
+    table = Table("Foglio", "Accettate", "Invariate", "Scartate", title="Righe")
+    for name, counts in result.sheets.items():
+        table.add_row(name, str(counts.accepted), str(counts.unchanged), str(counts.rejected))
+    totals = result.totals
+    table.add_row("[bold]Totale[/]", str(totals.accepted), str(totals.unchanged), str(totals.rejected))
+    console.print(table)
+    console.print(f"Eventi registrati: {result.events}")
+    for warning in result.warnings:
+        console.print(f"[yellow]Avviso:[/] {warning}")
+    if result.rejected:
+        rejected = Table("Foglio", "Riga", "Colonna", "Motivo", title="Righe scartate")
+        for r in result.rejected[:MAX_REJECTIONS_SHOWN]:
+            rejected.add_row(r.sheet, str(r.row), r.column or "", r.reason)
+        console.print(rejected)
+        if len(result.rejected) > MAX_REJECTIONS_SHOWN:
+            console.print(
+                f"… e altre {len(result.rejected) - MAX_REJECTIONS_SHOWN} (usare --json per l'elenco completo)"
+            )
