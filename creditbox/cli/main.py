@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import imports, actions, companies, db, positions
+from creditbox.cli import actions, companies, db, imports, positions
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
