@@ -10,16 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
+from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.imports import ImportService
 from creditbox.application.ingest import Ingestor
 from creditbox.application.positions import PositionReader
+from creditbox.application.unit_of_work import BulkLoader
 from creditbox.clock import Clock, SystemClock
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
+from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.settings import Settings
 
 
@@ -34,6 +38,8 @@ class Container:
     actions_tables: ActionsTables
     loader: RepositoryBulkLoader | SqlBulkLoader
     extras: dict[str, Any] = field(default_factory=dict)
+    # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
+    dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
 
     def ingestor(self, **options: Any) -> Ingestor:
         return Ingestor(self.app, self.loader, **options)
@@ -41,6 +47,20 @@ class Container:
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+
+    def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
+        """The dunning workflow runner (``run_due``) for ticks and simulations."""
+        return DunningService(
+            self.app, loader or self.loader, self.companies, self.actions_tables, self.dispatcher, self.clock
+        )
+
+    def case_commands(self) -> CaseCommands:
+        """Operator and supervisor commands on dunning cases."""
+        return CaseCommands(self.dunning())
+
+    def outbox(self) -> EventLogOutbox:
+        """Actions recorded for the channels, read from the event log."""
+        return EventLogOutbox(self.app)
 
     def close(self) -> None:
         self.app.close()

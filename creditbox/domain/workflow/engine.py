@@ -29,6 +29,7 @@ from creditbox.domain.workflow.ladder import (
     due_date,
     is_interruption,
     is_suspendable,
+    next_seq,
 )
 from creditbox.domain.workflow.outcomes import SkipReason, WriteOffKind
 
@@ -187,7 +188,7 @@ class _Context:
     # ---- steps ----------------------------------------------------------------------------
 
     def _next_step(self, case: DunningCase, debt: SupplyDebt) -> list[Decision]:
-        seq = self.table.next_seq(case.ladder, case.last_seq)
+        seq = next_seq(self.table, case.ladder, case.last_seq)
         if seq is None:
             return [
                 Decision(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from creditbox.domain.actions import ActionRow, StartPoint
 from creditbox.domain.codes import ActionCode, CustomerType, SupplyType
@@ -19,21 +20,35 @@ from creditbox.domain.workflow.cases import DunningCase
 from creditbox.domain.workflow.outcomes import OFFICE_CODES, SkipReason
 
 
+class TableVersion(Protocol):
+    """One version of a company's actions table, as the engine needs it (the ActionsTable
+    aggregate's ``TableVersion`` satisfies it)."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def rows(self) -> tuple[ActionRow, ...]: ...
+
+
 @dataclass(frozen=True)
-class TableVersion:
-    """One version of a company's actions table, as the engine needs it."""
+class StaticTable:
+    """A table version built in place (tests, simulations)."""
 
     version: int
     rows: tuple[ActionRow, ...]
 
-    def first_seq(self, ladder: str) -> int | None:
-        return min((r.seq for r in self.rows if r.ladder == ladder), default=None)
 
-    def next_seq(self, ladder: str, after: int) -> int | None:
-        return min((r.seq for r in self.rows if r.ladder == ladder and r.seq > after), default=None)
+def first_seq(table: TableVersion, ladder: str) -> int | None:
+    return min((r.seq for r in table.rows if r.ladder == ladder), default=None)
 
-    def rows_of(self, ladder: str, seq: int) -> list[ActionRow]:
-        return [r for r in self.rows if r.ladder == ladder and r.seq == seq]
+
+def next_seq(table: TableVersion, ladder: str, after: int) -> int | None:
+    return min((r.seq for r in table.rows if r.ladder == ladder and r.seq > after), default=None)
+
+
+def rows_of(table: TableVersion, ladder: str, seq: int) -> list[ActionRow]:
+    return [r for r in table.rows if r.ladder == ladder and r.seq == seq]
 
 
 def choose_ladder(table: TableVersion, customer: CustomerDetails, supply: SupplyDetails) -> ActionRow | None:
@@ -41,7 +56,7 @@ def choose_ladder(table: TableVersion, customer: CustomerDetails, supply: Supply
     firsts: dict[str, int | None] = {}
     for row in table.rows:
         if row.ladder not in firsts:
-            firsts[row.ladder] = table.first_seq(row.ladder)
+            firsts[row.ladder] = first_seq(table, row.ladder)
         if row.seq == firsts[row.ladder] and row.matches_classification(
             customer.customer_type, supply.service, supply.supply_type, supply.status
         ):
@@ -62,7 +77,7 @@ class StepChoice:
 def choose_row(
     table: TableVersion, ladder: str, seq: int, customer: CustomerDetails, supply: SupplyDetails, overdue: Decimal
 ) -> StepChoice:
-    rows = table.rows_of(ladder, seq)
+    rows = rows_of(table, ladder, seq)
     classified = [
         r
         for r in rows

@@ -1,0 +1,234 @@
+"""Operator and supervisor commands on dunning cases (confirm, approve, outcomes, locks, plans,
+write-off, litigation), for the CLI and the HTTP API.
+
+Each command loads the position, lets the domain decide and record, then runs the engine for the
+business date (default: today from the clock) so that what the command made due happens at once,
+saves, and dispatches the resulting actions. The answer says whether anything changed: sending the
+same command again changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from creditbox.application.dunning import DunningService
+from creditbox.domain.position import Position
+from creditbox.domain.workflow import commands
+from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    changed: bool
+    events: list[str] = field(default_factory=list)  # names of the events recorded, in order
+    lock_id: str | None = None
+
+
+class CaseCommands:
+    def __init__(self, service: DunningService) -> None:
+        self._service = service
+
+    def _finish(
+        self, position: Position, changed: bool, when: date, by: str, lock_id: str | None = None
+    ) -> CommandResult:
+        events = self._service.save_and_run(position, when, by=by)
+        return CommandResult(changed, events, lock_id)
+
+    # ---- proposals and approvals ----------------------------------------------------------
+
+    def confirm_proposal(
+        self, company: str, customer: str, case_id: str, seq: int, *, by: str, business_date: date | None = None
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        return self._finish(position, commands.confirm_proposal(position, case_id, seq, when, by=by), when, by)
+
+    def discard_proposal(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        seq: int,
+        note: str = "",
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        return self._finish(position, commands.discard_proposal(position, case_id, seq, when, note, by=by), when, by)
+
+    def approve_step(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        seq: int,
+        level: int,
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        settings = self._service.settings(position.company)
+        changed = commands.approve_step(position, case_id, seq, level, settings, when, by=by)
+        return self._finish(position, changed, when, by)
+
+    def refuse_step(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        seq: int,
+        level: int,
+        note: str = "",
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        changed = commands.refuse_step(position, case_id, seq, level, when, note, by=by)
+        return self._finish(position, changed, when, by)
+
+    # ---- outcomes -------------------------------------------------------------------------
+
+    def record_outcome(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        seq: int,
+        outcome: StepOutcome,
+        outcome_date: date | None = None,
+        note: str = "",
+        *,
+        by: str,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        changed = commands.record_outcome(position, case_id, seq, outcome, when, note, by=by)
+        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
+
+    def record_reactivation(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        positive: bool,
+        outcome_date: date | None = None,
+        note: str = "",
+        *,
+        by: str,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        changed = commands.record_reactivation_outcome(position, case_id, positive, when, note, by=by)
+        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
+
+    # ---- locks ----------------------------------------------------------------------------
+
+    def set_lock(
+        self,
+        company: str,
+        customer: str,
+        reason: LockReason,
+        supply_code: str | None = None,
+        start: date | None = None,
+        until: date | None = None,
+        note: str = "",
+        *,
+        by: str,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(start)
+        lock_id, changed = commands.set_lock(position, reason, supply_code, when, until, note, by=by)
+        return self._finish(position, changed, self._service.business_date(None), by, lock_id)
+
+    def lift_lock(
+        self,
+        company: str,
+        customer: str,
+        lock_id: str,
+        lifted_on: date | None = None,
+        note: str = "",
+        *,
+        by: str,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(lifted_on)
+        changed = commands.lift_lock(position, lock_id, when, note, by=by)
+        return self._finish(position, changed, max(when, self._service.business_date(None)), by, lock_id)
+
+    # ---- plans, write-off, litigation ------------------------------------------------------
+
+    def agree_plan(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        instalments: list[tuple[date, Decimal]],
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        return self._finish(position, commands.agree_plan(position, case_id, instalments, when, by=by), when, by)
+
+    def request_write_off(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        kind: WriteOffKind = WriteOffKind.WRITE_OFF,
+        settlement_amount: Decimal = Decimal("0.00"),
+        note: str = "",
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        changed = commands.request_write_off(position, case_id, kind, settlement_amount, when, note, by=by)
+        return self._finish(position, changed, when, by)
+
+    def approve_write_off(
+        self, company: str, customer: str, case_id: str, level: int, *, by: str, business_date: date | None = None
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        settings = self._service.settings(position.company)
+        changed = commands.approve_write_off(position, case_id, level, settings, when, by=by)
+        return self._finish(position, changed, when, by)
+
+    def refuse_write_off(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        level: int,
+        note: str = "",
+        *,
+        by: str,
+        business_date: date | None = None,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        changed = commands.refuse_write_off(position, case_id, level, when, note, by=by)
+        return self._finish(position, changed, when, by)
+
+    def hand_over_to_litigation(
+        self, company: str, customer: str, case_id: str, level: int, *, by: str, business_date: date | None = None
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(business_date)
+        settings = self._service.settings(position.company)
+        changed = commands.hand_over_to_litigation(position, case_id, level, settings, when, by=by)
+        return self._finish(position, changed, when, by)
+
+    def record_litigation_outcome(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        result: LitigationResult,
+        recovered_amount: Decimal = Decimal("0.00"),
+        outcome_date: date | None = None,
+        note: str = "",
+        *,
+        by: str,
+    ) -> CommandResult:
+        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        changed = commands.record_litigation_outcome(position, case_id, result, recovered_amount, when, note, by=by)
+        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
