@@ -10,6 +10,7 @@ from rich.table import Table
 
 from creditbox.application.actions_tables import HistoryEntry
 from creditbox.cli.context import CLI_USER, console, container, error_console, print_json
+from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import format_codes, format_parameters
 from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable
@@ -67,19 +68,30 @@ def show(
             f"Tabella azioni [bold]{table.company}[/] versione [bold]{table.version}[/]"
             f" — {_when(table)}, {table.by}" + (f": {table.note}" if table.note else "")
         )
-        grid = Table(
-            "Riga", "Scala", "Passo", "Cli.", "Serv.", "Forn.", "Stati", "Az.", "Descrizione",
-            "Prima", "Decorrenza", "Dopo", "Fascia", "Soglia", "Liv.", "Modalità", "Parametri",
-        )  # fmt: skip
-        for number, row in enumerate(table.rows, start=2):
-            band = format_euro(row.amount_min) + " – " + (format_euro(row.amount_max) if row.amount_max else "")
-            grid.add_row(
-                str(number), row.ladder, str(row.seq), format_codes(row.customer_types), format_codes(row.services),
-                format_codes(row.supply_types), format_codes(row.supply_statuses), str(row.action_code.code),
-                row.description, str(row.wait_before_days), row.start_point.value, str(row.wait_after_days), band,
-                format_euro(row.threshold), str(row.approval_level), row.mode.value, format_parameters(row.parameters),
-            )  # fmt: skip
-        console.print(grid)
+        numbers = {id(row): number for number, row in enumerate(table.rows, start=2)}
+        for ladder in table.ladder_names:
+            steps = table.ladder(ladder)
+            first = steps[0]
+            console.print(
+                f"\n[bold]{ladder}[/] — clienti {_codes(first.customer_types)}, servizi {_codes(first.services)},"
+                f" forniture {_codes(first.supply_types)}, stati {_codes(first.supply_statuses)}",
+                highlight=False,
+            )
+            grid = Table("Riga", "Passo", "Azione", "Attesa", "Dopo", "Fascia", "Soglia", "Liv.", "Modalità")
+            for row in steps:
+                grid.add_row(
+                    str(numbers[id(row)]),
+                    str(row.seq),
+                    f"{row.action_code.code} {row.description}"
+                    + (f" [{format_parameters(row.parameters)}]" if row.parameters else ""),
+                    f"{row.wait_before_days} gg da {row.start_point.label}",
+                    f"{row.wait_after_days} gg",
+                    _band(row),
+                    format_euro(row.threshold),
+                    str(row.approval_level),
+                    row.mode.label,
+                )
+            console.print(grid)
 
 
 @app.command("export")
@@ -147,6 +159,16 @@ def history(
             v = entry.version
             grid.add_row(str(v.version), _when(v), v.by, v.source, v.note or "", str(len(v.rows)), _changes(entry))
         console.print(grid)
+
+
+def _codes(codes: frozenset[Any]) -> str:
+    return format_codes(codes) or "tutti"
+
+
+def _band(row: ActionRow) -> str:
+    if row.amount_max is None:
+        return f"da {format_euro(row.amount_min)}"
+    return f"{format_euro(row.amount_min)} – {format_euro(row.amount_max)}"
 
 
 def _changes(entry: HistoryEntry) -> str:

@@ -115,10 +115,13 @@ class ParsedTable:
 def parse_table(
     records: Iterable[SourceRow], *, header_problems: Sequence[Problem] = (), ignored_columns: Sequence[str] = ()
 ) -> ParsedTable:
-    """Parse every row, then validate the table. Empty rows are skipped."""
+    """Parse every row, then validate the table. Empty rows are skipped. With header problems (missing
+    or repeated columns) the rows are not looked at: every row would repeat the same complaint."""
+    if header_problems:
+        return ParsedTable((), (), tuple(header_problems), tuple(ignored_columns))
     rows: list[ActionRow] = []
     numbers: list[int] = []
-    problems: list[Problem] = list(header_problems)
+    problems: list[Problem] = []
     broken: set[str] = set()
     for record in records:
         if record.is_empty():
@@ -130,8 +133,7 @@ def parse_table(
         else:
             rows.append(row)
             numbers.append(record.number)
-    if not header_problems:
-        problems.extend(validate(rows, numbers, broken_ladders=frozenset(broken)))
+    problems.extend(validate(rows, numbers, broken_ladders=frozenset(broken)))
     return ParsedTable(tuple(rows), tuple(numbers), tuple(sort_problems(problems)), tuple(ignored_columns))
 
 
