@@ -16,6 +16,7 @@ from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.imports import ImportService
 from creditbox.application.ingest import Ingestor
 from creditbox.application.positions import PositionReader
+from creditbox.application.tokens import TokenService
 from creditbox.application.unit_of_work import BulkLoader
 from creditbox.clock import Clock, SystemClock
 from creditbox.infrastructure.actions_csv import standard_rows
@@ -43,6 +44,10 @@ class Container:
 
     def ingestor(self, **options: Any) -> Ingestor:
         return Ingestor(self.app, self.loader, **options)
+
+    def tokens(self) -> TokenService:
+        """API tokens (issue, revoke, list, authenticate)."""
+        return TokenService(self.app)
 
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""

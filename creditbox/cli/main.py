@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import actions, companies, db, imports, positions
+from creditbox.cli import actions, companies, db, imports, positions, serve, tokens
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
@@ -16,6 +16,8 @@ app.add_typer(companies.app, name="companies")
 app.command("import")(imports.import_file)
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
+app.command("serve")(serve.serve)
+app.add_typer(tokens.app, name="tokens")
 
 
 def main() -> None:

@@ -1,0 +1,68 @@
+"""The FastAPI application, built by a factory from the composition root.
+
+``create_app(container)`` for tests and embedding; ``create_app_from_env()`` for uvicorn (one
+container per worker process, built from ``CREDITBOX_*`` settings). The lifespan closes the
+container (connection pools) when the server stops. Nothing connects at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES
+from creditbox.api.permissions import describe, permission_of
+from creditbox.api.problems import install_problem_handlers
+from creditbox.api.routes import feed, health, positions
+from creditbox.bootstrap import Container, bootstrap
+
+API_TITLE = "CreditBox API"
+ROUTERS = [health.router, feed.router, positions.router]
+
+
+def create_app(
+    container: Container,
+    *,
+    close_container: bool = True,
+    max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
+    max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if close_container:
+                container.close()
+
+    app = FastAPI(
+        title=API_TITLE,
+        version="1",
+        description=(
+            "Gestione del credito e solleciti. Autenticazione: `Authorization: Bearer <token>` "
+            "(token creati con `creditbox tokens create`). Errori: RFC 9457 `application/problem+json`."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    app.state.tokens = container.tokens()
+    app.state.known_companies = set()
+    app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
+    install_problem_handlers(app)
+    for router in ROUTERS:
+        # Routes are added flat (full paths), so ``app.routes`` is the complete route table.
+        app.router.routes.extend(router.routes)
+    for route in app.routes:
+        if isinstance(route, APIRoute):
+            permission = permission_of(route)
+            if permission is not None:
+                route.description = f"{route.description}\n\n{describe(permission)}".strip()
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """Factory for ``uvicorn --factory`` (each worker process builds its own container)."""
+    return create_app(bootstrap())

@@ -1,0 +1,113 @@
+"""Dependencies the routes declare with ``Annotated[..., Depends(...)]`` aliases.
+
+The container (composition root) lives in ``app.state.container``; the principal was put in
+``request.state.principal`` by ``GuardedRoute`` before any dependency runs.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Annotated, TypeVar
+
+from eventsourcing.persistence import RecordConflictError
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from creditbox.api.guard import company_not_found
+from creditbox.api.problems import ApiProblem
+from creditbox.application.tokens import Principal
+from creditbox.bootstrap import Container
+from creditbox.domain.errors import Conflict, NotFound
+from creditbox.domain.ids import normalise_company_code
+
+T = TypeVar("T")
+
+# Documents the bearer scheme in OpenAPI; the check itself happened in ``GuardedRoute``.
+_bearer = HTTPBearer(auto_error=False, description="Token API: `Authorization: Bearer <token>`")
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+def current_principal(
+    request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    principal = getattr(request.state, "principal", None)
+    if not isinstance(principal, Principal):  # a route not built with GuardedRoute: refuse
+        raise ApiProblem(401, "token mancante")
+    return principal
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def company_code(
+    company: Annotated[str, Path(description="Codice azienda, ad es. ACQ", max_length=40)],
+    request: Request,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+) -> str:
+    """The normalised code of a registered company the caller may see; otherwise the one 404."""
+    code = normalise_company_code(company)
+    if not principal.sees(code):
+        raise company_not_found(company)
+    known: set[str] = request.app.state.known_companies
+    if code in known:
+        return code
+    try:
+        code = container.companies.require(code)
+    except NotFound:
+        raise company_not_found(company) from None
+    known.add(code)
+    return code
+
+
+CompanyCode = Annotated[str, Depends(company_code)]
+
+
+def business_date(container: ContainerDep) -> date:
+    """Today's business date from the injected clock."""
+    return container.clock.today()
+
+
+Today = Annotated[date, Depends(business_date)]
+
+
+class Committer:
+    """Runs a command with retries on version clashes (another request changed the same aggregate
+    in between: reload and decide again), then lets the read models catch up when they run in-process."""
+
+    ATTEMPTS = 5
+
+    def __init__(self, container: Container) -> None:
+        self._container = container
+
+    def __call__(self, command: Callable[[], T]) -> T:
+        for attempt in range(self.ATTEMPTS):
+            try:
+                result = command()
+                break
+            except RecordConflictError:
+                if attempt == self.ATTEMPTS - 1:
+                    raise Conflict("modifica concorrente della stessa posizione: riprovare") from None
+                time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+        self.catch_up()
+        return result
+
+    def catch_up(self) -> None:
+        catch_up = self._container.extras.get("catch_up")
+        if callable(catch_up):
+            catch_up()
+
+
+def committer(container: ContainerDep) -> Committer:
+    return Committer(container)
+
+
+Commit = Annotated[Committer, Depends(committer)]

@@ -1,0 +1,113 @@
+"""The gate every ``/api/v1`` route passes before its body is read or its code runs.
+
+``GuardedRoute`` is the route class of every API router. For each request it:
+
+1. authenticates the bearer token (401 without one, or with an unknown or revoked one);
+2. refuses a company-scoped token on another company's path with the *same* 404 an unknown
+   company gets (no hint that the company exists);
+3. checks the permission the route declared (``permissions.needs``) against the token's role
+   (403; a route that declared nothing is refused to everyone);
+4. checks the media type (415) and the body size (413) before anything parses the body.
+
+The principal is then left in ``request.state.principal`` for the ``CurrentPrincipal`` dependency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response, params
+from fastapi.concurrency import run_in_threadpool
+from fastapi.routing import APIRoute
+
+from creditbox.api.permissions import Permission, allows, permission_of
+from creditbox.api.problems import ApiProblem
+from creditbox.application.tokens import Principal, TokenService
+from creditbox.domain.ids import normalise_company_code
+
+DEFAULT_MAX_JSON_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+_BEARER = {"WWW-Authenticate": 'Bearer realm="creditbox"'}
+_BEARER_INVALID = {"WWW-Authenticate": 'Bearer realm="creditbox", error="invalid_token"'}
+
+
+def company_not_found(company: str) -> ApiProblem:
+    """The one 404 for a company the caller may not see or that does not exist: same body for both."""
+    return ApiProblem(404, f"azienda sconosciuta: {normalise_company_code(company)!r}", kind="unknown-company")
+
+
+class GuardedRoute(APIRoute):
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        permission = permission_of(self)
+        media = _expected_media(self)
+
+        async def guarded(request: Request) -> Response:
+            request.state.principal = await _authorise(request, permission)
+            await _check_body(request, media)
+            return await handler(request)
+
+        return guarded
+
+
+async def _authorise(request: Request, permission: Permission | None) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if not header:
+        raise ApiProblem(401, "token mancante: usare l'intestazione 'Authorization: Bearer <token>'", headers=_BEARER)
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiProblem(401, "intestazione Authorization non valida: atteso 'Bearer <token>'", headers=_BEARER)
+    tokens: TokenService = request.app.state.tokens
+    principal = await run_in_threadpool(tokens.authenticate, secret.strip())
+    if principal is None:
+        raise ApiProblem(401, "token sconosciuto o revocato", headers=_BEARER_INVALID)
+    company = request.path_params.get("company")
+    if company is not None and not principal.sees(str(company)):
+        raise company_not_found(str(company))
+    if permission is None:
+        raise ApiProblem(403, "operazione senza permesso dichiarato: negata")
+    if not allows(principal.role, permission):
+        raise ApiProblem(403, f"il ruolo {principal.role.value!r} non ha il permesso {permission.value!r}")
+    return principal
+
+
+def _expected_media(route: APIRoute) -> str | None:
+    """``"json"``, ``"multipart"`` or ``None`` (no body) for a route."""
+    body = route.body_field
+    if body is None:
+        return None
+    return "multipart" if isinstance(body.field_info, params.Form) else "json"
+
+
+async def _check_body(request: Request, media: str | None) -> None:
+    if media is None:
+        return
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    if media == "json" and has_body and content_type != "application/json" and not content_type.endswith("+json"):
+        raise ApiProblem(
+            415, f"tipo di contenuto {content_type or '(nessuno)'!r} non supportato: usare application/json"
+        )
+    if media == "multipart" and content_type != "multipart/form-data":
+        raise ApiProblem(
+            415, f"tipo di contenuto {content_type or '(nessuno)'!r} non supportato: usare multipart/form-data"
+        )
+    limits = request.app.state.limits
+    limit = limits["upload"] if media == "multipart" else limits["json"]
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise _too_large(limit)
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    request._body = b"".join(chunks)
+
+
+def _too_large(limit: int) -> ApiProblem:
+    return ApiProblem(413, f"contenuto oltre il limite di {limit // 1024} KiB")

@@ -1,0 +1,100 @@
+"""Turning application/domain values into response models (no I/O here)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from creditbox.api.schemas.positions import (
+    CaseOut,
+    CustomerOut,
+    OpenItemOut,
+    PositionSummaryOut,
+    SupplyOut,
+)
+from creditbox.domain.money import ZERO
+from creditbox.domain.position import Position
+
+
+def customer_out(details: Any) -> CustomerOut:
+    return CustomerOut(
+        name=details.name,
+        customer_type=details.customer_type.code,
+        customer_type_label=details.customer_type.label,
+        fiscal_code=details.fiscal_code,
+        vat_number=details.vat_number,
+        email=details.email,
+        pec=details.pec,
+        mobile=details.mobile,
+        address=details.address,
+        postcode=details.postcode,
+        city=details.city,
+        province=details.province,
+    )
+
+
+def cases_of(position: Position) -> list[CaseOut]:
+    """The position's dunning cases as the aggregate holds them (used for as-of replays)."""
+    dunning = getattr(position, "dunning", None)
+    if dunning is None:
+        return []
+    out: list[CaseOut] = []
+    for case in dunning.cases.values():
+        step = case.pending_step or (case.steps[-1] if case.steps else None)
+        out.append(
+            CaseOut(
+                case_id=case.case_id,
+                supply_code=case.supply_code,
+                ladder=case.ladder,
+                status=case.status.value,
+                status_label=case.status.label,
+                step=step.seq if step else None,
+                action_code=step.action_code.code if step else None,
+                action_label=step.action_code.label if step else None,
+                step_status=step.status.value if step else None,
+                opened_on=case.opened_on,
+            )
+        )
+    return out
+
+
+def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
+    """A position's summary on ``as_of``, computed from the aggregate."""
+    allocation = position.allocation(as_of)
+    by_supply = position.overdue_by_supply(as_of)
+    return PositionSummaryOut(
+        company=position.company,
+        customer_code=position.customer_code,
+        as_of=as_of,
+        customer=customer_out(position.details),
+        supplies=[
+            SupplyOut(
+                code=s.code,
+                service=s.service.code,
+                service_label=s.service.label,
+                supply_type=s.supply_type.code,
+                supply_type_label=s.supply_type.label,
+                status=s.status.code,
+                status_label=s.status.label,
+                overdue=by_supply.get(s.code, ZERO),
+            )
+            for s in sorted(position.supplies.values(), key=lambda s: s.code)
+        ],
+        open_items=[
+            OpenItemOut(
+                bill_number=i.bill_number,
+                supply_code=i.supply_code,
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                amount=i.amount,
+                residual=i.residual,
+                days_overdue=i.days_overdue(as_of),
+            )
+            for i in position.open_items(as_of)
+        ],
+        balance=position.balance(as_of),
+        overdue=position.overdue(as_of),
+        credit=max(allocation.credit, Decimal("0.00")),
+        cases=cases_of(position),
+    )

@@ -1,0 +1,207 @@
+"""Errors as RFC 9457 problem documents (``application/problem+json``).
+
+Every error the API answers has the same shape: ``type``, ``title``, ``status``, ``detail``,
+``instance`` (the request path) and, for bad input, ``errors`` naming each field that is wrong.
+Domain errors map to statuses here, in one place; nothing a client can send ends in a 500.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from eventsourcing.persistence import RecordConflictError
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, NotAllowed, NotFound
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:creditbox:problem:"
+
+log = logging.getLogger("creditbox.api")
+
+# slug, Italian title
+_KINDS: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "Richiesta non valida"),
+    401: ("unauthenticated", "Autenticazione richiesta"),
+    403: ("forbidden", "Operazione non consentita"),
+    404: ("not-found", "Risorsa non trovata"),
+    405: ("method-not-allowed", "Metodo non consentito"),
+    406: ("not-acceptable", "Formato di risposta non disponibile"),
+    409: ("conflict", "Conflitto"),
+    413: ("content-too-large", "Contenuto troppo grande"),
+    415: ("unsupported-media-type", "Tipo di contenuto non supportato"),
+    422: ("invalid-input", "Dati non validi"),
+    500: ("internal-error", "Errore interno"),
+}
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Il campo errato, in notazione puntata (ad es. `records.0.amount`)")
+    location: str = Field(description="Dove si trova: body, query, path, header")
+    message: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document."""
+
+    type: str = Field(examples=["urn:creditbox:problem:not-found"])
+    title: str
+    status: int
+    detail: str
+    instance: str
+    errors: list[FieldError] | None = None
+
+
+class ApiProblem(Exception):
+    """Raised by the API layer itself (authentication, scope, media type, size)."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        errors: Sequence[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+        kind: str | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = headers
+        self.kind = kind
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    detail: str,
+    *,
+    errors: Sequence[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+    kind: str | None = None,
+) -> JSONResponse:
+    slug, title = _KINDS.get(status, ("error", "Errore"))
+    problem = Problem(
+        type=TYPE_PREFIX + (kind or slug),
+        title=title,
+        status=status,
+        detail=detail,
+        instance=request.url.path,
+        errors=list(errors) if errors else None,
+    )
+    return JSONResponse(
+        problem.model_dump(exclude_none=True),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def status_of(error: DomainError) -> int:
+    explicit = getattr(error, "http_status", None)
+    if isinstance(explicit, int):
+        return explicit
+    if isinstance(error, NotFound):
+        return 404
+    if isinstance(error, Conflict):
+        return 409
+    if isinstance(error, InvalidCommand):
+        return 422
+    if isinstance(error, NotAllowed):
+        return 409
+    return 422
+
+
+_UNION_TAG = re.compile(r"^(list\[[A-Za-z_]\w*\]|[A-Z]\w*)$")
+
+
+def _one_branch(raw: Sequence[Any], body: Any) -> list[Any]:
+    """A body typed "one record or a list of records" fails in both union branches: keep the
+    errors of the branch the client actually sent (object or array) and drop the branch tag."""
+    tagged = [item for item in raw if len(item.get("loc", ())) > 1 and _UNION_TAG.match(str(item["loc"][1]))]
+    if not tagged or len(tagged) != len(raw):
+        return list(raw)
+    sent_list = isinstance(body, list)
+    kept = [item for item in tagged if str(item["loc"][1]).startswith("list[") == sent_list]
+    if not kept:
+        return list(raw)
+    return [{**item, "loc": (item["loc"][0], *item["loc"][2:])} for item in kept]
+
+
+def _field_errors(raw: Sequence[Any]) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for item in raw:
+        loc = [str(part) for part in item.get("loc", ())]
+        location = loc[0] if loc else "body"
+        field = ".".join(loc[1:]) if len(loc) > 1 else location
+        message = str(item.get("msg", "valore non valido"))
+        errors.append(FieldError(field=field, location=location, message=message))
+    return errors
+
+
+async def _on_api_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ApiProblem)
+    return problem_response(request, exc.status, exc.detail, errors=exc.errors, headers=exc.headers, kind=exc.kind)
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    raw = _one_branch(list(exc.errors()), exc.body)
+    if any(item.get("type") == "json_invalid" for item in raw):
+        return problem_response(request, 400, "JSON non valido nel corpo della richiesta", errors=_field_errors(raw))
+    errors = _field_errors(raw)
+    fields = ", ".join(e.field for e in errors[:5])
+    return problem_response(request, 422, f"dati non validi: {fields}", errors=errors)
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 404 and detail == "Not Found":
+        detail = "risorsa inesistente"
+    elif exc.status_code == 405:
+        detail = f"metodo {request.method} non consentito su questa risorsa"
+    return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+
+async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(request, status_of(exc), str(exc))
+
+
+async def _on_record_conflict(request: Request, exc: Exception) -> JSONResponse:
+    return problem_response(request, 409, "modifica concorrente della stessa posizione: riprovare")
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("errore inatteso su %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, 500, "errore interno: l'operazione non è stata completata")
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ApiProblem, _on_api_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(DomainError, _on_domain)
+    app.add_exception_handler(RecordConflictError, _on_record_conflict)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` entries for the problem statuses a route can answer."""
+    return {
+        status: {
+            "model": Problem,
+            "description": _KINDS.get(status, ("", "Errore"))[1],
+            "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }

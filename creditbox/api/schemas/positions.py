@@ -1,0 +1,93 @@
+"""Positions: the summary of one customer, its history, and pages of positions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from creditbox.api.schemas.common import Money
+
+
+class CustomerOut(BaseModel):
+    name: str
+    customer_type: int
+    customer_type_label: str
+    fiscal_code: str | None = None
+    vat_number: str | None = None
+    email: str | None = None
+    pec: str | None = None
+    mobile: str | None = None
+    address: str | None = None
+    postcode: str | None = None
+    city: str | None = None
+    province: str | None = None
+
+
+class SupplyOut(BaseModel):
+    code: str
+    service: int
+    service_label: str
+    supply_type: int
+    supply_type_label: str
+    status: int
+    status_label: str
+    overdue: Money
+
+
+class OpenItemOut(BaseModel):
+    bill_number: str
+    supply_code: str
+    issue_date: date
+    due_date: date
+    amount: Money
+    residual: Money
+    days_overdue: int
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    supply_code: str
+    ladder: str
+    status: str
+    status_label: str | None = None
+    step: int | None = Field(default=None, description="Sequenza del passo corrente (in attesa o ultimo eseguito)")
+    action_code: int | None = None
+    action_label: str | None = None
+    step_status: str | None = None
+    next_due_date: date | None = None
+    overdue: Money | None = None
+    opened_on: date | None = None
+
+
+class PositionSummaryOut(BaseModel):
+    company: str
+    customer_code: str
+    as_of: date
+    customer: CustomerOut
+    supplies: list[SupplyOut]
+    open_items: list[OpenItemOut]
+    balance: Money
+    overdue: Money
+    credit: Money
+    cases: list[CaseOut]
+
+
+class HistoryEntryOut(BaseModel):
+    version: int
+    type: str = Field(description="Il tipo di evento, ad es. BillIssued")
+    business_date: date
+    recorded_at: datetime
+    by: str | None = Field(default=None, description="Chi: nome del token, cli, import:<id>, scheduler")
+    data: dict[str, Any]
+
+
+class PositionHistoryOut(BaseModel):
+    company: str
+    customer_code: str
+    as_of: date | None = Field(default=None, description="Solo gli eventi con data contabile fino a questa data")
+    events: list[HistoryEntryOut]
+    position: PositionSummaryOut | None = Field(
+        default=None, description="La posizione com'era alla data (eventi fino ad as_of riapplicati)"
+    )

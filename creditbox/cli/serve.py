@@ -1,0 +1,27 @@
+"""``creditbox serve``: the HTTP API under uvicorn."""
+
+from __future__ import annotations
+
+import typer
+
+FACTORY = "creditbox.api.app:create_app_from_env"
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Indirizzo di ascolto"),
+    port: int = typer.Option(8000, "--port", help="Porta"),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processi worker (ognuno con il proprio pool)"),
+    log_level: str = typer.Option("info", "--log-level", help="critical | error | warning | info | debug"),
+) -> None:
+    """Avvia l'API (uvicorn). Con --workers > 1 ogni processo costruisce la propria app dalla factory."""
+    import uvicorn
+
+    uvicorn.run(
+        FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=log_level,
+        proxy_headers=False,
+    )
