@@ -5,9 +5,15 @@ from __future__ import annotations
 from sqlalchemy import engine_from_config, pool
 
 from alembic import context
+from creditbox.projections.schema import metadata as read_model_metadata
 
 config = context.config
-target_metadata = None
+target_metadata = read_model_metadata
+
+
+def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Autogenerate compares only the read-model tables: the event store and others' tables are left alone."""
+    return not (type_ == "table" and reflected and compare_to is None)
 
 
 def run_migrations_offline() -> None:
@@ -21,7 +27,12 @@ def run_migrations_online() -> None:
         config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.", poolclass=pool.NullPool
     )
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
 

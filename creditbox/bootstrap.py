@@ -25,6 +25,7 @@ from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
+from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
 
 
@@ -38,6 +39,8 @@ class Container:
     positions: PositionReader
     actions_tables: ActionsTables
     loader: RepositoryBulkLoader | SqlBulkLoader
+    # Read models: catch_up() after commands when running inline (the embedded mode).
+    projections: ReadModels
     extras: dict[str, Any] = field(default_factory=dict)
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
@@ -68,6 +71,7 @@ class Container:
         return EventLogOutbox(self.app)
 
     def close(self) -> None:
+        self.projections.close()
         self.app.close()
 
     def __enter__(self) -> Container:
@@ -91,4 +95,5 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
         positions=PositionReader(app),
         actions_tables=ActionsTables(app, clock),
         loader=SqlBulkLoader(app),
+        projections=ReadModels(app, database, clock, mode=settings.projections, pool_size=settings.pool_size),
     )

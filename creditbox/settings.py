@@ -15,3 +15,6 @@ class Settings(BaseSettings):
     timezone: str = "Europe/Rome"
     # PostgreSQL connection pool size for the event store.
     pool_size: int = 5
+    # Read models: "inline" catches up in-process after each command (embedded mode);
+    # "external" leaves it to `creditbox projections run` processes (production).
+    projections: str = "inline"

@@ -1,0 +1,31 @@
+"""``cases``: one row per dunning case (supply, ladder, current step and action, status, next due date, amount)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from sqlalchemy import Connection, Table, delete
+
+from creditbox.projections.dunning_rows import case_rows
+from creditbox.projections.framework import Batch, lookups_of
+from creditbox.projections.position_rows import touched_positions
+from creditbox.projections.schema import cases
+
+
+class CasesProjection:
+    name: ClassVar[str] = "cases"
+    tables: ClassVar[Sequence[Table]] = (cases,)
+
+    def apply(self, batch: Batch, conn: Connection) -> None:
+        lookups = lookups_of(batch)
+        ids: list[str] = []
+        rows = []
+        for position_id, position in touched_positions(batch):
+            ids.append(str(position_id))
+            rows.extend(case_rows(position_id, position, lookups))
+        if not ids:
+            return
+        conn.execute(delete(cases).where(cases.c.position_id.in_(ids)))
+        if rows:
+            conn.execute(cases.insert(), rows)

@@ -1,0 +1,109 @@
+"""Rows of the position-derived views, computed from a Position's state (no business rule re-derived here:
+balances, residuals and allocation are the aggregate's own)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from creditbox.domain.documents import OpenItem
+from creditbox.domain.money import ZERO, money
+from creditbox.domain.position import Position
+from creditbox.projections.framework import Batch
+
+PRESCRIPTION_YEARS = 2
+
+
+def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position]]:
+    """The positions with events in ``batch``, each with its state after the batch."""
+    for originator_id in batch.originators():
+        if isinstance(batch.events_of(originator_id)[0], Position.Event):
+            state = batch.state(originator_id)
+            if isinstance(state, Position):
+                yield originator_id, state
+
+
+def prescription_date(due_date: date) -> date:
+    """Due date + 2 years (29 February → 28 February)."""
+    try:
+        return due_date.replace(year=due_date.year + PRESCRIPTION_YEARS)
+    except ValueError:
+        return due_date.replace(year=due_date.year + PRESCRIPTION_YEARS, day=28)
+
+
+def services_mask(position: Position) -> int:
+    mask = 0
+    for supply in position.supplies.values():
+        mask |= 1 << supply.service.code
+    return mask
+
+
+def open_item_rows(position_id: UUID, position: Position) -> list[dict[str, Any]]:
+    rows = []
+    for item in position.open_items():
+        supply = position.supplies.get(item.supply_code)
+        rows.append(
+            {
+                "position_id": str(position_id),
+                "bill_number": item.bill_number,
+                "company": position.company,
+                "customer_code": position.customer_code,
+                "supply_code": item.supply_code,
+                "customer_type": position.details.customer_type.code,
+                "service": supply.service.code if supply is not None else None,
+                "issue_date": item.issue_date,
+                "due_date": item.due_date,
+                "amount": item.amount,
+                "residual": item.residual,
+                "prescription_date": prescription_date(item.due_date),
+            }
+        )
+    return rows
+
+
+def valuation(items: list[OpenItem], as_of: date) -> dict[str, Any]:
+    """The columns that depend on the valuation date: overdue, and when it next changes."""
+    overdue = money(sum((i.residual for i in items if i.due_date < as_of), ZERO))
+    upcoming = [i.due_date for i in items if i.due_date >= as_of]
+    return {"overdue": overdue, "next_due_date": min(upcoming) if upcoming else None}
+
+
+def case_summary(position: Position) -> dict[str, Any]:
+    """Open dunning cases and the most advanced current step (pending or last executed) among them."""
+    open_cases = [c for c in position.dunning.cases.values() if c.is_open]
+    steps = [s for s in (c.pending_step or c.last_executed for c in open_cases) if s is not None]
+    lead = max(steps, key=lambda s: (s.seq, s.action_code.code), default=None)
+    return {
+        "open_cases": len(open_cases),
+        "current_action": lead.action_code.code if lead is not None else None,
+        "current_step": lead.seq if lead is not None else None,
+    }
+
+
+def position_row(position_id: UUID, position: Position, as_of: date) -> dict[str, Any]:
+    allocation = position.allocation()
+    items = position.open_items()
+    details = position.details
+    return {
+        "position_id": str(position_id),
+        "company": position.company,
+        "customer_code": position.customer_code,
+        "name": details.name,
+        "customer_type": details.customer_type.code,
+        "services_mask": services_mask(position),
+        "supplies": len(position.supplies),
+        "balance": position.balance(),
+        "open_amount": money(sum((i.residual for i in items), ZERO)),
+        "credit": max(allocation.credit, ZERO),
+        "oldest_due_date": min((i.due_date for i in items), default=None),
+        "open_items": len(items),
+        "has_email": bool(details.email),
+        "has_pec": bool(details.pec),
+        "has_mobile": bool(details.mobile),
+        "version": position.version,
+        "updated_at": position.modified_on,
+        **valuation(items, as_of),
+        **case_summary(position),
+    }

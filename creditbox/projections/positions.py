@@ -1,0 +1,52 @@
+"""``positions``: one row per position, for worklists (filter by overdue, stage, customer type, service).
+
+``overdue`` is valued at the runner's business date (``projection_tracking.as_of``): when the date
+moves, the rows whose next open bill falls due in between are revalued from the position's state at
+the row's version, so the table always equals a fresh rebuild at the same date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
+from uuid import UUID
+
+from sqlalchemy import Connection, Table, bindparam, delete, select, update
+
+from creditbox.domain.position import Position
+from creditbox.projections.framework import Batch, StateCache, valuation_date
+from creditbox.projections.position_rows import position_row, touched_positions, valuation
+from creditbox.projections.schema import positions
+
+
+class PositionsProjection:
+    name: ClassVar[str] = "positions"
+    tables: ClassVar[Sequence[Table]] = (positions,)
+
+    def apply(self, batch: Batch, conn: Connection) -> None:
+        as_of = valuation_date(batch)
+        rows = [position_row(pid, position, as_of) for pid, position in touched_positions(batch)]
+        if not rows:
+            return
+        conn.execute(delete(positions).where(positions.c.position_id.in_([r["position_id"] for r in rows])))
+        conn.execute(positions.insert(), rows)
+
+    def revalue(self, conn: Connection, states: StateCache, old: date | None, new: date) -> None:
+        query = select(positions.c.position_id, positions.c.version)
+        if old is None or new < old:
+            query = query.where(positions.c.oldest_due_date.is_not(None))
+        else:
+            query = query.where(positions.c.next_due_date < new)
+        changes = []
+        for position_id, version in conn.execute(query).all():
+            position = states.at(UUID(position_id), int(version))
+            assert isinstance(position, Position)
+            changes.append({"pid": position_id, **valuation(position.open_items(), new)})
+        if changes:
+            conn.execute(
+                update(positions)
+                .where(positions.c.position_id == bindparam("pid"))
+                .values(overdue=bindparam("overdue"), next_due_date=bindparam("next_due_date")),
+                changes,
+            )

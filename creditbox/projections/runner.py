@@ -1,0 +1,195 @@
+"""Follows the notification log and feeds batches to projections, exactly once.
+
+Each notification is read and decoded once for all the projections run together; each projection
+then applies the part of the batch it has not seen, in its own transaction, together with moving
+its tracking position (guarded: a concurrent runner makes the transaction roll back). A projection
+that fails is rolled back and left where it was; the others go on, and the failure is raised at the
+end of the catch-up. Restarting resumes from the tracked positions.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from eventsourcing.persistence import Notification
+from sqlalchemy import Engine, delete
+
+from creditbox.clock import Clock
+from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.projections import tracking
+from creditbox.projections.database import WRITE
+from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache
+from creditbox.projections.lookups import Lookups
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    name: str
+    position: int
+    head: int
+    as_of: date | None
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.head - self.position)
+
+
+class ProjectionFailed(RuntimeError):
+    def __init__(self, failures: dict[str, BaseException]) -> None:
+        self.failures = failures
+        names = ", ".join(f"{name}: {error!r}" for name, error in failures.items())
+        super().__init__(f"proiezioni non aggiornate: {names}")
+
+
+class ProjectionRunner:
+    def __init__(
+        self,
+        app: CreditBoxApplication,
+        engine: Engine,
+        projections: Sequence[Projection],
+        *,
+        clock: Clock,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        states: StateCache | None = None,
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.projections = list(projections)
+        self.clock = clock
+        self.batch_size = batch_size
+        self.states = states or StateCache(app)
+        self.lookups = Lookups(app)
+        self._lock = threading.RLock()
+        # A test hook: called with (projection name, batch) inside the transaction, before tracking moves.
+        self.before_commit: Callable[[str, Batch], None] | None = None
+
+    @property
+    def names(self) -> list[str]:
+        return [p.name for p in self.projections]
+
+    # ---- status ---------------------------------------------------------------------------
+
+    def head(self) -> int:
+        return int(self.app.recorder.max_notification_id() or 0)
+
+    def status(self) -> list[ProjectionStatus]:
+        head = self.head()
+        with self.engine.connect() as conn:
+            found = tracking.read(conn, self.names)
+        return [ProjectionStatus(n, t.notification_id, head, t.as_of) for n, t in found.items()]
+
+    # ---- catching up ----------------------------------------------------------------------
+
+    def catch_up(self, *, until: int | None = None) -> int:
+        """Apply every notification up to ``until`` (default: the head now). Returns how many were read."""
+        with self._lock:
+            self._ensure_tracking()
+            failures: dict[str, BaseException] = {}
+            as_of = self.clock.today()
+            self._revalue(as_of, failures)
+            head = self.head() if until is None else until
+            read = 0
+            while True:
+                active = [p for p in self.projections if p.name not in failures]
+                with self.engine.connect() as conn:
+                    positions = {n: t.notification_id for n, t in tracking.read(conn, [p.name for p in active]).items()}
+                start = min(positions.values(), default=head) + 1
+                if not active or start > head:
+                    break
+                notifications = self.app.recorder.select_notifications(start=start, limit=self.batch_size, stop=head)
+                if not notifications:
+                    break
+                read += len(notifications)
+                self._apply(self._decode(notifications), active, positions, as_of, failures)
+            if failures:
+                raise ProjectionFailed(failures)
+            return read
+
+    def process(self, notifications: Sequence[Notification]) -> None:
+        """Apply the given notifications (each projection skips what it has already seen)."""
+        with self._lock:
+            self._ensure_tracking()
+            failures: dict[str, BaseException] = {}
+            with self.engine.connect() as conn:
+                positions = {n: t.notification_id for n, t in tracking.read(conn, self.names).items()}
+            self._apply(self._decode(notifications), self.projections, positions, self.clock.today(), failures)
+            if failures:
+                raise ProjectionFailed(failures)
+
+    def rebuild(self) -> int:
+        """Empty the projections' tables and tracking, then catch up from the first notification."""
+        with self._lock:
+            self._ensure_tracking()
+            with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                for projection in self.projections:
+                    for table in reversed(projection.tables):
+                        conn.execute(delete(table))
+                    tracking.reset(conn, projection.name)
+            self.states.clear()
+            return self.catch_up()
+
+    # ---- internals ------------------------------------------------------------------------
+
+    def _ensure_tracking(self) -> None:
+        with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            tracking.ensure(conn, self.names)
+
+    def _decode(self, notifications: Sequence[Notification]) -> list[Item]:
+        to_domain_event = self.app.mapper.to_domain_event
+        return [Item(n.id, to_domain_event(n)) for n in notifications]
+
+    def _apply(
+        self,
+        items: list[Item],
+        projections: Sequence[Projection],
+        positions: dict[str, int],
+        as_of: date,
+        failures: dict[str, BaseException],
+    ) -> None:
+        if not items:
+            return
+        self.lookups.forget()
+        batch = Batch(items, self.states, as_of=as_of, lookups=self.lookups)
+        for projection in projections:
+            position = positions[projection.name]
+            if position >= batch.last_id:
+                continue  # seen already: feeding it again changes nothing
+            part = batch.since(position)
+            try:
+                with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                    projection.apply(part, conn)
+                    if self.before_commit is not None:
+                        self.before_commit(projection.name, part)
+                    tracking.advance(conn, projection.name, position, part.last_id)
+            except tracking.TrackingMoved:
+                log.info("projection %s moved by another runner; re-reading", projection.name)
+            except Exception as error:
+                log.exception(
+                    "projection %s failed on notifications %s..%s", projection.name, part.first_id, part.last_id
+                )
+                self.states.clear()
+                failures[projection.name] = error
+
+    def _revalue(self, as_of: date, failures: dict[str, BaseException]) -> None:
+        """Bring date-relative columns to ``as_of`` (the business date), in the projection's transaction."""
+        for projection in self.projections:
+            if not isinstance(projection, DateRelative):
+                continue
+            try:
+                with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+                    current = tracking.read(conn, [projection.name])[projection.name]
+                    if current.as_of == as_of:
+                        continue
+                    projection.revalue(conn, self.states, current.as_of, as_of)
+                    tracking.set_as_of(conn, projection.name, as_of)
+            except Exception as error:
+                log.exception("projection %s failed to revalue at %s", projection.name, as_of)
+                failures[projection.name] = error

@@ -1,0 +1,234 @@
+"""The read-model tables (SQLAlchemy Core). Alembic migrations in ``alembic/versions/`` own the schema;
+this metadata is what the projections and queries use, and what ``alembic/env.py`` compares against.
+
+Money is stored as integer cents (:class:`Cents`), so sums are exact on SQLite and PostgreSQL alike.
+Every read-model table is prefixed ``rm_``; ``projection_tracking`` holds each projection's position.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.types import TypeDecorator
+
+from creditbox.domain.money import CENT
+
+metadata = MetaData()
+
+
+class Cents(TypeDecorator[Decimal]):
+    """Euro ``Decimal`` in the program, integer cents in the database."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return int((Decimal(value) / CENT).to_integral_exact())
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) * CENT).quantize(CENT)
+
+
+projection_tracking = Table(
+    "projection_tracking",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    # The last notification id whose effects are committed in this projection's tables.
+    Column("notification_id", BigInteger, nullable=False),
+    # The valuation date of date-relative columns (positions.overdue), when the projection has one.
+    Column("as_of", Date, nullable=True),
+)
+
+ID = String(36)  # aggregate ids (uuid text)
+
+positions = Table(
+    "rm_positions",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("name", String(255), nullable=False),
+    Column("customer_type", SmallInteger, nullable=False),
+    # Bit (1 << service code) set for each service the customer has a supply of.
+    Column("services_mask", SmallInteger, nullable=False),
+    Column("supplies", SmallInteger, nullable=False),
+    Column("balance", Cents, nullable=False),
+    Column("open_amount", Cents, nullable=False),
+    Column("credit", Cents, nullable=False),
+    Column("overdue", Cents, nullable=False),
+    Column("oldest_due_date", Date, nullable=True),
+    Column("next_due_date", Date, nullable=True),
+    Column("open_items", Integer, nullable=False),
+    Column("open_cases", SmallInteger, nullable=False),
+    Column("current_action", SmallInteger, nullable=True),
+    Column("current_step", Integer, nullable=True),
+    Column("has_email", Boolean, nullable=False),
+    Column("has_pec", Boolean, nullable=False),
+    Column("has_mobile", Boolean, nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ux_rm_positions_company_customer", "company", "customer_code", unique=True),
+    Index("ix_rm_positions_company_overdue", "company", "overdue", "position_id"),
+    Index("ix_rm_positions_company_oldest", "company", "oldest_due_date", "position_id"),
+    Index("ix_rm_positions_company_action", "company", "current_action", "overdue", "position_id"),
+    Index("ix_rm_positions_next_due", "next_due_date"),
+)
+
+open_items = Table(
+    "rm_open_items",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("bill_number", String(64), primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("supply_code", String(64), nullable=False),
+    Column("customer_type", SmallInteger, nullable=False),
+    Column("service", SmallInteger, nullable=True),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("amount", Cents, nullable=False),
+    Column("residual", Cents, nullable=False),
+    # due date + 2 years: the biennial limitation (*prescrizione biennale*) of utility bills.
+    Column("prescription_date", Date, nullable=False),
+    Index("ix_rm_open_items_company_due", "company", "due_date"),
+    Index("ix_rm_open_items_company_prescription", "company", "prescription_date"),
+)
+
+cases = Table(
+    "rm_cases",
+    metadata,
+    Column("case_id", String(64), primary_key=True),
+    Column("position_id", ID, nullable=False),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("customer_name", String(255), nullable=False),
+    Column("customer_type", SmallInteger, nullable=False),
+    Column("supply_code", String(64), nullable=False),
+    Column("service", SmallInteger, nullable=True),
+    Column("ladder", String(255), nullable=True),
+    Column("step", Integer, nullable=True),
+    Column("action", SmallInteger, nullable=True),
+    Column("status", String(32), nullable=False),
+    Column("opened_on", Date, nullable=True),
+    Column("closed_on", Date, nullable=True),
+    Column("next_due_date", Date, nullable=True),
+    Column("amount", Cents, nullable=False),
+    Column("is_open", Boolean, nullable=False),
+    Index("ix_rm_cases_position", "position_id"),
+    Index("ix_rm_cases_company_open", "company", "is_open", "next_due_date", "case_id"),
+)
+
+worklist = Table(
+    "rm_worklist",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("kind", String(32), primary_key=True),
+    Column("item_key", String(128), primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("customer_name", String(255), nullable=False),
+    Column("customer_type", SmallInteger, nullable=False),
+    Column("supply_code", String(64), nullable=True),
+    Column("service", SmallInteger, nullable=True),
+    Column("case_id", String(64), nullable=True),
+    Column("ladder", String(255), nullable=True),
+    Column("step", Integer, nullable=True),
+    Column("action", SmallInteger, nullable=True),
+    Column("amount", Cents, nullable=False),
+    Column("level", SmallInteger, nullable=True),
+    Column("since", Date, nullable=True),
+    Column("detail", Text, nullable=False),
+    Index("ix_rm_worklist_company_kind", "company", "kind", "amount", "position_id", "item_key"),
+)
+
+upcoming = Table(
+    "rm_upcoming",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("item_key", String(128), primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("customer_name", String(255), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("supply_code", String(64), nullable=True),
+    Column("case_id", String(64), nullable=True),
+    Column("due_date", Date, nullable=False),
+    Column("action", SmallInteger, nullable=True),
+    Column("amount", Cents, nullable=True),
+    Column("detail", Text, nullable=False),
+    Index("ix_rm_upcoming_company_due", "company", "due_date", "position_id", "item_key"),
+)
+
+audit_trail = Table(
+    "rm_audit_trail",
+    metadata,
+    Column("notification_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("originator_id", ID, nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("aggregate", String(32), nullable=False),
+    Column("company", String(32), nullable=True),
+    Column("customer_code", String(64), nullable=True),
+    Column("event", String(64), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("by", String(128), nullable=True),
+    Column("business_date", Date, nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("data", Text, nullable=False),
+    Index("ix_rm_audit_originator", "originator_id", "notification_id"),
+    Index("ix_rm_audit_company", "company", "notification_id"),
+    Index("ix_rm_audit_customer", "company", "customer_code", "notification_id"),
+)
+
+imports = Table(
+    "rm_imports",
+    metadata,
+    Column("import_id", ID, primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("file_sha256", String(64), nullable=False),
+    Column("profile", String(64), nullable=False),
+    Column("by", String(128), nullable=True),
+    Column("imported_at", DateTime(timezone=True), nullable=False),
+    Column("runs", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("counts", Text, nullable=False),  # JSON: {sheet: {accepted, unchanged, rejected}}
+    Column("warnings", Text, nullable=False),  # JSON list
+    Column("version", Integer, nullable=False),
+    Index("ix_rm_imports_company", "company", "imported_at", "import_id"),
+)
+
+import_rejections = Table(
+    "rm_import_rejections",
+    metadata,
+    Column("import_id", ID, primary_key=True),
+    Column("seq", Integer, primary_key=True, autoincrement=False),
+    Column("company", String(32), nullable=False),
+    Column("sheet", String(64), nullable=True),
+    Column("row_number", Integer, nullable=True),
+    Column("column_name", String(128), nullable=True),
+    Column("reason", Text, nullable=False),
+)

@@ -1,0 +1,111 @@
+"""The read models as the composition root wires them: ``container.projections``.
+
+``catch_up()`` brings every projection up to the head of the notification log, in-process: the
+embedded mode calls it after each command (``after_command()``), so what a command wrote is visible
+to the next query. In production (``CREDITBOX_PROJECTIONS=external``) ``creditbox projections run``
+processes follow the log instead and ``after_command()`` does nothing; ``catch_up()`` stays safe to
+call either way (tracking positions guard against applying anything twice).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+from creditbox.clock import Clock
+from creditbox.infrastructure.database_url import DatabaseUrl
+from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
+from creditbox.projections.database import create_read_model_engine
+from creditbox.projections.framework import StateCache
+from creditbox.projections.registry import select_projections
+from creditbox.projections.runner import ProjectionRunner, ProjectionStatus
+
+INLINE = "inline"
+EXTERNAL = "external"
+
+
+class ReadModels:
+    def __init__(
+        self,
+        app: CreditBoxApplication,
+        database: DatabaseUrl,
+        clock: Clock,
+        *,
+        mode: str = INLINE,
+        pool_size: int = 5,
+    ) -> None:
+        if mode not in (INLINE, EXTERNAL):
+            raise ValueError(f"modalità proiezioni non valida: {mode!r} (usare {INLINE!r} o {EXTERNAL!r})")
+        self.app = app
+        self.database = database
+        self.clock = clock
+        self.mode = mode
+        self.engine: Engine = create_read_model_engine(database, pool_size=pool_size)
+        self.states = StateCache(app)
+        self._schema_ready = False
+        self._schema_lock = threading.Lock()
+        self._runner: ProjectionRunner | None = None
+
+    # ---- schema ---------------------------------------------------------------------------
+
+    def ensure_schema(self) -> None:
+        """Apply the Alembic migrations if the database is not at head (once per process)."""
+        if self._schema_ready:
+            return
+        with self._schema_lock:
+            if self._schema_ready:
+                return
+            head = ScriptDirectory.from_config(alembic_config(self.database)).get_current_head()
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+            if current != head:
+                upgrade_read_models(self.database)
+            self._schema_ready = True
+
+    # ---- running --------------------------------------------------------------------------
+
+    def runner(self, names: Iterable[str] | None = None, *, batch_size: int | None = None) -> ProjectionRunner:
+        """A runner for the named projections (all by default), sharing this process's state cache."""
+        self.ensure_schema()
+        runner = ProjectionRunner(
+            self.app, self.engine, select_projections(names), clock=self.clock, states=self.states
+        )
+        if batch_size is not None:
+            runner.batch_size = batch_size
+        return runner
+
+    @property
+    def all(self) -> ProjectionRunner:
+        if self._runner is None:
+            self._runner = self.runner()
+        return self._runner
+
+    def catch_up(self) -> int:
+        """Apply every new notification to every projection; returns how many notifications were read."""
+        return self.all.catch_up()
+
+    def after_command(self) -> None:
+        """Called by the CLI and the API after each command: catches up when running inline."""
+        if self.mode == INLINE:
+            self.catch_up()
+
+    def status(self) -> list[ProjectionStatus]:
+        return self.all.status()
+
+    def rebuild(self, names: Iterable[str] | None = None) -> int:
+        return self.runner(names).rebuild()
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def connect(self) -> Connection:
+        """A connection for the query functions (``with container.projections.connect() as conn``)."""
+        self.ensure_schema()
+        return self.engine.connect()
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,31 @@
+"""``upcoming``: every scheduled step and instalment of the open cases, with its due date."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from sqlalchemy import Connection, Table, delete
+
+from creditbox.projections.dunning_rows import upcoming_rows
+from creditbox.projections.framework import Batch, lookups_of
+from creditbox.projections.position_rows import touched_positions
+from creditbox.projections.schema import upcoming
+
+
+class UpcomingProjection:
+    name: ClassVar[str] = "upcoming"
+    tables: ClassVar[Sequence[Table]] = (upcoming,)
+
+    def apply(self, batch: Batch, conn: Connection) -> None:
+        lookups = lookups_of(batch)
+        ids: list[str] = []
+        rows = []
+        for position_id, position in touched_positions(batch):
+            ids.append(str(position_id))
+            rows.extend(upcoming_rows(position_id, position, lookups))
+        if not ids:
+            return
+        conn.execute(delete(upcoming).where(upcoming.c.position_id.in_(ids)))
+        if rows:
+            conn.execute(upcoming.insert(), rows)

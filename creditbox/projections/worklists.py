@@ -1,0 +1,32 @@
+"""``worklists``: what people must act on — proposals, approvals (with the level needed), failed
+deliveries, missing contacts, technical-office and agency lists, litigation, broken plans, exhausted ladders."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from sqlalchemy import Connection, Table, delete
+
+from creditbox.projections.dunning_rows import worklist_rows
+from creditbox.projections.framework import Batch, lookups_of
+from creditbox.projections.position_rows import touched_positions
+from creditbox.projections.schema import worklist
+
+
+class WorklistsProjection:
+    name: ClassVar[str] = "worklists"
+    tables: ClassVar[Sequence[Table]] = (worklist,)
+
+    def apply(self, batch: Batch, conn: Connection) -> None:
+        lookups = lookups_of(batch)
+        ids: list[str] = []
+        rows = []
+        for position_id, position in touched_positions(batch):
+            ids.append(str(position_id))
+            rows.extend(worklist_rows(position_id, position, lookups))
+        if not ids:
+            return
+        conn.execute(delete(worklist).where(worklist.c.position_id.in_(ids)))
+        if rows:
+            conn.execute(worklist.insert(), rows)
