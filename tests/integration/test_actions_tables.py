@@ -57,9 +57,7 @@ def test_an_unknown_company_has_no_table(container: Container) -> None:
         container.actions_tables.current("NOPE")
 
 
-def test_revise_makes_version_2_and_version_1_stays_readable(
-    container: Container, acq: str, clock: FixedClock
-) -> None:
+def test_revise_makes_version_2_and_version_1_stays_readable(container: Container, acq: str, clock: FixedClock) -> None:
     rows = list(standard_rows())
     rows[4] = replace(rows[4], wait_after_days=7)
     clock.advance(days=3)
@@ -111,9 +109,7 @@ class TestExcelRoundTrip:
         assert legend[("Tipologie cliente", "4")] == "Ente"
         assert legend[("Decorrenza", "previous_delivered")] == "consegna passo precedente"
 
-    def test_export_then_import_unchanged_adds_no_version(
-        self, container: Container, acq: str, tmp_path: Path
-    ) -> None:
+    def test_export_then_import_unchanged_adds_no_version(self, container: Container, acq: str, tmp_path: Path) -> None:
         target = tmp_path / "tabella.xlsx"
         export_table(container.actions_tables.current(acq), target)
         revision = import_xlsx(container, target)

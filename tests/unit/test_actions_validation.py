@@ -90,9 +90,7 @@ class TestRowRules:
         assert "importo minimo (500.00) non inferiore all'importo massimo (100.00)" in problem.message
 
     def test_a_negative_threshold_amount_min_and_level(self) -> None:
-        found = messages(
-            validate([row(threshold=Decimal("-1.00"), amount_min=Decimal("-5.00"), approval_level=-1)])
-        )
+        found = messages(validate([row(threshold=Decimal("-1.00"), amount_min=Decimal("-5.00"), approval_level=-1)]))
         assert found == [
             "importo minimo negativo: -5.00",
             "soglia minima negativa: -1.00",
@@ -108,9 +106,7 @@ class TestRowRules:
 
     def test_unknown_parameter_key_for_a_technical_office_request(self) -> None:
         tech = row(action_code=ActionCode.TECHNICAL_OFFICE, parameters=(("tech", "limit"), ("urgent", "yes")))
-        assert messages(validate([tech])) == [
-            "parametro sconosciuto per il codice azione 7: 'urgent' (ammessi: tech)"
-        ]
+        assert messages(validate([tech])) == ["parametro sconosciuto per il codice azione 7: 'urgent' (ammessi: tech)"]
 
     def test_unknown_or_missing_tech_value(self) -> None:
         unknown = row(action_code=ActionCode.TECHNICAL_OFFICE, parameters=(("tech", "explode"),))
