@@ -11,7 +11,7 @@ from rich.table import Table
 from creditbox.application.actions_tables import HistoryEntry
 from creditbox.cli.context import CLI_USER, console, container, error_console, print_json
 from creditbox.domain.actions import ActionRow
-from creditbox.domain.actions_parsing import format_codes, format_parameters
+from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format_parameters
 from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable
 from creditbox.domain.money import format_euro
@@ -56,11 +56,17 @@ def history_as_json(entry: HistoryEntry) -> dict[str, Any]:
 def show(
     company: str = typer.Option(..., "--company", help="Codice azienda"),
     version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
+    row_key: str | None = typer.Option(
+        None, "--row", help="Solo questa riga, per chiave (es. ACQUA-DOMESTICI#3[0.00-], come nei passi delle pratiche)"
+    ),
     as_json: bool = typer.Option(False, "--json", help="Output JSON"),
 ) -> None:
     """Mostra le righe della tabella azioni (versione corrente o indicata)."""
     with container() as c:
         table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
+        if row_key is not None:
+            _show_row(table, row_key, as_json)
+            return
         if as_json:
             print_json(version_as_json(table))
             return
@@ -92,6 +98,22 @@ def show(
                     row.mode.label,
                 )
             console.print(grid)
+
+
+def _show_row(table: TableVersion, key: str, as_json: bool) -> None:
+    row = table.row(key)
+    number = table.row_number(key) + 1  # the Excel row of the export (header = row 1)
+    if as_json:
+        print_json({"company": table.company, "version": table.version, "excel_row": number, "key": key,
+                    **row.as_event_data()})  # fmt: skip
+        return
+    console.print(f"Tabella azioni {table.company} versione {table.version}, riga {number} dell'export: {key}")
+    for field, value in row.as_event_data().items():
+        shown = "|".join(str(v) for v in value) if isinstance(value, list) and field != "parameters" else value
+        if field == "parameters":
+            shown = format_parameters(row.parameters)
+        label = FIELD_BY_NAME[field].header
+        console.print(f"  {label}: {shown if shown not in (None, '') else '—'}", highlight=False)
 
 
 @app.command("export")

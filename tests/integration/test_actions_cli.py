@@ -55,6 +55,11 @@ def test_export_import_unchanged_then_edited_then_history(cli_db: str, tmp_path:
     assert shown["version"] == 2 and shown["rows"][0]["wait_after_days"] == 45
     assert shown["rows"][0]["key"] == "ENTI#1[0.00-]"
 
+    # The audit path: a step records (table_version, row_key); the row as it was in that version.
+    code, out, _ = run("actions", "show", "--company", "ACQ", "--version", "1", "--row", "ENTI#1[0.00-]", "--json")
+    row = json.loads(out)
+    assert (row["version"], row["excel_row"], row["wait_after_days"]) == (1, 2, 30)
+
 
 def test_an_invalid_import_lists_every_problem_and_exits_non_zero(cli_db: str, tmp_path: Path) -> None:
     target = tmp_path / "tabella.xlsx"
@@ -89,3 +94,5 @@ def test_an_unknown_company_or_version_is_a_clear_error(cli_db: str, tmp_path: P
     assert code == 1 and "azienda sconosciuta" in err
     code, _, err = run("actions", "show", "--company", "ACQ", "--version", "9")
     assert code == 1 and "versione 9" in err
+    code, _, err = run("actions", "show", "--company", "ACQ", "--row", "NESSUNA#1[0.00-]")
+    assert code == 1 and "riga 'NESSUNA#1[0.00-]' assente nella versione 1" in err
