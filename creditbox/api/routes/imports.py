@@ -1,0 +1,89 @@
+"""Excel uploads (*importazione*): same validation and summary as ``creditbox import --json``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, File, Path, UploadFile
+
+from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
+from creditbox.api.guard import GuardedRoute
+from creditbox.api.permissions import Permission, needs
+from creditbox.api.problems import ApiProblem, FieldError, problem_responses
+from creditbox.api.schemas.imports import ImportOut, ImportRecordOut, RejectionOut, SheetCountsOut
+from creditbox.application.records import UnreadableFile
+from creditbox.domain.imports import Import
+
+router = APIRouter(prefix="/api/v1/companies/{company}/imports", tags=["imports"], route_class=GuardedRoute)
+
+XLSX_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a ZIP container
+XLSX_MEDIA_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/octet-stream",
+    "application/zip",
+    "",
+}
+
+
+@router.post(
+    "",
+    response_model=ImportOut,
+    responses=problem_responses(400, 401, 403, 404, 413, 415, 422),
+    **needs(Permission.FEED_WRITE),
+)
+def upload(
+    file: Annotated[UploadFile, File(description="Cartella di lavoro .xlsx (profilo standard)")],
+    company: CompanyCode,
+    principal: CurrentPrincipal,
+    container: ContainerDep,
+    commit: Commit,
+) -> ImportOut:
+    """Importa un file Excel (fogli Clienti, Forniture, Bollette, Pagamenti). Le righe errate sono
+    riportate con foglio, riga, colonna e motivo; le buone entrano. Lo stesso file due volte non aggiunge nulla."""
+    name = file.filename or "upload.xlsx"
+    content = file.file.read()
+    media = (file.content_type or "").split(";")[0].strip().lower()
+    if not content.startswith(XLSX_SIGNATURE) or media not in XLSX_MEDIA_TYPES:
+        raise ApiProblem(
+            415,
+            f"{name!r} non è una cartella di lavoro .xlsx",
+            errors=[FieldError(field="file", location="body", message="atteso un file .xlsx")],
+        )
+    try:
+        result = commit(lambda: container.importer().run(content, name, company, by=principal.name))
+    except UnreadableFile as error:
+        raise ApiProblem(
+            422, str(error), errors=[FieldError(field="file", location="body", message=str(error))]
+        ) from None
+    return ImportOut.model_validate(result.as_json())
+
+
+@router.get(
+    "/{import_id}",
+    response_model=ImportRecordOut,
+    responses=problem_responses(401, 403, 404, 422),
+    **needs(Permission.IMPORTS_READ),
+)
+def get_import(
+    import_id: Annotated[UUID, Path(description="Id dell'importazione")],
+    company: CompanyCode,
+    container: ContainerDep,
+) -> ImportRecordOut:
+    """Un'importazione registrata: file, impronta, conteggi per foglio, righe scartate."""
+    record = container.app.get_or_none(import_id)
+    if not isinstance(record, Import) or record.company != company:
+        raise ApiProblem(404, f"importazione {import_id} sconosciuta")
+    counts = {name: SheetCountsOut(**c) for name, c in record.counts.items()}
+    return ImportRecordOut(
+        import_id=str(record.id),
+        company=record.company,
+        file_name=record.file_name,
+        file_sha256=record.file_sha256,
+        profile=record.profile,
+        imported_at=record.imported_at.isoformat(),
+        runs=record.runs,
+        sheets=counts,
+        rejected=[RejectionOut(**r) for r in record.rejected],
+        warnings=list(record.warnings),
+    )
