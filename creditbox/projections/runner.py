@@ -124,8 +124,8 @@ class ProjectionRunner:
             if failures:
                 raise ProjectionFailed(failures)
 
-    def rebuild(self) -> int:
-        """Empty the projections' tables and tracking, then catch up from the first notification."""
+    def reset(self) -> None:
+        """Empty the projections' tables and put their tracking back to zero, in one transaction."""
         with self._lock:
             self._ensure_tracking()
             with self.engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
@@ -134,6 +134,11 @@ class ProjectionRunner:
                         conn.execute(delete(table))
                     tracking.reset(conn, projection.name)
             self.states.clear()
+
+    def rebuild(self) -> int:
+        """Empty the projections' tables and tracking, then catch up from the first notification."""
+        with self._lock:
+            self.reset()
             return self.catch_up()
 
     # ---- internals ------------------------------------------------------------------------
@@ -193,3 +198,58 @@ class ProjectionRunner:
             except Exception as error:
                 log.exception("projection %s failed to revalue at %s", projection.name, as_of)
                 failures[projection.name] = error
+
+
+class Waiter:
+    """Sleeps until the event store may have something new: polling on SQLite."""
+
+    def __init__(self, poll_interval: float) -> None:
+        self.poll_interval = poll_interval
+
+    def wait(self, stop: threading.Event) -> None:
+        stop.wait(self.poll_interval)
+
+    def close(self) -> None:
+        return None
+
+
+class PostgresWaiter(Waiter):
+    """Woken by the ``NOTIFY`` eventsourcing's PostgreSQL recorder sends with every insert of events;
+    the poll interval is only a safety net."""
+
+    def __init__(self, conninfo: str, channel: str, poll_interval: float) -> None:
+        import psycopg
+        from psycopg import sql
+
+        super().__init__(poll_interval)
+        self._conn = psycopg.connect(conninfo, autocommit=True)
+        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+
+    def wait(self, stop: threading.Event) -> None:
+        remaining = self.poll_interval
+        step = min(0.25, self.poll_interval)  # check ``stop`` now and then
+        while remaining > 0 and not stop.is_set():
+            for _ in self._conn.notifies(timeout=step, stop_after=1):
+                return
+            remaining -= step
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def follow(runner: ProjectionRunner, waiter: Waiter, stop: threading.Event) -> None:
+    """Catch up, wait for news, repeat until ``stop`` is set (``creditbox projections run``).
+
+    The waiter listens before the first catch-up, so nothing written meanwhile is missed. A failing
+    projection is logged and retried at the next round; the others keep going.
+    """
+    try:
+        while not stop.is_set():
+            try:
+                runner.catch_up()
+            except ProjectionFailed as failed:
+                log.error("%s", failed)
+                stop.wait(waiter.poll_interval)
+            waiter.wait(stop)
+    finally:
+        waiter.close()

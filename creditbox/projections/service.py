@@ -23,7 +23,7 @@ from creditbox.infrastructure.migrations import alembic_config, upgrade_read_mod
 from creditbox.projections.database import create_read_model_engine
 from creditbox.projections.framework import StateCache
 from creditbox.projections.registry import select_projections
-from creditbox.projections.runner import ProjectionRunner, ProjectionStatus
+from creditbox.projections.runner import PostgresWaiter, ProjectionRunner, ProjectionStatus, Waiter
 
 INLINE = "inline"
 EXTERNAL = "external"
@@ -93,6 +93,14 @@ class ReadModels:
         """Called by the CLI and the API after each command: catches up when running inline."""
         if self.mode == INLINE:
             self.catch_up()
+
+    def waiter(self, poll_interval: float = 1.0) -> Waiter:
+        """LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
+        if self.database.is_postgres:
+            channel = getattr(self.app.recorder, "channel_name", None)
+            if isinstance(channel, str):
+                return PostgresWaiter(self.database.raw.split("?", 1)[0], channel, poll_interval)
+        return Waiter(poll_interval)
 
     def status(self) -> list[ProjectionStatus]:
         return self.all.status()

@@ -1,0 +1,111 @@
+"""``creditbox worklist`` and ``creditbox ageing``: read models on screen or to Excel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from creditbox.cli.context import console, container, fail, parse_date
+from creditbox.domain.money import format_euro
+from creditbox.infrastructure.excel.writer import save_workbook
+from creditbox.projections.dunning_rows import WORKLIST_LABELS
+from creditbox.projections.exports import ageing_sheets, worklist_sheet
+from creditbox.projections.queries.ageing import ageing_by_position, ageing_summary
+from creditbox.projections.queries.paging import MAX_LIMIT
+from creditbox.projections.queries.worklists import WorklistItem, check_kind, worklist_counts, worklist_page
+from creditbox.projections.runner import ProjectionFailed
+
+KINDS_HELP = "Lista: " + ", ".join(f"{k} ({label})" for k, label in WORKLIST_LABELS.items())
+
+
+def worklist(
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    kind: str | None = typer.Option(None, "--kind", help=KINDS_HELP),
+    out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
+    limit: int = typer.Option(50, "--limit", help="Righe a video (l'Excel le contiene tutte)"),
+) -> None:
+    """Liste di lavoro: proposte, approvazioni, consegne fallite, contatti mancanti, Ufficio tecnico, ..."""
+    with container() as c:
+        code = c.companies.require(company)
+        try:
+            check_kind(kind)
+            c.projections.after_command()
+        except ProjectionFailed as error:
+            fail(str(error))
+        except ValueError as error:
+            fail(str(error))
+        with c.projections.connect() as conn:
+            if out is not None:
+                items: list[WorklistItem] = []
+                cursor: str | None = None
+                while True:
+                    page = worklist_page(conn, code, kind, limit=MAX_LIMIT, cursor=cursor)
+                    items.extend(page.items)
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+                save_workbook([worklist_sheet(items)], out)
+                console.print(f"{len(items)} righe scritte in {out}")
+                return
+            counts = worklist_counts(conn, code)
+            shown = worklist_page(conn, code, kind, limit=limit).items
+        summary = Table("Lista", "Voci", title=f"Liste di lavoro — {code}")
+        for name, count in counts.items():
+            if kind is None or name == kind:
+                summary.add_row(WORKLIST_LABELS[name], str(count))
+        console.print(summary)
+        table = Table("Lista", "Cliente", "Fornitura", "Passo", "Importo", "Livello", "Dal", "Dettaglio")
+        for i in shown:
+            table.add_row(
+                WORKLIST_LABELS.get(i.kind, i.kind),
+                f"{i.customer_code} {i.customer_name}",
+                i.supply_code or "",
+                str(i.step or ""),
+                format_euro(i.amount),
+                str(i.level or ""),
+                f"{i.since:%d/%m/%Y}" if i.since else "",
+                i.detail,
+            )
+        console.print(table)
+
+
+def ageing(
+    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    as_of: str | None = typer.Option(None, "--as-of", help="Data di riferimento (AAAA-MM-GG)"),
+    window: int = typer.Option(60, "--window", help="Giorni al termine di prescrizione biennale da segnalare"),
+    out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
+) -> None:
+    """Anzianità dei crediti per fasce (0–30, 31–60, 61–90, 91–180, 181–365, oltre 365 giorni)."""
+    with container() as c:
+        code = c.companies.require(company)
+        day = parse_date(as_of, c.clock.today())
+        try:
+            c.projections.after_command()
+        except ProjectionFailed as error:
+            fail(str(error))
+        with c.projections.connect() as conn:
+            summary = ageing_summary(conn, code, day, window_days=window)
+            if out is not None:
+                rows = []
+                cursor: str | None = None
+                while True:
+                    page = ageing_by_position(conn, code, day, window_days=window, limit=MAX_LIMIT, cursor=cursor)
+                    rows.extend(page.items)
+                    cursor = page.next_cursor
+                    if cursor is None:
+                        break
+                save_workbook(ageing_sheets(summary, rows), out)
+                console.print(f"{len(rows)} clienti scritti in {out}")
+                return
+        table = Table("Fascia", "Importo", "Partite", title=f"Anzianità dei crediti — {code} al {day:%d/%m/%Y}")
+        for b in summary.buckets:
+            table.add_row(b.label, format_euro(b.amount), str(b.count))
+        table.add_row("[bold]Totale[/]", f"[bold]{format_euro(summary.total)}[/]", "")
+        console.print(table)
+        console.print(
+            f"In prescrizione entro {window} giorni: {format_euro(summary.approaching_limit)} "
+            f"({summary.approaching_limit_count} bollette); oltre il termine: {format_euro(summary.past_limit)} "
+            f"({summary.past_limit_count})"
+        )

@@ -1,0 +1,243 @@
+"""Ageing of open items (*anzianità dei crediti*), computed for the date asked.
+
+The rows store due dates and residuals only, so any date can be asked: buckets by days past due
+(0–30, 31–60, 61–90, 91–180, 181–365, over 365; "a scadere" when not yet due), and the bills close to
+the biennial limitation (*prescrizione biennale*: due date + 2 years) within ``window_days``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, case, func, select, type_coerce
+
+from creditbox.domain.money import ZERO
+from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
+from creditbox.projections.schema import Cents, open_items, positions
+
+o = open_items.c
+
+DEFAULT_WINDOW_DAYS = 60
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    key: str
+    label: str
+    min_days: int | None  # days past due, inclusive (None: not yet due)
+    max_days: int | None  # inclusive (None: no upper limit)
+
+
+BUCKETS: tuple[BucketSpec, ...] = (
+    BucketSpec("not_due", "A scadere", None, 0),
+    BucketSpec("d0_30", "0–30 giorni", 1, 30),
+    BucketSpec("d31_60", "31–60 giorni", 31, 60),
+    BucketSpec("d61_90", "61–90 giorni", 61, 90),
+    BucketSpec("d91_180", "91–180 giorni", 91, 180),
+    BucketSpec("d181_365", "181–365 giorni", 181, 365),
+    BucketSpec("over_365", "Oltre 365 giorni", 366, None),
+)
+
+
+def bucket_of(due_date: date, as_of: date) -> BucketSpec:
+    days = (as_of - due_date).days
+    for spec in BUCKETS:
+        if (spec.min_days is None or days >= spec.min_days) and (spec.max_days is None or days <= spec.max_days):
+            return spec
+    raise AssertionError(days)
+
+
+def _in_bucket(spec: BucketSpec, as_of: date) -> ColumnElement[bool]:
+    conditions = []
+    if spec.min_days is not None:
+        conditions.append(o.due_date <= as_of - timedelta(days=spec.min_days))
+    if spec.max_days is not None:
+        conditions.append(o.due_date >= as_of - timedelta(days=spec.max_days))
+    return and_(*conditions)
+
+
+def _approaching(as_of: date, window_days: int) -> ColumnElement[bool]:
+    return and_(o.prescription_date >= as_of, o.prescription_date < as_of + timedelta(days=window_days))
+
+
+def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return type_coerce(func.coalesce(func.sum(case((condition, o.residual), else_=0)), 0), Cents)
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+@dataclass(frozen=True)
+class Bucket:
+    key: str
+    label: str
+    amount: Decimal
+    count: int
+
+
+@dataclass(frozen=True)
+class AgeingSummary:
+    company: str
+    as_of: date
+    window_days: int
+    buckets: list[Bucket]
+    total: Decimal
+    approaching_limit: Decimal  # due date + 2 years falls within the window
+    approaching_limit_count: int
+    past_limit: Decimal  # due date + 2 years already passed
+    past_limit_count: int
+
+
+def _filters(company: str, customer_type: int | None, service: int | None) -> list[ColumnElement[bool]]:
+    where = [o.company == company]
+    if customer_type is not None:
+        where.append(o.customer_type == customer_type)
+    if service is not None:
+        where.append(o.service == service)
+    return where
+
+
+def ageing_summary(
+    conn: Connection,
+    company: str,
+    as_of: date,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    customer_type: int | None = None,
+    service: int | None = None,
+) -> AgeingSummary:
+    columns: list[ColumnElement[Any]] = []
+    for spec in BUCKETS:
+        columns += [_sum_if(_in_bucket(spec, as_of)), _count_if(_in_bucket(spec, as_of))]
+    approaching, past = _approaching(as_of, window_days), o.prescription_date < as_of
+    columns += [_sum_if(approaching), _count_if(approaching), _sum_if(past), _count_if(past)]
+    row = conn.execute(select(*columns).where(*_filters(company, customer_type, service))).one()
+    values = list(row)
+    buckets = [
+        Bucket(spec.key, spec.label, values[2 * i] or ZERO, int(values[2 * i + 1])) for i, spec in enumerate(BUCKETS)
+    ]
+    tail = values[2 * len(BUCKETS) :]
+    return AgeingSummary(
+        company=company,
+        as_of=as_of,
+        window_days=window_days,
+        buckets=buckets,
+        total=sum((b.amount for b in buckets), ZERO),
+        approaching_limit=tail[0] or ZERO,
+        approaching_limit_count=int(tail[1]),
+        past_limit=tail[2] or ZERO,
+        past_limit_count=int(tail[3]),
+    )
+
+
+@dataclass(frozen=True)
+class PositionAgeing:
+    customer_code: str
+    name: str
+    customer_type: int
+    buckets: dict[str, Decimal]
+    total: Decimal
+    oldest_due_date: date
+    approaching_limit: Decimal
+
+
+ORDERING = Ordering("ageing", (o.customer_code,), ("str",))
+
+
+def ageing_by_position(
+    conn: Connection,
+    company: str,
+    as_of: date,
+    *,
+    window_days: int = DEFAULT_WINDOW_DAYS,
+    customer_type: int | None = None,
+    service: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[PositionAgeing]:
+    """One row per customer with open items: the residuals in each bucket."""
+    check_limit(limit)
+    amounts = [_sum_if(_in_bucket(spec, as_of)).label(spec.key) for spec in BUCKETS]
+    query = (
+        select(
+            o.customer_code,
+            func.max(positions.c.name).label("name"),
+            func.max(positions.c.customer_type).label("customer_type"),
+            func.min(o.due_date).label("oldest_due_date"),
+            _sum_if(_approaching(as_of, window_days)).label("approaching_limit"),
+            *amounts,
+        )
+        .join(positions, positions.c.position_id == o.position_id)
+        .where(*_filters(company, customer_type, service))
+        .group_by(o.customer_code)
+    )
+    query = ORDERING.after(query, cursor).order_by(*ORDERING.order_by()).limit(limit + 1)
+    rows = []
+    for r in conn.execute(query):
+        m = r._mapping
+        buckets = {spec.key: m[spec.key] or ZERO for spec in BUCKETS}
+        rows.append(
+            PositionAgeing(
+                customer_code=m["customer_code"],
+                name=m["name"],
+                customer_type=int(m["customer_type"]),
+                buckets=buckets,
+                total=sum(buckets.values(), ZERO),
+                oldest_due_date=m["oldest_due_date"],
+                approaching_limit=m["approaching_limit"] or ZERO,
+            )
+        )
+    items, next_cursor = page_of(rows, limit, ORDERING, lambda a: [a.customer_code])
+    return Page(items, next_cursor)
+
+
+@dataclass(frozen=True)
+class OpenItemRow:
+    customer_code: str
+    bill_number: str
+    supply_code: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    residual: Decimal
+    prescription_date: date
+    days_overdue: int
+    bucket: str
+    approaching_limit: bool
+
+
+def open_items_of(
+    conn: Connection, company: str, customer_code: str, as_of: date, *, window_days: int = DEFAULT_WINDOW_DAYS
+) -> list[OpenItemRow]:
+    query = (
+        select(open_items)
+        .where(o.company == company, o.customer_code == customer_code)
+        .order_by(o.due_date, o.bill_number)
+    )
+    return [_open_item(r._mapping, as_of, window_days) for r in conn.execute(query)]
+
+
+def _open_item(m: Any, as_of: date, window_days: int) -> OpenItemRow:
+    prescription: date = m["prescription_date"]
+    return OpenItemRow(
+        customer_code=m["customer_code"],
+        bill_number=m["bill_number"],
+        supply_code=m["supply_code"],
+        issue_date=m["issue_date"],
+        due_date=m["due_date"],
+        amount=m["amount"],
+        residual=m["residual"],
+        prescription_date=prescription,
+        days_overdue=max(0, (as_of - m["due_date"]).days),
+        bucket=bucket_of(m["due_date"], as_of).label,
+        approaching_limit=as_of <= prescription < as_of + timedelta(days=window_days),
+    )
+
+
+def bucket_labels() -> Sequence[tuple[str, str]]:
+    return [(spec.key, spec.label) for spec in BUCKETS]

@@ -1,0 +1,96 @@
+"""Worklists: what operators, supervisors, the technical office, the agency and the legal team act on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from creditbox.domain.errors import InvalidCommand
+from creditbox.projections.dunning_rows import WORKLIST_LABELS
+from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
+from creditbox.projections.schema import worklist
+
+w = worklist.c
+ORDERING = Ordering("worklist", (w.kind, w.amount, w.position_id, w.item_key), ("str", "cents", "str", "str"), True)
+
+KINDS = tuple(WORKLIST_LABELS)
+
+
+@dataclass(frozen=True)
+class WorklistItem:
+    kind: str
+    kind_label: str
+    position_id: str
+    company: str
+    customer_code: str
+    customer_name: str
+    customer_type: int
+    supply_code: str | None
+    service: int | None
+    case_id: str | None
+    ladder: str | None
+    step: int | None
+    action: int | None
+    amount: Decimal
+    level: int | None
+    since: date | None
+    detail: str
+    item_key: str
+
+
+def _item(r: Any) -> WorklistItem:
+    m = dict(r._mapping)
+    m.pop("company_kind", None)
+    return WorklistItem(kind_label=str(WORKLIST_LABELS.get(m["kind"], m["kind"])), **m)
+
+
+def check_kind(kind: str | None) -> None:
+    if kind is not None and kind not in WORKLIST_LABELS:
+        raise InvalidCommand(f"lista di lavoro sconosciuta: {kind!r} (ammesse: {', '.join(KINDS)})")
+
+
+def worklist_page(
+    conn: Connection,
+    company: str,
+    kind: str | None = None,
+    *,
+    ladder: str | None = None,
+    customer_type: int | None = None,
+    service: int | None = None,
+    level: int | None = None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> Page[WorklistItem]:
+    """Items of one worklist (or all, grouped by kind), largest amount first."""
+    check_kind(kind)
+    check_limit(limit)
+    query = select(worklist).where(w.company == company)
+    if kind is not None:
+        query = query.where(w.kind == kind)
+    if ladder is not None:
+        query = query.where(w.ladder == ladder)
+    if customer_type is not None:
+        query = query.where(w.customer_type == customer_type)
+    if service is not None:
+        query = query.where(w.service == service)
+    if level is not None:
+        query = query.where(w.level <= level)
+    query = ORDERING.after(query, cursor).order_by(*ORDERING.order_by()).limit(limit + 1)
+    items, next_cursor = page_of(
+        [_item(r) for r in conn.execute(query)],
+        limit,
+        ORDERING,
+        lambda i: [i.kind, i.amount, i.position_id, i.item_key],
+    )
+    return Page(items, next_cursor)
+
+
+def worklist_counts(conn: Connection, company: str) -> dict[str, int]:
+    """How many items each worklist has (every kind listed, zero included)."""
+    rows = conn.execute(select(w.kind, func.count()).where(w.company == company).group_by(w.kind))
+    found = {kind: int(count) for kind, count in rows}
+    return {kind: found.get(kind, 0) for kind in KINDS}
