@@ -130,6 +130,25 @@ def actions_of(position: Position, events: Iterable[Any]) -> list[ActionToDispat
     return actions
 
 
+class CachingLoader:
+    """Keeps the aggregates it loaded in memory, so a long single-writer run (a simulation) loads
+    each position once. Not for shared use: it does not see other writers' events."""
+
+    def __init__(self, loader: BulkLoader) -> None:
+        self._loader = loader
+        self._cache: dict[UUID, Any] = {}
+
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
+        ids = list(aggregate_ids)
+        missing = [i for i in ids if i not in self._cache]
+        if missing:
+            self._cache.update(self._loader.load_many(missing))
+        return {i: self._cache[i] for i in ids if i in self._cache}
+
+    def forget(self, aggregate_id: UUID) -> None:
+        self._cache.pop(aggregate_id, None)
+
+
 class DunningService:
     def __init__(
         self,
@@ -183,11 +202,8 @@ class DunningService:
         by: str,
         report: TickReport,
     ) -> None:
-        loaded = self._loader.load_many(ids)
         changed: list[Position] = []
-        for position in loaded.values():
-            if not isinstance(position, Position) or position.company != company:
-                continue
+        for position in self._positions_among(company, ids):
             report.positions += 1
             if position.run_workflow(table, settings, business_date, by=by):
                 changed.append(position)
@@ -199,6 +215,7 @@ class DunningService:
         except IntegrityError:
             # Another writer got there first: redo those positions one by one from fresh state.
             for position in changed:
+                self._forget(position.id)
                 self._retry_one(position.id, table, settings, business_date, by, report)
             return
         for position in changed:
@@ -228,10 +245,28 @@ class DunningService:
             report.actions.extend(actions)
             self._dispatcher.dispatch(actions)
 
+    def positions(self, company: str) -> list[Position]:
+        """Every position of ``company`` (loaded in chunks)."""
+        code = self._companies.require(company)
+        ids = self._store.originators_of(CUSTOMER_REGISTERED)
+        found: list[Position] = []
+        for start in range(0, len(ids), self._chunk_size):
+            found.extend(self._positions_among(code, ids[start : start + self._chunk_size]))
+        return found
+
+    def _positions_among(self, company: str, ids: list[UUID]) -> list[Position]:
+        loaded = self._loader.load_many(ids)
+        return [p for p in loaded.values() if isinstance(p, Position) and p.company == company]
+
+    def _forget(self, aggregate_id: UUID) -> None:
+        if isinstance(self._loader, CachingLoader):
+            self._loader.forget(aggregate_id)
+
     # ---- one position (after a command) ---------------------------------------------------
 
     def load(self, company: str, customer_code: str) -> Position:
-        position = self._store.get_or_none(position_id(company, customer_code))
+        key = position_id(company, customer_code)
+        position = self._loader.load_many([key]).get(key)
         if not isinstance(position, Position):
             raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
         return position
@@ -250,8 +285,15 @@ class DunningService:
         events = list(position.pending_events)
         if not events:
             return []
-        self._store.save(position)
+        self.save(position)
         actions = actions_of(position, events)
         if actions:
             self._dispatcher.dispatch(actions)
         return [type(e).__name__ for e in events]
+
+    def save(self, position: Position) -> None:
+        try:
+            self._store.save(position)
+        except IntegrityError:
+            self._forget(position.id)
+            raise

@@ -5,7 +5,7 @@ Lists and worklists read projections instead; this is for one customer at a time
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +14,8 @@ from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.cases import DunningCase
+from creditbox.domain.workflow.locks import Lock
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,9 @@ class PositionSummary:
     credit: Decimal
     as_of: date
     version: int
+    # Dunning cases (all of them, oldest first) and locks of the position.
+    cases: list[DunningCase] = field(default_factory=list)
+    locks: list[Lock] = field(default_factory=list)
 
 
 class PositionReader:
@@ -56,4 +61,6 @@ class PositionReader:
             credit=max(allocation.credit, Decimal("0.00")),
             as_of=as_of,
             version=position.version,
+            cases=list(position.dunning.cases.values()),
+            locks=list(position.dunning.locks.values()),
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import actions, companies, db, imports, positions, projections, serve, tokens, worklists
+from creditbox.cli import actions, companies, db, dunning, imports, positions, projections, serve, tokens, worklists
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
@@ -18,6 +18,10 @@ app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
 app.command("serve")(serve.serve)
 app.add_typer(tokens.app, name="tokens")
+app.command("tick")(dunning.tick)
+app.command("simulate")(dunning.simulate)
+app.add_typer(dunning.outbox_app, name="outbox")
+app.add_typer(dunning.cases_app, name="cases")
 app.add_typer(projections.app, name="projections")
 app.command("worklist")(worklists.worklist)
 app.command("ageing")(worklists.ageing)

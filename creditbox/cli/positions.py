@@ -7,6 +7,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
 from creditbox.domain.money import format_euro
@@ -79,6 +80,8 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
         "balance": str(summary.balance),
         "overdue": str(summary.overdue),
         "credit": str(summary.credit),
+        "cases": [case_view(c) for c in summary.cases],
+        "locks": [lock_view(lock) for lock in summary.locks],
     }
 
 

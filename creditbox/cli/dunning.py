@@ -1,0 +1,497 @@
+"""Dunning from the command line: ``tick``, ``simulate``, ``outbox list`` and ``cases …`` (operator
+and supervisor commands on dunning cases)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from creditbox.application.case_commands import CaseCommands, CommandResult
+from creditbox.application.dunning import ActionToDispatch, CachingLoader
+from creditbox.application.simulation import SimulatedChannels, SimulationSummary, Simulator
+from creditbox.bootstrap import Container, bootstrap
+from creditbox.cli.context import CLI_USER, console, container, error_console, fail, parse_date, print_json
+from creditbox.clock import FixedClock
+from creditbox.domain.errors import DomainError
+from creditbox.domain.ids import position_id
+from creditbox.domain.money import format_euro
+from creditbox.domain.workflow.amounts import supply_debt
+from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
+from creditbox.domain.workflow.plans import split_evenly
+
+outbox_app = typer.Typer(help="Azioni da eseguire (outbox).", no_args_is_help=True)
+cases_app = typer.Typer(
+    help="Pratiche di sollecito: proposte, approvazioni, esiti, blocchi, piani.", no_args_is_help=True
+)
+
+COMPANY = typer.Option(..., "--company", help="Codice azienda")
+CUSTOMER = typer.Argument(..., help="Codice cliente")
+CASE = typer.Argument(..., help="Pratica (es. S1/1)")
+SEQ = typer.Argument(..., help="Numero del passo")
+DATE = typer.Option(None, "--date", help="Data (AAAA-MM-GG; default: oggi)")
+AS_JSON = typer.Option(False, "--json", help="Output JSON")
+
+
+def _date(value: str | None, default: date) -> date:
+    return parse_date(value, default)
+
+
+# ---- tick and simulate --------------------------------------------------------------------------
+
+
+def tick(
+    company: str = COMPANY,
+    as_of: str | None = typer.Option(None, "--as-of", help="Data lavorativa (AAAA-MM-GG; default: oggi)"),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Esegue tutto ciò che è dovuto alla data indicata (idempotente: rieseguito non fa nulla)."""
+    with container() as c:
+        business_date = _date(as_of, c.clock.today())
+        with _progress(quiet=as_json) as progress:
+            task = progress.add_task("Posizioni", total=None)
+            report = c.dunning().run_due(
+                company,
+                business_date,
+                by=CLI_USER,
+                on_progress=lambda done, total: progress.update(task, completed=done, total=total),
+            )
+        if as_json:
+            print_json(
+                {
+                    "company": report.company,
+                    "business_date": business_date.isoformat(),
+                    "positions": report.positions,
+                    "changed": report.changed,
+                    "events": dict(report.events),
+                    "actions": [_action_json(a) for a in report.actions],
+                }
+            )
+            return
+        console.print(
+            f"Azienda [bold]{report.company}[/] al {business_date:%d/%m/%Y}: {report.positions} posizioni, "
+            f"{report.changed} aggiornate, {report.event_count} eventi, {len(report.actions)} azioni"
+        )
+        _print_counter("Eventi", dict(report.events))
+
+
+def simulate(
+    company: str = COMPANY,
+    start: str = typer.Option(..., "--from", help="Primo giorno (AAAA-MM-GG)"),
+    end: str = typer.Option(..., "--to", help="Ultimo giorno (AAAA-MM-GG)"),
+    channel_outcomes: str = typer.Option(
+        "none", "--channel-outcomes", help="'simulated': consegne, esiti e pagamenti simulati; 'none': nessuno"
+    ),
+    seed: int = typer.Option(1, "--seed", help="Seme della simulazione (stesso seme, stessa storia)"),
+    operator: bool = typer.Option(True, "--operator/--no-operator", help="Un operatore conferma e approva le proposte"),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Simula il flusso giorno per giorno (registra gli eventi nel database configurato)."""
+    if channel_outcomes not in ("simulated", "none"):
+        fail("--channel-outcomes: 'simulated' o 'none'")
+    first, last = parse_date(start, date.today()), parse_date(end, date.today())
+    if last < first:
+        fail("--to precede --from")
+    clock = FixedClock(first)
+    channels = SimulatedChannels(seed, play=channel_outcomes == "simulated")
+    with _simulation_container(clock) as c:
+        c.dispatcher = channels
+        code = c.companies.require(company)
+        service = c.dunning(loader=CachingLoader(c.loader))
+        simulator = Simulator(service, CaseCommands(service), channels, clock.set, operator=operator)
+        total = (last - first).days + 1
+        with _progress(quiet=as_json) as progress:
+            task = progress.add_task("Giorni simulati", total=total)
+            summary = simulator.run(code, first, last, on_day=lambda _: progress.advance(task))
+        if as_json:
+            print_json(summary_json(summary))
+        else:
+            print_summary(summary)
+
+
+@contextmanager
+def _simulation_container(clock: FixedClock) -> Iterator[Container]:
+    try:
+        with bootstrap(clock=clock) as c:
+            yield c
+    except DomainError as error:
+        fail(str(error))
+
+
+def summary_json(summary: SimulationSummary) -> dict[str, Any]:
+    return {
+        "company": summary.company,
+        "from": summary.start.isoformat(),
+        "to": summary.end.isoformat(),
+        "days": summary.days,
+        "cases_by_ladder": dict(summary.cases_by_ladder),
+        "cases_by_status": dict(summary.cases_by_status),
+        "cases_by_step": [
+            {"ladder": ladder, "seq": seq, "action": label, "cases": n}
+            for (ladder, seq, label), n in sorted(summary.cases_by_step.items())
+        ],
+        "actions_by_code": dict(summary.actions_by_code),
+        "events": dict(summary.events),
+        "payments": summary.payments,
+        "outcomes": summary.outcomes,
+        "confirmations": summary.confirmations,
+    }
+
+
+def print_summary(summary: SimulationSummary) -> None:
+    console.print(
+        f"Simulazione azienda [bold]{summary.company}[/] dal {summary.start:%d/%m/%Y} al {summary.end:%d/%m/%Y} "
+        f"({summary.days} giorni): {summary.payments} pagamenti, {summary.outcomes} esiti, "
+        f"{summary.confirmations} conferme"
+    )
+    steps = Table("Scala", "Passo", "Ultima azione eseguita", "Pratiche", title="Pratiche per scala e passo")
+    for (ladder, seq, label), n in sorted(summary.cases_by_step.items()):
+        steps.add_row(ladder, str(seq), label, str(n))
+    console.print(steps)
+    _print_counter("Pratiche per stato", dict(summary.cases_by_status))
+    _print_counter("Azioni per codice", dict(summary.actions_by_code))
+
+
+def _print_counter(title: str, counts: dict[str, int]) -> None:
+    table = Table("Voce", "Numero", title=title)
+    for key, n in sorted(counts.items()):
+        table.add_row(key, str(n))
+    console.print(table)
+
+
+def _progress(*, quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+        disable=quiet,
+    )
+
+
+# ---- outbox -------------------------------------------------------------------------------------
+
+
+@outbox_app.command("list")
+def outbox_list(
+    company: str = COMPANY,
+    since: str | None = typer.Option(None, "--since", help="Dalla data (AAAA-MM-GG)"),
+    limit: int | None = typer.Option(None, "--limit", help="Al massimo N azioni"),
+    as_json: bool = AS_JSON,
+) -> None:
+    """Elenca le azioni registrate per i canali (SMS, e-mail, lettere, PEC, uffici)."""
+    with container() as c:
+        code = c.companies.require(company)
+        actions = c.outbox().list(code, since=parse_date(since, date.min) if since else None, limit=limit)
+        if as_json:
+            print_json([_action_json(a) for a in actions])
+            return
+        table = Table("Data", "Cliente", "Pratica", "Passo", "Azione", "Destinatario", "Scaduto", title="Outbox")
+        for a in actions:
+            table.add_row(
+                f"{a.business_date:%d/%m/%Y}",
+                a.customer_code,
+                a.case_id,
+                str(a.seq) if a.seq is not None else "—",
+                a.description,
+                a.recipient or "",
+                format_euro(a.overdue),
+            )
+        console.print(table)
+
+
+def _action_json(a: ActionToDispatch) -> dict[str, Any]:
+    return {
+        "action_id": a.action_id,
+        "company": a.company,
+        "customer_code": a.customer_code,
+        "supply_code": a.supply_code,
+        "case_id": a.case_id,
+        "seq": a.seq,
+        "action_code": a.action_code.code,
+        "action_label": a.action_code.label,
+        "description": a.description,
+        "recipient": a.recipient,
+        "parameters": a.parameters,
+        "overdue": str(a.overdue),
+        "business_date": a.business_date.isoformat(),
+    }
+
+
+# ---- case commands ------------------------------------------------------------------------------
+
+
+def _report(result: CommandResult, done: str) -> None:
+    if not result.changed:
+        console.print(f"Nessuna modifica: {done} già registrato.")
+        return
+    console.print(f"{done.capitalize()}. Eventi: {', '.join(result.events)}")
+
+
+def _known(c: Container, company: str, customer: str) -> str:
+    code = c.companies.require(company)
+    if not c.app.exists(position_id(code, customer)):
+        fail(f"cliente {customer!r} sconosciuto nell'azienda {code!r}")
+    return code
+
+
+@cases_app.command("confirm")
+def confirm(
+    customer: str = CUSTOMER, case: str = CASE, seq: int = SEQ, company: str = COMPANY, on: str | None = DATE
+) -> None:
+    """Conferma un'azione proposta (lista di lavoro)."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().confirm_proposal(code, customer, case, seq, by=CLI_USER, business_date=_opt(on))
+        _report(result, "proposta confermata")
+
+
+@cases_app.command("discard")
+def discard(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    company: str = COMPANY,
+    note: str = typer.Option("", "--note", help="Motivo"),
+    on: str | None = DATE,
+) -> None:
+    """Scarta un'azione proposta: il passo è saltato e si prosegue col successivo."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().discard_proposal(
+            code, customer, case, seq, note, by=CLI_USER, business_date=_opt(on)
+        )
+        _report(result, "proposta scartata")
+
+
+@cases_app.command("approve")
+def approve(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    company: str = COMPANY,
+    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
+    on: str | None = DATE,
+) -> None:
+    """Approva un passo in attesa di autorizzazione (livello >= livello richiesto)."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().approve_step(code, customer, case, seq, level, by=CLI_USER, business_date=_opt(on))
+        _report(result, "passo approvato")
+
+
+@cases_app.command("refuse")
+def refuse(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    company: str = COMPANY,
+    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
+    note: str = typer.Option("", "--note", help="Motivo"),
+    on: str | None = DATE,
+) -> None:
+    """Rifiuta un passo in attesa di autorizzazione."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().refuse_step(
+            code, customer, case, seq, level, note, by=CLI_USER, business_date=_opt(on)
+        )
+        _report(result, "passo rifiutato")
+
+
+@cases_app.command("outcome")
+def outcome(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    result_code: str = typer.Argument(
+        ...,
+        metavar="ESITO",
+        help="sent, delivered, not_delivered, held, unclaimed, returned (A/R), positive, negative (uffici)",
+    ),
+    company: str = COMPANY,
+    note: str = typer.Option("", "--note", help="Nota"),
+    on: str | None = DATE,
+) -> None:
+    """Registra l'esito di un passo eseguito (consegna, giacenza, esito ufficio tecnico o agenzia)."""
+    try:
+        parsed = StepOutcome(result_code.strip().lower())
+    except ValueError:
+        fail(f"esito sconosciuto {result_code!r} (ammessi: {', '.join(o.value for o in StepOutcome)})")
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().record_outcome(code, customer, case, seq, parsed, _opt(on), note, by=CLI_USER)
+        _report(result, f"esito {parsed.label} registrato")
+
+
+@cases_app.command("reactivation")
+def reactivation(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    failed: bool = typer.Option(False, "--failed", help="Riattivazione non riuscita"),
+    note: str = typer.Option("", "--note", help="Nota"),
+    on: str | None = DATE,
+) -> None:
+    """Registra l'esito della richiesta di riattivazione all'Ufficio tecnico."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().record_reactivation(code, customer, case, not failed, _opt(on), note, by=CLI_USER)
+        _report(result, "esito riattivazione registrato")
+
+
+@cases_app.command("lock")
+def lock(
+    customer: str = CUSTOMER,
+    company: str = COMPANY,
+    reason: str = typer.Option(..., "--reason", help="complaint (reclamo), dispute (contestazione), manual"),
+    supply: str | None = typer.Option(None, "--supply", help="Solo questa fornitura (default: tutto il cliente)"),
+    start: str | None = typer.Option(None, "--from", help="Dal (default: oggi)"),
+    until: str | None = typer.Option(None, "--until", help="Fino al (incluso; default: fino a sblocco)"),
+    note: str = typer.Option("", "--note", help="Nota"),
+) -> None:
+    """Blocca le azioni su una fornitura o su tutto il cliente."""
+    try:
+        parsed = LockReason(reason.strip().lower())
+    except ValueError:
+        fail(f"motivo sconosciuto {reason!r} (ammessi: {', '.join(r.value for r in LockReason)})")
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().set_lock(code, customer, parsed, supply, _opt(start), _opt(until), note, by=CLI_USER)
+        _report(result, f"blocco {result.lock_id} impostato")
+
+
+@cases_app.command("unlock")
+def unlock(
+    customer: str = CUSTOMER,
+    lock_id: str = typer.Argument(..., help="Blocco (es. B1)"),
+    company: str = COMPANY,
+    note: str = typer.Option("", "--note", help="Nota"),
+    on: str | None = DATE,
+) -> None:
+    """Rimuove un blocco."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().lift_lock(code, customer, lock_id, _opt(on), note, by=CLI_USER)
+        _report(result, f"blocco {lock_id} rimosso")
+
+
+@cases_app.command("plan")
+def plan(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    instalments: int = typer.Option(..., "--instalments", help="Numero di rate mensili"),
+    first: str = typer.Option(..., "--first", help="Scadenza della prima rata (AAAA-MM-GG)"),
+    on: str | None = DATE,
+) -> None:
+    """Concorda un piano di rientro a rate mensili uguali sullo scaduto della pratica."""
+    with container() as c:
+        code = _known(c, company, customer)
+        when = _date(on, c.clock.today())
+        position = c.dunning().load(code, customer)
+        owed = supply_debt(position, position.case(case).supply_code, when).overdue
+        schedule = split_evenly(owed, instalments, parse_date(first, when))
+        result = c.case_commands().agree_plan(code, customer, case, schedule, by=CLI_USER, business_date=when)
+        _report(result, f"piano di rientro in {instalments} rate su {format_euro(owed)} concordato")
+
+
+@cases_app.command("write-off")
+def write_off(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    settlement: str | None = typer.Option(None, "--settlement", help="Importo concordato (transazione)"),
+    note: str = typer.Option("", "--note", help="Motivo"),
+    on: str | None = DATE,
+) -> None:
+    """Chiede lo stralcio (o, con --settlement, una transazione) della pratica."""
+    kind = WriteOffKind.SETTLEMENT if settlement else WriteOffKind.WRITE_OFF
+    amount = _amount(settlement) if settlement else Decimal("0.00")
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().request_write_off(
+            code, customer, case, kind, amount, note, by=CLI_USER, business_date=_opt(on)
+        )
+        _report(result, f"richiesta di {kind.label} registrata")
+
+
+@cases_app.command("approve-write-off")
+def approve_write_off(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
+    refuse: bool = typer.Option(False, "--refuse", help="Rifiuta invece di approvare"),
+    note: str = typer.Option("", "--note", help="Motivo"),
+    on: str | None = DATE,
+) -> None:
+    """Approva (o rifiuta) lo stralcio o la transazione richiesti, entro il massimale del livello."""
+    with container() as c:
+        code = _known(c, company, customer)
+        commands = c.case_commands()
+        if refuse:
+            result = commands.refuse_write_off(code, customer, case, level, note, by=CLI_USER, business_date=_opt(on))
+            _report(result, "stralcio rifiutato")
+        else:
+            result = commands.approve_write_off(code, customer, case, level, by=CLI_USER, business_date=_opt(on))
+            _report(result, "stralcio approvato")
+
+
+@cases_app.command("litigation")
+def litigation(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
+    on: str | None = DATE,
+) -> None:
+    """Passa la pratica all'ufficio legale (contenzioso)."""
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().hand_over_to_litigation(
+            code, customer, case, level, by=CLI_USER, business_date=_opt(on)
+        )
+        _report(result, "pratica passata a contenzioso")
+
+
+@cases_app.command("litigation-outcome")
+def litigation_outcome(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    result_code: str = typer.Option(..., "--result", help="recovered, partially_recovered, unrecoverable"),
+    recovered: str = typer.Option("0", "--recovered", help="Importo recuperato"),
+    note: str = typer.Option("", "--note", help="Nota"),
+    on: str | None = DATE,
+) -> None:
+    """Registra l'esito del contenzioso (chiude la pratica)."""
+    try:
+        parsed = LitigationResult(result_code.strip().lower())
+    except ValueError:
+        fail(f"esito sconosciuto {result_code!r} (ammessi: {', '.join(r.value for r in LitigationResult)})")
+    with container() as c:
+        code = _known(c, company, customer)
+        result = c.case_commands().record_litigation_outcome(
+            code, customer, case, parsed, _amount(recovered), _opt(on), note, by=CLI_USER
+        )
+        _report(result, "esito del contenzioso registrato")
+
+
+def _opt(value: str | None) -> date | None:
+    return parse_date(value, date.min) if value else None
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
+    except InvalidOperation:
+        fail(f"importo non valido: {text!r}")
