@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from creditbox.domain.codes import ActionCode
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.locks import Lock
+from creditbox.domain.workflow.outcomes import StepOutcome
 
 
 def case_view(case: DunningCase) -> dict[str, Any]:
@@ -104,6 +106,8 @@ def waiting_for(case: DunningCase) -> str | None:
     last = case.last_executed
     if last is not None and last.delivery_failed:
         return f"consegna fallita del passo {last.seq}"
+    if last is not None and last.action_code == ActionCode.COLLECTION_AGENCY and last.outcome == StepOutcome.POSITIVE:
+        return "pagamento recuperato dall'agenzia"
     return None
 
 

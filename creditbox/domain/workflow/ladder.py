@@ -17,7 +17,7 @@ from creditbox.domain.actions import ActionRow, StartPoint
 from creditbox.domain.codes import ActionCode, CustomerType, SupplyType
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 from creditbox.domain.workflow.cases import DunningCase
-from creditbox.domain.workflow.outcomes import OFFICE_CODES, SkipReason
+from creditbox.domain.workflow.outcomes import OFFICE_CODES, SkipReason, StepOutcome
 
 
 class TableVersion(Protocol):
@@ -111,6 +111,8 @@ def due_date(case: DunningCase, row: ActionRow) -> Due:
     previous = case.last_executed
     if previous is None or previous.executed_on is None:
         return Due(case.opened_on + timedelta(days=row.wait_before_days))
+    if previous.action_code == ActionCode.COLLECTION_AGENCY and previous.outcome == StepOutcome.POSITIVE:
+        return Due(None, "pagamento recuperato dall'agenzia")
     start: date | None
     if row.start_point == StartPoint.OPENED:
         start = case.opened_on
