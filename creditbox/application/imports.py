@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, show_value
+from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, relaxed_gc, show_value
 from creditbox.application.records import (
     BillRecord,
     Column,
@@ -119,6 +119,12 @@ class ImportService:
     ) -> ImportResult:
         """Import ``content``. Raises ``NotFound`` for an unknown company, ``UnreadableFile`` for a
         file that cannot be read at all; bad rows are reported in the result, good rows go in."""
+        with relaxed_gc():
+            return self._run(content, file_name, company, by=by, progress=progress)
+
+    def _run(
+        self, content: bytes, file_name: str, company: str, *, by: str, progress: ImportProgress | None
+    ) -> ImportResult:
         company = CompanyDirectory(self._store).require(company)
         sha256 = hashlib.sha256(content).hexdigest()
         this_import = import_id(company, sha256)

@@ -43,10 +43,13 @@ def text(cell: Cell) -> str:
     return str(cell).strip()
 
 
+_CONTROL = re.compile(r"[\r\n\t]")
+
+
 def code_text(cell: Cell) -> str:
     """A key (customer code, bill number...): text, no line breaks."""
-    value = text(cell)
-    if any(ch in value for ch in "\r\n\t"):
+    value = cell.strip() if type(cell) is str else text(cell)
+    if _CONTROL.search(value):
         raise ValueError(f"codice non valido {value!r}: contiene a capo o tabulazioni")
     return value
 
@@ -64,6 +67,8 @@ _ITALIAN = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 def a_date(cell: Cell) -> date:
     """An Excel date cell, or text ``dd/mm/yyyy`` or ``yyyy-mm-dd``."""
+    if type(cell) is date:
+        return cell
     if isinstance(cell, datetime):
         return cell.date()
     if isinstance(cell, date):
@@ -87,6 +92,7 @@ def a_date(cell: Cell) -> date:
         raise ValueError(f"data inesistente: {raw!r}") from None
 
 
+_INF = float("inf")
 _AMOUNT_CHARS = re.compile(r"^[+-]?[0-9.,]+$")
 _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 
@@ -94,6 +100,10 @@ _THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
 def amount(cell: Cell) -> Decimal:
     """Euro with two decimals: a number cell (rounded to the cent: it is a binary float), or text
     in Italian (``1.234,56``) or plain (``1234.56``) form, with or without ``€``."""
+    if type(cell) is float:
+        if cell != cell or cell in (_INF, -_INF):
+            raise ValueError("importo non valido")
+        return Decimal(repr(cell)).quantize(CENT, rounding=ROUND_HALF_EVEN)
     if isinstance(cell, bool):
         raise ValueError(f"importo non valido: {cell!r}")
     if isinstance(cell, int):

@@ -81,43 +81,56 @@ def _open(content: bytes, file_name: str) -> CalamineWorkbook:
         raise UnreadableFile(f"{file_name}: file Excel illeggibile ({error})") from None
 
 
+def _blank(cell: Any) -> bool:
+    return cell is None or cell == "" or (type(cell) is str and cell.isspace())
+
+
 def _parse_rows(
     spec: SheetSpec, rows: list[list[Any]], indexes: dict[str, int], as_written: dict[str, str]
 ) -> ParsedSheet:
+    """The hot loop of the import: kept tight on purpose (hundreds of thousands of rows)."""
     sheet = ParsedSheet(name=spec.name, headers=dict(as_written))
-    columns = [(c.label, c.field, c.required, c.parse, indexes.get(c.label)) for c in spec.columns]
-    used = sorted(i for i in indexes.values())
+    present = [
+        (c.field, c.required, c.parse, indexes[c.label], as_written[c.label])
+        for c in spec.columns
+        if c.label in indexes
+    ]
+    absent = {c.field: None for c in spec.columns if c.label not in indexes}
+    used = sorted(indexes.values())
+    first = indexes[spec.columns[0].label]
     name = spec.name
     build = spec.build
-    records = sheet.records
+    append = sheet.records.append
     rejections = sheet.rejections
     for offset in range(1, len(rows)):
         row = rows[offset]
-        width = len(row)
-        if all(
-            (row[i] == "" or row[i] is None or (type(row[i]) is str and not row[i].strip())) for i in used if i < width
-        ):
+        if len(row) <= used[-1]:
+            row = [*row, *([""] * (used[-1] + 1 - len(row)))]
+        lead = row[first]
+        if (lead == "" or lead is None or (type(lead) is str and lead.isspace())) and all(_blank(row[i]) for i in used):
             continue
         number = offset + 1
-        parsed: dict[str, Any] = {}
-        errors: list[Rejection] = []
-        for label, field, required, parse, index in columns:
-            cell = row[index] if index is not None and index < width else None
-            if cell is None or cell == "" or (type(cell) is str and not cell.strip()):
+        parsed = dict(absent)
+        errors: list[Rejection] | None = None
+        for field, required, parse, index, header in present:
+            cell = row[index]
+            if cell == "" or cell is None or (type(cell) is str and cell.isspace()):
                 if required:
-                    errors.append(Rejection(name, number, as_written.get(label, label), MISSING))
+                    errors = errors or []
+                    errors.append(Rejection(name, number, header, MISSING))
                 parsed[field] = None
                 continue
             try:
                 parsed[field] = parse(cell)
             except ValueError as error:
-                errors.append(Rejection(name, number, as_written.get(label, label), str(error)))
-        if not errors:
+                errors = errors or []
+                errors.append(Rejection(name, number, header, str(error)))
+        if errors is None:
             try:
-                records.append(SourcedRecord(name, number, build(parsed)))
+                append(SourcedRecord(name, number, build(parsed)))
                 continue
             except RowError as error:
-                errors.append(Rejection(name, number, as_written.get(error.column, error.column), str(error)))
+                errors = [Rejection(name, number, as_written.get(error.column, error.column), str(error))]
         rejections.extend(errors)
         sheet.rejected_rows.add(number)
     return sheet
