@@ -16,11 +16,19 @@ from fastapi.routing import APIRoute
 from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers
-from creditbox.api.routes import actions_table, cases, feed, health, imports, positions
+from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
 from creditbox.bootstrap import Container, bootstrap
 
 API_TITLE = "CreditBox API"
-ROUTERS = [health.router, feed.router, imports.router, positions.router, cases.router, actions_table.router]
+ROUTERS = [
+    health.router,
+    feed.router,
+    imports.router,
+    positions.router,
+    cases.router,
+    actions_table.router,
+    worklists.router,
+]
 
 
 def create_app(

@@ -101,9 +101,8 @@ class Committer:
         return result
 
     def catch_up(self) -> None:
-        catch_up = self._container.extras.get("catch_up")
-        if callable(catch_up):
-            catch_up()
+        """Embedded mode: bring the projections up to date so the next query sees this command."""
+        self._container.projections.after_command()
 
 
 def committer(container: ContainerDep) -> Committer:

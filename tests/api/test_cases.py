@@ -23,12 +23,19 @@ def open_case(api: Api, rows: list[dict[str, Any]], amount: str = "120.50") -> N
     feed.put(f"{BASE}/supplies/S1", json=supply("C1"))
     feed.post(f"{BASE}/bills", json=bill(amount=amount))
     api.container.dunning().run_due("ACQ", api.container.clock.today())
+    api.container.projections.catch_up()
 
 
 def case_of(api: Api) -> dict[str, Any]:
     cases = api.as_(Role.OPERATOR).get(f"{BASE}/positions/C1").json()["cases"]
     assert len(cases) == 1
     return dict(cases[0])
+
+
+def worklist(api: Api, kind: str) -> list[dict[str, Any]]:
+    response = api.as_(Role.OPERATOR).get(f"{BASE}/worklists", params={"kind": kind})
+    assert response.status_code == 200
+    return list(response.json()["items"])
 
 
 def by_of(api: Api, event_type: str) -> list[str]:
@@ -38,7 +45,7 @@ def by_of(api: Api, event_type: str) -> list[str]:
 
 def test_an_operator_confirms_a_proposal_once(api: Api) -> None:
     open_case(api, [row(1, 3, "proposal")])
-    assert case_of(api)["step_status"] == "proposed"
+    assert [(i["case_id"], i["step"]) for i in worklist(api, "proposal")] == [("S1/1", 1)]
 
     first = api.as_(Role.OPERATOR).post(f"{CASE}/steps/1/confirm", json={})
     again = api.as_(Role.OPERATOR).post(f"{CASE}/steps/1/confirm", json={})
@@ -46,7 +53,8 @@ def test_an_operator_confirms_a_proposal_once(api: Api) -> None:
     assert first.status_code == 200
     assert first.json()["changed"] is True and "StepExecuted" in first.json()["events"]
     assert again.json() == {"changed": False, "events": [], "lock_id": None}
-    assert case_of(api)["step_status"] == "executed"
+    assert worklist(api, "proposal") == []
+    assert case_of(api)["step"] == 1 and case_of(api)["action_code"] == 3
     assert by_of(api, "ProposalConfirmed") == [api.name(Role.OPERATOR)]
 
 
@@ -73,7 +81,7 @@ def test_confirming_what_is_not_a_proposal_is_a_conflict_and_an_unknown_case_is_
 
 def test_approval_above_the_token_level_is_403_and_within_it_runs(api: Api) -> None:
     open_case(api, [row(1, 3, level=3)])
-    assert case_of(api)["step_status"] == "awaiting_approval"
+    assert [i["level"] for i in worklist(api, "approval")] == [3]
     low = api.container.tokens().issue(
         "ACQ", Role.SUPERVISOR, issued_on=date(2026, 3, 2), level=1, name="sup-1", by="t"
     )

@@ -13,13 +13,90 @@ from creditbox.api.history import read_history
 from creditbox.api.permissions import Permission, needs
 from creditbox.api.presenters import summary_of
 from creditbox.api.problems import problem_responses
-from creditbox.api.schemas.common import KEY_PATTERN
-from creditbox.api.schemas.positions import HistoryEntryOut, PositionHistoryOut, PositionSummaryOut
+from creditbox.api.schemas.common import KEY_PATTERN, Money
+from creditbox.api.schemas.lists import PositionPage, PositionRowOut
+from creditbox.api.schemas.positions import (
+    CaseOut,
+    CustomerOut,
+    HistoryEntryOut,
+    OpenItemOut,
+    PositionHistoryOut,
+    PositionSummaryOut,
+)
+from creditbox.domain.codes import ActionCode, CustomerType
+from creditbox.domain.errors import NotFound
+from creditbox.domain.money import ZERO
+from creditbox.projections.queries.ageing import open_items_of
+from creditbox.projections.queries.cases import list_cases
+from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
+from creditbox.projections.queries.positions import PositionFilters, list_positions, valued_at
+from creditbox.projections.queries.positions import get_position as position_row
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["positions"], route_class=GuardedRoute)
 
 CustomerCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
 _ERRORS = problem_responses(401, 403, 404, 422)
+
+
+Code = Annotated[int | None, Query(ge=1, le=4)]
+
+
+@router.get("", response_model=PositionPage, responses=_ERRORS, **needs(Permission.POSITIONS_READ))
+def get_positions(
+    company: CompanyCode,
+    container: ContainerDep,
+    today: Today,
+    overdue_min: Annotated[Money | None, Query(description="Scaduto minimo (euro)")] = None,
+    overdue_max: Annotated[Money | None, Query(description="Scaduto massimo (euro)")] = None,
+    days_overdue_min: Annotated[int | None, Query(ge=0, le=36500)] = None,
+    days_overdue_max: Annotated[int | None, Query(ge=0, le=36500)] = None,
+    stage: Annotated[int | None, Query(ge=1, le=10, description="Codice azione del passo corrente")] = None,
+    ladder: Annotated[str | None, Query(max_length=64)] = None,
+    customer_type: Code = None,
+    service: Code = None,
+    with_open_cases: bool | None = None,
+    sort: Annotated[str, Query(pattern="^[a-z_]{1,20}$", description="overdue (default), oldest, code")] = "overdue",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> PositionPage:
+    """Le posizioni dell'azienda, filtrate, con paginazione a cursore (dalla proiezione `positions`)."""
+    filters = PositionFilters(
+        overdue_min=overdue_min,
+        overdue_max=overdue_max,
+        days_overdue_min=days_overdue_min,
+        days_overdue_max=days_overdue_max,
+        stage=stage,
+        ladder=ladder,
+        customer_type=customer_type,
+        service=service,
+        with_open_cases=with_open_cases,
+    )
+    with container.projections.connect() as conn:
+        page = list_positions(conn, company, filters, as_of=today, sort=sort, limit=limit, cursor=cursor)
+        valued = valued_at(conn)
+    return PositionPage(
+        items=[
+            PositionRowOut(
+                customer_code=r.customer_code,
+                name=r.name,
+                customer_type=r.customer_type,
+                services=r.services,
+                supplies=r.supplies,
+                balance=r.balance,
+                overdue=r.overdue,
+                credit=r.credit,
+                oldest_due_date=r.oldest_due_date,
+                days_overdue=r.days_overdue(today),
+                open_items=r.open_items,
+                open_cases=r.open_cases,
+                current_action=r.current_action,
+                current_step=r.current_step,
+            )
+            for r in page.items
+        ],
+        next_cursor=page.next_cursor,
+        valued_at=valued,
+    )
 
 
 @router.get(
@@ -28,9 +105,55 @@ _ERRORS = problem_responses(401, 403, 404, 422)
 def get_position(
     customer_code: CustomerCodePath, company: CompanyCode, container: ContainerDep, today: Today
 ) -> PositionSummaryOut:
-    """Saldo, scaduto, partite aperte e pratiche di sollecito di un cliente."""
-    position = container.positions.load(company, customer_code)
-    return summary_of(position, today)
+    """Saldo, scaduto, partite aperte e pratiche (scala, passo, azione, stato, prossima scadenza) di un
+    cliente, dalle proiezioni. Anagrafica completa e forniture: vedi `history`."""
+    with container.projections.connect() as conn:
+        row = position_row(conn, company, customer_code)
+        if row is None:
+            raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
+        items = open_items_of(conn, company, customer_code, today)
+        case_rows = list_cases(conn, company, open_only=False, customer_code=customer_code, limit=MAX_LIMIT).items
+    return PositionSummaryOut(
+        company=company,
+        customer_code=row.customer_code,
+        as_of=today,
+        customer=CustomerOut(
+            name=row.name,
+            customer_type=row.customer_type,
+            customer_type_label=CustomerType(row.customer_type).label,
+        ),
+        supplies=[],
+        open_items=[
+            OpenItemOut(
+                bill_number=i.bill_number,
+                supply_code=i.supply_code,
+                issue_date=i.issue_date,
+                due_date=i.due_date,
+                amount=i.amount,
+                residual=i.residual,
+                days_overdue=i.days_overdue,
+            )
+            for i in items
+        ],
+        balance=row.balance,
+        overdue=sum((i.residual for i in items if i.due_date < today), ZERO),
+        credit=row.credit,
+        cases=[
+            CaseOut(
+                case_id=c.case_id,
+                supply_code=c.supply_code,
+                ladder=c.ladder or "",
+                status=c.status,
+                step=c.step,
+                action_code=c.action,
+                action_label=ActionCode(c.action).label if c.action else None,
+                next_due_date=c.next_due_date,
+                overdue=c.amount,
+                opened_on=c.opened_on,
+            )
+            for c in case_rows
+        ],
+    )
 
 
 @router.get(

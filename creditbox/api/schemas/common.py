@@ -80,7 +80,7 @@ IsoDate = Annotated[
 
 Code = Annotated[int, Field(ge=1, le=4)]
 ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-OptionalText = Annotated[str | None, Field(default=None, max_length=200)]
+OptionalText = Annotated[str, Field(max_length=200)] | None
 # A natural key (customer, supply, bill, payment code): no surrounding spaces, no slash.
 KEY_PATTERN = r"^[^\s/](?:[^/]*[^\s/])?$"
 Key = Annotated[str, Field(min_length=1, max_length=64, pattern=KEY_PATTERN)]

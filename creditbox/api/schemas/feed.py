@@ -24,12 +24,12 @@ def _optional(check: Callable[[object], str]) -> Callable[[str | None], str | No
     return validate
 
 
-FiscalCode = Annotated[str | None, AfterValidator(_optional(values.fiscal_code)), Field(default=None, max_length=20)]
-VatNumber = Annotated[str | None, AfterValidator(_optional(values.vat_number)), Field(default=None, max_length=20)]
-Email = Annotated[str | None, AfterValidator(_optional(values.email)), Field(default=None, max_length=200)]
-Mobile = Annotated[str | None, AfterValidator(_optional(values.mobile)), Field(default=None, max_length=30)]
-Postcode = Annotated[str | None, AfterValidator(_optional(values.postcode)), Field(default=None, max_length=10)]
-Province = Annotated[str | None, AfterValidator(_optional(values.province)), Field(default=None, max_length=50)]
+FiscalCode = Annotated[Annotated[str, Field(max_length=20)] | None, AfterValidator(_optional(values.fiscal_code))]
+VatNumber = Annotated[Annotated[str, Field(max_length=20)] | None, AfterValidator(_optional(values.vat_number))]
+Email = Annotated[Annotated[str, Field(max_length=200)] | None, AfterValidator(_optional(values.email))]
+Mobile = Annotated[Annotated[str, Field(max_length=30)] | None, AfterValidator(_optional(values.mobile))]
+Postcode = Annotated[Annotated[str, Field(max_length=10)] | None, AfterValidator(_optional(values.postcode))]
+Province = Annotated[Annotated[str, Field(max_length=50)] | None, AfterValidator(_optional(values.province))]
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -41,15 +41,15 @@ class CustomerIn(BaseModel):
 
     name: ShortText
     customer_type: Code = Field(description="1 domestico · 2 non domestico · 3 grande utente · 4 ente")
-    fiscal_code: FiscalCode
-    vat_number: VatNumber
-    email: Email
-    pec: Email
-    mobile: Mobile
-    address: OptionalText
-    postcode: Postcode
-    city: OptionalText
-    province: Province
+    fiscal_code: FiscalCode = None
+    vat_number: VatNumber = None
+    email: Email = None
+    pec: Email = None
+    mobile: Mobile = None
+    address: OptionalText = None
+    postcode: Postcode = None
+    city: OptionalText = None
+    province: Province = None
 
     def record(self, customer_code: str) -> CustomerRecord:
         return CustomerRecord(
@@ -79,8 +79,8 @@ class SupplyIn(BaseModel):
     service: Code = Field(description="1 acqua · 2 gas · 3 energia elettrica · 4 telefono")
     supply_type: Code = Field(description="1 sospendibile · 2 non sospendibile · 3 disattivabile · 4 ente")
     status: Code = Field(default=1, description="1 attivo · 2 sospeso · 3 cessato · 4 da riattivare")
-    meter: OptionalText
-    address: OptionalText
+    meter: OptionalText = None
+    address: OptionalText = None
 
     def record(self, supply_code: str) -> SupplyRecord:
         return SupplyRecord(
@@ -129,7 +129,7 @@ class PaymentIn(BaseModel):
     payment_date: IsoDate
     amount: Money
     bill_number: Key | None = None
-    method: OptionalText
+    method: OptionalText = None
 
     def record(self) -> PaymentRecord:
         return PaymentRecord(

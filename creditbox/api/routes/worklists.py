@@ -1,0 +1,100 @@
+"""Worklists and ageing, read from the projections."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from creditbox.api.deps import CompanyCode, ContainerDep, Today
+from creditbox.api.guard import GuardedRoute
+from creditbox.api.permissions import Permission, needs
+from creditbox.api.problems import problem_responses
+from creditbox.api.schemas.lists import AgeingOut, BucketOut, WorklistItemOut, WorklistPage
+from creditbox.projections.queries.ageing import ageing_summary
+from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
+from creditbox.projections.queries.worklists import KINDS, worklist_counts, worklist_page
+
+router = APIRouter(prefix="/api/v1/companies/{company}", tags=["worklists"], route_class=GuardedRoute)
+
+_ERRORS = problem_responses(401, 403, 404, 422)
+Code = Annotated[int | None, Query(ge=1, le=4)]
+
+
+@router.get("/worklists", response_model=WorklistPage, responses=_ERRORS, **needs(Permission.POSITIONS_READ))
+def get_worklist(
+    company: CompanyCode,
+    container: ContainerDep,
+    kind: Annotated[str | None, Query(description=f"Una di: {', '.join(KINDS)}; assente: tutte")] = None,
+    ladder: Annotated[str | None, Query(max_length=64)] = None,
+    customer_type: Code = None,
+    service: Code = None,
+    level: Annotated[int | None, Query(ge=0, le=9, description="Solo ciò che questo livello può approvare")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> WorklistPage:
+    """Una pagina di una lista di lavoro (importo più alto prima), con paginazione a cursore."""
+    with container.projections.connect() as conn:
+        page = worklist_page(
+            conn,
+            company,
+            kind,
+            ladder=ladder,
+            customer_type=customer_type,
+            service=service,
+            level=level,
+            limit=limit,
+            cursor=cursor,
+        )
+        counts = worklist_counts(conn, company)
+    return WorklistPage(
+        items=[
+            WorklistItemOut(
+                kind=i.kind,
+                kind_label=i.kind_label,
+                customer_code=i.customer_code,
+                customer_name=i.customer_name,
+                customer_type=i.customer_type,
+                supply_code=i.supply_code,
+                service=i.service,
+                case_id=i.case_id,
+                ladder=i.ladder,
+                step=i.step,
+                action=i.action,
+                amount=i.amount,
+                level=i.level,
+                since=i.since,
+                detail=i.detail,
+            )
+            for i in page.items
+        ],
+        next_cursor=page.next_cursor,
+        counts=counts,
+    )
+
+
+@router.get("/ageing", response_model=AgeingOut, responses=_ERRORS, **needs(Permission.POSITIONS_READ))
+def get_ageing(
+    company: CompanyCode,
+    container: ContainerDep,
+    today: Today,
+    customer_type: Code = None,
+    service: Code = None,
+    window_days: Annotated[int, Query(ge=1, le=730, description="Finestra per 'in prescrizione'")] = 60,
+) -> AgeingOut:
+    """Partite aperte per fascia di scaduto (0–30, 31–60, 61–90, 91–180, 181–365, >365) e in prescrizione."""
+    with container.projections.connect() as conn:
+        summary = ageing_summary(
+            conn, company, today, window_days=window_days, customer_type=customer_type, service=service
+        )
+    return AgeingOut(
+        company=summary.company,
+        as_of=summary.as_of,
+        window_days=summary.window_days,
+        buckets=[BucketOut(key=b.key, label=b.label, amount=b.amount, count=b.count) for b in summary.buckets],
+        total=summary.total,
+        approaching_limit=summary.approaching_limit,
+        approaching_limit_count=summary.approaching_limit_count,
+        past_limit=summary.past_limit,
+        past_limit_count=summary.past_limit_count,
+    )

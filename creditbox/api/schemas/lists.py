@@ -1,0 +1,75 @@
+"""Pages read from the projections: positions, worklists, ageing."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from creditbox.api.schemas.common import Money
+
+
+class PositionRowOut(BaseModel):
+    customer_code: str
+    name: str
+    customer_type: int
+    services: list[int]
+    supplies: int
+    balance: Money
+    overdue: Money
+    credit: Money
+    oldest_due_date: date | None = None
+    days_overdue: int
+    open_items: int
+    open_cases: int
+    current_action: int | None = None
+    current_step: int | None = None
+
+
+class PositionPage(BaseModel):
+    items: list[PositionRowOut]
+    next_cursor: str | None = Field(default=None, description="Da passare come `cursor` per la pagina seguente")
+    valued_at: date | None = Field(default=None, description="La data a cui è valutato lo scaduto")
+
+
+class WorklistItemOut(BaseModel):
+    kind: str
+    kind_label: str
+    customer_code: str
+    customer_name: str
+    customer_type: int
+    supply_code: str | None = None
+    service: int | None = None
+    case_id: str | None = None
+    ladder: str | None = None
+    step: int | None = None
+    action: int | None = None
+    amount: Money
+    level: int | None = None
+    since: date | None = None
+    detail: str
+
+
+class WorklistPage(BaseModel):
+    items: list[WorklistItemOut]
+    next_cursor: str | None = None
+    counts: dict[str, int] = Field(description="Quanti elementi ha ogni lista di lavoro")
+
+
+class BucketOut(BaseModel):
+    key: str
+    label: str
+    amount: Money
+    count: int
+
+
+class AgeingOut(BaseModel):
+    company: str
+    as_of: date
+    window_days: int
+    buckets: list[BucketOut]
+    total: Money
+    approaching_limit: Money
+    approaching_limit_count: int
+    past_limit: Money
+    past_limit_count: int
