@@ -53,3 +53,31 @@ def test_records_for_an_unknown_customer_are_rejected(container: Container) -> N
     report = container.ingestor().ingest("ACQ", [SupplyRecord("NOBODY", supply("S9"))], by="test")
     assert report.results[0].outcome is Outcome.REJECTED
     assert report.results[0].column == "Codice Cliente"
+
+
+def test_a_supply_claimed_in_an_earlier_chunk_of_the_same_run_is_refused(container: Container) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    records = [
+        CustomerRecord("C1", details()),
+        SupplyRecord("C1", supply("S1")),
+        CustomerRecord("C2", details(name="Bianchi")),
+        SupplyRecord("C2", supply("S1")),
+    ]
+    report = container.ingestor(chunk_size=1).ingest("ACQ", records, by="test")
+    assert [r.outcome for r in report.results] == [Outcome.ACCEPTED] * 3 + [Outcome.REJECTED]
+    assert report.results[3].column == "Codice Fornitura"
+    assert "'C1'" in (report.results[3].reason or "")
+
+
+def test_a_refused_record_names_the_column_it_is_about(container: Container) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    container.ingestor().ingest("ACQ", _records(), by="test")
+    again = [
+        BillRecord("B1", "C1", "S1", date(2026, 1, 1), date(2026, 2, 28), Decimal("100.00")),
+        PaymentRecord("P1", "C1", date(2026, 2, 5), Decimal("45.00")),
+        PaymentRecord("P2", "C1", date(2026, 2, 5), Decimal("5.00"), bill_number="B9"),
+        BillRecord("B2", "C1", "S9", date(2026, 1, 1), date(2026, 2, 28), Decimal("10.00")),
+    ]
+    report = container.ingestor().ingest("ACQ", again, by="test")
+    assert [r.column for r in report.results] == ["Data Scadenza", "Importo", "Numero Bolletta", "Codice Fornitura"]
+    assert all(r.outcome is Outcome.REJECTED for r in report.results)
