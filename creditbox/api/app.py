@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES
+from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers
 from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
@@ -37,6 +37,7 @@ def create_app(
     close_container: bool = True,
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
+    token_cache_seconds: float = 5.0,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -56,7 +57,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.container = container
-    app.state.tokens = container.tokens()
+    app.state.tokens = TokenCache(container.tokens(), ttl=token_cache_seconds)
     app.state.known_companies = set()
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
     install_problem_handlers(app)

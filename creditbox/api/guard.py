@@ -14,6 +14,8 @@ The principal is then left in ``request.state.principal`` for the ``CurrentPrinc
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -25,12 +27,42 @@ from creditbox.api.permissions import Permission, allows, permission_of
 from creditbox.api.problems import ApiProblem
 from creditbox.application.tokens import Principal, TokenService
 from creditbox.domain.ids import normalise_company_code
+from creditbox.domain.tokens import token_hash
 
 DEFAULT_MAX_JSON_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 _BEARER = {"WWW-Authenticate": 'Bearer realm="creditbox"'}
 _BEARER_INVALID = {"WWW-Authenticate": 'Bearer realm="creditbox", error="invalid_token"'}
+
+
+class TokenCache:
+    """Authenticated principals kept for a few seconds, so a busy client does not cost one event-store
+    read per request. Unknown tokens are never cached; a revoked token stops working within ``ttl``."""
+
+    def __init__(self, tokens: TokenService, ttl: float = 5.0, max_entries: int = 10_000) -> None:
+        self._tokens = tokens
+        self._ttl = ttl
+        self._max = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, secret: str) -> Principal | None:
+        key = token_hash(secret)
+        now = time.monotonic()
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is not None and now - entry[0] < self._ttl:
+            return entry[1]
+        principal = self._tokens.authenticate(secret)
+        with self._lock:
+            if principal is None:
+                self._entries.pop(key, None)
+            else:
+                if len(self._entries) >= self._max:
+                    self._entries.clear()
+                self._entries[key] = (now, principal)
+        return principal
 
 
 def company_not_found(company: str) -> ApiProblem:
@@ -59,7 +91,7 @@ async def _authorise(request: Request, permission: Permission | None) -> Princip
         raise ApiProblem(401, "token mancante: usare l'intestazione 'Authorization: Bearer <token>'", headers=_BEARER)
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiProblem(401, "intestazione Authorization non valida: atteso 'Bearer <token>'", headers=_BEARER)
-    tokens: TokenService = request.app.state.tokens
+    tokens: TokenCache = request.app.state.tokens
     principal = await run_in_threadpool(tokens.authenticate, secret.strip())
     if principal is None:
         raise ApiProblem(401, "token sconosciuto o revocato", headers=_BEARER_INVALID)

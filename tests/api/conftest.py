@@ -67,7 +67,7 @@ def api(container: Container) -> Iterator[Api]:
     container.companies.register(OWN, "Acque Spa", by="test")
     container.companies.register(OTHER, "Gas Spa", by="test")
     tokens = issue_tokens(container)
-    app = create_app(container, close_container=False)
+    app = create_app(container, close_container=False, token_cache_seconds=0)
     with TestClient(app) as client:
         yield Api(client=client, container=container, tokens=tokens)
 

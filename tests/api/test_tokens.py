@@ -71,3 +71,19 @@ def test_bad_roles_levels_and_companies_are_refused(cli_db: str) -> None:
     assert bad_role.exit_code == 1 and "ruolo sconosciuto" in bad_role.output
     assert level_for_operator.exit_code == 1 and "supervisor" in level_for_operator.output
     assert unknown_company.exit_code == 1 and "XYZ" in unknown_company.output
+
+
+def test_the_token_cache_keeps_a_principal_for_its_ttl_only(cli_db: str) -> None:
+    from creditbox.api.guard import TokenCache
+
+    with bootstrap(Settings(database_url=cli_db)) as c:
+        service = c.tokens()
+        issued = service.issue("ACQ", Role.AUDITOR, issued_on=c.clock.today(), name="cached", by="test")
+        cached, uncached = TokenCache(service, ttl=60), TokenCache(service, ttl=0)
+        assert cached.authenticate(issued.secret) is not None and uncached.authenticate(issued.secret) is not None
+
+        service.revoke("cached", on=c.clock.today(), by="test")
+
+        assert cached.authenticate(issued.secret) is not None  # still within its ttl
+        assert uncached.authenticate(issued.secret) is None
+        assert cached.authenticate("cbx_unknown") is None

@@ -32,6 +32,7 @@ def get_worklist(
     level: Annotated[int | None, Query(ge=0, le=9, description="Solo ciò che questo livello può approvare")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
+    counts: Annotated[bool, Query(description="Anche il numero di elementi di ogni lista")] = False,
 ) -> WorklistPage:
     """Una pagina di una lista di lavoro (importo più alto prima), con paginazione a cursore."""
     with container.projections.connect() as conn:
@@ -46,7 +47,7 @@ def get_worklist(
             limit=limit,
             cursor=cursor,
         )
-        counts = worklist_counts(conn, company)
+        totals = worklist_counts(conn, company) if counts else None
     return WorklistPage(
         items=[
             WorklistItemOut(
@@ -69,7 +70,7 @@ def get_worklist(
             for i in page.items
         ],
         next_cursor=page.next_cursor,
-        counts=counts,
+        counts=totals,
     )
 
 

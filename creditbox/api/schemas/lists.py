@@ -53,7 +53,7 @@ class WorklistItemOut(BaseModel):
 class WorklistPage(BaseModel):
     items: list[WorklistItemOut]
     next_cursor: str | None = None
-    counts: dict[str, int] = Field(description="Quanti elementi ha ogni lista di lavoro")
+    counts: dict[str, int] | None = Field(default=None, description="Con `counts=true`: elementi per lista")
 
 
 class BucketOut(BaseModel):
