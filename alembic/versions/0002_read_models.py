@@ -40,7 +40,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("notification_id"),
     )
     with op.batch_alter_table("rm_audit_trail", schema=None) as batch_op:
-        batch_op.create_index("ix_rm_audit_company", ["company", "notification_id"], unique=False)
         batch_op.create_index("ix_rm_audit_customer", ["company", "customer_code", "notification_id"], unique=False)
         batch_op.create_index("ix_rm_audit_originator", ["originator_id", "notification_id"], unique=False)
 
@@ -243,7 +242,6 @@ def downgrade() -> None:
     with op.batch_alter_table("rm_audit_trail", schema=None) as batch_op:
         batch_op.drop_index("ix_rm_audit_originator")
         batch_op.drop_index("ix_rm_audit_customer")
-        batch_op.drop_index("ix_rm_audit_company")
 
     op.drop_table("rm_audit_trail")
     op.drop_table("projection_tracking")

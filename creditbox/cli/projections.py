@@ -21,7 +21,7 @@ NAMES = typer.Argument(None, help="Nomi delle proiezioni (tutte se omessi)")
 def run(
     names: list[str] | None = NAMES,
     poll: float = typer.Option(1.0, "--poll", help="Secondi tra due controlli (PostgreSQL: risveglio con NOTIFY)"),
-    batch_size: int = typer.Option(1000, "--batch-size", help="Notifiche per transazione"),
+    batch_size: int = typer.Option(5000, "--batch-size", help="Notifiche per transazione"),
 ) -> None:
     """Segue il registro degli eventi e aggiorna le proiezioni (un processo per proiezione in produzione)."""
     with container() as c:

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from sqlalchemy import Connection, Table, delete
 
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.dunning_rows import case_rows
 from creditbox.projections.framework import Batch, lookups_of
 from creditbox.projections.position_rows import touched_positions
@@ -21,11 +22,11 @@ class CasesProjection:
         lookups = lookups_of(batch)
         ids: list[str] = []
         rows = []
-        for position_id, position in touched_positions(batch):
+        for position_id, position, facts in touched_positions(batch):
             ids.append(str(position_id))
-            rows.extend(case_rows(position_id, position, lookups))
+            rows.extend(case_rows(position_id, position, lookups, facts.allocation))
         if not ids:
             return
         conn.execute(delete(cases).where(cases.c.position_id.in_(ids)))
         if rows:
-            conn.execute(cases.insert(), rows)
+            insert_rows(conn, cases, rows)

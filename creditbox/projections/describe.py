@@ -11,8 +11,6 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from creditbox.domain.money import format_euro
-
 METADATA = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 AGGREGATES = {
@@ -26,13 +24,25 @@ AGGREGATES = {
 BUSINESS_DATE_FIELDS = ("business_date", "as_of", "on", "payment_date", "issue_date", "effective_date", "date")
 
 
+_NAMES: dict[type, tuple[str, str]] = {}
+
+
+def _names(event: object) -> tuple[str, str]:
+    """(event name, aggregate label) of an event class, computed once per class."""
+    kind = type(event)
+    found = _NAMES.get(kind)
+    if found is None:
+        owner, _, rest = kind.__qualname__.partition(".")
+        found = _NAMES[kind] = (rest.rsplit(".", 1)[-1] or owner, AGGREGATES.get(owner, owner.lower()))
+    return found
+
+
 def event_name(event: object) -> str:
-    return type(event).__qualname__.rsplit(".", 1)[-1]
+    return _names(event)[0]
 
 
 def aggregate_label(event: object) -> str:
-    owner = type(event).__qualname__.split(".", 1)[0]
-    return AGGREGATES.get(owner, owner.lower())
+    return _names(event)[1]
 
 
 def event_data(event: object) -> dict[str, Any]:
@@ -40,18 +50,23 @@ def event_data(event: object) -> dict[str, Any]:
 
 
 def business_date(data: dict[str, Any]) -> date | None:
-    for name in BUSINESS_DATE_FIELDS:
-        value = data.get(name)
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-    for value in data.values():
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-    return None
+    """The first of the usual business-date fields the event carries, else its first date."""
+    found = [(k, v) for k, v in data.items() if type(v) is date]
+    if found:
+        for name in BUSINESS_DATE_FIELDS:
+            for key, value in found:
+                if key == name:
+                    return value
+        return found[0][1]
+    moment = data.get("at") or data.get("imported_at")
+    return moment.date() if isinstance(moment, datetime) else None
 
 
 def plain(value: Any) -> Any:
     """JSON-friendly form of event data (codes for enums, ISO dates, strings for money)."""
+    kind = type(value)
+    if kind is str or kind is int or value is None or kind is bool:
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):
@@ -70,11 +85,13 @@ def plain(value: Any) -> Any:
 
 
 def show(value: Any) -> str:
+    if type(value) is str:
+        return value
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return label if isinstance(label, str) else str(value.value)
     if isinstance(value, Decimal):
-        return format_euro(value)
+        return euro(value)
     if isinstance(value, datetime):
         return f"{value:%d/%m/%Y %H:%M}"
     if isinstance(value, date):
@@ -82,6 +99,14 @@ def show(value: Any) -> str:
     if value is None:
         return "—"
     return str(value)
+
+
+_ITALIAN_SEPARATORS = str.maketrans(",.", ".,")
+
+
+def euro(amount: Decimal) -> str:
+    """``1.234,56 €`` (as ``format_euro``, for amounts already in cents: it runs for every event)."""
+    return f"{amount:,.2f}".translate(_ITALIAN_SEPARATORS) + " €"
 
 
 def _d(data: dict[str, Any], key: str) -> str:
@@ -118,7 +143,81 @@ def _payment(kind: str) -> Callable[[dict[str, Any]], str]:
     return describe
 
 
+def _case(d: dict[str, Any]) -> str:
+    return f"pratica {d.get('case_id')}"
+
+
+def _step(d: dict[str, Any]) -> str:
+    return f"passo {d.get('seq')} ({_d(d, 'action_code')}: {d.get('description')})"
+
+
+def _outcome(d: dict[str, Any]) -> str:
+    return f"{_case(d)}, passo {d.get('seq')}: {_d(d, 'outcome')} il {_d(d, 'outcome_date')}"
+
+
+WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
+    "DunningCaseOpened": lambda d: (
+        f"Aperta la {_case(d)} sulla fornitura {d.get('supply_code')}, scala {d.get('ladder')}: "
+        f"scaduto {_d(d, 'overdue')}"
+    ),
+    "BillsJoinedCase": lambda d: (
+        f"Bollette {', '.join(map(str, d.get('bill_numbers') or []))} aggiunte alla {_case(d)}"
+    ),
+    "StepProposed": lambda d: f"Proposto il {_step(d)} della {_case(d)}, da confermare",
+    "ApprovalRequested": lambda d: (
+        f"Richiesta approvazione (livello {d.get('approval_level')}) per il {_step(d)} della {_case(d)}"
+    ),
+    "StepExecuted": lambda d: (
+        f"Eseguito il {_step(d)} della {_case(d)}" + (f" verso {d['recipient']}" if d.get("recipient") else "")
+    ),
+    "StepSkipped": lambda d: f"Saltato il {_step(d)} della {_case(d)}: {_d(d, 'reason')} {d.get('detail') or ''}",
+    "ProposalConfirmed": lambda d: f"Confermata la proposta del passo {d.get('seq')} della {_case(d)}",
+    "ProposalDiscarded": lambda d: f"Scartata la proposta del passo {d.get('seq')} della {_case(d)}: {d.get('note')}",
+    "StepApproved": lambda d: f"Approvato (livello {d.get('level')}) il passo {d.get('seq')} della {_case(d)}",
+    "StepRefused": lambda d: f"Rifiutato (livello {d.get('level')}) il passo {d.get('seq')} della {_case(d)}",
+    "OutcomeRecorded": lambda d: "Esito registrato: " + _outcome(d),
+    "DeliveryFailed": lambda d: "Consegna fallita: " + _outcome(d),
+    "LadderExhausted": lambda d: f"Azioni esaurite per la {_case(d)}: scaduto {_d(d, 'overdue')}",
+    "CaseClosedAsPaid": lambda d: f"Chiusa per pagamento la {_case(d)}",
+    "ReactivationRequested": lambda d: f"Richiesta riattivazione della fornitura {d.get('supply_code')}",
+    "SupplyReactivated": lambda d: f"Fornitura {d.get('supply_code')} riattivata il {_d(d, 'outcome_date')}",
+    "ReactivationFailed": lambda d: f"Riattivazione della fornitura {d.get('supply_code')} non riuscita",
+    "SupplySuspended": lambda d: f"Fornitura {d.get('supply_code')} sospesa il {_d(d, 'outcome_date')}",
+    "LockSet": lambda d: (
+        f"Blocco {d.get('lock_id')} ({_d(d, 'reason')}) su "
+        f"{'fornitura ' + str(d['supply_code']) if d.get('supply_code') else 'intero cliente'} "
+        f"dal {_d(d, 'start')}" + (f" al {_d(d, 'until')}" if d.get("until") else "")
+    ),
+    "LockLifted": lambda d: f"Blocco {d.get('lock_id')} rimosso il {_d(d, 'lifted_on')}",
+    "RepaymentPlanAgreed": lambda d: (
+        f"Piano di rientro concordato per la {_case(d)}: {_d(d, 'total')} in {len(d.get('instalments') or [])} rate"
+    ),
+    "InstalmentPaid": lambda d: f"Rata {d.get('number')} pagata ({_case(d)})",
+    "InstalmentMissed": lambda d: f"Rata {d.get('number')} non pagata, scaduta il {_d(d, 'due_date')} ({_case(d)})",
+    "RepaymentPlanBroken": lambda d: f"Piano di rientro non rispettato: la {_case(d)} riprende",
+    "RepaymentPlanCompleted": lambda d: f"Piano di rientro completato: chiusa la {_case(d)}",
+    "WriteOffRequested": lambda d: f"Richiesta di {_d(d, 'kind')} per la {_case(d)}: {_d(d, 'amount')}",
+    "WriteOffApproved": lambda d: f"Approvata (livello {d.get('level')}) la richiesta di {_d(d, 'kind')}",
+    "WriteOffRefused": lambda d: f"Rifiutata (livello {d.get('level')}) la richiesta di {_d(d, 'kind')}",
+    "CaseWrittenOff": lambda d: f"{_d(d, 'kind').capitalize()} della {_case(d)}: {_d(d, 'amount')}",
+    "HandedOverToLitigation": lambda d: f"La {_case(d)} passa al contenzioso",
+    "LitigationOutcomeRecorded": lambda d: (
+        f"Esito del contenzioso per la {_case(d)}: {_d(d, 'result')}, recuperati {_d(d, 'recovered_amount')}"
+    ),
+    "ActionsTableAdopted": lambda d: (
+        f"Tabella azioni dell'azienda {d.get('company')}: adottata la versione {d.get('table_version')} "
+        f"({len(d.get('rows') or [])} righe, {d.get('source')})"
+    ),
+    "ActionsTableRevised": lambda d: (
+        f"Tabella azioni: nuova versione {d.get('table_version')} ({len(d.get('rows') or [])} righe, "
+        f"{d.get('source')})" + (f": {d['note']}" if d.get("note") else "")
+    ),
+    "FileImported": lambda d: f"File importato: {d.get('file_name')} (profilo {d.get('profile')})",
+    "FileReimported": lambda d: f"File importato di nuovo: {d.get('file_name')}",
+}
+
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    **WORKFLOW,
     "CustomerRegistered": lambda d: f"Cliente {d.get('customer_code')} registrato: {_customer(d)}",
     "CustomerDetailsChanged": lambda d: f"Anagrafica cliente aggiornata: {_customer(d)}",
     "SupplyRegistered": lambda d: "Fornitura registrata — " + _supply(d),
@@ -138,9 +237,12 @@ DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
 
 
 def describe(event: object, data: dict[str, Any]) -> str:
+    """``data``: the event's attributes (metadata such as the timestamp is ignored)."""
     name = event_name(event)
     describer = DESCRIBERS.get(name)
     if describer is not None:
         return describer(data)
-    shown = ", ".join(f"{k}: {show(v)}" for k, v in data.items() if k != "by" and not isinstance(v, dict | list))
+    shown = ", ".join(
+        f"{k}: {show(v)}" for k, v in data.items() if k != "by" and k not in METADATA and not isinstance(v, dict | list)
+    )
     return f"{name}" + (f" — {shown}" if shown else "")

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from creditbox.domain.allocation import Allocation
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
@@ -57,19 +58,36 @@ WORKLIST_LABELS = {
 }
 
 
-def case_amount(position: Position, case: DunningCase) -> Decimal:
+def case_amount(case: DunningCase, allocation: Allocation) -> Decimal:
     """What is still owed on the case's bills."""
     if not case.bills:
         return ZERO
-    return residual_of(case.bills, position.allocation())
+    return residual_of(case.bills, allocation)
 
 
 def _table_version_of(case: DunningCase) -> int:
     return max([case.table_version, *(s.table_version for s in case.steps)])
 
 
+_NEXT_STEPS: dict[tuple[Any, int, str], NextStep] = {}
+_NEXT_STEPS_MAX = 20_000
+
+
 def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
-    """When the case moves next, and with which action (None: closed, paused or waiting on someone)."""
+    """When the case moves next, and with which action (None: closed, paused or waiting on someone).
+
+    Remembered per (position, version, case): the cases and upcoming views both ask in the same batch.
+    """
+    key = (position.id, position.version, case.case_id)
+    found = _NEXT_STEPS.get(key)
+    if found is None:
+        if len(_NEXT_STEPS) >= _NEXT_STEPS_MAX:
+            _NEXT_STEPS.clear()
+        found = _NEXT_STEPS[key] = _next_step(position, case, lookups, amount)
+    return found
+
+
+def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
     if not case.is_open:
         return NextStep(None, None, None, case.status.label)
     if case.status == CaseStatus.PAUSED:
@@ -95,12 +113,12 @@ def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: D
     return NextStep(due.on, row.action_code, row.seq, row.description, due.waiting_for)
 
 
-def case_rows(position_id: UUID, position: Position, lookups: Lookups) -> list[dict[str, Any]]:
+def case_rows(position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation) -> list[dict[str, Any]]:
     rows = []
     details = position.details
     for case in position.dunning.cases.values():
         supply = position.supplies.get(case.supply_code)
-        amount = case_amount(position, case)
+        amount = case_amount(case, allocation)
         step = next_step(position, case, lookups, amount)
         current = case.pending_step or case.last_executed
         rows.append(
@@ -164,12 +182,14 @@ def required_write_off_level(amount: Decimal, lookups: Lookups, company: str) ->
     return next((level for level in levels if settings.write_off_ceiling(level) >= amount), None)
 
 
-def worklist_rows(position_id: UUID, position: Position, lookups: Lookups) -> list[dict[str, Any]]:
+def worklist_rows(
+    position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for case in position.dunning.cases.values():
         if not case.is_open:
             continue
-        amount = case_amount(position, case)
+        amount = case_amount(case, allocation)
         base = _base(position_id, position, case, amount)
         pending = case.pending_step
         if pending is not None and pending.status == StepStatus.PROPOSED:
@@ -306,7 +326,9 @@ def worklist_rows(position_id: UUID, position: Position, lookups: Lookups) -> li
     return rows
 
 
-def upcoming_rows(position_id: UUID, position: Position, lookups: Lookups) -> list[dict[str, Any]]:
+def upcoming_rows(
+    position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for case in position.dunning.cases.values():
         if not case.is_open:
@@ -319,7 +341,7 @@ def upcoming_rows(position_id: UUID, position: Position, lookups: Lookups) -> li
             "supply_code": case.supply_code,
             "case_id": case.case_id,
         }
-        amount = case_amount(position, case)
+        amount = case_amount(case, allocation)
         plan = case.plan
         if plan is not None:
             for instalment in plan.instalments:

@@ -10,7 +10,7 @@ re-derive business rules from events: they ask the batch for the aggregate's sta
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -21,6 +21,8 @@ from sqlalchemy import Connection, Table
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.projections.lookups import Lookups
 
+_MISSING = object()
+
 
 @dataclass(frozen=True)
 class Item:
@@ -28,6 +30,8 @@ class Item:
 
     notification_id: int
     event: Any  # a decoded domain event (originator_id, originator_version, timestamp, mutate())
+    # The stored JSON of the event (None when the store compresses or encrypts it).
+    state: bytes | None = None
 
 
 class Projection(Protocol):
@@ -125,6 +129,7 @@ class Batch:
     parent: Batch | None = None
     _by_originator: dict[UUID, list[Any]] = field(default_factory=dict, init=False)
     _computed: dict[UUID, Any] = field(default_factory=dict, init=False)
+    _memo: dict[tuple[UUID, str], Any] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         for item in self.items:
@@ -151,6 +156,15 @@ class Batch:
         if originator_id not in self._computed:
             self._computed[originator_id] = self.states.advance(originator_id, self._by_originator[originator_id])
         return self._computed[originator_id]
+
+    def memo(self, originator_id: UUID, key: str, compute: Callable[[], Any]) -> Any:
+        """Something derived from an aggregate's state after the batch, computed once for all projections."""
+        if self.parent is not None:
+            return self.parent.memo(originator_id, key, compute)
+        found = self._memo.get((originator_id, key), _MISSING)
+        if found is _MISSING:
+            found = self._memo[(originator_id, key)] = compute()
+        return found
 
     def since(self, notification_id: int) -> Batch:
         """The part of this batch after ``notification_id``. Its aggregates end in the same state

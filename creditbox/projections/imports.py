@@ -10,6 +10,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Table, delete
 
 from creditbox.domain.imports import Import
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch
 from creditbox.projections.schema import import_rejections, imports
 
@@ -72,6 +73,6 @@ class ImportsProjection:
         ids = [r["import_id"] for r in rows]
         conn.execute(delete(import_rejections).where(import_rejections.c.import_id.in_(ids)))
         conn.execute(delete(imports).where(imports.c.import_id.in_(ids)))
-        conn.execute(imports.insert(), rows)
+        insert_rows(conn, imports, rows)
         if rejections:
-            conn.execute(import_rejections.insert(), rejections)
+            insert_rows(conn, import_rejections, rejections)

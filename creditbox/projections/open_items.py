@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from sqlalchemy import Connection, Table, delete
 
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch
 from creditbox.projections.position_rows import open_item_rows, touched_positions
 from creditbox.projections.schema import open_items
@@ -23,11 +24,11 @@ class OpenItemsProjection:
     def apply(self, batch: Batch, conn: Connection) -> None:
         ids: list[str] = []
         rows = []
-        for position_id, position in touched_positions(batch):
+        for position_id, position, facts in touched_positions(batch):
             ids.append(str(position_id))
-            rows.extend(open_item_rows(position_id, position))
+            rows.extend(open_item_rows(position_id, position, facts))
         if not ids:
             return
         conn.execute(delete(open_items).where(open_items.c.position_id.in_(ids)))
         if rows:
-            conn.execute(open_items.insert(), rows)
+            insert_rows(conn, open_items, rows)

@@ -4,10 +4,14 @@ balances, residuals and allocation are the aggregate's own)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from functools import partial
 from typing import Any
 from uuid import UUID
 
+from creditbox.domain.allocation import Allocation
 from creditbox.domain.documents import OpenItem
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.position import Position
@@ -16,13 +20,26 @@ from creditbox.projections.framework import Batch
 PRESCRIPTION_YEARS = 2
 
 
-def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position]]:
-    """The positions with events in ``batch``, each with its state after the batch."""
+@dataclass(frozen=True)
+class Facts:
+    """What the views read from a position's documents, computed once per batch for every projection."""
+
+    allocation: Allocation
+    items: list[OpenItem]
+    balance: Decimal
+
+
+def facts_of(position: Position) -> Facts:
+    return Facts(position.allocation(), position.open_items(), position.balance())
+
+
+def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position, Facts]]:
+    """The positions with events in ``batch``, each with its state after the batch and its facts."""
     for originator_id in batch.originators():
         if isinstance(batch.events_of(originator_id)[0], Position.Event):
             state = batch.state(originator_id)
             if isinstance(state, Position):
-                yield originator_id, state
+                yield originator_id, state, batch.memo(originator_id, "facts", partial(facts_of, state))
 
 
 def prescription_date(due_date: date) -> date:
@@ -40,9 +57,9 @@ def services_mask(position: Position) -> int:
     return mask
 
 
-def open_item_rows(position_id: UUID, position: Position) -> list[dict[str, Any]]:
+def open_item_rows(position_id: UUID, position: Position, facts: Facts) -> list[dict[str, Any]]:
     rows = []
-    for item in position.open_items():
+    for item in facts.items:
         supply = position.supplies.get(item.supply_code)
         rows.append(
             {
@@ -82,9 +99,8 @@ def case_summary(position: Position) -> dict[str, Any]:
     }
 
 
-def position_row(position_id: UUID, position: Position, as_of: date) -> dict[str, Any]:
-    allocation = position.allocation()
-    items = position.open_items()
+def position_row(position_id: UUID, position: Position, facts: Facts, as_of: date) -> dict[str, Any]:
+    items = facts.items
     details = position.details
     return {
         "position_id": str(position_id),
@@ -94,9 +110,9 @@ def position_row(position_id: UUID, position: Position, as_of: date) -> dict[str
         "customer_type": details.customer_type.code,
         "services_mask": services_mask(position),
         "supplies": len(position.supplies),
-        "balance": position.balance(),
+        "balance": facts.balance,
         "open_amount": money(sum((i.residual for i in items), ZERO)),
-        "credit": max(allocation.credit, ZERO),
+        "credit": max(facts.allocation.credit, ZERO),
         "oldest_due_date": min((i.due_date for i in items), default=None),
         "open_items": len(items),
         "has_email": bool(details.email),

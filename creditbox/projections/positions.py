@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Table, bindparam, delete, select, update
 
 from creditbox.domain.position import Position
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch, StateCache, valuation_date
 from creditbox.projections.position_rows import position_row, touched_positions, valuation
 from creditbox.projections.schema import positions
@@ -26,11 +27,11 @@ class PositionsProjection:
 
     def apply(self, batch: Batch, conn: Connection) -> None:
         as_of = valuation_date(batch)
-        rows = [position_row(pid, position, as_of) for pid, position in touched_positions(batch)]
+        rows = [position_row(pid, position, facts, as_of) for pid, position, facts in touched_positions(batch)]
         if not rows:
             return
         conn.execute(delete(positions).where(positions.c.position_id.in_([r["position_id"] for r in rows])))
-        conn.execute(positions.insert(), rows)
+        insert_rows(conn, positions, rows)
 
     def revalue(self, conn: Connection, states: StateCache, old: date | None, new: date) -> None:
         query = select(positions.c.position_id, positions.c.version)

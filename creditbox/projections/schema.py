@@ -197,7 +197,6 @@ audit_trail = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("data", Text, nullable=False),
     Index("ix_rm_audit_originator", "originator_id", "notification_id"),
-    Index("ix_rm_audit_company", "company", "notification_id"),
     Index("ix_rm_audit_customer", "company", "customer_code", "notification_id"),
 )
 

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from sqlalchemy import Connection, Table, delete
 
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.dunning_rows import worklist_rows
 from creditbox.projections.framework import Batch, lookups_of
 from creditbox.projections.position_rows import touched_positions
@@ -22,11 +23,11 @@ class WorklistsProjection:
         lookups = lookups_of(batch)
         ids: list[str] = []
         rows = []
-        for position_id, position in touched_positions(batch):
+        for position_id, position, facts in touched_positions(batch):
             ids.append(str(position_id))
-            rows.extend(worklist_rows(position_id, position, lookups))
+            rows.extend(worklist_rows(position_id, position, lookups, facts.allocation))
         if not ids:
             return
         conn.execute(delete(worklist).where(worklist.c.position_id.in_(ids)))
         if rows:
-            conn.execute(worklist.insert(), rows)
+            insert_rows(conn, worklist, rows)

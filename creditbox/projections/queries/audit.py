@@ -32,9 +32,22 @@ class AuditEntry:
     data: dict[str, Any]
 
 
+def unwrap(value: Any) -> Any:
+    """The stored JSON without its type wrappers: ``{"_type_": "date_iso", "_data_": "2026-01-31"}`` → the data."""
+    if isinstance(value, dict):
+        if set(value) == {"_type_", "_data_"}:
+            return unwrap(value["_data_"])
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
 def _entry(r: Any) -> AuditEntry:
     m = dict(r._mapping)
-    m["data"] = json.loads(m["data"])
+    data = unwrap(json.loads(m["data"]))
+    data.pop("timestamp", None)  # the same as recorded_at
+    m["data"] = data
     return AuditEntry(**m)
 
 
