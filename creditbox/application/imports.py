@@ -72,6 +72,9 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)
     events: int = 0
     already_imported: bool = False
+    # Aggregates saved and atomic saves made by the run (for benchmarks and logs).
+    saved_aggregates: int = 0
+    saves: int = 0
 
     @property
     def totals(self) -> SheetCounts:
@@ -174,6 +177,8 @@ class ImportService:
             rejected=rejected,
             warnings=warnings,
             events=report.events,
+            saved_aggregates=report.saved_aggregates,
+            saves=report.saves,
             already_imported=previous is not None,
         )
         self._account_for(previous, result, by)

@@ -66,6 +66,9 @@ class IngestReport:
     results: list[RecordResult]
     events: int = 0
     saved_positions: int = 0
+    # Aggregates saved (positions and supply claims) and atomic saves made: the shape of the work.
+    saved_aggregates: int = 0
+    saves: int = 0
 
 
 class RecordRefused(DomainError):
@@ -116,6 +119,8 @@ class Ingestor:
                 to_save = self._apply_chunk(company, chunk, by_position, records, results, claimed, by)
                 report.events += sum(len(agg.pending_events) for agg in to_save)
                 report.saved_positions += sum(1 for agg in to_save if isinstance(agg, Position))
+                report.saved_aggregates += len(to_save)
+                report.saves += 1 if to_save else 0
                 if in_flight is not None:
                     in_flight.result()  # at most one save in flight; its error stops the run here
                     in_flight = None
