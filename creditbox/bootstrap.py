@@ -48,13 +48,13 @@ class Container:
     def ingestor(self, **options: Any) -> Ingestor:
         return Ingestor(self.app, self.loader, **options)
 
-    def tokens(self) -> TokenService:
-        """API tokens (issue, revoke, list, authenticate)."""
-        return TokenService(self.app)
-
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+
+    def tokens(self) -> TokenService:
+        """API tokens (issue, revoke, list, authenticate)."""
+        return TokenService(self.app)
 
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
         """The dunning workflow runner (``run_due``) for ticks and simulations."""
