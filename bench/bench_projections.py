@@ -142,7 +142,7 @@ INSERT INTO rm_positions (position_id, company, customer_code, name, customer_ty
     balance, open_amount, credit, overdue, oldest_due_date, next_due_date, open_items, open_cases, current_action,
     current_step, has_email, has_pec, has_mobile, version, updated_at)
 SELECT md5(g::text)::uuid::text, :company, 'M' || lpad(g::text, 8, '0'), 'Cliente ' || g, 1 + g % 4,
-    2 << (g % 3), 1, (g * 7919) % 500000, (g * 7919) % 500000, 0, (g * 7919) % 400000,
+    2 << (g % 3), 1, (g::bigint * 7919) % 500000, (g::bigint * 7919) % 500000, 0, (g::bigint * 7919) % 400000,
     DATE '2026-06-30' - (g % 700), NULL, 1 + g % 6, g % 2, CASE WHEN g % 2 = 1 THEN 1 + g % 10 END,
     CASE WHEN g % 2 = 1 THEN 1 + g % 5 END, true, false, true, 10, now()
 FROM generate_series(1, :rows) AS g

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table
 
-from creditbox.projections.bulk import insert_rows
 from creditbox.projections.dunning_rows import case_rows
 from creditbox.projections.framework import Batch, lookups_of
-from creditbox.projections.position_rows import touched_positions
+from creditbox.projections.position_rows import replace_rows, touched_positions
 from creditbox.projections.schema import cases
 
 
@@ -27,6 +26,4 @@ class CasesProjection:
             rows.extend(case_rows(position_id, position, lookups, facts.allocation))
         if not ids:
             return
-        conn.execute(delete(cases).where(cases.c.position_id.in_(ids)))
-        if rows:
-            insert_rows(conn, cases, rows)
+        replace_rows(conn, batch, cases, ids, rows)

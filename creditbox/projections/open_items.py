@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table
 
-from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch
-from creditbox.projections.position_rows import open_item_rows, touched_positions
+from creditbox.projections.position_rows import open_item_rows, replace_rows, touched_positions
 from creditbox.projections.schema import open_items
 
 
@@ -29,6 +28,4 @@ class OpenItemsProjection:
             rows.extend(open_item_rows(position_id, position, facts))
         if not ids:
             return
-        conn.execute(delete(open_items).where(open_items.c.position_id.in_(ids)))
-        if rows:
-            insert_rows(conn, open_items, rows)
+        replace_rows(conn, batch, open_items, ids, rows)

@@ -11,10 +11,13 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Connection, Table, delete
+
 from creditbox.domain.allocation import Allocation
 from creditbox.domain.documents import OpenItem
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.position import Position
+from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch
 
 PRESCRIPTION_YEARS = 2
@@ -40,6 +43,22 @@ def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position, Facts]]:
             state = batch.state(originator_id)
             if isinstance(state, Position):
                 yield originator_id, state, batch.memo(originator_id, "facts", partial(facts_of, state))
+
+
+def stale_ids(batch: Batch, position_ids: list[str]) -> list[str]:
+    """The positions that may already have rows: those not created in this batch. (Rows of a position
+    are first written by the batch holding its creation, and the tracking guard applies a batch once.)"""
+    return [pid for pid in position_ids if batch.events_of(UUID(pid))[0].originator_version > 1]
+
+
+def replace_rows(
+    conn: Connection, batch: Batch, table: Table, position_ids: list[str], rows: list[dict[str, Any]]
+) -> None:
+    """Rewrite the rows of the touched positions in ``table`` (keyed by ``position_id``)."""
+    stale = stale_ids(batch, position_ids)
+    if stale:
+        conn.execute(delete(table).where(table.c.position_id.in_(stale)))
+    insert_rows(conn, table, rows)
 
 
 def prescription_date(due_date: date) -> date:

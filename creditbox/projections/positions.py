@@ -12,12 +12,11 @@ from datetime import date
 from typing import ClassVar
 from uuid import UUID
 
-from sqlalchemy import Connection, Table, bindparam, delete, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 
 from creditbox.domain.position import Position
-from creditbox.projections.bulk import insert_rows
 from creditbox.projections.framework import Batch, StateCache, valuation_date
-from creditbox.projections.position_rows import position_row, touched_positions, valuation
+from creditbox.projections.position_rows import position_row, replace_rows, touched_positions, valuation
 from creditbox.projections.schema import positions
 
 
@@ -30,8 +29,7 @@ class PositionsProjection:
         rows = [position_row(pid, position, facts, as_of) for pid, position, facts in touched_positions(batch)]
         if not rows:
             return
-        conn.execute(delete(positions).where(positions.c.position_id.in_([r["position_id"] for r in rows])))
-        insert_rows(conn, positions, rows)
+        replace_rows(conn, batch, positions, [r["position_id"] for r in rows], rows)
 
     def revalue(self, conn: Connection, states: StateCache, old: date | None, new: date) -> None:
         query = select(positions.c.position_id, positions.c.version)

@@ -33,6 +33,8 @@ DEFAULT_BATCH_SIZE = 5000
 # Young-generation threshold of the cyclic GC while catching up (Python's default is 700): decoding and
 # replaying allocate many short-lived objects, and frequent collections scan the warm aggregate cache.
 GC_THRESHOLD = 50_000
+# A long catch-up refreshes the planner statistics of its tables every so many batches (PostgreSQL).
+ANALYZE_EVERY = 20
 
 
 @contextmanager
@@ -118,7 +120,7 @@ class ProjectionRunner:
             as_of = self.clock.today()
             self._revalue(as_of, failures)
             head = self.head() if until is None else until
-            read = 0
+            read = batches = 0
             with self._connect() as conn:  # one connection for the whole catch-up, one transaction per update
                 while True:
                     active = [p for p in self.projections if p.name not in failures]
@@ -135,6 +137,9 @@ class ProjectionRunner:
                         break
                     read += len(notifications)
                     self._apply(conn, self._decode(notifications), active, positions, as_of, failures)
+                    batches += 1
+                    if batches % ANALYZE_EVERY == 0:
+                        self._analyze(conn, active)
             if failures:
                 raise ProjectionFailed(failures)
             return read
@@ -173,6 +178,16 @@ class ProjectionRunner:
             return self.catch_up()
 
     # ---- internals ------------------------------------------------------------------------
+
+    def _analyze(self, conn: Connection, projections: Sequence[Projection]) -> None:
+        """PostgreSQL: refresh the planner's statistics of tables growing fast in a long catch-up (a
+        rebuild starts from empty tables, and stale statistics would turn index lookups into scans)."""
+        if conn.dialect.name != "postgresql":
+            return
+        with conn.begin():
+            for projection in projections:
+                for table in projection.tables:
+                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
 
     def _connect(self) -> Connection:
         return self.engine.connect().execution_options(**{WRITE: True})

@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from sqlalchemy import Connection, Table, delete
+from sqlalchemy import Connection, Table
 
-from creditbox.projections.bulk import insert_rows
 from creditbox.projections.dunning_rows import worklist_rows
 from creditbox.projections.framework import Batch, lookups_of
-from creditbox.projections.position_rows import touched_positions
+from creditbox.projections.position_rows import replace_rows, touched_positions
 from creditbox.projections.schema import worklist
 
 
@@ -28,6 +27,4 @@ class WorklistsProjection:
             rows.extend(worklist_rows(position_id, position, lookups, facts.allocation))
         if not ids:
             return
-        conn.execute(delete(worklist).where(worklist.c.position_id.in_(ids)))
-        if rows:
-            insert_rows(conn, worklist, rows)
+        replace_rows(conn, batch, worklist, ids, rows)
