@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from uuid import UUID, uuid5
 
 NAMESPACE = UUID("5b0f3d7e-3a53-4f5e-9a53-6a0c2b1f7c11")
@@ -15,10 +16,12 @@ def company_id(company: str) -> UUID:
     return uuid5(NAMESPACE, f"company/{normalise_company_code(company)}")
 
 
+@lru_cache(maxsize=1 << 16)
 def position_id(company: str, customer_code: str) -> UUID:
     return uuid5(NAMESPACE, f"position/{normalise_company_code(company)}/{customer_code.strip()}")
 
 
+@lru_cache(maxsize=1 << 16)
 def supply_ownership_id(company: str, supply_code: str) -> UUID:
     return uuid5(NAMESPACE, f"supply/{normalise_company_code(company)}/{supply_code.strip()}")
 

@@ -87,6 +87,12 @@ class Position(Aggregate):
         self.payments: dict[str, Payment] = {}
         self.dunning = Dunning()
 
+    def _record(self, event_name: str, **kwargs: Any) -> None:
+        """Trigger the event class that an ``@event`` method defines, without the decorator's
+        argument coercion (twice as fast; the import records hundreds of thousands of these).
+        Applying the event still runs the decorated method, exactly as on replay."""
+        self.trigger_event(getattr(type(self), event_name), **kwargs)
+
     # ---- customer master data -------------------------------------------------------------
 
     def update_details(self, details: CustomerDetails, *, by: str) -> bool:
@@ -132,7 +138,7 @@ class Position(Aggregate):
         if existing == supply:
             return False
         if existing is None:
-            self._supply_registered(by=by, **supply.as_event_data())
+            self._record("SupplyRegistered", by=by, **supply.as_event_data())
         else:
             self._supply_details_changed(by=by, **supply.as_event_data())
         return True
@@ -217,9 +223,9 @@ class Position(Aggregate):
             "amount": amount,
         }
         if amount > ZERO:
-            self._bill_issued(by=by, **fields)
+            self._record("BillIssued", by=by, **fields)
         else:
-            self._credit_note_issued(by=by, **fields)
+            self._record("CreditNoteIssued", by=by, **fields)
         return True
 
     @event("BillIssued", topic=T + "BillIssued")
@@ -269,9 +275,9 @@ class Position(Aggregate):
             "method": method,
         }
         if amount > ZERO:
-            self._payment_received(by=by, **fields)
+            self._record("PaymentReceived", by=by, **fields)
         else:
-            self._payment_reversed(by=by, **fields)
+            self._record("PaymentReversed", by=by, **fields)
         return True
 
     @event("PaymentReceived", topic=T + "PaymentReceived")
