@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers
+from creditbox.api.reads import QueryConnections
 from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
 from creditbox.bootstrap import Container, bootstrap
 
@@ -39,11 +40,14 @@ def create_app(
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     token_cache_seconds: float = 5.0,
 ) -> FastAPI:
+    reads = QueryConnections(container.projections)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
             yield
         finally:
+            reads.close()
             if close_container:
                 container.close()
 
@@ -57,6 +61,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.container = container
+    app.state.reads = reads
     app.state.tokens = TokenCache(container.tokens(), ttl=token_cache_seconds)
     app.state.known_companies = set()
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}

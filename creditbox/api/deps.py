@@ -2,6 +2,10 @@
 
 The container (composition root) lives in ``app.state.container``; the principal was put in
 ``request.state.principal`` by ``GuardedRoute`` before any dependency runs.
+
+The dependencies are ``async def`` although they do no I/O (or only on a cache miss, then in the
+thread pool): FastAPI runs a plain ``def`` dependency in the thread pool, a hop that costs more
+than the dependency itself.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from typing import Annotated, TypeVar
 
 from eventsourcing.persistence import RecordConflictError
 from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from creditbox.api.guard import company_not_found
 from creditbox.api.problems import ApiProblem
+from creditbox.api.reads import QueryConnections
 from creditbox.application.tokens import Principal
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import Conflict, NotFound
@@ -29,12 +35,12 @@ T = TypeVar("T")
 _bearer = HTTPBearer(auto_error=False, description="Token API: `Authorization: Bearer <token>`")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     container: Container = request.app.state.container
     return container
 
 
-def current_principal(
+async def current_principal(
     request: Request, _: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     principal = getattr(request.state, "principal", None)
@@ -43,11 +49,17 @@ def current_principal(
     return principal
 
 
+async def get_reads(request: Request) -> QueryConnections:
+    reads: QueryConnections = request.app.state.reads
+    return reads
+
+
 ContainerDep = Annotated[Container, Depends(get_container)]
+ReadsDep = Annotated[QueryConnections, Depends(get_reads)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
-def company_code(
+async def company_code(
     company: Annotated[str, Path(description="Codice azienda, ad es. ACQ", max_length=40)],
     request: Request,
     principal: CurrentPrincipal,
@@ -61,7 +73,7 @@ def company_code(
     if code in known:
         return code
     try:
-        code = container.companies.require(code)
+        code = await run_in_threadpool(container.companies.require, code)
     except NotFound:
         raise company_not_found(company) from None
     known.add(code)
@@ -71,7 +83,7 @@ def company_code(
 CompanyCode = Annotated[str, Depends(company_code)]
 
 
-def business_date(container: ContainerDep) -> date:
+async def business_date(container: ContainerDep) -> date:
     """Today's business date from the injected clock."""
     return container.clock.today()
 
@@ -105,7 +117,7 @@ class Committer:
         self._container.projections.after_command()
 
 
-def committer(container: ContainerDep) -> Committer:
+async def committer(container: ContainerDep) -> Committer:
     return Committer(container)
 
 

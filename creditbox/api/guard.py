@@ -47,6 +47,14 @@ class TokenCache:
         self._entries: dict[str, tuple[float, Principal]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, secret: str) -> Principal | None:
+        """The principal if it was authenticated less than ``ttl`` ago (no I/O: callable on the event loop)."""
+        with self._lock:
+            entry = self._entries.get(token_hash(secret))
+        if entry is not None and time.monotonic() - entry[0] < self._ttl:
+            return entry[1]
+        return None
+
     def authenticate(self, secret: str) -> Principal | None:
         key = token_hash(secret)
         now = time.monotonic()
@@ -92,7 +100,7 @@ async def _authorise(request: Request, permission: Permission | None) -> Princip
     if scheme.lower() != "bearer" or not secret.strip():
         raise ApiProblem(401, "intestazione Authorization non valida: atteso 'Bearer <token>'", headers=_BEARER)
     tokens: TokenCache = request.app.state.tokens
-    principal = await run_in_threadpool(tokens.authenticate, secret.strip())
+    principal = tokens.cached(secret.strip()) or await run_in_threadpool(tokens.authenticate, secret.strip())
     if principal is None:
         raise ApiProblem(401, "token sconosciuto o revocato", headers=_BEARER_INVALID)
     company = request.path_params.get("company")

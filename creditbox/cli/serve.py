@@ -12,8 +12,12 @@ def serve(
     port: int = typer.Option(8000, "--port", help="Porta"),
     workers: int = typer.Option(1, "--workers", min=1, help="Processi worker (ognuno con il proprio pool)"),
     log_level: str = typer.Option("info", "--log-level", help="critical | error | warning | info | debug"),
+    access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Una riga di log per richiesta"),
 ) -> None:
-    """Avvia l'API (uvicorn). Con --workers > 1 ogni processo costruisce la propria app dalla factory."""
+    """Avvia l'API (uvicorn). Con --workers > 1 ogni processo costruisce la propria app dalla factory.
+
+    uvicorn usa uvloop e httptools quando sono installati (dipendenze del progetto), altrimenti asyncio
+    e h11."""
     import uvicorn
 
     uvicorn.run(
@@ -23,5 +27,6 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
+        access_log=access_log,
         proxy_headers=False,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
-from creditbox.api.deps import CompanyCode, ContainerDep, Today
+from creditbox.api.deps import CompanyCode, ContainerDep, ReadsDep, Today
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.history import read_history
 from creditbox.api.permissions import Permission, needs
-from creditbox.api.presenters import summary_of
+from creditbox.api.presenters import json_response, summary_of
 from creditbox.api.problems import problem_responses
 from creditbox.api.schemas.common import KEY_PATTERN, Money
 from creditbox.api.schemas.lists import PositionPage, PositionRowOut
@@ -26,11 +26,8 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.codes import ActionCode, CustomerType
 from creditbox.domain.errors import NotFound
 from creditbox.domain.money import ZERO
-from creditbox.projections.queries.ageing import open_items_of
-from creditbox.projections.queries.cases import list_cases
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
-from creditbox.projections.queries.positions import PositionFilters, list_positions, valued_at
-from creditbox.projections.queries.positions import get_position as position_row
+from creditbox.projections.queries.positions import PositionFilters, list_positions, position_summary, valued_at
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["positions"], route_class=GuardedRoute)
 
@@ -102,57 +99,55 @@ def get_positions(
 @router.get(
     "/{customer_code}", response_model=PositionSummaryOut, responses=_ERRORS, **needs(Permission.POSITIONS_READ)
 )
-def get_position(
-    customer_code: CustomerCodePath, company: CompanyCode, container: ContainerDep, today: Today
-) -> PositionSummaryOut:
+def get_position(customer_code: CustomerCodePath, company: CompanyCode, reads: ReadsDep, today: Today) -> Response:
     """Saldo, scaduto, partite aperte e pratiche (scala, passo, azione, stato, prossima scadenza) di un
     cliente, dalle proiezioni. Anagrafica completa e forniture: vedi `history`."""
-    with container.projections.connect() as conn:
-        row = position_row(conn, company, customer_code)
-        if row is None:
-            raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
-        items = open_items_of(conn, company, customer_code, today)
-        case_rows = list_cases(conn, company, open_only=False, customer_code=customer_code, limit=MAX_LIMIT).items
-    return PositionSummaryOut(
-        company=company,
-        customer_code=row.customer_code,
-        as_of=today,
-        customer=CustomerOut(
-            name=row.name,
-            customer_type=row.customer_type,
-            customer_type_label=CustomerType(row.customer_type).label,
-        ),
-        supplies=[],
-        open_items=[
-            OpenItemOut(
-                bill_number=i.bill_number,
-                supply_code=i.supply_code,
-                issue_date=i.issue_date,
-                due_date=i.due_date,
-                amount=i.amount,
-                residual=i.residual,
-                days_overdue=i.days_overdue,
-            )
-            for i in items
-        ],
-        balance=row.balance,
-        overdue=sum((i.residual for i in items if i.due_date < today), ZERO),
-        credit=row.credit,
-        cases=[
-            CaseOut(
-                case_id=c.case_id,
-                supply_code=c.supply_code,
-                ladder=c.ladder or "",
-                status=c.status,
-                step=c.step,
-                action_code=c.action,
-                action_label=ActionCode(c.action).label if c.action else None,
-                next_due_date=c.next_due_date,
-                overdue=c.amount,
-                opened_on=c.opened_on,
-            )
-            for c in case_rows
-        ],
+    summary = reads.read(position_summary, company, customer_code)
+    if summary is None:
+        raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
+    row, items, case_rows = summary.position, summary.open_items, summary.cases
+    return json_response(
+        PositionSummaryOut(
+            company=company,
+            customer_code=row.customer_code,
+            as_of=today,
+            customer=CustomerOut(
+                name=row.name,
+                customer_type=row.customer_type,
+                customer_type_label=CustomerType(row.customer_type).label,
+            ),
+            supplies=[],
+            open_items=[
+                OpenItemOut(
+                    bill_number=i.bill_number,
+                    supply_code=i.supply_code,
+                    issue_date=i.issue_date,
+                    due_date=i.due_date,
+                    amount=i.amount,
+                    residual=i.residual,
+                    days_overdue=max(0, (today - i.due_date).days),
+                )
+                for i in items
+            ],
+            balance=row.balance,
+            overdue=sum((i.residual for i in items if i.due_date < today), ZERO),
+            credit=row.credit,
+            cases=[
+                CaseOut(
+                    case_id=c.case_id,
+                    supply_code=c.supply_code,
+                    ladder=c.ladder or "",
+                    status=c.status,
+                    step=c.step,
+                    action_code=c.action,
+                    action_label=ActionCode(c.action).label if c.action else None,
+                    next_due_date=c.next_due_date,
+                    overdue=c.amount,
+                    opened_on=c.opened_on,
+                )
+                for c in case_rows
+            ],
+        )
     )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from creditbox.api.deps import CompanyCode, ContainerDep, Today
+from creditbox.api.deps import CompanyCode, ContainerDep, ReadsDep, Today
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
+from creditbox.api.presenters import json_response
 from creditbox.api.problems import problem_responses
 from creditbox.api.schemas.lists import AgeingOut, BucketOut, WorklistItemOut, WorklistPage
 from creditbox.projections.queries.ageing import ageing_summary
@@ -24,7 +25,7 @@ Code = Annotated[int | None, Query(ge=1, le=4)]
 @router.get("/worklists", response_model=WorklistPage, responses=_ERRORS, **needs(Permission.POSITIONS_READ))
 def get_worklist(
     company: CompanyCode,
-    container: ContainerDep,
+    reads: ReadsDep,
     kind: Annotated[str | None, Query(description=f"Una di: {', '.join(KINDS)}; assente: tutte")] = None,
     ladder: Annotated[str | None, Query(max_length=64)] = None,
     customer_type: Code = None,
@@ -33,44 +34,46 @@ def get_worklist(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     counts: Annotated[bool, Query(description="Anche il numero di elementi di ogni lista")] = False,
-) -> WorklistPage:
+) -> Response:
     """Una pagina di una lista di lavoro (importo più alto prima), con paginazione a cursore."""
-    with container.projections.connect() as conn:
-        page = worklist_page(
-            conn,
-            company,
-            kind,
-            ladder=ladder,
-            customer_type=customer_type,
-            service=service,
-            level=level,
-            limit=limit,
-            cursor=cursor,
+
+    page = reads.read(
+        worklist_page,
+        company,
+        kind,
+        ladder=ladder,
+        customer_type=customer_type,
+        service=service,
+        level=level,
+        limit=limit,
+        cursor=cursor,
+    )
+    totals = reads.read(worklist_counts, company) if counts else None
+    return json_response(
+        WorklistPage(
+            items=[
+                WorklistItemOut(
+                    kind=i.kind,
+                    kind_label=i.kind_label,
+                    customer_code=i.customer_code,
+                    customer_name=i.customer_name,
+                    customer_type=i.customer_type,
+                    supply_code=i.supply_code,
+                    service=i.service,
+                    case_id=i.case_id,
+                    ladder=i.ladder,
+                    step=i.step,
+                    action=i.action,
+                    amount=i.amount,
+                    level=i.level,
+                    since=i.since,
+                    detail=i.detail,
+                )
+                for i in page.items
+            ],
+            next_cursor=page.next_cursor,
+            counts=totals,
         )
-        totals = worklist_counts(conn, company) if counts else None
-    return WorklistPage(
-        items=[
-            WorklistItemOut(
-                kind=i.kind,
-                kind_label=i.kind_label,
-                customer_code=i.customer_code,
-                customer_name=i.customer_name,
-                customer_type=i.customer_type,
-                supply_code=i.supply_code,
-                service=i.service,
-                case_id=i.case_id,
-                ladder=i.ladder,
-                step=i.step,
-                action=i.action,
-                amount=i.amount,
-                level=i.level,
-                since=i.since,
-                detail=i.detail,
-            )
-            for i in page.items
-        ],
-        next_cursor=page.next_cursor,
-        counts=totals,
     )
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, exists, select
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, exists, func, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from creditbox.domain.errors import InvalidCommand
-from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
-from creditbox.projections.schema import cases, positions, projection_tracking
+from creditbox.domain.money import CENT
+from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, check_limit, page_of
+from creditbox.projections.schema import cases, open_items, positions, projection_tracking
 
 p = positions.c
 
@@ -148,6 +151,111 @@ def list_positions(
 def get_position(conn: Connection, company: str, customer_code: str) -> PositionRow | None:
     row = conn.execute(select(positions).where(p.company == company, p.customer_code == customer_code)).first()
     return _row(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class SummaryItem:
+    """An open bill of the summary (residual still owed)."""
+
+    bill_number: str
+    supply_code: str
+    issue_date: date
+    due_date: date
+    amount: Decimal
+    residual: Decimal
+
+
+@dataclass(frozen=True)
+class SummaryCase:
+    case_id: str
+    supply_code: str
+    ladder: str | None
+    status: str
+    step: int | None
+    action: int | None
+    next_due_date: date | None
+    amount: Decimal
+    opened_on: date | None
+
+
+@dataclass(frozen=True)
+class PositionSummary:
+    """A position with its open bills (by due date, bill number) and its cases (by case id, at most
+    ``MAX_LIMIT``): what ``get_position``, ``open_items_of`` and ``list_cases`` give, in one statement."""
+
+    position: PositionRow
+    open_items: list[SummaryItem]
+    cases: list[SummaryCase]
+
+
+o = open_items.c
+k = cases.c
+_ITEM_COLUMNS = (o.bill_number, o.supply_code, o.issue_date, o.due_date, o.amount, o.residual)
+_CASE_COLUMNS = (k.case_id, k.supply_code, k.ladder, k.status, k.step, k.action, k.next_due_date, k.amount, k.opened_on)
+_SUMMARY_STATEMENTS: dict[str, Select[Any]] = {}
+
+
+def _json_rows(dialect: str, columns: tuple[Any, ...], order: tuple[Any, ...]) -> ColumnElement[Any]:
+    """A JSON array of one array per row (money as integer cents, dates as ISO strings)."""
+    if dialect == "postgresql":
+        return func.json_agg(aggregate_order_by(func.json_build_array(*columns), *order))
+    return func.json_group_array(func.json_array(*columns))  # SQLite: ordered in Python (binary collation)
+
+
+def _summary_statement(dialect: str) -> Select[Any]:
+    """Built once per dialect, with bound parameters, so SQLAlchemy's compiled cache always hits."""
+    statement = _SUMMARY_STATEMENTS.get(dialect)
+    if statement is None:
+        items = (
+            select(_json_rows(dialect, _ITEM_COLUMNS, (o.due_date, o.bill_number)))
+            .where(o.position_id == p.position_id)
+            .scalar_subquery()
+        )
+        case_rows = (
+            select(_json_rows(dialect, _CASE_COLUMNS, (k.case_id,)))
+            .where(k.position_id == p.position_id)
+            .scalar_subquery()
+        )
+        statement = select(positions, items.label("items_json"), case_rows.label("cases_json")).where(
+            p.company == bindparam("company"), p.customer_code == bindparam("customer_code")
+        )
+        _SUMMARY_STATEMENTS[dialect] = statement
+    return statement
+
+
+def _json_list(value: Any) -> list[list[Any]]:
+    if value is None:
+        return []
+    rows = json.loads(value) if isinstance(value, str | bytes) else value
+    return list(rows)
+
+
+def _euro(cents: Any) -> Decimal:
+    return (Decimal(int(cents)) * CENT).quantize(CENT)
+
+
+def _day(value: Any) -> date | None:
+    return None if value is None else date.fromisoformat(str(value)[:10])
+
+
+def position_summary(conn: Connection, company: str, customer_code: str) -> PositionSummary | None:
+    """One round trip for the API's position summary: the row, its open bills and its cases."""
+    dialect = conn.dialect.name
+    row = conn.execute(_summary_statement(dialect), {"company": company, "customer_code": customer_code}).first()
+    if row is None:
+        return None
+    items = [
+        SummaryItem(str(b), str(s), date.fromisoformat(i), date.fromisoformat(d), _euro(a), _euro(r))
+        for b, s, i, d, a, r in _json_list(row.items_json)
+    ]
+    case_list = [
+        SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op))
+        for c, s, ld, st, sp, ac, nd, am, op in _json_list(row.cases_json)
+    ]
+    if dialect != "postgresql":
+        items.sort(key=lambda i: (i.due_date, i.bill_number))
+        case_list.sort(key=lambda c: c.case_id)
+    return PositionSummary(_row(row), items, case_list[:MAX_LIMIT])
 
 
 def valued_at(conn: Connection) -> date | None:
