@@ -2,8 +2,9 @@
 
 A simple sequence of steps sharing one ``Demo`` context: prepare the database, register a demo
 company, generate a sample workbook, import it (progress bar and summary), show an overdue
-customer's position. Re-runnable: the second run imports the same file and finds everything
-unchanged. Later steps (tick, simulation, exports) are added to ``STEPS``.
+customer's position, run the dunning workflow day by day over a month, and export the worklists
+and the ageing report to formatted Excel files. Re-runnable: the second run imports the same file
+and finds everything unchanged, and the workflow finds nothing new to do.
 
 The database is ``demo-output/creditbox-demo.sqlite3`` unless ``CREDITBOX_DATABASE_URL`` is set.
 """
@@ -11,20 +12,27 @@ The database is ``demo-output/creditbox-demo.sqlite3`` unless ``CREDITBOX_DATABA
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
 
 from creditbox.application.imports import ImportResult
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.cli.imports import RichImportProgress, new_progress, print_result
 from creditbox.cli.positions import print_summary
+from creditbox.cli.worklists import export_ageing, export_worklist
 from creditbox.domain.money import format_euro
 from creditbox.infrastructure.migrations import upgrade_read_models
+from creditbox.projections.dunning_rows import WORKLIST_LABELS
+from creditbox.projections.queries.worklists import worklist_counts
 from creditbox.sample_data import SampleSpec, generate, write_workbook
 from creditbox.settings import Settings
 
@@ -35,6 +43,9 @@ COMPANY_NAME = "Multiservizi Demo S.p.A."
 WORKBOOK = OUTPUT / "demo-clienti.xlsx"
 SAMPLE = SampleSpec(customers=300)
 BY = "demo"
+# The demo's business month: fixed, so that every run of the demo shows the same thing.
+DUNNING_FROM = date(2026, 11, 1)
+DUNNING_TO = date(2026, 11, 30)
 
 
 @dataclass
@@ -97,12 +108,50 @@ def show_an_overdue_customer(demo: Demo) -> None:
     demo.notes["overdue_customer"] = worst[1]
 
 
+def run_the_workflow(demo: Demo) -> None:
+    """Day by day over the demo month: cases open, steps fall due and run (idempotent on re-runs)."""
+    dunning = demo.container.dunning()
+    days = [DUNNING_FROM + timedelta(days=n) for n in range((DUNNING_TO - DUNNING_FROM).days + 1)]
+    actions: Counter[str] = Counter()
+    with Progress(*Progress.get_default_columns(), console=demo.console) as progress:
+        task = progress.add_task("Flusso di sollecito giorno per giorno", total=len(days))
+        for day in days:
+            report = dunning.run_due(COMPANY, day, by=BY)
+            actions.update(a.action_code.label for a in report.actions)
+            progress.advance(task)
+    if actions:
+        table = Table("Azione", "Eseguite", title=f"Azioni dal {DUNNING_FROM:%d/%m/%Y} al {DUNNING_TO:%d/%m/%Y}")
+        for label, count in sorted(actions.items()):
+            table.add_row(label, str(count))
+        demo.console.print(table)
+    else:
+        demo.console.print("Nessuna nuova azione (già eseguite in un'esecuzione precedente).")
+
+
+def export_worklists_and_ageing(demo: Demo) -> None:
+    """The read models catch up, then the back office's Excel files are written."""
+    projections = demo.container.projections
+    projections.catch_up()
+    with projections.connect() as conn:
+        counts = worklist_counts(conn, COMPANY)
+        table = Table("Lista di lavoro", "Voci", title=f"Liste di lavoro — {COMPANY}")
+        for name, count in counts.items():
+            table.add_row(WORKLIST_LABELS[name], str(count))
+        demo.console.print(table)
+        worklist_file, ageing_file = OUTPUT / "liste-di-lavoro.xlsx", OUTPUT / "anzianita-crediti.xlsx"
+        items = export_worklist(conn, COMPANY, None, worklist_file)
+        customers = export_ageing(conn, COMPANY, DUNNING_TO, 60, ageing_file)
+    demo.console.print(f"Scritti {worklist_file} ({items} righe) e {ageing_file} ({customers} clienti)")
+
+
 STEPS: list[Callable[[Demo], None]] = [
     prepare_database,
     register_company,
     generate_workbook,
     import_workbook,
     show_an_overdue_customer,
+    run_the_workflow,
+    export_worklists_and_ageing,
 ]
 
 

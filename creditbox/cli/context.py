@@ -13,6 +13,7 @@ from rich.console import Console
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.errors import DomainError
+from creditbox.projections.runner import ProjectionFailed
 
 console = Console()
 error_console = Console(stderr=True)
@@ -21,11 +22,20 @@ CLI_USER = "cli"
 
 
 @contextmanager
-def container() -> Iterator[Container]:
-    """Open the composition root; domain errors end the command with a clear message."""
+def container(*, follow: bool = True) -> Iterator[Container]:
+    """Open the composition root; domain errors end the command with a clear message.
+
+    With ``follow`` (the default), the read models catch up with what the command recorded before
+    the command ends, when they run inline (the embedded mode); with ``CREDITBOX_PROJECTIONS=external``
+    the projector processes do it."""
     try:
         with bootstrap() as c:
             yield c
+            if follow:
+                try:
+                    c.projections.after_command()
+                except ProjectionFailed as error:
+                    error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {error}")
     except DomainError as error:
         fail(str(error))
 

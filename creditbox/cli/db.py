@@ -13,7 +13,7 @@ app = typer.Typer(help="Database.", no_args_is_help=True)
 @app.command("upgrade")
 def upgrade() -> None:
     """Crea le tabelle dell'event store e applica le migrazioni Alembic."""
-    with container() as c:
+    with container(follow=False) as c:
         # Constructing the application created the event store tables.
         upgrade_read_models(c.database)
         console.print(f"Database pronto: {c.database.scheme}")

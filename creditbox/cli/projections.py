@@ -24,7 +24,7 @@ def run(
     batch_size: int = typer.Option(5000, "--batch-size", help="Notifiche per transazione"),
 ) -> None:
     """Segue il registro degli eventi e aggiorna le proiezioni (un processo per proiezione in produzione)."""
-    with container() as c:
+    with container(follow=False) as c:
         try:
             runner = c.projections.runner(names, batch_size=batch_size)
         except ValueError as error:
@@ -39,7 +39,7 @@ def run(
 @app.command("catch-up")
 def catch_up(names: list[str] | None = NAMES) -> None:
     """Aggiorna le proiezioni fino all'ultimo evento, poi termina."""
-    with container() as c:
+    with container(follow=False) as c:
         try:
             runner = c.projections.runner(names)
         except ValueError as error:
@@ -55,7 +55,7 @@ def catch_up(names: list[str] | None = NAMES) -> None:
 @app.command("status")
 def status() -> None:
     """Posizione e ritardo di ogni proiezione rispetto al registro degli eventi."""
-    with container() as c:
+    with container(follow=False) as c:
         table = Table("Proiezione", "Posizione", "Ultimo evento", "Ritardo", "Valutata al", title="Proiezioni")
         for s in c.projections.status():
             lag = f"[red]{s.lag}[/]" if s.lag else "0"
@@ -66,7 +66,7 @@ def status() -> None:
 @app.command("rebuild")
 def rebuild(names: list[str] | None = NAMES) -> None:
     """Ricostruisce le proiezioni da zero (svuota le tabelle e rilegge tutti gli eventi)."""
-    with container() as c:
+    with container(follow=False) as c:
         started = time.perf_counter()
         try:
             read = c.projections.rebuild(names)

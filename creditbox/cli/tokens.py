@@ -22,7 +22,7 @@ def create(
     as_json: bool = typer.Option(False, "--json", help="Output JSON"),
 ) -> None:
     """Crea un token: il segreto è mostrato UNA volta sola e non è conservato (solo il suo hash)."""
-    with container() as c:
+    with container(follow=False) as c:
         if company.strip() != GROUP:
             company = c.companies.require(company)
         issued = c.tokens().issue(
@@ -53,7 +53,7 @@ def create(
 @app.command("revoke")
 def revoke(name_or_id: str = typer.Argument(..., help="Nome o id del token")) -> None:
     """Revoca un token: dalla prossima richiesta risponde 401."""
-    with container() as c:
+    with container(follow=False) as c:
         token = c.tokens().revoke(name_or_id, on=c.clock.today(), by=CLI_USER)
         console.print(f"Token [bold]{token.name}[/] revocato ({token.id})")
 
@@ -64,7 +64,7 @@ def list_tokens(
     as_json: bool = typer.Option(False, "--json", help="Output JSON"),
 ) -> None:
     """Elenca i token (mai i segreti)."""
-    with container() as c:
+    with container(follow=False) as c:
         tokens = [t for t in c.tokens().list() if show_revoked or t.is_active]
         tokens.sort(key=lambda t: (t.company, t.name))
         if as_json:

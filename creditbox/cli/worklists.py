@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.table import Table
+from sqlalchemy import Connection
 
 from creditbox.cli.context import console, container, fail, parse_date
 from creditbox.domain.money import format_euro
@@ -38,16 +40,8 @@ def worklist(
             fail(str(error))
         with c.projections.connect() as conn:
             if out is not None:
-                items: list[WorklistItem] = []
-                cursor: str | None = None
-                while True:
-                    page = worklist_page(conn, code, kind, limit=MAX_LIMIT, cursor=cursor)
-                    items.extend(page.items)
-                    cursor = page.next_cursor
-                    if cursor is None:
-                        break
-                save_workbook([worklist_sheet(items)], out)
-                console.print(f"{len(items)} righe scritte in {out}")
+                written = export_worklist(conn, code, kind, out)
+                console.print(f"{written} righe scritte in {out}")
                 return
             counts = worklist_counts(conn, code)
             shown = worklist_page(conn, code, kind, limit=limit).items
@@ -88,16 +82,8 @@ def ageing(
         with c.projections.connect() as conn:
             summary = ageing_summary(conn, code, day, window_days=window)
             if out is not None:
-                rows = []
-                cursor: str | None = None
-                while True:
-                    page = ageing_by_position(conn, code, day, window_days=window, limit=MAX_LIMIT, cursor=cursor)
-                    rows.extend(page.items)
-                    cursor = page.next_cursor
-                    if cursor is None:
-                        break
-                save_workbook(ageing_sheets(summary, rows), out)
-                console.print(f"{len(rows)} clienti scritti in {out}")
+                written = export_ageing(conn, code, day, window, out)
+                console.print(f"{written} clienti scritti in {out}")
                 return
         table = Table("Fascia", "Importo", "Partite", title=f"Anzianità dei crediti — {code} al {day:%d/%m/%Y}")
         for b in summary.buckets:
@@ -109,3 +95,32 @@ def ageing(
             f"({summary.approaching_limit_count} bollette); oltre il termine: {format_euro(summary.past_limit)} "
             f"({summary.past_limit_count})"
         )
+
+
+def export_worklist(conn: Connection, company: str, kind: str | None, out: Path) -> int:
+    """Every item of the worklist (all kinds when ``kind`` is None) to a formatted workbook."""
+    items: list[WorklistItem] = []
+    cursor: str | None = None
+    while True:
+        page = worklist_page(conn, company, kind, limit=MAX_LIMIT, cursor=cursor)
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    save_workbook([worklist_sheet(items)], out)
+    return len(items)
+
+
+def export_ageing(conn: Connection, company: str, day: date, window: int, out: Path) -> int:
+    """The ageing summary and every customer's buckets to a formatted workbook."""
+    summary = ageing_summary(conn, company, day, window_days=window)
+    rows = []
+    cursor: str | None = None
+    while True:
+        page = ageing_by_position(conn, company, day, window_days=window, limit=MAX_LIMIT, cursor=cursor)
+        rows.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    save_workbook(ageing_sheets(summary, rows), out)
+    return len(rows)
