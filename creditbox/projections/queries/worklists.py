@@ -7,11 +7,18 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import BigInteger, Connection, Select, func, select, tuple_, type_coerce
 
 from creditbox.domain.errors import InvalidCommand
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
-from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
+from creditbox.projections.queries.paging import (
+    DEFAULT_LIMIT,
+    Ordering,
+    Page,
+    check_limit,
+    decode_cursor,
+    page_of,
+)
 from creditbox.projections.schema import worklist
 
 w = worklist.c
@@ -42,10 +49,37 @@ class WorklistItem:
     item_key: str
 
 
+_LABELS = {str(kind): str(label) for kind, label in WORKLIST_LABELS.items()}
+# The item's fields in order (``kind_label`` apart); the amount as raw cents, turned into euro below:
+# building a page is a per-row cost, so rows are unpacked by position, not through mappings.
+_COLUMNS = (
+    w.kind,
+    w.position_id,
+    w.company,
+    w.customer_code,
+    w.customer_name,
+    w.customer_type,
+    w.supply_code,
+    w.service,
+    w.case_id,
+    w.ladder,
+    w.step,
+    w.action,
+    type_coerce(w.amount, BigInteger).label("amount"),
+    w.level,
+    w.since,
+    w.detail,
+    w.item_key,
+)
+
+
 def _item(r: Any) -> WorklistItem:
-    m = dict(r._mapping)
-    m.pop("company_kind", None)
-    return WorklistItem(kind_label=str(WORKLIST_LABELS.get(m["kind"], m["kind"])), **m)
+    kind, position_id, company, code, name, ctype, supply, service, case, ladder, step, action, cents, *rest = r
+    amount = Decimal(int(cents)).scaleb(-2)  # exactly the Cents type's value: two decimal places
+    label = _LABELS.get(kind, kind)
+    return WorklistItem(
+        kind, label, position_id, company, code, name, ctype, supply, service, case, ladder, step, action, amount, *rest
+    )
 
 
 def check_kind(kind: str | None) -> None:
@@ -68,7 +102,7 @@ def worklist_page(
     """Items of one worklist (or all, grouped by kind), largest amount first."""
     check_kind(kind)
     check_limit(limit)
-    query = select(worklist).where(w.company == company)
+    query = select(*_COLUMNS).where(w.company == company)
     if kind is not None:
         query = query.where(w.kind == kind)
     if ladder is not None:
@@ -79,14 +113,26 @@ def worklist_page(
         query = query.where(w.service == service)
     if level is not None:
         query = query.where(w.level <= level)
-    query = ORDERING.after(query, cursor).order_by(*ORDERING.order_by()).limit(limit + 1)
+    query = _after(query, kind, cursor).order_by(*ORDERING.order_by()).limit(limit + 1)
     items, next_cursor = page_of(
-        [_item(r) for r in conn.execute(query)],
+        [_item(r) for r in conn.execute(query).all()],
         limit,
         ORDERING,
         lambda i: [i.kind, i.amount, i.position_id, i.item_key],
     )
     return Page(items, next_cursor)
+
+
+def _after(query: Select[Any], kind: str | None, cursor: str | None) -> Select[Any]:
+    """Rows after the cursor. Within one kind, the comparison leaves ``kind`` out: PostgreSQL then starts
+    the index scan at the cursor instead of reading the kind's rows from its end up to it (a deep
+    page cost milliseconds per thousand rows skipped). Same rows as the full row comparison."""
+    if kind is None or not cursor:
+        return ORDERING.after(query, cursor)
+    cursor_kind, amount, position_id, item_key = decode_cursor(cursor, ORDERING)
+    if cursor_kind != kind:  # a cursor of another list: let the database compare the kinds
+        return ORDERING.after(query, cursor)
+    return query.where(tuple_(w.amount, w.position_id, w.item_key) < tuple_(amount, position_id, item_key))
 
 
 def worklist_counts(conn: Connection, company: str) -> dict[str, int]:
