@@ -10,7 +10,7 @@ stopped half-way) drops the schema and builds it again.
 
 Load: ``creditbox serve --workers N --no-access-log`` (uvicorn, uvloop and httptools) on 127.0.0.1,
 half the requests ``GET positions/{code}`` for random customers, half ``GET worklists?kind=proposal``
-(the first page or one of the next 20 pages, by cursor), at a fixed rate (open loop: a request is
+(the first page or one of 20 pages spread over the 100,000 items, by cursor), at a fixed rate (open loop: a request is
 sent at its time whether or not the previous ones have answered). The client is
 
 - ``wrk`` when installed: two processes (summary, worklist) at half the rate each, a Lua script
@@ -59,6 +59,8 @@ from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyType
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 from creditbox.domain.position import Position
 from creditbox.domain.tokens import Role
+from creditbox.projections.queries.paging import encode_cursor
+from creditbox.projections.queries.worklists import ORDERING as WORKLIST_ORDERING
 from creditbox.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/creditbox_bench_api"
@@ -201,19 +203,22 @@ def _serve(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise RuntimeError("il server non è partito entro 60 s")
 
 
-def _next_page_cursors(port: int, token: str) -> list[str]:
-    """Cursors of pages 2 to ``NEXT_PAGES + 1`` of the proposal worklist."""
-    cursors: list[str] = []
-    params: dict[str, str | int] = {"kind": "proposal", "limit": 50}
-    with httpx.Client(headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
-        while len(cursors) < NEXT_PAGES:
-            page = client.get(f"http://127.0.0.1:{port}/api/v1/companies/{COMPANY}/worklists", params=params)
-            page.raise_for_status()
-            cursor = page.json()["next_cursor"]
-            if not cursor:
-                break
-            cursors.append(cursor)
-            params["cursor"] = cursor
+def _page_cursors(url: str, positions: int) -> list[str]:
+    """Cursors of ``NEXT_PAGES`` pages spread over the whole proposal list (keyset paging costs the same
+    at any depth; these check it), encoded as the API encodes them."""
+    rng = random.Random(5)
+    offsets = sorted(rng.randrange(50, max(51, positions - 50)) for _ in range(NEXT_PAGES))
+    query = (
+        "SELECT kind, amount, position_id, item_key FROM rm_worklist WHERE company = %s AND kind = 'proposal'"
+        " ORDER BY kind DESC, amount DESC, position_id DESC, item_key DESC OFFSET %s LIMIT 1"
+    )
+    cursors = []
+    with psycopg.connect(url, autocommit=True) as conn:
+        for offset in offsets:
+            row = conn.execute(query, (COMPANY, offset)).fetchone()
+            if row is not None:
+                kind, cents, position_id, item_key = row
+                cursors.append(encode_cursor(WORKLIST_ORDERING, [kind, Decimal(cents) / 100, position_id, item_key]))
     return cursors
 
 
@@ -478,11 +483,12 @@ def _run_wrk(load: Load) -> list[Figures]:
             raise RuntimeError(f"wrk ({kind}) senza risultato:\n{output}")
         r = json.loads(lines[-1].removeprefix("RESULT "))
         sent = int(load.rate / 2 * load.seconds)
+        measured = r["duration_us"] / 1e6  # wrk's own clock: a few more slots fit than rate × seconds
         figures.append(
             Figures(
                 kind,
                 sent,
-                r["requests"],
+                round(r["requests"] * load.seconds / measured),
                 r["errors"],
                 r["p50"],
                 r["p95"],
@@ -525,7 +531,7 @@ def run() -> None:
     port = _free_port()
     server = _serve(url, port, workers)
     try:
-        load = Load(port, token, positions, rate, seconds, warmup, _next_page_cursors(port, token))
+        load = Load(port, token, positions, rate, seconds, warmup, _page_cursors(url, positions))
         before = _load_average()
         print(f"[load] client: {client}; warm-up {warmup} s, then {rate}/s for {seconds} s; load average {before}")
         figures = _run_wrk(load) if client == "wrk" else _run_python(load)

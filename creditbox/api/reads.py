@@ -1,11 +1,15 @@
-"""Connections for the API's queries: one round trip per query on PostgreSQL.
+"""Connections for the API's hot queries: one round trip each, and no thread hop on PostgreSQL.
 
 The read-model engine pings each connection on checkout and wraps every query in a transaction
 (``BEGIN`` … ``ROLLBACK``): three extra round trips that cost more than a position summary itself.
-On PostgreSQL the API reads through its own engine instead, without the ping and in autocommit (each
-query is one statement, so it sees one consistent snapshot). A connection found dead is discarded
-and the query retried once on a fresh one, which is what the ping was for. SQLite keeps the
-read-model engine (no network, and its transactions are handled by ``projections.database``).
+On PostgreSQL the API reads through its own *asynchronous* engine (psycopg async): no ping, autocommit
+(each query is one statement, so it sees one consistent snapshot), and the query functions of
+``projections.queries`` run unchanged through ``AsyncConnection.run_sync`` — in a greenlet on the
+event loop, so a request needs no worker thread and no hand-over of the GIL. A connection found dead
+is discarded and the query retried once on a fresh one, which is what the ping was for.
+
+SQLite keeps the read-model engine in the thread pool (no network; its transactions are handled by
+``projections.database``).
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from starlette.concurrency import run_in_threadpool
 
 from creditbox.projections.service import ReadModels
 
@@ -24,9 +29,10 @@ T = TypeVar("T")
 class QueryConnections:
     def __init__(self, projections: ReadModels, *, pool_size: int = 10) -> None:
         self._projections = projections
-        self._engine: Engine | None = None
+        self._engine: AsyncEngine | None = None
+        self._schema_checked = False
         if projections.database.is_postgres:
-            self._engine = create_engine(
+            self._engine = create_async_engine(
                 projections.engine.url,
                 pool_size=pool_size,
                 max_overflow=pool_size,
@@ -34,21 +40,26 @@ class QueryConnections:
                 isolation_level="AUTOCOMMIT",
             )
 
-    def read(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    def _sync(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        with self._projections.connect() as conn:
+            return query(conn, *args, **kwargs)
+
+    async def read(self, query: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """``query(conn, *args, **kwargs)`` on a pooled connection; retried once if the connection had died."""
         if self._engine is None:
-            with self._projections.connect() as conn:
-                return query(conn, *args, **kwargs)
-        self._projections.ensure_schema()
+            return await run_in_threadpool(self._sync, query, *args, **kwargs)
+        if not self._schema_checked:
+            await run_in_threadpool(self._projections.ensure_schema)
+            self._schema_checked = True
         try:
-            with self._engine.connect() as conn:
-                return query(conn, *args, **kwargs)
+            async with self._engine.connect() as conn:
+                return await conn.run_sync(query, *args, **kwargs)
         except DBAPIError as error:
             if not error.connection_invalidated:
                 raise
-        with self._engine.connect() as conn:
-            return query(conn, *args, **kwargs)
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(query, *args, **kwargs)
 
-    def close(self) -> None:
+    async def close(self) -> None:
         if self._engine is not None:
-            self._engine.dispose()
+            await self._engine.dispose()

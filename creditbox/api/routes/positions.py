@@ -99,10 +99,12 @@ def get_positions(
 @router.get(
     "/{customer_code}", response_model=PositionSummaryOut, responses=_ERRORS, **needs(Permission.POSITIONS_READ)
 )
-def get_position(customer_code: CustomerCodePath, company: CompanyCode, reads: ReadsDep, today: Today) -> Response:
+async def get_position(
+    customer_code: CustomerCodePath, company: CompanyCode, reads: ReadsDep, today: Today
+) -> Response:
     """Saldo, scaduto, partite aperte e pratiche (scala, passo, azione, stato, prossima scadenza) di un
     cliente, dalle proiezioni. Anagrafica completa e forniture: vedi `history`."""
-    summary = reads.read(position_summary, company, customer_code)
+    summary = await reads.read(position_summary, company, customer_code)
     if summary is None:
         raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
     row, items, case_rows = summary.position, summary.open_items, summary.cases

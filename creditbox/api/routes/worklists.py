@@ -23,7 +23,7 @@ Code = Annotated[int | None, Query(ge=1, le=4)]
 
 
 @router.get("/worklists", response_model=WorklistPage, responses=_ERRORS, **needs(Permission.POSITIONS_READ))
-def get_worklist(
+async def get_worklist(
     company: CompanyCode,
     reads: ReadsDep,
     kind: Annotated[str | None, Query(description=f"Una di: {', '.join(KINDS)}; assente: tutte")] = None,
@@ -37,7 +37,7 @@ def get_worklist(
 ) -> Response:
     """Una pagina di una lista di lavoro (importo più alto prima), con paginazione a cursore."""
 
-    page = reads.read(
+    page = await reads.read(
         worklist_page,
         company,
         kind,
@@ -48,7 +48,7 @@ def get_worklist(
         limit=limit,
         cursor=cursor,
     )
-    totals = reads.read(worklist_counts, company) if counts else None
+    totals = await reads.read(worklist_counts, company) if counts else None
     return json_response(
         WorklistPage(
             items=[
