@@ -239,7 +239,8 @@ class Load:
 
 @dataclass(frozen=True)
 class Figures:
-    """One kind of request (or all): latencies in ms, counted from the scheduled send time."""
+    """One kind of request (or all), latencies in ms: from the scheduled send time (Python client) or
+    from the send (wrk, with how late the sends left their schedule in ``late_*``)."""
 
     kind: str
     sent: int
