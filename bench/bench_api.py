@@ -35,6 +35,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -506,6 +507,70 @@ def _run_wrk(load: Load) -> list[Figures]:
 # ---- the run -----------------------------------------------------------------------------------
 
 
+# ---- who used the CPUs during the run -------------------------------------------------------
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _process_seconds() -> dict[int, float]:
+    """CPU seconds (user + system) of every process now."""
+    seconds: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            seconds[int(entry)] = (int(fields[11]) + int(fields[12])) / _TICK
+    return seconds
+
+
+def _busy_seconds() -> float:
+    """CPU seconds the whole machine spent busy (all CPUs, idle and I/O wait left out)."""
+    user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, Path("/proc/stat").read_text().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / _TICK
+
+
+def _children_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the clients, once they have exited
+    return usage.ru_utime + usage.ru_stime
+
+
+@dataclass(frozen=True)
+class CpuSnapshot:
+    wall: float
+    busy: float
+    clients: float
+    processes: dict[int, float]
+
+    @classmethod
+    def take(cls) -> CpuSnapshot:
+        return cls(time.monotonic(), _busy_seconds(), _children_seconds(), _process_seconds())
+
+
+def _cpu_report(before: CpuSnapshot, url: str, server_pid: int) -> str:
+    """CPUs used on average during the load (warm-up included) by the server, its PostgreSQL backends,
+    the client, and everything else on the machine: the last is what makes a run unrepresentative."""
+    after = CpuSnapshot.take()
+    with psycopg.connect(url, autocommit=True) as conn:
+        backends = [
+            row[0] for row in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+        ]
+    workers = [int(p) for p in Path(f"/proc/{server_pid}/task/{server_pid}/children").read_text().split()]
+
+    def used(pids: list[int]) -> float:
+        return sum(after.processes.get(p, 0.0) - before.processes.get(p, 0.0) for p in pids)
+
+    wall = after.wall - before.wall
+    server, database = used([server_pid, *workers]), used(backends)
+    clients = after.clients - before.clients
+    others = max(0.0, after.busy - before.busy - server - database - clients)
+    return (
+        f"CPUs used during the load: server {server / wall:.2f}, PostgreSQL {database / wall:.2f}, "
+        f"client {clients / wall:.2f}, other work on the machine {others / wall:.2f} (of {os.cpu_count()})"
+    )
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -535,7 +600,9 @@ def run() -> None:
         load = Load(port, token, positions, rate, seconds, warmup, _page_cursors(url, positions))
         before = _load_average()
         print(f"[load] client: {client}; warm-up {warmup} s, then {rate}/s for {seconds} s; load average {before}")
+        cpu = CpuSnapshot.take()
         figures = _run_wrk(load) if client == "wrk" else _run_python(load)
+        cpu_report = _cpu_report(cpu, url, server.pid)
         after = _load_average()
     finally:
         server.terminate()
@@ -546,6 +613,7 @@ def run() -> None:
         f"{positions:,} positions, {workers} uvicorn workers, PostgreSQL, client {client}, "
         f"load average {before} -> {after} ({os.cpu_count()} CPUs)"
     )
+    print(f"  {cpu_report}")
     if client == "wrk":
         print("  (wrk times each request from its send; 'late' is how late sends left their schedule)")
     else:
