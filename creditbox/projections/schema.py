@@ -113,6 +113,7 @@ open_items = Table(
     # due date + 2 years: the biennial limitation (*prescrizione biennale*) of utility bills.
     Column("prescription_date", Date, nullable=False),
     Index("ix_rm_open_items_company_due", "company", "due_date"),
+    Index("ix_rm_open_items_company_customer", "company", "customer_code", "due_date"),
     Index("ix_rm_open_items_company_prescription", "company", "prescription_date"),
 )
 
@@ -137,6 +138,7 @@ cases = Table(
     Column("amount", Cents, nullable=False),
     Column("is_open", Boolean, nullable=False),
     Index("ix_rm_cases_position", "position_id"),
+    Index("ix_rm_cases_company_customer", "company", "customer_code"),
     Index("ix_rm_cases_company_open", "company", "is_open", "next_due_date", "case_id"),
 )
 
