@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, unquote, urlparse
 
 
 class UnsupportedDatabaseUrl(ValueError):
-    pass
+    """``CREDITBOX_DATABASE_URL`` names neither SQLite nor PostgreSQL."""
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ MAX_LIMIT = 500
 
 
 class InvalidCursor(InvalidCommand):
-    pass
+    """A cursor that was tampered with, or reused under another sort order."""
 
 
 @dataclass(frozen=True)
