@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -60,14 +60,15 @@ Money = Annotated[
 
 def parse_iso_date(value: Any) -> date:
     """Only ``YYYY-MM-DD`` (no timestamps, no other formats)."""
-    if isinstance(value, date):
+    if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise ValueError(f"data non valida: {value!r} (formato AAAA-MM-GG)")
+    message = f"data non valida: {value!r} (formato AAAA-MM-GG)"
+    if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        raise ValueError(message)
+    try:
+        return date.fromisoformat(value)
+    except ValueError:  # well-formed but impossible, e.g. 2026-02-30
+        raise ValueError(message) from None
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
