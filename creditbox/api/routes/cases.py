@@ -9,9 +9,10 @@ Approvals run at the token's authorisation level: above it, 403.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
@@ -30,7 +31,8 @@ from creditbox.api.schemas.cases import (
     WriteOffIn,
 )
 from creditbox.api.schemas.common import KEY_PATTERN
-from creditbox.application.case_commands import CommandResult
+from creditbox.application.case_commands import CaseCommands, CommandResult
+from creditbox.application.tokens import Principal
 from creditbox.domain.errors import NotAllowed
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 
@@ -49,311 +51,203 @@ _ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
 _LEVEL_MARKERS = ("livello di autorizzazione", "massimale")
 
 
-def _run(commit: Commit, command: Callable[[], CommandResult]) -> CommandOut:
-    try:
-        result = commit(command)
-    except NotAllowed as error:
-        if any(marker in str(error) for marker in _LEVEL_MARKERS):
-            raise ApiProblem(403, str(error), kind="level-too-low") from None
-        raise
-    return CommandOut(changed=result.changed, events=list(result.events), lock_id=result.lock_id)
+@dataclass(frozen=True)
+class CustomerTarget:
+    """What every command on a customer's cases needs: whose position, who acts, how to commit."""
+
+    company: str
+    customer_code: str
+    principal: Principal
+    commands: CaseCommands
+    commit: Commit
+
+    @property
+    def by(self) -> str:
+        return self.principal.name
+
+    def run(self, command: Callable[[CaseCommands], CommandResult]) -> CommandOut:
+        try:
+            result = self.commit(lambda: command(self.commands))
+        except NotAllowed as error:
+            if any(marker in str(error) for marker in _LEVEL_MARKERS):
+                raise ApiProblem(403, str(error), kind="level-too-low") from None
+            raise
+        return CommandOut(changed=result.changed, events=list(result.events), lock_id=result.lock_id)
 
 
-def _case(supply_code: str, case_number: int) -> str:
-    return f"{supply_code}/{case_number}"
+@dataclass(frozen=True)
+class CaseTarget(CustomerTarget):
+    case_id: str = ""
+
+
+def customer_target(
+    customer_code: Customer, company: CompanyCode, principal: CurrentPrincipal, container: ContainerDep, commit: Commit
+) -> CustomerTarget:
+    return CustomerTarget(company, customer_code, principal, container.case_commands(), commit)
+
+
+def case_target(
+    customer: Annotated[CustomerTarget, Depends(customer_target)], supply_code: Supply, case_number: CaseNumber
+) -> CaseTarget:
+    return CaseTarget(
+        customer.company,
+        customer.customer_code,
+        customer.principal,
+        customer.commands,
+        customer.commit,
+        case_id=f"{supply_code}/{case_number}",
+    )
+
+
+OnCustomer = Annotated[CustomerTarget, Depends(customer_target)]
+OnCase = Annotated[CaseTarget, Depends(case_target)]
 
 
 @router.post(
     f"{CASE}/steps/{{seq}}/confirm", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK)
 )
-def confirm_proposal(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    seq: Seq,
-    body: Empty,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def confirm_proposal(case: OnCase, seq: Seq, body: Empty) -> CommandOut:
     """Conferma un passo proposto: viene eseguito."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(commit, lambda: cmd.confirm_proposal(company, customer_code, case_id, seq, by=principal.name))
+    return case.run(lambda c: c.confirm_proposal(case.company, case.customer_code, case.case_id, seq, by=case.by))
 
 
 @router.post(
     f"{CASE}/steps/{{seq}}/discard", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK)
 )
-def discard_proposal(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    seq: Seq,
-    body: NoteIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def discard_proposal(case: OnCase, seq: Seq, body: NoteIn) -> CommandOut:
     """Scarta un passo proposto (con nota): la pratica prosegue col passo successivo."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit, lambda: cmd.discard_proposal(company, customer_code, case_id, seq, body.note, by=principal.name)
+    return case.run(
+        lambda c: c.discard_proposal(case.company, case.customer_code, case.case_id, seq, body.note, by=case.by)
     )
 
 
 @router.post(
     f"{CASE}/steps/{{seq}}/approve", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_APPROVE)
 )
-def approve_step(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    seq: Seq,
-    body: Empty,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def approve_step(case: OnCase, seq: Seq, body: Empty) -> CommandOut:
     """Approva un passo che richiede autorizzazione, al livello del token."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit,
-        lambda: cmd.approve_step(company, customer_code, case_id, seq, principal.level, by=principal.name),
-    )
+    level = case.principal.level
+    return case.run(lambda c: c.approve_step(case.company, case.customer_code, case.case_id, seq, level, by=case.by))
 
 
 @router.post(
     f"{CASE}/steps/{{seq}}/refuse", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_APPROVE)
 )
-def refuse_step(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    seq: Seq,
-    body: NoteIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def refuse_step(case: OnCase, seq: Seq, body: NoteIn) -> CommandOut:
     """Rifiuta un passo che richiede autorizzazione (con nota)."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit,
-        lambda: cmd.refuse_step(company, customer_code, case_id, seq, principal.level, body.note, by=principal.name),
+    level = case.principal.level
+    return case.run(
+        lambda c: c.refuse_step(case.company, case.customer_code, case.case_id, seq, level, body.note, by=case.by)
     )
 
 
 @router.post(
     f"{CASE}/steps/{{seq}}/outcome", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK)
 )
-def record_outcome(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    seq: Seq,
-    body: OutcomeIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def record_outcome(case: OnCase, seq: Seq, body: OutcomeIn) -> CommandOut:
     """Registra l'esito di un passo eseguito (consegna, giacenza, esito ufficio tecnico o agenzia)."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
     outcome = StepOutcome(body.outcome.value)
-    return _run(
-        commit,
-        lambda: cmd.record_outcome(
-            company, customer_code, case_id, seq, outcome, body.outcome_date, body.note, by=principal.name
-        ),
+    return case.run(
+        lambda c: c.record_outcome(
+            case.company, case.customer_code, case.case_id, seq, outcome, body.outcome_date, body.note, by=case.by
+        )
     )
 
 
 @router.post(
     f"{CASE}/reactivation-outcome", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK)
 )
-def record_reactivation(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: ReactivationOutcomeIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def record_reactivation(case: OnCase, body: ReactivationOutcomeIn) -> CommandOut:
     """Esito della richiesta di riattivazione all'ufficio tecnico."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit,
-        lambda: cmd.record_reactivation(
-            company, customer_code, case_id, body.positive, body.outcome_date, body.note, by=principal.name
-        ),
+    return case.run(
+        lambda c: c.record_reactivation(
+            case.company, case.customer_code, case.case_id, body.positive, body.outcome_date, body.note, by=case.by
+        )
     )
 
 
 @router.post(f"{CASE}/repayment-plan", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK))
-def agree_plan(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: PlanIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def agree_plan(case: OnCase, body: PlanIn) -> CommandOut:
     """Concorda un piano di rientro: la pratica è sospesa, le rate sono scadenze; il totale è lo scaduto."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
     schedule = [(i.due_date, i.amount) for i in body.instalments]
-    return _run(commit, lambda: cmd.agree_plan(company, customer_code, case_id, schedule, by=principal.name))
+    return case.run(lambda c: c.agree_plan(case.company, case.customer_code, case.case_id, schedule, by=case.by))
 
 
 @router.post(f"{CASE}/write-off", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK))
-def request_write_off(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: WriteOffIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def request_write_off(case: OnCase, body: WriteOffIn) -> CommandOut:
     """Chiede lo stralcio o la transazione (saldo e stralcio): serve l'approvazione di un responsabile."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
     kind = WriteOffKind(body.kind.value)
-    return _run(
-        commit,
-        lambda: cmd.request_write_off(
-            company, customer_code, case_id, kind, body.settlement_amount, body.note, by=principal.name
-        ),
+    return case.run(
+        lambda c: c.request_write_off(
+            case.company, case.customer_code, case.case_id, kind, body.settlement_amount, body.note, by=case.by
+        )
     )
 
 
 @router.post(
     f"{CASE}/write-off/approve", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_APPROVE)
 )
-def approve_write_off(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: Empty,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def approve_write_off(case: OnCase, body: Empty) -> CommandOut:
     """Approva lo stralcio o la transazione, entro il massimale del livello del token."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit, lambda: cmd.approve_write_off(company, customer_code, case_id, principal.level, by=principal.name)
-    )
+    level = case.principal.level
+    return case.run(lambda c: c.approve_write_off(case.company, case.customer_code, case.case_id, level, by=case.by))
 
 
 @router.post(
     f"{CASE}/write-off/refuse", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_APPROVE)
 )
-def refuse_write_off(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: NoteIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def refuse_write_off(case: OnCase, body: NoteIn) -> CommandOut:
     """Rifiuta lo stralcio o la transazione (con nota): la pratica prosegue."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit,
-        lambda: cmd.refuse_write_off(company, customer_code, case_id, principal.level, body.note, by=principal.name),
+    level = case.principal.level
+    return case.run(
+        lambda c: c.refuse_write_off(case.company, case.customer_code, case.case_id, level, body.note, by=case.by)
     )
 
 
 @router.post(f"{CASE}/litigation", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_APPROVE))
-def hand_over_to_litigation(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: Empty,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def hand_over_to_litigation(case: OnCase, body: Empty) -> CommandOut:
     """Passa la pratica all'ufficio legale (contenzioso), al livello del token."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
-    return _run(
-        commit,
-        lambda: cmd.hand_over_to_litigation(company, customer_code, case_id, principal.level, by=principal.name),
+    level = case.principal.level
+    return case.run(
+        lambda c: c.hand_over_to_litigation(case.company, case.customer_code, case.case_id, level, by=case.by)
     )
 
 
 @router.post(
     f"{CASE}/litigation/outcome", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_LITIGATE)
 )
-def record_litigation_outcome(
-    customer_code: Customer,
-    supply_code: Supply,
-    case_number: CaseNumber,
-    body: LitigationOutcomeIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def record_litigation_outcome(case: OnCase, body: LitigationOutcomeIn) -> CommandOut:
     """Esito del contenzioso (ufficio legale): recuperato, parzialmente, inesigibile."""
-    cmd = container.case_commands()
-    case_id = _case(supply_code, case_number)
     result = LitigationResult(body.result.value)
-    return _run(
-        commit,
-        lambda: cmd.record_litigation_outcome(
-            company,
-            customer_code,
-            case_id,
+    return case.run(
+        lambda c: c.record_litigation_outcome(
+            case.company,
+            case.customer_code,
+            case.case_id,
             result,
             body.recovered_amount,
             body.outcome_date,
             body.note,
-            by=principal.name,
-        ),
+            by=case.by,
+        )
     )
 
 
 @router.post("/{customer_code}/locks", response_model=CommandOut, responses=_ERRORS, **needs(Permission.CASES_WORK))
-def set_lock(
-    customer_code: Customer,
-    body: LockIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def set_lock(customer: OnCustomer, body: LockIn) -> CommandOut:
     """Mette un blocco datato (reclamo, contestazione, manuale) su una fornitura o sul cliente."""
-    cmd = container.case_commands()
     reason = LockReason(body.reason.value)
-    return _run(
-        commit,
-        lambda: cmd.set_lock(
-            company, customer_code, reason, body.supply_code, body.start, body.until, body.note, by=principal.name
-        ),
+    return customer.run(
+        lambda c: c.set_lock(
+            customer.company,
+            customer.customer_code,
+            reason,
+            body.supply_code,
+            body.start,
+            body.until,
+            body.note,
+            by=customer.by,
+        )
     )
 
 
@@ -363,18 +257,10 @@ def set_lock(
     responses=_ERRORS,
     **needs(Permission.CASES_WORK),
 )
-def lift_lock(
-    customer_code: Customer,
-    lock_id: LockId,
-    body: LiftLockIn,
-    company: CompanyCode,
-    principal: CurrentPrincipal,
-    container: ContainerDep,
-    commit: Commit,
-) -> CommandOut:
+def lift_lock(customer: OnCustomer, lock_id: LockId, body: LiftLockIn) -> CommandOut:
     """Toglie un blocco."""
-    cmd = container.case_commands()
-    return _run(
-        commit,
-        lambda: cmd.lift_lock(company, customer_code, lock_id, body.lifted_on, body.note, by=principal.name),
+    return customer.run(
+        lambda c: c.lift_lock(
+            customer.company, customer.customer_code, lock_id, body.lifted_on, body.note, by=customer.by
+        )
     )
