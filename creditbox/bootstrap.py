@@ -6,6 +6,8 @@ fixed clock). Nothing connects to a database at import time.
 
 from __future__ import annotations
 
+import multiprocessing
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,12 +16,13 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.imports import ImportService
-from creditbox.application.ingest import Ingestor
+from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
-from creditbox.application.unit_of_work import BulkLoader
+from creditbox.application.unit_of_work import BatchSaver, BulkLoader
 from creditbox.clock import Clock, SystemClock
 from creditbox.infrastructure.actions_csv import standard_rows
+from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
@@ -46,11 +49,22 @@ class Container:
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
 
     def ingestor(self, **options: Any) -> Ingestor:
-        return Ingestor(self.app, self.loader, **options)
+        return Ingestor(self.app, self.loader, **{"savers": self.batch_saver, **options})
 
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
+        options = {"savers": self.batch_saver, **options}
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+
+    def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:
+        """How a run of ``records`` records saves its batches: on PostgreSQL a big run overlaps
+        its writes in a writer process; otherwise the event store saves each batch in process."""
+        threshold = self.settings.background_write_threshold
+        big = bool(threshold) and records >= threshold
+        # A daemonic process (a worker's child) may not start processes of its own.
+        if big and self.database.is_postgres and not multiprocessing.current_process().daemon:
+            return BackgroundEventWriter(self.app)
+        return InProcessSaver(self.app)
 
     def tokens(self) -> TokenService:
         """API tokens (issue, revoke, list, authenticate)."""

@@ -18,3 +18,6 @@ class Settings(BaseSettings):
     # Read models: "inline" catches up in-process after each command (embedded mode);
     # "external" leaves it to `creditbox projections run` processes (production).
     projections: str = "inline"
+    # PostgreSQL: a run applying at least this many records (a big import) saves its batches
+    # through a second writer process, overlapped with the parsing and applying (0 = never).
+    background_write_threshold: int = 50_000

@@ -28,7 +28,7 @@ from creditbox.application.records import (
     SourcedRecord,
     SupplyRecord,
 )
-from creditbox.application.unit_of_work import BulkLoader, EventStore
+from creditbox.application.unit_of_work import BatchSavers, BulkLoader, EventStore
 from creditbox.clock import Clock
 from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
@@ -110,8 +110,10 @@ class ImportService:
         clock: Clock,
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
+        savers: BatchSavers | None = None,
     ) -> None:
         self._store = store
+        self._savers = savers
         self._loader = loader
         self._parser = parser
         self._clock = clock
@@ -141,6 +143,7 @@ class ImportService:
             self._store,
             self._loader,
             chunk_size=self._chunk_size,
+            savers=self._savers,
             on_progress=progress.advance if progress is not None else None,
         )
         report = ingestor.ingest(company, [c.record for c in candidates], by=f"import:{this_import}")
