@@ -111,11 +111,19 @@ class ImportRun:
     seconds: float
     aggregates: int  # aggregates the import saved (positions and supply claims)
     saves: int  # atomic app.save calls it made
+    writer: str  # how the batches were written
 
 
-def measure_import(backend: str, content: bytes, file_name: str) -> ImportRun:
-    with bootstrap(Settings(database_url=fresh_database(backend))) as container:
+def measure_import(backend: str, content: bytes, file_name: str, *, in_process: bool = False) -> ImportRun:
+    """The import as the CLI runs it; ``in_process`` forbids the writer process (for comparison)."""
+    settings = Settings(database_url=fresh_database(backend))
+    if in_process:
+        settings.background_write_threshold = 0
+    with bootstrap(settings) as container:
         container.companies.register("BENCH", "Benchmark S.p.A.", by="bench")
+        threshold = container.settings.background_write_threshold
+        background = container.database.is_postgres and 0 < threshold <= sum(spec().counts())
+        writer = "in a writer process (BackgroundEventWriter)" if background else "in process (app.save)"
         started = time.perf_counter()
         result = container.importer().run(content, file_name, "BENCH", by="bench")
         seconds = time.perf_counter() - started
@@ -124,7 +132,7 @@ def measure_import(backend: str, content: bytes, file_name: str) -> ImportRun:
             raise AssertionError(f"{totals.rejected} rows rejected: {result.rejected[:3]}")
         rows = totals.accepted + totals.unchanged
         # The Import aggregate is saved apart, once.
-        return ImportRun(rows, result.events, seconds, result.saved_aggregates + 1, result.saves + 1)
+        return ImportRun(rows, result.events, seconds, result.saved_aggregates + 1, result.saves + 1, writer)
 
 
 def measure_ceiling(backend: str, shape: ImportRun) -> tuple[int, float]:
@@ -190,7 +198,17 @@ def run() -> None:
         ceiling_events, ceiling_seconds = measure_ceiling(backend, run_)
         print(
             f"[{backend}] shape: {run_.aggregates:,} aggregates in {run_.saves} saves "
-            f"(ceiling: the same counts of trivial aggregates, events and saves)",
+            f"(ceiling: the same counts of trivial aggregates, events and saves, each saved in process); "
+            f"import batches written {run_.writer}",
             flush=True,
         )
         report(Measure(backend, run_.rows, run_.events, run_.seconds, ceiling_events, ceiling_seconds))
+        if "writer process" in run_.writer:
+            alone = measure_import(backend, content, path.name, in_process=True)
+            alone_ratio = alone.events / alone.seconds / (ceiling_events / ceiling_seconds)
+            print(
+                f"[{backend}] for comparison, the same import saved in process: {alone.seconds:.1f} s = "
+                f"{alone.events / alone.seconds:,.0f} events/s = {alone_ratio:.0%} "
+                "of the ceiling",
+                flush=True,
+            )
