@@ -28,6 +28,7 @@ from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
+from creditbox.infrastructure.schema_lock import schema_lock
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
 
@@ -99,7 +100,8 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
     settings = settings or Settings()
     clock = clock or SystemClock(settings.timezone)
     database = DatabaseUrl(settings.database_url)
-    app = CreditBoxApplication(env=database.eventsourcing_env(pool_size=settings.pool_size))
+    with schema_lock(database):  # constructing the application creates the event store tables
+        app = CreditBoxApplication(env=database.eventsourcing_env(pool_size=settings.pool_size))
     return Container(
         settings=settings,
         clock=clock,

@@ -68,6 +68,12 @@ class DatabaseUrl:
             f"database non supportato: {self.raw!r} (usare sqlite:///percorso o postgresql://…)"
         )
 
+    def psycopg_conninfo(self) -> str:
+        """The PostgreSQL URL for a plain psycopg connection (without our own ``schema`` option)."""
+        if not self.is_postgres:
+            raise UnsupportedDatabaseUrl(f"non è un database PostgreSQL: {self.raw!r}")
+        return self.raw.split("?", 1)[0]
+
     def sqlalchemy_url(self) -> str:
         """SQLAlchemy URL: psycopg 3 driver for PostgreSQL, stdlib sqlite3 for SQLite."""
         if self.is_sqlite:

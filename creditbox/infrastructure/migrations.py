@@ -8,6 +8,7 @@ from alembic.config import Config
 
 from alembic import command
 from creditbox.infrastructure.database_url import DatabaseUrl
+from creditbox.infrastructure.schema_lock import schema_lock
 
 ALEMBIC_DIR = Path(__file__).resolve().parents[2] / "alembic"
 
@@ -20,4 +21,6 @@ def alembic_config(database: DatabaseUrl) -> Config:
 
 
 def upgrade_read_models(database: DatabaseUrl, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database), revision)
+    """Apply the pending migrations, one process at a time (the others then find nothing to do)."""
+    with schema_lock(database):
+        command.upgrade(alembic_config(database), revision)

@@ -99,7 +99,7 @@ class ReadModels:
         if self.database.is_postgres:
             channel = getattr(self.app.recorder, "channel_name", None)
             if isinstance(channel, str):
-                return PostgresWaiter(self.database.raw.split("?", 1)[0], channel, poll_interval)
+                return PostgresWaiter(self.database.psycopg_conninfo(), channel, poll_interval)
         return Waiter(poll_interval)
 
     def status(self) -> list[ProjectionStatus]:
