@@ -1,8 +1,31 @@
-"""Domain errors. Each maps to one kind of answer at the edges (CLI message, HTTP status)."""
+"""Domain errors. Each maps to one kind of answer at the edges (CLI message, HTTP status).
+
+The edges decide by the error's *type* and its ``field``, never by the wording of its message:
+the messages are Italian text for people and may be reworded freely.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Field(Enum):
+    """The datum of a command a refusal is about, in the domain's words. An edge translates it
+    into its own vocabulary (a spreadsheet column, a JSON field)."""
+
+    AMOUNT = "amount"
+    DUE_DATE = "due_date"
+    SUPPLY = "supply"
+    BILL = "bill"
 
 
 class DomainError(Exception):
-    """A command was refused by a business rule."""
+    """A command was refused by a business rule. ``field``, when given, names the datum the
+    refusal is about (e.g. the amount of a bill)."""
+
+    def __init__(self, message: str, *, field: Field | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class NotFound(DomainError):
@@ -19,3 +42,8 @@ class InvalidCommand(DomainError):
 
 class NotAllowed(DomainError):
     """The command is valid but not allowed now (locked, wrong state, level too low)."""
+
+
+class LevelTooLow(NotAllowed):
+    """The supervisor's authorisation level is below what the command needs: the level a step or
+    the hand-over to litigation requires, or the write-off ceiling of the level."""

@@ -18,7 +18,7 @@ from creditbox.domain.allocation import Allocation, allocate, bill_order_key
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import Bill, CustomerDetails, OpenItem, Payment, SupplyDetails
-from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
+from creditbox.domain.errors import Conflict, Field, InvalidCommand, NotFound
 from creditbox.domain.ids import normalise_company_code, position_id
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.workflow import engine
@@ -192,7 +192,9 @@ class Position(Aggregate):
         try:
             return self.supplies[code]
         except KeyError:
-            raise NotFound(f"fornitura {code!r} non appartiene al cliente {self.customer_code!r}") from None
+            raise NotFound(
+                f"fornitura {code!r} non appartiene al cliente {self.customer_code!r}", field=Field.SUPPLY
+            ) from None
 
     # ---- bills and credit notes -----------------------------------------------------------
 
@@ -205,9 +207,11 @@ class Position(Aggregate):
         if not number:
             raise InvalidCommand("numero bolletta mancante")
         if amount == ZERO:
-            raise InvalidCommand("importo zero")
+            raise InvalidCommand("importo zero", field=Field.AMOUNT)
         if due_date < issue_date:
-            raise InvalidCommand(f"scadenza {due_date:%d/%m/%Y} precedente all'emissione {issue_date:%d/%m/%Y}")
+            raise InvalidCommand(
+                f"scadenza {due_date:%d/%m/%Y} precedente all'emissione {issue_date:%d/%m/%Y}", field=Field.DUE_DATE
+            )
         self.supply(supply_code)
         candidate = Bill(number, supply_code, issue_date, due_date, amount)
         existing = self.bills.get(number) or self.credit_notes.get(number)
@@ -258,9 +262,11 @@ class Position(Aggregate):
         if not payment_id:
             raise InvalidCommand("id pagamento mancante")
         if amount == ZERO:
-            raise InvalidCommand("importo zero")
+            raise InvalidCommand("importo zero", field=Field.AMOUNT)
         if bill_number is not None and bill_number not in self.bills:
-            raise NotFound(f"bolletta {bill_number!r} sconosciuta per il cliente {self.customer_code!r}")
+            raise NotFound(
+                f"bolletta {bill_number!r} sconosciuta per il cliente {self.customer_code!r}", field=Field.BILL
+            )
         candidate = Payment(payment_id, payment_date, amount, bill_number, method)
         existing = self.payments.get(payment_id)
         if existing is not None:

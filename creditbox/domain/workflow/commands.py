@@ -3,8 +3,9 @@
 Each function *decides* (validates the case's state, the supervisor's level) and records the
 events through the Position's private ``@event`` methods. They return ``False`` when the command
 was already carried out (a retry is a no-op) and raise a :class:`DomainError` naming the problem
-otherwise. What becomes due because of a command (a confirmed step, a resumed case) is executed
-by the engine when the application runs the position again for the business date.
+otherwise (a :class:`LevelTooLow` when the supervisor's level is below what the command needs).
+What becomes due because of a command (a confirmed step, a resumed case) is executed by the engine
+when the application runs the position again for the business date.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
-from creditbox.domain.errors import InvalidCommand, NotAllowed
+from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.workflow.amounts import supply_debt
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
@@ -228,7 +229,8 @@ def agree_plan(
     total = money(sum((i.amount for i in instalments), ZERO))
     if total != debt.overdue:
         raise InvalidCommand(
-            f"il totale delle rate ({total}) deve essere pari allo scaduto della pratica ({debt.overdue})"
+            f"il totale delle rate ({total}) deve essere pari allo scaduto della pratica ({debt.overdue})",
+            field=Field.AMOUNT,
         )
     position._plan_agreed(
         by=by,
@@ -263,9 +265,9 @@ def request_write_off(
     overdue = _overdue(position, case, business_date)
     settlement_amount = money(settlement_amount)
     if kind == WriteOffKind.WRITE_OFF and settlement_amount != ZERO:
-        raise InvalidCommand("lo stralcio non prevede un importo concordato (usare la transazione)")
+        raise InvalidCommand("lo stralcio non prevede un importo concordato (usare la transazione)", field=Field.AMOUNT)
     if kind == WriteOffKind.SETTLEMENT and not ZERO < settlement_amount < overdue:
-        raise InvalidCommand(f"importo della transazione tra 0 e lo scaduto ({overdue}) esclusi")
+        raise InvalidCommand(f"importo della transazione tra 0 e lo scaduto ({overdue}) esclusi", field=Field.AMOUNT)
     position._write_off_requested(
         by=by,
         case_id=case_id,
@@ -359,7 +361,7 @@ def record_litigation_outcome(
         raise NotAllowed(f"pratica {case_id} non è in contenzioso ({case.status.label})")
     recovered_amount = money(recovered_amount)
     if recovered_amount < ZERO:
-        raise InvalidCommand("importo recuperato negativo")
+        raise InvalidCommand("importo recuperato negativo", field=Field.AMOUNT)
     position._litigation_outcome_recorded(
         by=by,
         case_id=case_id,
@@ -395,7 +397,7 @@ def _overdue(position: Position, case: DunningCase, business_date: date) -> Deci
 
 def _check_level(level: int, required: int, what: str) -> None:
     if level < required:
-        raise NotAllowed(
+        raise LevelTooLow(
             f"livello di autorizzazione {level} insufficiente per {what}: serve almeno il livello {required}"
         )
 
@@ -403,7 +405,7 @@ def _check_level(level: int, required: int, what: str) -> None:
 def _check_ceiling(level: int, amount: Decimal, settings: CompanySettings) -> None:
     ceiling = settings.write_off_ceiling(level)
     if amount > ceiling:
-        raise NotAllowed(
+        raise LevelTooLow(
             f"importo {amount} oltre il massimale di stralcio del livello {level} ({ceiling}): "
             "serve un livello superiore"
         )

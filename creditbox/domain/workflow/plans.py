@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.errors import Field, InvalidCommand
 from creditbox.domain.money import ZERO, money
 
 
@@ -65,11 +65,11 @@ def build_instalments(agreed_on: date, schedule: list[tuple[date, Decimal]]) -> 
     for number, (due, amount) in enumerate(schedule, start=1):
         amount = money(amount)
         if amount <= ZERO:
-            raise InvalidCommand(f"rata {number}: importo deve essere positivo")
+            raise InvalidCommand(f"rata {number}: importo deve essere positivo", field=Field.AMOUNT)
         if due < agreed_on:
-            raise InvalidCommand(f"rata {number}: scadenza {due:%d/%m/%Y} precedente all'accordo")
+            raise InvalidCommand(f"rata {number}: scadenza {due:%d/%m/%Y} precedente all'accordo", field=Field.DUE_DATE)
         if previous is not None and due <= previous:
-            raise InvalidCommand(f"rata {number}: scadenze in ordine crescente")
+            raise InvalidCommand(f"rata {number}: scadenze in ordine crescente", field=Field.DUE_DATE)
         previous = due
         instalments.append(Instalment(number, due, amount))
     return tuple(instalments)
