@@ -4,7 +4,8 @@ Records are grouped by position; each chunk of positions is loaded in one go (``
 every record applied in the order customers → supplies → bills → payments, and the changed
 aggregates saved together, ``chunk_size`` positions per atomic save, in order, by the
 ``BatchSaver`` the composition root chose for the size of the run. A record the domain refuses
-is rejected with a precise reason and the column it is about; the others still go in.
+is rejected with a precise reason, the column it is about and the kind of rejection — both
+decided from the refusal's type and ``field``, never from its wording; the others still go in.
 Re-sending the same records changes nothing and records no event.
 """
 
@@ -26,10 +27,11 @@ from creditbox.application.records import (
     PaymentRecord,
     Record,
     RecordResult,
+    RejectionKind,
     SupplyRecord,
 )
 from creditbox.application.unit_of_work import BatchSaver, BatchSavers, BulkLoader, EventStore
-from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, NotFound
+from creditbox.domain.errors import Conflict, DomainError, Field, InvalidCommand, NotAllowed, NotFound
 from creditbox.domain.ids import position_id, supply_ownership_id
 from creditbox.domain.money import format_euro
 from creditbox.domain.position import Position
@@ -41,6 +43,7 @@ _KIND_ORDER = {CustomerRecord: 0, SupplyRecord: 1, BillRecord: 2, PaymentRecord:
 
 ACCEPTED = RecordResult(Outcome.ACCEPTED)
 UNCHANGED = RecordResult(Outcome.UNCHANGED)
+NOT_PROCESSED = RecordResult(Outcome.REJECTED, "non elaborato", kind=RejectionKind.NOT_PROCESSED)
 
 
 @contextmanager
@@ -86,14 +89,25 @@ class InProcessSaver:
 
 
 class RecordRefused(DomainError):
-    """A record refused, with the column (default-profile label) the reason is about."""
+    """A record refused by the ingestor's own checks, with the column (default-profile label) the
+    reason is about. Refuse with a subclass: its type says the kind of rejection."""
 
     def __init__(self, column: str, reason: str) -> None:
         super().__init__(reason)
         self.column = column
 
 
-class UnknownCustomer(RecordRefused):
+class RecordConflict(RecordRefused, Conflict):
+    """The key is already there with other content, or the supply belongs to another customer."""
+
+
+class UnknownReference(RecordRefused, NotFound):
+    """The record names a supply or a bill that does not exist."""
+
+
+class UnknownCustomer(RecordRefused, NotFound):
+    """The record's customer is neither in the run nor already registered."""
+
     def __init__(self, customer_code: str, company: str) -> None:
         super().__init__(
             Column.CUSTOMER_CODE, f"cliente {customer_code!r} sconosciuto (non presente nel file né già registrato)"
@@ -144,7 +158,7 @@ class Ingestor:
                     saver.save(*to_save)
                 if self._on_progress is not None:
                     self._on_progress(sum(len(by_position[c]) for c in chunk))
-        report.results = [r if r is not None else RecordResult(Outcome.REJECTED, "non elaborato") for r in results]
+        report.results = [r if r is not None else NOT_PROCESSED for r in results]
         return report
 
     def _apply_chunk(
@@ -179,7 +193,7 @@ class Ingestor:
                 try:
                     position, changed, claim = _apply(company, position, owners, record, by)
                 except DomainError as error:
-                    results[index] = RecordResult(Outcome.REJECTED, str(error), _column_for(record, error))
+                    results[index] = _rejected(record, error)
                     continue
                 if claim is not None:
                     owners[claim.supply_code] = claim
@@ -210,7 +224,7 @@ def _apply(
         if owner is None:
             claim = SupplyOwnership.claim(company, record.supply.code, position.customer_code, by=by)
         elif owner.customer_code != position.customer_code:
-            raise RecordRefused(
+            raise RecordConflict(
                 Column.SUPPLY_CODE,
                 f"la fornitura {record.supply.code!r} appartiene già al cliente {owner.customer_code!r}",
             )
@@ -233,13 +247,15 @@ def _check_bill(position: Position, owners: dict[str, SupplyOwnership], record: 
     if record.supply_code not in position.supplies:
         owner = owners.get(record.supply_code)
         if owner is not None and owner.customer_code != position.customer_code:
-            reason = (
+            raise RecordConflict(
+                Column.SUPPLY_CODE,
                 f"la fornitura {record.supply_code!r} appartiene al cliente {owner.customer_code!r}, "
-                f"non a {position.customer_code!r}"
+                f"non a {position.customer_code!r}",
             )
-        else:
-            reason = f"fornitura {record.supply_code!r} sconosciuta (non presente nel file né già registrata)"
-        raise RecordRefused(Column.SUPPLY_CODE, reason)
+        raise UnknownReference(
+            Column.SUPPLY_CODE,
+            f"fornitura {record.supply_code!r} sconosciuta (non presente nel file né già registrata)",
+        )
     existing = position.bills.get(record.number) or position.credit_notes.get(record.number)
     if existing is None:
         return
@@ -251,7 +267,7 @@ def _check_bill(position: Position, owners: dict[str, SupplyOwnership], record: 
     )
     for column, old, new in differences:
         if old != new:
-            raise RecordRefused(
+            raise RecordConflict(
                 column,
                 f"bolletta {record.number!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
                 "una bolletta non si modifica",
@@ -260,7 +276,7 @@ def _check_bill(position: Position, owners: dict[str, SupplyOwnership], record: 
 
 def _check_payment(position: Position, record: PaymentRecord) -> None:
     if record.bill_number is not None and record.bill_number not in position.bills:
-        raise RecordRefused(
+        raise UnknownReference(
             Column.BILL_NUMBER,
             f"bolletta {record.bill_number!r} sconosciuta per il cliente {position.customer_code!r}",
         )
@@ -275,7 +291,7 @@ def _check_payment(position: Position, record: PaymentRecord) -> None:
     )
     for column, old, new in differences:
         if old != new:
-            raise RecordRefused(
+            raise RecordConflict(
                 column,
                 f"pagamento {record.payment_id!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
                 "un pagamento non si modifica",
@@ -292,6 +308,35 @@ def show_value(value: object) -> str:
     return repr(value)
 
 
+def _rejected(record: Record, error: DomainError) -> RecordResult:
+    """The result of a record the domain (or the ingestor's own checks) refused with ``error``."""
+    return RecordResult(Outcome.REJECTED, str(error), _column_for(record, error), _kind_of(error))
+
+
+def _kind_of(error: DomainError) -> RejectionKind:
+    """The kind of rejection, by the refusal's type (most specific first)."""
+    if isinstance(error, UnknownCustomer):
+        return RejectionKind.UNKNOWN_CUSTOMER
+    if isinstance(error, Conflict):
+        return RejectionKind.CONFLICT
+    if isinstance(error, NotFound):
+        return RejectionKind.NOT_FOUND
+    if isinstance(error, InvalidCommand):
+        return RejectionKind.INVALID
+    if isinstance(error, NotAllowed):
+        return RejectionKind.NOT_ALLOWED
+    return RejectionKind.REFUSED
+
+
+# The column of a domain refusal about one datum (``DomainError.field``).
+_COLUMN_OF_FIELD: dict[Field, str] = {
+    Field.AMOUNT: Column.AMOUNT,
+    Field.DUE_DATE: Column.DUE_DATE,
+    Field.SUPPLY: Column.SUPPLY_CODE,
+    Field.BILL: Column.BILL_NUMBER,
+}
+
+# The column of a refusal about the record as a whole: its key.
 _GENERIC_COLUMNS: dict[type, str] = {
     CustomerRecord: Column.CUSTOMER_CODE,
     SupplyRecord: Column.SUPPLY_CODE,
@@ -301,17 +346,12 @@ _GENERIC_COLUMNS: dict[type, str] = {
 
 
 def _column_for(record: Record, error: DomainError) -> str | None:
-    column = getattr(error, "column", None)
-    if isinstance(column, str):
-        return column
-    message = str(error)
-    if isinstance(error, InvalidCommand):
-        if "importo" in message:
-            return Column.AMOUNT
-        if "scadenza" in message:
-            return Column.DUE_DATE
-    if isinstance(error, NotFound) and "fornitura" in message:
-        return Column.SUPPLY_CODE
+    """The column a refusal is about: the ingestor's own (``RecordRefused.column``), the datum
+    the domain named (``field``), else the record's key for a refusal of the record as such."""
+    if isinstance(error, RecordRefused):
+        return error.column
+    if error.field is not None:
+        return _COLUMN_OF_FIELD[error.field]
     if isinstance(error, Conflict | NotFound | InvalidCommand):
         return _GENERIC_COLUMNS[type(record)]
     return None

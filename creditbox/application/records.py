@@ -53,12 +53,34 @@ class Outcome(Enum):
     REJECTED = "rejected"
 
 
+class RejectionKind(Enum):
+    """Why a record was rejected, decided from the type of the refusal (never from its wording):
+    what the edges map to their own answers (the feed's HTTP status)."""
+
+    # The data break an invariant (an amount of zero, a due date before the issue date).
+    INVALID = "invalid"
+    # The key is already there with other content, or the supply belongs to another customer.
+    CONFLICT = "conflict"
+    # The record refers to a supply or a bill that does not exist.
+    NOT_FOUND = "not_found"
+    # The record's customer is neither in the same run nor already registered.
+    UNKNOWN_CUSTOMER = "unknown_customer"
+    # A business rule does not allow it now.
+    NOT_ALLOWED = "not_allowed"
+    # Refused by a rule of no more specific kind.
+    REFUSED = "refused"
+    # Not applied at all (a run that stopped before reaching it).
+    NOT_PROCESSED = "not_processed"
+
+
 @dataclass(frozen=True)
 class RecordResult:
     outcome: Outcome
     reason: str | None = None
     # The column (default-profile label, e.g. "Data Scadenza") the reason is about.
     column: str | None = None
+    # Set when the record was rejected.
+    kind: RejectionKind | None = None
 
 
 class Column:

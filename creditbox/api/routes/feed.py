@@ -28,7 +28,7 @@ from creditbox.api.schemas.feed import (
     RecordResultOut,
     SupplyIn,
 )
-from creditbox.application.records import Outcome, Record, RecordResult
+from creditbox.application.records import Outcome, Record, RecordResult, RejectionKind
 from creditbox.bootstrap import Container
 
 router = APIRouter(prefix="/api/v1/companies/{company}", tags=["feed"], route_class=GuardedRoute)
@@ -56,9 +56,10 @@ _FIELD_OF_COLUMN = {
     "Mezzo": "method",
 }
 
-# Rejections that mean "this key (or this supply) is already taken with other content": the
-# ingestor reports them as text (RecordResult has no error kind); tests pin these wordings.
-_CONFLICT_MARKERS = ("già presente", "appartiene")
+# The status of a rejected record, by the kind the ingestor gave it: "this key (or this supply)
+# is already taken with other content" is a conflict; everything else is invalid input.
+_STATUS_OF_KIND = {RejectionKind.CONFLICT: 409}
+_DEFAULT_REJECTION_STATUS = 422
 
 
 @router.put("/customers/{customer_code}", response_model=FeedResult, responses=_ERRORS, **needs(Permission.FEED_WRITE))
@@ -144,5 +145,12 @@ def _result(index: int, key: str, result: RecordResult) -> RecordResultOut:
     if result.outcome is not Outcome.REJECTED:
         return RecordResultOut(index=index, key=key, outcome=outcome, status=200)
     reason = result.reason or "record rifiutato"
-    status = 409 if any(marker in reason for marker in _CONFLICT_MARKERS) else 422
+    status = status_of_rejection(result.kind)
     return RecordResultOut(index=index, key=key, outcome=outcome, status=status, reason=reason, field=field)
+
+
+def status_of_rejection(kind: RejectionKind | None) -> int:
+    """The HTTP status of a rejected record: 409 for a conflict, 422 for any other kind."""
+    if kind is None:
+        return _DEFAULT_REJECTION_STATUS
+    return _STATUS_OF_KIND.get(kind, _DEFAULT_REJECTION_STATUS)
