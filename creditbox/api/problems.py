@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, NotAllowed, NotFound
+from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, LevelTooLow, NotAllowed, NotFound
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:creditbox:problem:"
@@ -115,9 +115,18 @@ def status_of(error: DomainError) -> int:
         return 409
     if isinstance(error, InvalidCommand):
         return 422
+    if isinstance(error, LevelTooLow):
+        return 403
     if isinstance(error, NotAllowed):
         return 409
     return 422
+
+
+def kind_of(error: DomainError) -> str | None:
+    """The problem type of a domain error when it is more specific than its status's."""
+    if isinstance(error, LevelTooLow):
+        return "level-too-low"
+    return None
 
 
 _UNION_TAG = re.compile(r"^(list\[[A-Za-z_]\w*\]|[A-Z]\w*)$")
@@ -174,7 +183,7 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem_response(request, status_of(exc), str(exc))
+    return problem_response(request, status_of(exc), str(exc), kind=kind_of(exc))
 
 
 async def _on_record_conflict(request: Request, exc: Exception) -> JSONResponse:

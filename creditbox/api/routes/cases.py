@@ -3,7 +3,8 @@ write-off / settlement, litigation. Each records the token's name as ``by``; sen
 command again changes nothing (``changed: false``).
 
 A case is addressed by its supply and number (case id ``S1/2`` → ``.../cases/S1/2/...``).
-Approvals run at the token's authorisation level: above it, 403.
+Approvals run at the token's authorisation level: above it, 403 (the domain's ``LevelTooLow``,
+mapped in ``creditbox.api.problems``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from fastapi import APIRouter, Depends, Path
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
-from creditbox.api.problems import ApiProblem, problem_responses
+from creditbox.api.problems import problem_responses
 from creditbox.api.schemas.cases import (
     CommandOut,
     Empty,
@@ -33,7 +34,6 @@ from creditbox.api.schemas.cases import (
 from creditbox.api.schemas.common import KEY_PATTERN
 from creditbox.application.case_commands import CaseCommands, CommandResult
 from creditbox.application.tokens import Principal
-from creditbox.domain.errors import NotAllowed
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["cases"], route_class=GuardedRoute)
@@ -46,9 +46,6 @@ LockId = Annotated[str, Path(min_length=1, max_length=32, pattern=KEY_PATTERN, d
 
 CASE = "/{customer_code}/cases/{supply_code}/{case_number}"
 _ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
-
-# Refusals of the domain that mean "your authorisation level is too low": 403, not 409.
-_LEVEL_MARKERS = ("livello di autorizzazione", "massimale")
 
 
 @dataclass(frozen=True)
@@ -66,12 +63,7 @@ class CustomerTarget:
         return self.principal.name
 
     def run(self, command: Callable[[CaseCommands], CommandResult]) -> CommandOut:
-        try:
-            result = self.commit(lambda: command(self.commands))
-        except NotAllowed as error:
-            if any(marker in str(error) for marker in _LEVEL_MARKERS):
-                raise ApiProblem(403, str(error), kind="level-too-low") from None
-            raise
+        result = self.commit(lambda: command(self.commands))
         return CommandOut(changed=result.changed, events=list(result.events), lock_id=result.lock_id)
 
 
