@@ -76,6 +76,25 @@ def services_mask(position: Position) -> int:
     return mask
 
 
+def supply_rows(position_id: UUID, position: Position) -> list[dict[str, Any]]:
+    """One row per supply, as the aggregate holds it (status included: suspensions, reactivations)."""
+    pid = str(position_id)
+    return [
+        {
+            "position_id": pid,
+            "supply_code": supply.code,
+            "company": position.company,
+            "customer_code": position.customer_code,
+            "service": supply.service.code,
+            "supply_type": supply.supply_type.code,
+            "status": supply.status.code,
+            "meter": supply.meter,
+            "address": supply.address,
+        }
+        for supply in position.supplies.values()
+    ]
+
+
 def open_item_rows(position_id: UUID, position: Position, facts: Facts) -> list[dict[str, Any]]:
     rows = []
     for item in facts.items:
@@ -137,6 +156,15 @@ def position_row(position_id: UUID, position: Position, facts: Facts, as_of: dat
         "has_email": bool(details.email),
         "has_pec": bool(details.pec),
         "has_mobile": bool(details.mobile),
+        "fiscal_code": details.fiscal_code,
+        "vat_number": details.vat_number,
+        "email": details.email,
+        "pec": details.pec,
+        "mobile": details.mobile,
+        "address": details.address,
+        "postcode": details.postcode,
+        "city": details.city,
+        "province": details.province,
         "version": position.version,
         "updated_at": position.modified_on,
         **valuation(items, as_of),

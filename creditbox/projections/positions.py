@@ -1,4 +1,6 @@
-"""``positions``: one row per position, for worklists (filter by overdue, stage, customer type, service).
+"""``positions``: one row per position, for worklists (filter by overdue, stage, customer type, service),
+with the customer's contacts; and one row per supply of the position (``rm_supplies``), rewritten
+with it from the aggregate's state.
 
 ``overdue`` is valued at the runner's business date (``projection_tracking.as_of``): when the date
 moves, the rows whose next open bill falls due in between are revalued from the position's state at
@@ -9,27 +11,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 from uuid import UUID
 
 from sqlalchemy import Connection, Table, bindparam, select, update
 
 from creditbox.domain.position import Position
 from creditbox.projections.framework import Batch, StateCache, valuation_date
-from creditbox.projections.position_rows import position_row, replace_rows, touched_positions, valuation
-from creditbox.projections.schema import positions
+from creditbox.projections.position_rows import (
+    position_row,
+    replace_rows,
+    supply_rows,
+    touched_positions,
+    valuation,
+)
+from creditbox.projections.schema import positions, supplies
 
 
 class PositionsProjection:
     name: ClassVar[str] = "positions"
-    tables: ClassVar[Sequence[Table]] = (positions,)
+    tables: ClassVar[Sequence[Table]] = (positions, supplies)
 
     def apply(self, batch: Batch, conn: Connection) -> None:
         as_of = valuation_date(batch)
-        rows = [position_row(pid, position, facts, as_of) for pid, position, facts in touched_positions(batch)]
+        rows: list[dict[str, Any]] = []
+        supply_list: list[dict[str, Any]] = []
+        for pid, position, facts in touched_positions(batch):
+            rows.append(position_row(pid, position, facts, as_of))
+            supply_list += supply_rows(pid, position)
         if not rows:
             return
-        replace_rows(conn, batch, positions, [r["position_id"] for r in rows], rows)
+        touched = [r["position_id"] for r in rows]
+        replace_rows(conn, batch, positions, touched, rows)
+        replace_rows(conn, batch, supplies, touched, supply_list)
 
     def revalue(self, conn: Connection, states: StateCache, old: date | None, new: date) -> None:
         query = select(positions.c.position_id, positions.c.version)

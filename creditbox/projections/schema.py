@@ -87,6 +87,16 @@ positions = Table(
     Column("has_email", Boolean, nullable=False),
     Column("has_pec", Boolean, nullable=False),
     Column("has_mobile", Boolean, nullable=False),
+    # The customer's contacts (*anagrafica*), as the billing system last sent them.
+    Column("fiscal_code", Text, nullable=True),
+    Column("vat_number", Text, nullable=True),
+    Column("email", Text, nullable=True),
+    Column("pec", Text, nullable=True),
+    Column("mobile", Text, nullable=True),
+    Column("address", Text, nullable=True),
+    Column("postcode", Text, nullable=True),
+    Column("city", Text, nullable=True),
+    Column("province", Text, nullable=True),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ux_rm_positions_company_customer", "company", "customer_code", unique=True),
@@ -94,6 +104,21 @@ positions = Table(
     Index("ix_rm_positions_company_oldest", "company", "oldest_due_date", "position_id"),
     Index("ix_rm_positions_company_action", "company", "current_action", "overdue", "position_id"),
     Index("ix_rm_positions_next_due", "next_due_date"),
+)
+
+# One row per supply of a position (kept by the ``positions`` projection with its rm_positions row).
+supplies = Table(
+    "rm_supplies",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("supply_code", String(64), primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("service", SmallInteger, nullable=False),
+    Column("supply_type", SmallInteger, nullable=False),
+    Column("status", SmallInteger, nullable=False),
+    Column("meter", Text, nullable=True),
+    Column("address", Text, nullable=True),
 )
 
 open_items = Table(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, inspect, select
 
+from alembic import command
+from creditbox.bootstrap import Container
+from creditbox.clock import FixedClock
 from creditbox.infrastructure.database_url import DatabaseUrl
-from creditbox.infrastructure.migrations import upgrade_read_models
-from creditbox.projections.schema import metadata
+from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
+from creditbox.projections.schema import metadata, positions, projection_tracking
+from tests.integration.projection_history import dump, run_history
 
 
 def test_migrations_match_the_declared_schema(database_url: str) -> None:
@@ -22,6 +26,35 @@ def test_migrations_match_the_declared_schema(database_url: str) -> None:
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_0004_has_the_positions_projection_rebuilt_with_supplies_and_contacts(
+    container: Container, clock: FixedClock
+) -> None:
+    """A database at 0003 holds rm_positions rows without contacts and no rm_supplies: the upgrade empties
+    rm_positions and sets the positions projection back to the start, and the next catch-up fills both."""
+    run_history(container, clock)
+    with container.projections.connect() as conn:
+        expected = dump(conn)
+    mobile = positions.c.keys().index("mobile")
+    assert expected["rm_supplies"] and any(row[mobile] for row in expected["rm_positions"])
+    config = alembic_config(container.database)
+    command.downgrade(config, "0003")
+    engine = create_engine(container.database.sqlalchemy_url())
+    try:
+        with engine.connect() as conn:
+            assert "rm_supplies" not in inspect(conn).get_table_names()
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            assert conn.scalar(select(positions.c.position_id).limit(1)) is None
+            tracked = select(projection_tracking.c.name, projection_tracking.c.notification_id)
+            reset = {name: position for name, position in conn.execute(tracked)}
+    finally:
+        engine.dispose()
+    assert reset["positions"] == 0 and reset["open_items"] > 0  # only the positions projection starts over
+    container.projections.catch_up()
+    with container.projections.connect() as conn:
+        assert dump(conn) == expected
 
 
 def _is_foreign_table(diff: object) -> bool:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
 from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
+from creditbox.domain.codes import CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.documents import SupplyDetails
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.projections.framework import Batch
 from creditbox.projections.runner import ProjectionFailed
-from creditbox.projections.schema import audit_trail, cases, open_items, positions, worklist
+from creditbox.projections.schema import audit_trail, cases, open_items, positions, supplies, worklist
+from tests.builders import details
 from tests.integration.projection_history import END, dump, run_history
 
 CUSTOMERS = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "G1"]
@@ -144,3 +149,151 @@ def test_overdue_is_revalued_when_the_business_date_moves(container: Container, 
     container.projections.rebuild()
     with container.projections.connect() as conn:
         assert dump(conn) == moved
+
+
+# ---- supplies and contacts (kept by the positions projection) --------------------------------
+
+CONTACTS = ("fiscal_code", "vat_number", "email", "pec", "mobile", "address", "postcode", "city", "province")
+
+
+def _supply_and_contact_changes(container: Container, clock: FixedClock, *, catch_up_each_step: bool) -> None:
+    """After the scripted history, the billing system reports supply changes and new contacts: C3's
+    supply suspended (with its meter and address), then terminated; C1 takes a gas supply; C6 sends
+    its PEC and address, C5 drops its e-mail."""
+    ingest = container.ingestor().ingest
+    clock.set(date(2026, 4, 10))
+    ingest(
+        "ACQ",
+        [
+            SupplyRecord(
+                "C3",
+                SupplyDetails(
+                    "S-C3", Service.WATER, SupplyType.SUSPENDABLE, SupplyStatus.SUSPENDED, "M-77", "Via Po 3"
+                ),
+            ),
+            SupplyRecord("C1", SupplyDetails("S-C1-GAS", Service.GAS, SupplyType.NON_SUSPENDABLE, meter="PDR-1")),
+            BillRecord("BG-C1", "C1", "S-C1-GAS", date(2026, 3, 1), date(2026, 3, 31), Decimal("45.00")),
+            CustomerRecord(
+                "C6",
+                details(
+                    name="Cliente C6",
+                    customer_type=CustomerType.NON_DOMESTIC,
+                    mobile="3330000000",
+                    vat_number="01234567890",
+                    pec="c6@pec.it",
+                    address="Corso Italia 1",
+                    postcode="10100",
+                    city="Torino",
+                    province="TO",
+                ),
+            ),
+            CustomerRecord("C5", details(name="Cliente C5", mobile="3330000000")),
+        ],
+        by="test",
+    )
+    if catch_up_each_step:
+        container.projections.catch_up()
+    ingest(
+        "ACQ",
+        [
+            SupplyRecord(
+                "C3",
+                SupplyDetails(
+                    "S-C3", Service.WATER, SupplyType.SUSPENDABLE, SupplyStatus.TERMINATED, "M-77", "Via Po 3"
+                ),
+            )
+        ],
+        by="test",
+    )
+    if catch_up_each_step:
+        container.projections.catch_up()
+
+
+SUPPLY_COLUMNS = ("supply_code", "company", "customer_code", "service", "supply_type", "status", "meter", "address")
+
+
+def _supplies_and_contacts(container: Container) -> dict[str, Any]:
+    """Per customer: its rm_supplies rows (by supply code) and the contact columns of its rm_positions row."""
+    stored = {}
+    with container.projections.connect() as conn:
+        for code in CUSTOMERS:
+            rows = conn.execute(
+                select(*(supplies.c[name] for name in SUPPLY_COLUMNS))
+                .where(supplies.c.position_id == str(_position(container, code).id))
+                .order_by(supplies.c.supply_code)
+            )
+            contacts = conn.execute(
+                select(*(positions.c[name] for name in CONTACTS)).where(positions.c.customer_code == code)
+            ).one()
+            stored[code] = ([tuple(r) for r in rows], tuple(contacts))
+    return stored
+
+
+def _expected(container: Container, code: str) -> tuple[list[tuple[Any, ...]], tuple[Any, ...]]:
+    position = _position(container, code)
+    rows = [
+        (s.code, "ACQ", code, s.service.code, s.supply_type.code, s.status.code, s.meter, s.address)
+        for s in sorted(position.supplies.values(), key=lambda s: s.code)
+    ]
+    return rows, tuple(getattr(position.details, name) for name in CONTACTS)
+
+
+def test_supplies_and_contacts_equal_the_aggregates_after_status_changes(
+    container: Container, clock: FixedClock
+) -> None:
+    run_history(container, clock)
+    _supply_and_contact_changes(container, clock, catch_up_each_step=True)
+    stored = _supplies_and_contacts(container)
+    for code in CUSTOMERS:
+        assert stored[code] == _expected(container, code), code
+    assert stored["C3"][0] == [("S-C3", "ACQ", "C3", 1, 1, SupplyStatus.TERMINATED.code, "M-77", "Via Po 3")]
+    assert [r[0] for r in stored["C1"][0]] == ["S-C1", "S-C1-GAS"]
+    assert stored["C6"][1] == (
+        None,
+        "01234567890",
+        None,
+        "c6@pec.it",
+        "3330000000",
+        "Corso Italia 1",
+        "10100",
+        "Torino",
+        "TO",
+    )
+    assert stored["C5"][1][2] is None  # the e-mail sent before was dropped
+    with container.projections.connect() as conn:
+        assert conn.scalar(select(positions.c.supplies).where(positions.c.customer_code == "C1")) == 2
+        followed = dump(conn)
+    container.projections.rebuild()
+    with container.projections.connect() as conn:
+        assert dump(conn) == followed
+
+
+def test_supplies_survive_a_positions_crash_mid_batch_and_a_cold_restart(
+    container: Container, clock: FixedClock
+) -> None:
+    run_history(container, clock, catch_up_each_step=False)
+    _supply_and_contact_changes(container, clock, catch_up_each_step=False)
+    container.projections.catch_up()
+    with container.projections.connect() as conn:
+        reference = dump(conn)
+    assert reference["rm_supplies"]
+    crashed = []
+
+    def crash(name: str, batch: Batch) -> None:
+        """Kills the positions projection in the batch holding the first supply status change."""
+        changed = any(type(i.event).__name__ == "SupplyDetailsChanged" for i in batch.items)
+        if name == "positions" and changed and not crashed:
+            crashed.append(batch.first_id)
+            raise RuntimeError("killed mid-batch")
+
+    restarted = container.projections.runner(batch_size=7)
+    restarted.reset()
+    restarted.before_commit = crash
+    with pytest.raises(ProjectionFailed) as failed:
+        restarted.catch_up()
+    assert set(failed.value.failures) == {"positions"} and crashed
+    fresh = container.projections.runner(batch_size=7)
+    fresh.states.clear()
+    fresh.catch_up()
+    with container.projections.connect() as conn:
+        assert dump(conn) == reference
