@@ -233,7 +233,7 @@ def _report(result: CommandResult, done: str) -> None:
     if not result.changed:
         console.print(f"Nessuna modifica: {done} già registrato.")
         return
-    console.print(f"{done.capitalize()}. Eventi: {', '.join(result.events)}")
+    console.print(f"{done[:1].upper()}{done[1:]}. Eventi: {', '.join(result.events)}")
 
 
 def _known(c: Container, company: str, customer: str) -> str:
