@@ -32,6 +32,105 @@ def test_the_summary_has_balance_overdue_open_items_and_cases(api: Api) -> None:
     assert api.as_(Role.OPERATOR).get(f"{BASE}/positions/NOPE").status_code == 404
 
 
+def test_the_summary_lists_the_supplies_with_their_overdue_and_the_customer_contacts(api: Api) -> None:
+    feed = api.as_(Role.FEED)
+    contacts = {
+        "fiscal_code": "RSSMRA80A01H501U",
+        "vat_number": "00488410010",
+        "email": "mario@example.it",
+        "pec": "mario@pec.example.it",
+        "mobile": "3331234567",
+        "address": "Via Roma 1",
+        "postcode": "00184",
+        "city": "Roma",
+        "province": "RM",
+    }
+    assert feed.put(f"{BASE}/customers/C1", json=customer(**contacts)).status_code == 200
+    water = supply("C1", 1, 1, meter="M-123", address="Via Roma 1, Roma")
+    assert feed.put(f"{BASE}/supplies/W1", json=water).status_code == 200
+    assert feed.put(f"{BASE}/supplies/G1", json=supply("C1", 2, 2, status=2)).status_code == 200
+    assert feed.put(f"{BASE}/supplies/E1", json=supply("C1", 3, 3)).status_code == 200  # nothing billed
+    feed.post(
+        f"{BASE}/bills",
+        json=[
+            bill("BW1", supply_code="W1", due="2026-01-31", amount="100.00"),
+            bill("BW2", supply_code="W1", issue="2026-02-01", due="2026-02-28", amount="40.00"),
+            bill("BW3", supply_code="W1", issue="2026-03-01", due="2026-03-31", amount="25.00"),  # not yet due
+            bill("BG1", supply_code="G1", due="2026-01-15", amount="60.00"),
+        ],
+    )
+    feed.post(f"{BASE}/payments", json=payment("P1", amount="30.00", bill_number="BW1"))
+
+    summary = api.as_(Role.OPERATOR).get(f"{BASE}/positions/C1").json()
+
+    assert summary["customer"] == {
+        "name": "Mario Rossi",
+        "customer_type": 1,
+        "customer_type_label": "Domestico",
+        **contacts,
+    }
+    assert summary["supplies"] == [
+        {
+            "code": "E1",
+            "service": 3,
+            "service_label": "Energia elettrica",
+            "supply_type": 3,
+            "supply_type_label": "Disattivabile",
+            "status": 1,
+            "status_label": "Attivo",
+            "meter": None,
+            "address": None,
+            "overdue": "0.00",
+            "open_items": 0,
+        },
+        {
+            "code": "G1",
+            "service": 2,
+            "service_label": "Gas",
+            "supply_type": 2,
+            "supply_type_label": "Non sospendibile",
+            "status": 2,
+            "status_label": "Sospeso",
+            "meter": None,
+            "address": None,
+            "overdue": "60.00",
+            "open_items": 1,
+        },
+        {
+            "code": "W1",
+            "service": 1,
+            "service_label": "Acqua",
+            "supply_type": 1,
+            "supply_type_label": "Sospendibile",
+            "status": 1,
+            "status_label": "Attivo",
+            "meter": "M-123",
+            "address": "Via Roma 1, Roma",
+            "overdue": "110.00",  # 70.00 left on BW1 + BW2; BW3 falls due on 31/03
+            "open_items": 3,
+        },
+    ]
+    assert summary["overdue"] == "170.00" and len(summary["open_items"]) == 4
+
+
+def test_the_summary_follows_a_supply_status_change_and_new_contacts(api: Api) -> None:
+    seed_customer(api)
+    feed = api.as_(Role.FEED)
+    feed.post(f"{BASE}/bills", json=bill("B1", amount="80.00"))
+    operator = api.as_(Role.OPERATOR)
+    before = operator.get(f"{BASE}/positions/C1").json()
+
+    feed.put(f"{BASE}/supplies/S1", json=supply("C1", status=3, meter="M-9"))
+    feed.put(f"{BASE}/customers/C1", json=customer(pec="mario@pec.example.it", city="Milano"))
+    after = operator.get(f"{BASE}/positions/C1").json()
+
+    assert [(s["status"], s["status_label"], s["meter"]) for s in before["supplies"]] == [(1, "Attivo", None)]
+    assert [(s["status"], s["status_label"], s["meter"]) for s in after["supplies"]] == [(3, "Cessato", "M-9")]
+    assert [(s["overdue"], s["open_items"]) for s in after["supplies"]] == [("80.00", 1)]
+    assert (before["customer"]["pec"], before["customer"]["city"]) == (None, None)
+    assert (after["customer"]["pec"], after["customer"]["city"]) == ("mario@pec.example.it", "Milano")
+
+
 def test_positions_are_filtered_and_paged_by_cursor(api: Api) -> None:
     feed_three_customers(api)
     reader = api.as_(Role.AUDITOR)

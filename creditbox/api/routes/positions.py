@@ -22,17 +22,25 @@ from creditbox.api.schemas.positions import (
     OpenItemOut,
     PositionHistoryOut,
     PositionSummaryOut,
+    SupplyOut,
 )
-from creditbox.domain.codes import ActionCode, CustomerType
+from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
-from creditbox.domain.money import ZERO
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
-from creditbox.projections.queries.positions import PositionFilters, list_positions, position_summary, valued_at
+from creditbox.projections.queries.positions import (
+    PositionFilters,
+    SummarySupply,
+    SupplyFigures,
+    list_positions,
+    position_summary,
+    valued_at,
+)
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["positions"], route_class=GuardedRoute)
 
 CustomerCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
 _ERRORS = problem_responses(401, 403, 404, 422)
+NOTHING_OPEN = SupplyFigures()
 
 
 Code = Annotated[int | None, Query(ge=1, le=4)]
@@ -102,12 +110,14 @@ def get_positions(
 async def get_position(
     customer_code: CustomerCodePath, company: CompanyCode, reads: ReadsDep, today: Today
 ) -> Response:
-    """Saldo, scaduto, partite aperte e pratiche (scala, passo, azione, stato, prossima scadenza) di un
-    cliente, dalle proiezioni. Anagrafica completa e forniture: vedi `history`."""
+    """Anagrafica e contatti, forniture (con scaduto e partite aperte di ciascuna), saldo, scaduto,
+    partite aperte e pratiche (scala, passo, azione, stato, prossima scadenza) di un cliente, dalle
+    proiezioni."""
     summary = await reads.read(position_summary, company, customer_code)
     if summary is None:
         raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
     row, items, case_rows = summary.position, summary.open_items, summary.cases
+    by_supply = summary.by_supply(today)
     return json_response(
         PositionSummaryOut(
             company=company,
@@ -117,8 +127,17 @@ async def get_position(
                 name=row.name,
                 customer_type=row.customer_type,
                 customer_type_label=CustomerType(row.customer_type).label,
+                fiscal_code=row.fiscal_code,
+                vat_number=row.vat_number,
+                email=row.email,
+                pec=row.pec,
+                mobile=row.mobile,
+                address=row.address,
+                postcode=row.postcode,
+                city=row.city,
+                province=row.province,
             ),
-            supplies=[],
+            supplies=[_supply_out(s, by_supply.get(s.code, NOTHING_OPEN)) for s in summary.supplies],
             open_items=[
                 OpenItemOut(
                     bill_number=i.bill_number,
@@ -132,7 +151,7 @@ async def get_position(
                 for i in items
             ],
             balance=row.balance,
-            overdue=sum((i.residual for i in items if i.due_date < today), ZERO),
+            overdue=summary.overdue(today),
             credit=row.credit,
             cases=[
                 CaseOut(
@@ -150,6 +169,22 @@ async def get_position(
                 for c in case_rows
             ],
         )
+    )
+
+
+def _supply_out(supply: SummarySupply, figures: SupplyFigures) -> SupplyOut:
+    return SupplyOut(
+        code=supply.code,
+        service=supply.service,
+        service_label=Service(supply.service).label,
+        supply_type=supply.supply_type,
+        supply_type_label=SupplyType(supply.supply_type).label,
+        status=supply.status,
+        status_label=SupplyStatus(supply.status).label,
+        meter=supply.meter,
+        address=supply.address,
+        overdue=figures.overdue,
+        open_items=figures.open_items,
     )
 
 

@@ -33,7 +33,12 @@ class SupplyOut(BaseModel):
     supply_type_label: str
     status: int
     status_label: str
-    overdue: Money
+    meter: str | None = Field(default=None, description="Matricola del contatore")
+    address: str | None = Field(default=None, description="Indirizzo di fornitura")
+    overdue: Money = Field(description="Scaduto della fornitura alla data (as_of)")
+    open_items: int | None = Field(
+        default=None, description="Partite aperte della fornitura (nel riepilogo delle proiezioni)"
+    )
 
 
 class OpenItemOut(BaseModel):

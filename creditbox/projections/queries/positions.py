@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, Connection, Select, bindparam, exists, fun
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from creditbox.domain.errors import InvalidCommand
-from creditbox.domain.money import CENT
+from creditbox.domain.money import CENT, ZERO, money
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, check_limit, page_of
-from creditbox.projections.schema import cases, open_items, positions, projection_tracking
+from creditbox.projections.schema import cases, open_items, positions, projection_tracking, supplies
 
 p = positions.c
 
@@ -49,6 +49,16 @@ class PositionRow:
     has_pec: bool
     has_mobile: bool
     version: int
+    # Contacts (*anagrafica*), as the billing system last sent them.
+    fiscal_code: str | None
+    vat_number: str | None
+    email: str | None
+    pec: str | None
+    mobile: str | None
+    address: str | None
+    postcode: str | None
+    city: str | None
+    province: str | None
 
     def days_overdue(self, as_of: date) -> int:
         if self.oldest_due_date is None:
@@ -93,6 +103,15 @@ def _row(r: Any) -> PositionRow:
         has_pec=bool(m["has_pec"]),
         has_mobile=bool(m["has_mobile"]),
         version=m["version"],
+        fiscal_code=m["fiscal_code"],
+        vat_number=m["vat_number"],
+        email=m["email"],
+        pec=m["pec"],
+        mobile=m["mobile"],
+        address=m["address"],
+        postcode=m["postcode"],
+        city=m["city"],
+        province=m["province"],
     )
 
 
@@ -166,6 +185,26 @@ class SummaryItem:
 
 
 @dataclass(frozen=True)
+class SummarySupply:
+    """A supply of the summary, as ``rm_supplies`` holds it (codes of ``creditbox.domain.codes``)."""
+
+    code: str
+    service: int
+    supply_type: int
+    status: int
+    meter: str | None
+    address: str | None
+
+
+@dataclass(frozen=True)
+class SupplyFigures:
+    """What is open on one supply: overdue (residuals due before the date) and open bills."""
+
+    overdue: Decimal = ZERO
+    open_items: int = 0
+
+
+@dataclass(frozen=True)
 class SummaryCase:
     case_id: str
     supply_code: str
@@ -180,16 +219,34 @@ class SummaryCase:
 
 @dataclass(frozen=True)
 class PositionSummary:
-    """A position with its open bills (by due date, bill number) and its cases (by case id, at most
-    ``MAX_LIMIT``): what ``get_position``, ``open_items_of`` and ``list_cases`` give, in one statement."""
+    """A position with its supplies (by code), its open bills (by due date, bill number) and its cases
+    (by case id, at most ``MAX_LIMIT``): what ``get_position``, ``supplies_of``, ``open_items_of`` and
+    ``list_cases`` give, in one statement."""
 
     position: PositionRow
+    supplies: list[SummarySupply]
     open_items: list[SummaryItem]
     cases: list[SummaryCase]
+
+    def overdue(self, as_of: date) -> Decimal:
+        """The residuals of the open bills due before ``as_of``."""
+        return money(sum((i.residual for i in self.open_items if i.due_date < as_of), ZERO))
+
+    def by_supply(self, as_of: date) -> dict[str, SupplyFigures]:
+        """Overdue at ``as_of`` and open bills of each supply (from the open bills already read)."""
+        overdue: dict[str, Decimal] = {}
+        counts: dict[str, int] = {}
+        for item in self.open_items:
+            counts[item.supply_code] = counts.get(item.supply_code, 0) + 1
+            if item.due_date < as_of:
+                overdue[item.supply_code] = overdue.get(item.supply_code, ZERO) + item.residual
+        return {code: SupplyFigures(money(overdue.get(code, ZERO)), count) for code, count in counts.items()}
 
 
 o = open_items.c
 k = cases.c
+u = supplies.c
+_SUPPLY_COLUMNS = (u.supply_code, u.service, u.supply_type, u.status, u.meter, u.address)
 _ITEM_COLUMNS = (o.bill_number, o.supply_code, o.issue_date, o.due_date, o.amount, o.residual)
 _CASE_COLUMNS = (k.case_id, k.supply_code, k.ladder, k.status, k.step, k.action, k.next_due_date, k.amount, k.opened_on)
 _SUMMARY_STATEMENTS: dict[str, Select[Any]] = {}
@@ -216,9 +273,14 @@ def _summary_statement(dialect: str) -> Select[Any]:
             .where(k.position_id == p.position_id)
             .scalar_subquery()
         )
-        statement = select(positions, items.label("items_json"), case_rows.label("cases_json")).where(
-            p.company == bindparam("company"), p.customer_code == bindparam("customer_code")
+        supply_rows = (
+            select(_json_rows(dialect, _SUPPLY_COLUMNS, (u.supply_code,)))
+            .where(u.position_id == p.position_id)
+            .scalar_subquery()
         )
+        statement = select(
+            positions, supply_rows.label("supplies_json"), items.label("items_json"), case_rows.label("cases_json")
+        ).where(p.company == bindparam("company"), p.customer_code == bindparam("customer_code"))
         _SUMMARY_STATEMENTS[dialect] = statement
     return statement
 
@@ -239,23 +301,39 @@ def _day(value: Any) -> date | None:
 
 
 def position_summary(conn: Connection, company: str, customer_code: str) -> PositionSummary | None:
-    """One round trip for the API's position summary: the row, its open bills and its cases."""
+    """One round trip for the API's position summary: the row, its supplies, open bills and cases."""
     dialect = conn.dialect.name
     row = conn.execute(_summary_statement(dialect), {"company": company, "customer_code": customer_code}).first()
     if row is None:
         return None
+    supply_list = [
+        SummarySupply(str(c), int(sv), int(st), int(ss), m, ad)
+        for c, sv, st, ss, m, ad in _json_list(row.supplies_json)
+    ]
     items = [
-        SummaryItem(str(b), str(s), date.fromisoformat(i), date.fromisoformat(d), _euro(a), _euro(r))
-        for b, s, i, d, a, r in _json_list(row.items_json)
+        SummaryItem(str(b), str(sc), date.fromisoformat(i), date.fromisoformat(d), _euro(a), _euro(r))
+        for b, sc, i, d, a, r in _json_list(row.items_json)
     ]
     case_list = [
         SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op))
         for c, s, ld, st, sp, ac, nd, am, op in _json_list(row.cases_json)
     ]
     if dialect != "postgresql":
+        supply_list.sort(key=lambda x: x.code)
         items.sort(key=lambda i: (i.due_date, i.bill_number))
         case_list.sort(key=lambda c: c.case_id)
-    return PositionSummary(_row(row), items, case_list[:MAX_LIMIT])
+    return PositionSummary(_row(row), supply_list, items, case_list[:MAX_LIMIT])
+
+
+def supplies_of(conn: Connection, company: str, customer_code: str) -> list[SummarySupply]:
+    """The customer's supplies, by code (the summary's ``supplies`` as a query of its own)."""
+    query = (
+        select(*_SUPPLY_COLUMNS)
+        .join(positions, p.position_id == u.position_id)
+        .where(p.company == company, p.customer_code == customer_code)
+        .order_by(u.supply_code)
+    )
+    return [SummarySupply(*r) for r in conn.execute(query)]
 
 
 def valued_at(conn: Connection) -> date | None:
