@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
-from creditbox.domain.money import format_euro
+from creditbox.domain.documents import SupplyDetails
+from creditbox.domain.money import ZERO, format_euro
 
 app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
 
@@ -32,8 +35,13 @@ def show(
             print_summary(summary)
 
 
+def open_items_by_supply(summary: PositionSummary) -> Counter[str]:
+    return Counter(i.supply_code for i in summary.open_items)
+
+
 def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
     details = summary.details
+    counts = open_items_by_supply(summary)
     return {
         "company": summary.company,
         "customer_code": summary.customer_code,
@@ -61,7 +69,10 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
                 "supply_type_label": s.supply_type.label,
                 "status": s.status.code,
                 "status_label": s.status.label,
-                "overdue": str(summary.overdue_by_supply.get(s.code, "0.00")),
+                "meter": s.meter,
+                "address": s.address,
+                "overdue": str(summary.overdue_by_supply.get(s.code, ZERO)),
+                "open_items": counts[s.code],
             }
             for s in summary.supplies
         ],
@@ -85,6 +96,13 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
     }
 
 
+def supply_cell(supply: SupplyDetails) -> str:
+    """The supply code, with its meter and address (dimmed) below it when known."""
+    details = [f"contatore {supply.meter}" if supply.meter else None, supply.address]
+    lines = [escape(supply.code), *(f"[dim]{escape(d)}[/]" for d in details if d)]
+    return "\n".join(lines)
+
+
 def print_summary(summary: PositionSummary) -> None:
     d = summary.details
     console.print(f"[bold]{summary.customer_code}[/] {d.name} — {d.customer_type.label} (azienda {summary.company})")
@@ -101,14 +119,22 @@ def print_summary(summary: PositionSummary) -> None:
     ]
     if contacts:
         console.print("  " + " · ".join(contacts))
-    supplies = Table("Fornitura", "Servizio", "Tipologia", "Stato", "Scaduto", title="Forniture")
+    place = " ".join(v for v in (d.postcode, d.city, f"({d.province})" if d.province else None) if v)
+    residence = ", ".join(v for v in (d.address, place) if v)
+    if residence:
+        console.print(f"  Indirizzo: {escape(residence)}")
+    counts = open_items_by_supply(summary)
+    supplies = Table("Fornitura", "Servizio", "Tipologia", "Stato", title="Forniture")
+    supplies.add_column("Scaduto", justify="right", no_wrap=True)
+    supplies.add_column("Partite", justify="right")
     for s in summary.supplies:
         supplies.add_row(
-            s.code,
+            supply_cell(s),
             s.service.label,
             s.supply_type.label,
             s.status.label,
-            format_euro(summary.overdue_by_supply.get(s.code, summary.balance * 0)),
+            format_euro(summary.overdue_by_supply.get(s.code, ZERO)),
+            str(counts[s.code]),
         )
     console.print(supplies)
     items = Table(
