@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from enum import Enum
+from typing import Any, TypeVar
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -35,12 +36,8 @@ COMPANY = typer.Option(..., "--company", help="Codice azienda")
 CUSTOMER = typer.Argument(..., help="Codice cliente")
 CASE = typer.Argument(..., help="Pratica (es. S1/1)")
 SEQ = typer.Argument(..., help="Numero del passo")
-DATE = typer.Option(None, "--date", help="Data (AAAA-MM-GG; default: oggi)")
+ON = typer.Option(None, "--date", help="Data (AAAA-MM-GG; default: oggi)")
 AS_JSON = typer.Option(False, "--json", help="Output JSON")
-
-
-def _date(value: str | None, default: date) -> date:
-    return parse_date(value, default)
 
 
 # ---- tick and simulate --------------------------------------------------------------------------
@@ -53,7 +50,7 @@ def tick(
 ) -> None:
     """Esegue tutto ciò che è dovuto alla data indicata (idempotente: rieseguito non fa nulla)."""
     with container() as c:
-        business_date = _date(as_of, c.clock.today())
+        business_date = parse_date(as_of, c.clock.today())
         with _progress(quiet=as_json) as progress:
             task = progress.add_task("Posizioni", total=None)
             report = c.dunning().run_due(
@@ -227,6 +224,28 @@ def _action_json(a: ActionToDispatch) -> dict[str, Any]:
 
 
 # ---- case commands ------------------------------------------------------------------------------
+# Each command states only its own arguments, the CaseCommands method it calls and what it reports.
+
+LEVEL = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile")
+NOTE = typer.Option("", "--note", help="Nota")
+NOTE_REASON = typer.Option("", "--note", help="Motivo")  # the note of a discard, a refusal, a write-off
+
+
+@contextmanager
+def _checked(company: str, customer: str) -> Iterator[tuple[Container, str]]:
+    """The container and the company's code, once the company and the customer are known."""
+    with container() as c:
+        code = c.companies.require(company)
+        if not c.app.exists(position_id(code, customer)):
+            fail(f"cliente {customer!r} sconosciuto nell'azienda {code!r}")
+        yield c, code
+
+
+@contextmanager
+def _case_commands(company: str, customer: str) -> Iterator[tuple[str, CaseCommands]]:
+    """The company's code and the case commands, once the company and the customer are known."""
+    with _checked(company, customer) as (c, code):
+        yield code, c.case_commands()
 
 
 def _report(result: CommandResult, done: str) -> None:
@@ -236,21 +255,13 @@ def _report(result: CommandResult, done: str) -> None:
     console.print(f"{done[:1].upper()}{done[1:]}. Eventi: {', '.join(result.events)}")
 
 
-def _known(c: Container, company: str, customer: str) -> str:
-    code = c.companies.require(company)
-    if not c.app.exists(position_id(code, customer)):
-        fail(f"cliente {customer!r} sconosciuto nell'azienda {code!r}")
-    return code
-
-
 @cases_app.command("confirm")
 def confirm(
-    customer: str = CUSTOMER, case: str = CASE, seq: int = SEQ, company: str = COMPANY, on: str | None = DATE
+    customer: str = CUSTOMER, case: str = CASE, seq: int = SEQ, company: str = COMPANY, on: str | None = ON
 ) -> None:
     """Conferma un'azione proposta (lista di lavoro)."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().confirm_proposal(code, customer, case, seq, by=CLI_USER, business_date=_opt(on))
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.confirm_proposal(code, customer, case, seq, by=CLI_USER, business_date=_date(on))
         _report(result, "proposta confermata")
 
 
@@ -260,15 +271,12 @@ def discard(
     case: str = CASE,
     seq: int = SEQ,
     company: str = COMPANY,
-    note: str = typer.Option("", "--note", help="Motivo"),
-    on: str | None = DATE,
+    note: str = NOTE_REASON,
+    on: str | None = ON,
 ) -> None:
     """Scarta un'azione proposta: il passo è saltato e si prosegue col successivo."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().discard_proposal(
-            code, customer, case, seq, note, by=CLI_USER, business_date=_opt(on)
-        )
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.discard_proposal(code, customer, case, seq, note, by=CLI_USER, business_date=_date(on))
         _report(result, "proposta scartata")
 
 
@@ -278,13 +286,12 @@ def approve(
     case: str = CASE,
     seq: int = SEQ,
     company: str = COMPANY,
-    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
-    on: str | None = DATE,
+    level: int = LEVEL,
+    on: str | None = ON,
 ) -> None:
     """Approva un passo in attesa di autorizzazione (livello >= livello richiesto)."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().approve_step(code, customer, case, seq, level, by=CLI_USER, business_date=_opt(on))
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.approve_step(code, customer, case, seq, level, by=CLI_USER, business_date=_date(on))
         _report(result, "passo approvato")
 
 
@@ -294,16 +301,13 @@ def refuse(
     case: str = CASE,
     seq: int = SEQ,
     company: str = COMPANY,
-    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
-    note: str = typer.Option("", "--note", help="Motivo"),
-    on: str | None = DATE,
+    level: int = LEVEL,
+    note: str = NOTE_REASON,
+    on: str | None = ON,
 ) -> None:
     """Rifiuta un passo in attesa di autorizzazione."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().refuse_step(
-            code, customer, case, seq, level, note, by=CLI_USER, business_date=_opt(on)
-        )
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.refuse_step(code, customer, case, seq, level, note, by=CLI_USER, business_date=_date(on))
         _report(result, "passo rifiutato")
 
 
@@ -318,17 +322,13 @@ def outcome(
         help="sent, delivered, not_delivered, held, unclaimed, returned (A/R), positive, negative (uffici)",
     ),
     company: str = COMPANY,
-    note: str = typer.Option("", "--note", help="Nota"),
-    on: str | None = DATE,
+    note: str = NOTE,
+    on: str | None = ON,
 ) -> None:
     """Registra l'esito di un passo eseguito (consegna, giacenza, esito ufficio tecnico o agenzia)."""
-    try:
-        parsed = StepOutcome(result_code.strip().lower())
-    except ValueError:
-        fail(f"esito sconosciuto {result_code!r} (ammessi: {', '.join(o.value for o in StepOutcome)})")
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().record_outcome(code, customer, case, seq, parsed, _opt(on), note, by=CLI_USER)
+    parsed = _choice(StepOutcome, result_code, "esito")
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.record_outcome(code, customer, case, seq, parsed, _date(on), note, by=CLI_USER)
         _report(result, f"esito {parsed.label} registrato")
 
 
@@ -338,13 +338,12 @@ def reactivation(
     case: str = CASE,
     company: str = COMPANY,
     failed: bool = typer.Option(False, "--failed", help="Riattivazione non riuscita"),
-    note: str = typer.Option("", "--note", help="Nota"),
-    on: str | None = DATE,
+    note: str = NOTE,
+    on: str | None = ON,
 ) -> None:
     """Registra l'esito della richiesta di riattivazione all'Ufficio tecnico."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().record_reactivation(code, customer, case, not failed, _opt(on), note, by=CLI_USER)
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.record_reactivation(code, customer, case, not failed, _date(on), note, by=CLI_USER)
         _report(result, "esito riattivazione registrato")
 
 
@@ -356,16 +355,12 @@ def lock(
     supply: str | None = typer.Option(None, "--supply", help="Solo questa fornitura (default: tutto il cliente)"),
     start: str | None = typer.Option(None, "--from", help="Dal (default: oggi)"),
     until: str | None = typer.Option(None, "--until", help="Fino al (incluso; default: fino a sblocco)"),
-    note: str = typer.Option("", "--note", help="Nota"),
+    note: str = NOTE,
 ) -> None:
     """Blocca le azioni su una fornitura o su tutto il cliente."""
-    try:
-        parsed = LockReason(reason.strip().lower())
-    except ValueError:
-        fail(f"motivo sconosciuto {reason!r} (ammessi: {', '.join(r.value for r in LockReason)})")
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().set_lock(code, customer, parsed, supply, _opt(start), _opt(until), note, by=CLI_USER)
+    parsed = _choice(LockReason, reason, "motivo")
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.set_lock(code, customer, parsed, supply, _date(start), _date(until), note, by=CLI_USER)
         _report(result, f"blocco {result.lock_id} impostato")
 
 
@@ -374,13 +369,12 @@ def unlock(
     customer: str = CUSTOMER,
     lock_id: str = typer.Argument(..., help="Blocco (es. B1)"),
     company: str = COMPANY,
-    note: str = typer.Option("", "--note", help="Nota"),
-    on: str | None = DATE,
+    note: str = NOTE,
+    on: str | None = ON,
 ) -> None:
     """Rimuove un blocco."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().lift_lock(code, customer, lock_id, _opt(on), note, by=CLI_USER)
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.lift_lock(code, customer, lock_id, _date(on), note, by=CLI_USER)
         _report(result, f"blocco {lock_id} rimosso")
 
 
@@ -391,12 +385,11 @@ def plan(
     company: str = COMPANY,
     instalments: int = typer.Option(..., "--instalments", help="Numero di rate mensili"),
     first: str = typer.Option(..., "--first", help="Scadenza della prima rata (AAAA-MM-GG)"),
-    on: str | None = DATE,
+    on: str | None = ON,
 ) -> None:
     """Concorda un piano di rientro a rate mensili uguali sullo scaduto della pratica."""
-    with container() as c:
-        code = _known(c, company, customer)
-        when = _date(on, c.clock.today())
+    with _checked(company, customer) as (c, code):
+        when = parse_date(on, c.clock.today())
         position = c.dunning().load(code, customer)
         owed = supply_debt(position, position.case(case).supply_code, when).overdue
         schedule = split_evenly(owed, instalments, parse_date(first, when))
@@ -410,16 +403,15 @@ def write_off(
     case: str = CASE,
     company: str = COMPANY,
     settlement: str | None = typer.Option(None, "--settlement", help="Importo concordato (transazione)"),
-    note: str = typer.Option("", "--note", help="Motivo"),
-    on: str | None = DATE,
+    note: str = NOTE_REASON,
+    on: str | None = ON,
 ) -> None:
     """Chiede lo stralcio (o, con --settlement, una transazione) della pratica."""
     kind = WriteOffKind.SETTLEMENT if settlement else WriteOffKind.WRITE_OFF
     amount = _amount(settlement) if settlement else Decimal("0.00")
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().request_write_off(
-            code, customer, case, kind, amount, note, by=CLI_USER, business_date=_opt(on)
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.request_write_off(
+            code, customer, case, kind, amount, note, by=CLI_USER, business_date=_date(on)
         )
         _report(result, f"richiesta di {kind.label} registrata")
 
@@ -429,37 +421,28 @@ def approve_write_off(
     customer: str = CUSTOMER,
     case: str = CASE,
     company: str = COMPANY,
-    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
+    level: int = LEVEL,
     refuse: bool = typer.Option(False, "--refuse", help="Rifiuta invece di approvare"),
-    note: str = typer.Option("", "--note", help="Motivo"),
-    on: str | None = DATE,
+    note: str = NOTE_REASON,
+    on: str | None = ON,
 ) -> None:
     """Approva (o rifiuta) lo stralcio o la transazione richiesti, entro il massimale del livello."""
-    with container() as c:
-        code = _known(c, company, customer)
-        commands = c.case_commands()
+    with _case_commands(company, customer) as (code, commands):
         if refuse:
-            result = commands.refuse_write_off(code, customer, case, level, note, by=CLI_USER, business_date=_opt(on))
+            result = commands.refuse_write_off(code, customer, case, level, note, by=CLI_USER, business_date=_date(on))
             _report(result, "stralcio rifiutato")
         else:
-            result = commands.approve_write_off(code, customer, case, level, by=CLI_USER, business_date=_opt(on))
+            result = commands.approve_write_off(code, customer, case, level, by=CLI_USER, business_date=_date(on))
             _report(result, "stralcio approvato")
 
 
 @cases_app.command("litigation")
 def litigation(
-    customer: str = CUSTOMER,
-    case: str = CASE,
-    company: str = COMPANY,
-    level: int = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile"),
-    on: str | None = DATE,
+    customer: str = CUSTOMER, case: str = CASE, company: str = COMPANY, level: int = LEVEL, on: str | None = ON
 ) -> None:
     """Passa la pratica all'ufficio legale (contenzioso)."""
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().hand_over_to_litigation(
-            code, customer, case, level, by=CLI_USER, business_date=_opt(on)
-        )
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.hand_over_to_litigation(code, customer, case, level, by=CLI_USER, business_date=_date(on))
         _report(result, "pratica passata a contenzioso")
 
 
@@ -470,27 +453,37 @@ def litigation_outcome(
     company: str = COMPANY,
     result_code: str = typer.Option(..., "--result", help="recovered, partially_recovered, unrecoverable"),
     recovered: str = typer.Option("0", "--recovered", help="Importo recuperato"),
-    note: str = typer.Option("", "--note", help="Nota"),
-    on: str | None = DATE,
+    note: str = NOTE,
+    on: str | None = ON,
 ) -> None:
     """Registra l'esito del contenzioso (chiude la pratica)."""
-    try:
-        parsed = LitigationResult(result_code.strip().lower())
-    except ValueError:
-        fail(f"esito sconosciuto {result_code!r} (ammessi: {', '.join(r.value for r in LitigationResult)})")
-    with container() as c:
-        code = _known(c, company, customer)
-        result = c.case_commands().record_litigation_outcome(
-            code, customer, case, parsed, _amount(recovered), _opt(on), note, by=CLI_USER
-        )
+    parsed = _choice(LitigationResult, result_code, "esito")
+    with _case_commands(company, customer) as (code, commands):
+        amount = _amount(recovered)
+        result = commands.record_litigation_outcome(code, customer, case, parsed, amount, _date(on), note, by=CLI_USER)
         _report(result, "esito del contenzioso registrato")
 
 
-def _opt(value: str | None) -> date | None:
+# ---- parsing the inputs -------------------------------------------------------------------------
+
+E = TypeVar("E", bound=Enum)
+
+
+def _choice(enum: type[E], text: str, what: str) -> E:
+    """``text`` as a member of ``enum`` (its value, in any case); otherwise fail listing the values."""
+    try:
+        return enum(text.strip().lower())
+    except ValueError:
+        fail(f"{what} sconosciuto {text!r} (ammessi: {', '.join(str(m.value) for m in enum)})")
+
+
+def _date(value: str | None) -> date | None:
+    """A date given on the command line, or None: the command takes its default (today)."""
     return parse_date(value, date.min) if value else None
 
 
 def _amount(text: str) -> Decimal:
+    """An amount in either notation: ``1.234,56`` (Italian) or ``1234.56``."""
     try:
         return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
     except InvalidOperation:
