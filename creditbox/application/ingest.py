@@ -12,13 +12,14 @@ Re-sending the same records changes nothing and records no event.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from creditbox.application.ownerships import DocumentKey, Ownerships
 from creditbox.application.records import (
     BillRecord,
     Column,
@@ -31,8 +32,9 @@ from creditbox.application.records import (
     SupplyRecord,
 )
 from creditbox.application.unit_of_work import BatchSaver, BatchSavers, BulkLoader, EventStore
+from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership
 from creditbox.domain.errors import Conflict, DomainError, Field, InvalidCommand, NotAllowed, NotFound
-from creditbox.domain.ids import position_id, supply_ownership_id
+from creditbox.domain.ids import position_id
 from creditbox.domain.money import format_euro
 from creditbox.domain.position import Position
 from creditbox.domain.supply_ownership import SupplyOwnership
@@ -141,15 +143,14 @@ class Ingestor:
             by_position.setdefault(record.customer_code.strip(), []).append(index)
         customer_codes = list(by_position)
         report = IngestReport(results=[])
-        # Supplies claimed by this run: later chunks must see them even before they are committed.
-        claimed: dict[str, SupplyOwnership] = {}
+        ownerships = Ownerships(company, self._loader)
         # Chunks are saved in order, one atomic save each, by the saver the composition root
         # chose for the size of the run (in process, or overlapped in a writer process). Leaving
         # the ``with`` without error means every chunk is committed.
         with self._savers(len(records)) as saver:
             for start in range(0, len(customer_codes), self._chunk_size):
                 chunk = customer_codes[start : start + self._chunk_size]
-                to_save = self._apply_chunk(company, chunk, by_position, records, results, claimed, by)
+                to_save = self._apply_chunk(company, chunk, by_position, records, results, ownerships, by)
                 report.events += sum(len(agg.pending_events) for agg in to_save)
                 report.saved_positions += sum(1 for agg in to_save if isinstance(agg, Position))
                 report.saved_aggregates += len(to_save)
@@ -168,7 +169,7 @@ class Ingestor:
         by_position: dict[str, list[int]],
         records: Sequence[Record],
         results: list[RecordResult | None],
-        claimed: dict[str, SupplyOwnership],
+        ownerships: Ownerships,
         by: str,
     ) -> list[Any]:
         position_ids = {code: position_id(company, code) for code in customer_codes}
@@ -180,10 +181,12 @@ class Ingestor:
                     supply_codes.add(record.supply.code)
                 elif isinstance(record, BillRecord):
                     supply_codes.add(record.supply_code)
-        ownership_ids = {code: supply_ownership_id(company, code) for code in supply_codes if code not in claimed}
-        loaded = self._loader.load_many([*position_ids.values(), *ownership_ids.values()])
-        owners: dict[str, SupplyOwnership] = {code: loaded[oid] for code, oid in ownership_ids.items() if oid in loaded}
-        owners.update((code, claimed[code]) for code in supply_codes if code in claimed)
+        loaded = ownerships.load_with_positions(position_ids.values(), supply_codes)
+        ownerships.load_documents(
+            key
+            for code in customer_codes
+            for key in _new_documents(loaded.get(position_ids[code]), (records[i] for i in by_position[code]))
+        )
         to_save: list[Any] = []
         for code in customer_codes:
             position: Position | None = loaded.get(position_ids[code])
@@ -191,13 +194,11 @@ class Ingestor:
             for index in indexes:
                 record = records[index]
                 try:
-                    position, changed, claim = _apply(company, position, owners, record, by)
+                    position, changed, claim = _apply(company, position, ownerships, record, by)
                 except DomainError as error:
                     results[index] = _rejected(record, error)
                     continue
                 if claim is not None:
-                    owners[claim.supply_code] = claim
-                    claimed[claim.supply_code] = claim
                     to_save.append(claim)
                 results[index] = ACCEPTED if changed else UNCHANGED
             if position is not None and position.pending_events:
@@ -205,47 +206,93 @@ class Ingestor:
         return to_save
 
 
+def _new_documents(position: Position | None, records: Iterable[Record]) -> Iterator[DocumentKey]:
+    """The bill numbers and payment ids among ``records`` that the position does not hold yet."""
+    for record in records:
+        key = _document_key(record)
+        if key is not None and (position is None or not _holds(position, key)):
+            yield key
+
+
+def _document_key(record: Record) -> DocumentKey | None:
+    if isinstance(record, BillRecord):
+        return DocumentKind.BILL, record.number
+    if isinstance(record, PaymentRecord):
+        return DocumentKind.PAYMENT, record.payment_id
+    return None
+
+
+def _holds(position: Position, key: DocumentKey) -> bool:
+    kind, number = key
+    if kind is DocumentKind.BILL:
+        return number in position.bills or number in position.credit_notes
+    return number in position.payments
+
+
 def _apply(
     company: str,
     position: Position | None,
-    owners: dict[str, SupplyOwnership],
+    ownerships: Ownerships,
     record: Record,
     by: str,
-) -> tuple[Position | None, bool, SupplyOwnership | None]:
+) -> tuple[Position | None, bool, SupplyOwnership | DocumentOwnership | None]:
+    """Apply one record; returns the position, whether it changed, and the key it claimed."""
     if isinstance(record, CustomerRecord):
         if position is None:
             return Position.register(company, record.customer_code, record.details, by=by), True, None
         return position, position.update_details(record.details, by=by), None
     if position is None:
         raise UnknownCustomer(record.customer_code, company)
+    customer = position.customer_code
     if isinstance(record, SupplyRecord):
-        claim = None
-        owner = owners.get(record.supply.code)
-        if owner is None:
-            claim = SupplyOwnership.claim(company, record.supply.code, position.customer_code, by=by)
-        elif owner.customer_code != position.customer_code:
+        owner = ownerships.supply_owner(record.supply.code)
+        if owner is not None and owner.customer_code != customer:
             raise RecordConflict(
                 Column.SUPPLY_CODE,
                 f"la fornitura {record.supply.code!r} appartiene già al cliente {owner.customer_code!r}",
             )
-        return position, position.register_supply(record.supply, by=by), claim
+        changed = position.register_supply(record.supply, by=by)
+        claim = ownerships.claim_supply(record.supply.code, customer, by=by) if owner is None else None
+        return position, changed, claim
     if isinstance(record, BillRecord):
-        _check_bill(position, owners, record)
+        _check_bill(position, ownerships, record)
+        new = not _holds(position, (DocumentKind.BILL, record.number))
+        if new:
+            _check_document_owner(ownerships, DocumentKind.BILL, record.number, customer, Column.BILL_NUMBER)
         changed = position.issue_bill(
             record.number, record.supply_code, record.issue_date, record.due_date, record.amount, by=by
         )
-        return position, changed, None
+        return position, changed, _claim_document(ownerships, DocumentKind.BILL, record.number, customer, new, by)
     _check_payment(position, record)
+    new = not _holds(position, (DocumentKind.PAYMENT, record.payment_id))
+    if new:
+        _check_document_owner(ownerships, DocumentKind.PAYMENT, record.payment_id, customer, Column.PAYMENT_ID)
     changed = position.receive_payment(
         record.payment_id, record.payment_date, record.amount, record.bill_number, record.method, by=by
     )
-    return position, changed, None
+    return position, changed, _claim_document(ownerships, DocumentKind.PAYMENT, record.payment_id, customer, new, by)
 
 
-def _check_bill(position: Position, owners: dict[str, SupplyOwnership], record: BillRecord) -> None:
+def _check_document_owner(ownerships: Ownerships, kind: DocumentKind, number: str, customer: str, column: str) -> None:
+    owner = ownerships.document_owner(kind, number)
+    refusal = owner.refusal(customer) if owner is not None else None
+    if refusal is not None:
+        raise RecordConflict(column, f"{refusal}: un numero appartiene a un solo cliente dell'azienda")
+
+
+def _claim_document(
+    ownerships: Ownerships, kind: DocumentKind, number: str, customer: str, new: bool, by: str
+) -> DocumentOwnership | None:
+    """The claim of a document the position has just recorded, unless it was claimed already."""
+    if not new or ownerships.document_owner(kind, number) is not None:
+        return None
+    return ownerships.claim_document(kind, number, customer, by=by)
+
+
+def _check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -> None:
     """Refuse with the precise column what the domain would refuse with a general message."""
     if record.supply_code not in position.supplies:
-        owner = owners.get(record.supply_code)
+        owner = ownerships.supply_owner(record.supply_code)
         if owner is not None and owner.customer_code != position.customer_code:
             raise RecordConflict(
                 Column.SUPPLY_CODE,

@@ -26,6 +26,12 @@ def supply_ownership_id(company: str, supply_code: str) -> UUID:
     return uuid5(NAMESPACE, f"supply/{normalise_company_code(company)}/{supply_code.strip()}")
 
 
+@lru_cache(maxsize=1 << 18)
+def document_ownership_id(company: str, kind: str, number: str) -> UUID:
+    """A bill number or payment id in a company (``kind``: "bill" or "payment")."""
+    return uuid5(NAMESPACE, f"document/{normalise_company_code(company)}/{kind}/{number.strip()}")
+
+
 def actions_table_id(company: str) -> UUID:
     return uuid5(NAMESPACE, f"actions-table/{normalise_company_code(company)}")
 

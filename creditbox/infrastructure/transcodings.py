@@ -9,6 +9,7 @@ from typing import Any
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.document_ownership import DocumentKind
 from creditbox.domain.workflow.outcomes import WORKFLOW_ENUMS
 
 
@@ -39,7 +40,15 @@ def enum_transcoding(enum_type: type[Enum]) -> Transcoding:
     return EnumAsValue()
 
 
-DOMAIN_ENUMS: list[type[Enum]] = [CustomerType, Service, SupplyStatus, SupplyType, ActionCode, *WORKFLOW_ENUMS]
+DOMAIN_ENUMS: list[type[Enum]] = [
+    CustomerType,
+    Service,
+    SupplyStatus,
+    SupplyType,
+    ActionCode,
+    DocumentKind,
+    *WORKFLOW_ENUMS,
+]
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder, extra_enums: list[type[Enum]] | None = None) -> None:

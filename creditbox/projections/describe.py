@@ -17,6 +17,7 @@ AGGREGATES = {
     "Position": "posizione",
     "Company": "azienda",
     "SupplyOwnership": "fornitura",
+    "DocumentOwnership": "documento",
     "ActionsTable": "tabella azioni",
     "Import": "importazione",
 }
@@ -230,6 +231,9 @@ DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
     "PaymentReceived": _payment("Pagamento"),
     "PaymentReversed": _payment("Storno pagamento"),
     "SupplyClaimed": lambda d: f"Fornitura {d.get('supply_code')} assegnata al cliente {d.get('customer_code')}",
+    "DocumentClaimed": lambda d: (
+        f"Numero {d.get('number')} ({_d(d, 'kind')}) assegnato al cliente {d.get('customer_code')}"
+    ),
     "CompanyRegistered": lambda d: f"Azienda {d.get('code')} registrata: {d.get('name')}",
     "CompanySettingsChanged": lambda d: "Impostazioni dell'azienda modificate",
     "CompanyRenamed": lambda d: f"Azienda rinominata in {d.get('name')}",

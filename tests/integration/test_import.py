@@ -37,8 +37,9 @@ class TestAGoodWorkbook:
         for name in Sheet.ALL:
             assert result.sheets[name].as_json() == {"accepted": data.count(name), "unchanged": 0, "rejected": 0}
         assert result.rejected == []
-        # One event per row, one per claimed supply, one for the Import itself.
-        assert result.events == data.total_rows + data.count(Sheet.SUPPLIES) + 1
+        # One event per row, one per claimed key (supply code, bill number, payment id), one for the Import.
+        claims = data.count(Sheet.SUPPLIES) + data.count(Sheet.BILLS) + data.count(Sheet.PAYMENTS)
+        assert result.events == data.total_rows + claims + 1
         customer = data.rows[Sheet.CUSTOMERS][0]
         position = container.positions.load(company, customer[0])
         assert position.details.name == customer[1]

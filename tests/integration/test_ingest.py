@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
+from typing import Any
+from uuid import UUID
 
-from creditbox.application.records import BillRecord, CustomerRecord, Outcome, PaymentRecord, SupplyRecord
+from creditbox.application.ingest import Ingestor
+from creditbox.application.records import (
+    BillRecord,
+    CustomerRecord,
+    Outcome,
+    PaymentRecord,
+    RejectionKind,
+    SupplyRecord,
+)
+from creditbox.application.unit_of_work import BulkLoader
 from creditbox.bootstrap import Container
+from creditbox.domain.ids import document_ownership_id
 from tests.builders import details, supply
 
 
@@ -81,3 +94,68 @@ def test_a_refused_record_names_the_column_it_is_about(container: Container) -> 
     report = container.ingestor().ingest("ACQ", again, by="test")
     assert [r.column for r in report.results] == ["Data Scadenza", "Importo", "Numero Bolletta", "Codice Fornitura"]
     assert all(r.outcome is Outcome.REJECTED for r in report.results)
+
+
+class CountingLoader:
+    """The real bulk loader, counting the aggregates asked for."""
+
+    def __init__(self, inner: BulkLoader) -> None:
+        self.inner = inner
+        self.asked: list[UUID] = []
+
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]:
+        ids = list(aggregate_ids)
+        self.asked.extend(ids)
+        return self.inner.load_many(ids)
+
+
+def test_a_bill_number_of_another_customer_is_refused_even_in_a_later_run(container: Container) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    container.ingestor().ingest("ACQ", _records(), by="test")
+    before = container.app.recorder.max_notification_id()
+    report = container.ingestor().ingest(
+        "ACQ",
+        [
+            CustomerRecord("C2", details(name="Bianchi")),
+            SupplyRecord("C2", supply("S2")),
+            BillRecord("B1", "C2", "S2", date(2026, 1, 1), date(2026, 1, 31), Decimal("100.00")),
+            PaymentRecord("P1", "C2", date(2026, 2, 5), Decimal("40.00")),
+            BillRecord("B2", "C2", "S2", date(2026, 1, 1), date(2026, 1, 31), Decimal("70.00")),
+        ],
+        by="test",
+    )
+    bill, payment = report.results[2], report.results[3]
+    assert (bill.outcome, bill.kind, bill.column) == (Outcome.REJECTED, RejectionKind.CONFLICT, "Numero Bolletta")
+    assert "'C1'" in (bill.reason or "")
+    assert (payment.outcome, payment.kind, payment.column) == (Outcome.REJECTED, RejectionKind.CONFLICT, "Id Pagamento")
+    assert "'C1'" in (payment.reason or "")
+    assert report.results[4].outcome is Outcome.ACCEPTED
+    c2 = container.positions.summary("ACQ", "C2", date(2026, 3, 1))
+    assert c2.balance == Decimal("70.00")  # only B2: neither B1 nor P1 went to C2
+    assert container.positions.summary("ACQ", "C1", date(2026, 3, 1)).balance == Decimal("60.00")
+    assert container.app.recorder.max_notification_id() > before
+
+
+def test_the_same_numbers_in_two_chunks_of_one_run_go_to_the_first_customer_only(container: Container) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    records = [
+        CustomerRecord("C1", details()),
+        SupplyRecord("C1", supply("S1")),
+        BillRecord("B1", "C1", "S1", date(2026, 1, 1), date(2026, 1, 31), Decimal("100.00")),
+        CustomerRecord("C2", details(name="Bianchi")),
+        SupplyRecord("C2", supply("S2")),
+        BillRecord("B1", "C2", "S2", date(2026, 1, 1), date(2026, 1, 31), Decimal("100.00")),
+    ]
+    report = container.ingestor(chunk_size=1).ingest("ACQ", records, by="test")
+    assert [r.outcome for r in report.results] == [Outcome.ACCEPTED] * 5 + [Outcome.REJECTED]
+    assert report.results[5].kind is RejectionKind.CONFLICT
+
+
+def test_resending_known_documents_loads_no_ownership_claim(container: Container) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    container.ingestor().ingest("ACQ", _records(), by="test")
+    loader = CountingLoader(container.loader)
+    report = Ingestor(container.app, loader).ingest("ACQ", _records(), by="test")
+    assert [r.outcome for r in report.results] == [Outcome.UNCHANGED] * 4
+    claims = {document_ownership_id("ACQ", "bill", "B1"), document_ownership_id("ACQ", "payment", "P1")}
+    assert loader.asked and not claims & set(loader.asked)
