@@ -30,7 +30,18 @@ class SupplyOwnership(Aggregate):
 
     @classmethod
     def claim(cls, company: str, supply_code: str, customer_code: str, *, by: str) -> SupplyOwnership:
-        return cls(by=by, company=normalise_company_code(company), supply_code=supply_code, customer_code=customer_code)
+        company = normalise_company_code(company)
+        # Straight from the created event class with the id already known (see DocumentOwnership).
+        return cls._create(
+            cls.SupplyClaimed,
+            id=supply_ownership_id(company, supply_code),
+            by=by,
+            company=company,
+            supply_code=supply_code,
+            customer_code=customer_code,
+        )
+
+    SupplyClaimed: type[Aggregate.Created]  # the created event class the decorator below defines
 
     @event("SupplyClaimed", topic=T + "SupplyClaimed")
     def __init__(self, by: str, company: str, supply_code: str, customer_code: str) -> None:

@@ -20,8 +20,10 @@ Only for PostgreSQL: SQLite has one writer anyway and is fast enough in process.
 
 from __future__ import annotations
 
-import multiprocessing
 import pickle
+import socket
+import subprocess
+import sys
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -52,15 +54,26 @@ class BackgroundEventWriter:
         self._max_in_flight = max_in_flight
         self._in_flight = 0
         self._failure: BaseException | None = None
-        context = multiprocessing.get_context("spawn")
-        self._connection, child_end = context.Pipe()
+        # A plain child interpreter (not multiprocessing's spawn, which re-runs the caller's main
+        # script: a script without the ``__main__`` guard would import itself again), talking
+        # over a socket pair with multiprocessing's message framing. Its settings, password
+        # included, go over the socket, not on the command line.
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__, str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
+        self._connection = Connection(ours.detach())
         env = {**app.env, "CREATE_TABLE": "n", "POSTGRES_POOL_SIZE": "1", "POSTGRES_MAX_OVERFLOW": "0"}
-        self._process = context.Process(
-            target=_write_batches, args=(child_end, app.name, env), name="creditbox-writer", daemon=True
-        )
-        self._process.start()
-        child_end.close()
+        self._connection.send((app.name, env))
         self._closed = False
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
 
     def save(self, *aggregates: Any) -> None:
         self._raise_failure()
@@ -96,10 +109,7 @@ class BackgroundEventWriter:
         except (EOFError, OSError):
             self._failure = self._failure or BackgroundWriteFailed("il processo di scrittura si è interrotto")
         finally:
-            self._process.join(timeout=30)
-            if self._process.is_alive():
-                self._process.terminate()
-            self._connection.close()
+            self._stop(wait_seconds=30)
         self._raise_failure()
 
     def abandon(self) -> None:
@@ -108,7 +118,14 @@ class BackgroundEventWriter:
             return
         self._closed = True
         self._process.terminate()
-        self._process.join(timeout=30)
+        self._stop(wait_seconds=30)
+
+    def _stop(self, *, wait_seconds: float) -> None:
+        try:
+            self._process.wait(timeout=wait_seconds)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
         self._connection.close()
 
     def __enter__(self) -> BackgroundEventWriter:
@@ -139,6 +156,13 @@ class BackgroundEventWriter:
             raise failure
 
 
+def main(argv: list[str]) -> None:
+    """The writer process: ``python -m creditbox.infrastructure.background_writer FD``."""
+    connection = Connection(int(argv[1]))
+    name, env = connection.recv()
+    _write_batches(connection, name, env)
+
+
 def _write_batches(connection: Connection, name: str, env: Mapping[str, str]) -> None:
     """The writer process: append each batch received, answer None or the error, stop at the
     first error or at the empty message."""
@@ -165,3 +189,7 @@ def _picklable(error: Exception) -> BaseException:
     except Exception:
         return BackgroundWriteFailed(f"{type(error).__name__}: {error}")
     return error
+
+
+if __name__ == "__main__":
+    main(sys.argv)

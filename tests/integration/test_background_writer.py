@@ -8,6 +8,8 @@ the batches before it stay committed, and running the import again completes it.
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from typing import Any
@@ -127,8 +129,7 @@ class KilledAfter:
             def save(*aggregates: Any) -> None:
                 nonlocal sent
                 if sent == self._batches:
-                    writer._process.kill()
-                    writer._process.join()
+                    os.kill(writer.pid, signal.SIGKILL)
                 original(*aggregates)
                 sent += 1
 
