@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -73,6 +74,8 @@ def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
     """A position's summary on ``as_of``, computed from the aggregate."""
     allocation = position.allocation(as_of)
     by_supply = position.overdue_by_supply(as_of)
+    open_items = position.open_items(as_of)
+    open_by_supply = Counter(i.supply_code for i in open_items)
     return PositionSummaryOut(
         company=position.company,
         customer_code=position.customer_code,
@@ -87,7 +90,10 @@ def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
                 supply_type_label=s.supply_type.label,
                 status=s.status.code,
                 status_label=s.status.label,
+                meter=s.meter,
+                address=s.address,
                 overdue=by_supply.get(s.code, ZERO),
+                open_items=open_by_supply[s.code],
             )
             for s in sorted(position.supplies.values(), key=lambda s: s.code)
         ],
@@ -101,7 +107,7 @@ def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
                 residual=i.residual,
                 days_overdue=i.days_overdue(as_of),
             )
-            for i in position.open_items(as_of)
+            for i in open_items
         ],
         balance=position.balance(as_of),
         overdue=position.overdue(as_of),

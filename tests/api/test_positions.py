@@ -112,6 +112,11 @@ def test_the_summary_lists_the_supplies_with_their_overdue_and_the_customer_cont
     ]
     assert summary["overdue"] == "170.00" and len(summary["open_items"]) == 4
 
+    # The history's position is replayed from the events: it must tell the same as the read models.
+    replayed = api.as_(Role.AUDITOR).get(f"{BASE}/positions/C1/history").json()["position"]
+    assert replayed["supplies"] == summary["supplies"]
+    assert replayed["customer"] == summary["customer"]
+
 
 def test_the_summary_follows_a_supply_status_change_and_new_contacts(api: Api) -> None:
     seed_customer(api)

@@ -36,9 +36,7 @@ class SupplyOut(BaseModel):
     meter: str | None = Field(default=None, description="Matricola del contatore")
     address: str | None = Field(default=None, description="Indirizzo di fornitura")
     overdue: Money = Field(description="Scaduto della fornitura alla data (as_of)")
-    open_items: int | None = Field(
-        default=None, description="Partite aperte della fornitura (nel riepilogo delle proiezioni)"
-    )
+    open_items: int = Field(description="Partite aperte della fornitura (scadute o no) alla data (as_of)")
 
 
 class OpenItemOut(BaseModel):
