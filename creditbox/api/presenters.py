@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from fastapi import Response
 from pydantic import BaseModel
@@ -17,6 +16,7 @@ from creditbox.api.schemas.positions import (
     PositionSummaryOut,
     SupplyOut,
 )
+from creditbox.domain.documents import CustomerDetails
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
 
@@ -28,20 +28,12 @@ def json_response(model: BaseModel) -> Response:
     return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
 
 
-def customer_out(details: Any) -> CustomerOut:
+def customer_out(details: CustomerDetails) -> CustomerOut:
     return CustomerOut(
         name=details.name,
         customer_type=details.customer_type.code,
         customer_type_label=details.customer_type.label,
-        fiscal_code=details.fiscal_code,
-        vat_number=details.vat_number,
-        email=details.email,
-        pec=details.pec,
-        mobile=details.mobile,
-        address=details.address,
-        postcode=details.postcode,
-        city=details.city,
-        province=details.province,
+        **details.contacts(),
     )
 
 

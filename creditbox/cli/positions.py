@@ -50,15 +50,7 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
             "name": details.name,
             "customer_type": details.customer_type.code,
             "customer_type_label": details.customer_type.label,
-            "fiscal_code": details.fiscal_code,
-            "vat_number": details.vat_number,
-            "email": details.email,
-            "pec": details.pec,
-            "mobile": details.mobile,
-            "address": details.address,
-            "postcode": details.postcode,
-            "city": details.city,
-            "province": details.province,
+            **details.contacts(),
         },
         "supplies": [
             {

@@ -27,9 +27,11 @@ class CustomerDetails:
     province: str | None = None
 
     def as_event_data(self) -> dict[str, Any]:
+        return {"name": self.name, "customer_type": self.customer_type, **self.contacts()}
+
+    def contacts(self) -> dict[str, str | None]:
+        """Fiscal identifiers, e-mail, PEC, mobile and address, by field name."""
         return {
-            "name": self.name,
-            "customer_type": self.customer_type,
             "fiscal_code": self.fiscal_code,
             "vat_number": self.vat_number,
             "email": self.email,
