@@ -250,7 +250,7 @@ def _case_commands(company: str, customer: str) -> Iterator[tuple[str, CaseComma
 
 def _report(result: CommandResult, done: str) -> None:
     if not result.changed:
-        console.print(f"Nessuna modifica: {done} già registrato.")
+        console.print(f"Nessuna modifica: l'operazione era già stata registrata ({done}).")
         return
     console.print(f"{done[:1].upper()}{done[1:]}. Eventi: {', '.join(result.events)}")
 

@@ -134,7 +134,11 @@ def test_an_outcome_is_recorded_once_and_unblocks_the_next_step(case_open: str) 
     again = cases("outcome", "C1", CASE, "2", "DELIVERED", "--date", "2026-02-18")
 
     assert first.code == 0 and first.out.startswith("Esito consegnato registrato. Eventi: OutcomeRecorded")
-    assert again.code == 0 and again.out.strip() == "Nessuna modifica: esito consegnato registrato già registrato."
+    assert (
+        again.code == 0
+        and again.out.strip()
+        == "Nessuna modifica: l'operazione era già stata registrata (esito consegnato registrato)."
+    )
     assert step(2)["outcomes"] == [{"outcome": "delivered", "date": "2026-02-18"}]
     assert step(2)["delivered_on"] == "2026-02-18"
     assert [e.note for e in recorded(case_open, "OutcomeRecorded")] == ["firmata"]
@@ -147,7 +151,10 @@ def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_
     again = cases("confirm", "C1", CASE, "3", "--date", "2026-03-30")
 
     assert confirmed.code == 0 and confirmed.out.strip() == "Proposta confermata. Eventi: ProposalConfirmed"
-    assert again.code == 0 and again.out.strip() == "Nessuna modifica: proposta confermata già registrato."
+    assert (
+        again.code == 0
+        and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (proposta confermata)."
+    )
     assert step(3)["status"] == "awaiting_approval"
     assert the_case()["waiting_for"] == "approvazione livello 1 (passo 3)"
 
@@ -171,7 +178,10 @@ def test_a_discarded_proposal_is_skipped_with_its_note(limitation_proposed: str)
     assert step(3)["status"] == "skipped" and step(3)["reason"] == "discarded"
     assert [e.note for e in recorded(limitation_proposed, "ProposalDiscarded")] == ["cliente al telefono"]
     again = cases("discard", "C1", CASE, "3", "--date", "2026-03-30")
-    assert again.code == 0 and again.out.strip() == "Nessuna modifica: proposta scartata già registrato."
+    assert (
+        again.code == 0
+        and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (proposta scartata)."
+    )
 
 
 def test_a_step_awaiting_approval_is_refused_with_its_note(limitation_proposed: str) -> None:
@@ -198,7 +208,10 @@ def test_a_lock_holds_the_ladder_until_it_is_lifted(case_open: str) -> None:
     )
 
     assert locked.code == 0 and locked.out.strip() == "Blocco B1 impostato. Eventi: LockSet"
-    assert again.code == 0 and again.out.strip() == "Nessuna modifica: blocco B1 impostato già registrato."
+    assert (
+        again.code == 0
+        and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (blocco B1 impostato)."
+    )
     [lock] = position()["locks"]
     assert (lock["lock_id"], lock["reason"], lock["supply"], lock["start"]) == ("B1", "complaint", "S-C1", "2026-02-11")
     assert (lock["until"], lock["lifted_on"], lock["note"], lock["by"]) == (None, None, "reclamo 12", "cli")
@@ -265,7 +278,10 @@ def test_a_write_off_is_requested_then_approved_within_the_level(case_open: str)
 
     assert too_low.code == 1 and "serve almeno il livello 1" in too_low.err
     assert approved.code == 0 and approved.out.strip() == "Stralcio approvato. Eventi: WriteOffApproved, CaseWrittenOff"
-    assert again.code == 0 and again.out.strip() == "Nessuna modifica: stralcio approvato già registrato."
+    assert (
+        again.code == 0
+        and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (stralcio approvato)."
+    )
     assert the_case()["status"] == "closed_written_off"
 
 
