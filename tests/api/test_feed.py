@@ -20,7 +20,7 @@ def test_customer_and_supply_are_created_then_unchanged_when_resent(api: Api) ->
     assert again.json()["results"][0]["outcome"] == "unchanged"
     assert changed.json()["accepted"] == 1
     assert s1.json()["results"] == [
-        {"index": 0, "key": "S1", "outcome": "accepted", "status": 200, "reason": None, "field": None}
+        {"index": 0, "key": "S1", "outcome": "accepted", "status": 200, "reason": None, "field": None, "kind": None}
     ]
     position = api.container.positions.load("ACQ", "C1")
     assert position.details.name == "Mario Rossi Jr"
@@ -99,6 +99,7 @@ def test_a_batch_answers_per_record_and_keeps_the_good_ones(api: Api) -> None:
         ("B3", "rejected", 422),
     ]
     assert body["results"][3]["field"] == "supply_code"
+    assert [r["kind"] for r in body["results"]] == [None, None, "conflict", "not_found"]
     assert sorted(api.container.positions.load("ACQ", "C1").bills) == ["B1", "B2"]
 
 

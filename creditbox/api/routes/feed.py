@@ -146,7 +146,8 @@ def _result(index: int, key: str, result: RecordResult) -> RecordResultOut:
         return RecordResultOut(index=index, key=key, outcome=outcome, status=200)
     reason = result.reason or "record rifiutato"
     status = status_of_rejection(result.kind)
-    return RecordResultOut(index=index, key=key, outcome=outcome, status=status, reason=reason, field=field)
+    kind = result.kind.value if result.kind is not None else None
+    return RecordResultOut(index=index, key=key, outcome=outcome, status=status, reason=reason, field=field, kind=kind)
 
 
 def status_of_rejection(kind: RejectionKind | None) -> int:

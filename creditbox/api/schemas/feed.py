@@ -160,6 +160,13 @@ class RecordResultOut(BaseModel):
     status: int = Field(description="Lo stato HTTP che il record avrebbe da solo: 200, 201, 404, 409 o 422")
     reason: str | None = None
     field: str | None = Field(default=None, description="Il campo a cui si riferisce il motivo")
+    kind: str | None = Field(
+        default=None,
+        description=(
+            "Il tipo di rifiuto: invalid, conflict, not_found, unknown_customer, not_allowed, refused "
+            "(stabile: i client decidono su questo, non sul testo del motivo)"
+        ),
+    )
 
 
 class FeedResult(BaseModel):
