@@ -169,3 +169,21 @@ def test_every_feed_command_records_the_token_name(api: Api) -> None:
 
     assert {e["by"] for e in events} == {api.name(Role.FEED)}
     assert [e["type"] for e in events] == ["CustomerRegistered", "SupplyRegistered", "BillIssued"]
+
+
+def test_a_bill_number_or_payment_id_of_another_customer_is_a_conflict(api: Api) -> None:
+    seed_customer(api, "C1", "S1")
+    seed_customer(api, "C2", "S2")
+    feed = api.as_(Role.FEED)
+    assert feed.post(f"{BASE}/bills", json=bill("B1", customer_code="C1", supply_code="S1")).status_code == 200
+    assert feed.post(f"{BASE}/payments", json=payment("P1", customer_code="C1")).status_code == 200
+
+    bill_again = feed.post(f"{BASE}/bills", json=bill("B1", customer_code="C2", supply_code="S2"))
+    payment_again = feed.post(f"{BASE}/payments", json=payment("P1", customer_code="C2"))
+
+    assert bill_again.status_code == 409
+    assert bill_again.headers["content-type"].startswith("application/problem+json")
+    assert "'C1'" in bill_again.json()["detail"]
+    assert bill_again.json()["errors"][0]["field"] == "number"
+    assert payment_again.status_code == 409 and payment_again.json()["errors"][0]["field"] == "payment_id"
+    assert api.container.positions.load("ACQ", "C2").bills == {}
