@@ -14,7 +14,8 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, relaxed_gc, show_value
+from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, relaxed_gc
+from creditbox.application.record_checks import show_value
 from creditbox.application.records import (
     BillRecord,
     Column,

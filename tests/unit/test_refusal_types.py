@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from creditbox.application.ingest import (
+from creditbox.application.record_checks import (
     RecordConflict,
     RecordRefused,
     UnknownCustomer,
     UnknownReference,
-    _column_for,
-    _kind_of,
+    column_for,
+    kind_of,
 )
 from creditbox.application.records import (
     BillRecord,
@@ -88,7 +88,7 @@ class TestTheDomainRaisesTypedRefusals:
         assert amount.value.field is Field.AMOUNT
         assert due.value.field is Field.DUE_DATE
 
-    def test_level_too_low_is_a_kind_of_not_allowed(self) -> None:
+    def test_level_too_low_is_akind_of_not_allowed(self) -> None:
         error = LevelTooLow(NEUTRAL)
         assert isinstance(error, NotAllowed) and str(error) == NEUTRAL and error.field is None
 
@@ -104,12 +104,12 @@ class TestTheColumnOfARefusal:
         ],
     )
     def test_comes_from_the_field_not_from_the_message(self, field: Field, column: str) -> None:
-        assert _column_for(BILL, InvalidCommand(NEUTRAL, field=field)) == column
-        assert _column_for(PAYMENT, NotFound(NEUTRAL, field=field)) == column
+        assert column_for(BILL, InvalidCommand(NEUTRAL, field=field)) == column
+        assert column_for(PAYMENT, NotFound(NEUTRAL, field=field)) == column
 
     def test_a_message_that_mentions_a_column_does_not_choose_it(self) -> None:
-        assert _column_for(BILL, InvalidCommand("importo e scadenza sbagliati")) == Column.BILL_NUMBER
-        assert _column_for(BILL, NotFound("fornitura sconosciuta")) == Column.BILL_NUMBER
+        assert column_for(BILL, InvalidCommand("importo e scadenza sbagliati")) == Column.BILL_NUMBER
+        assert column_for(BILL, NotFound("fornitura sconosciuta")) == Column.BILL_NUMBER
 
     @pytest.mark.parametrize(
         "record, column",
@@ -122,16 +122,16 @@ class TestTheColumnOfARefusal:
     )
     def test_without_a_field_is_the_key_of_the_record(self, record: Record, column: str) -> None:
         for error in (InvalidCommand(NEUTRAL), NotFound(NEUTRAL), Conflict(NEUTRAL)):
-            assert _column_for(record, error) == column
+            assert column_for(record, error) == column
 
     def test_of_the_ingestor_s_own_checks_is_the_one_they_name(self) -> None:
-        assert _column_for(BILL, RecordConflict(Column.DUE_DATE, NEUTRAL)) == Column.DUE_DATE
-        assert _column_for(PAYMENT, UnknownReference(Column.BILL_NUMBER, NEUTRAL)) == Column.BILL_NUMBER
-        assert _column_for(SUPPLY, UnknownCustomer("NOBODY", "ACQ")) == Column.CUSTOMER_CODE
+        assert column_for(BILL, RecordConflict(Column.DUE_DATE, NEUTRAL)) == Column.DUE_DATE
+        assert column_for(PAYMENT, UnknownReference(Column.BILL_NUMBER, NEUTRAL)) == Column.BILL_NUMBER
+        assert column_for(SUPPLY, UnknownCustomer("NOBODY", "ACQ")) == Column.CUSTOMER_CODE
 
     def test_of_a_rule_about_no_datum_is_none(self) -> None:
-        assert _column_for(BILL, NotAllowed(NEUTRAL)) is None
-        assert _column_for(BILL, DomainError(NEUTRAL)) is None
+        assert column_for(BILL, NotAllowed(NEUTRAL)) is None
+        assert column_for(BILL, DomainError(NEUTRAL)) is None
 
 
 class TestTheKindOfARejection:
@@ -150,11 +150,11 @@ class TestTheKindOfARejection:
         ],
     )
     def test_comes_from_the_type(self, error: DomainError, kind: RejectionKind) -> None:
-        assert _kind_of(error) is kind
+        assert kind_of(error) is kind
 
     def test_the_old_marker_words_do_not_make_a_conflict(self) -> None:
-        assert _kind_of(InvalidCommand("bolletta già presente: appartiene a un altro")) is RejectionKind.INVALID
-        assert _kind_of(UnknownReference(Column.SUPPLY_CODE, "la fornitura appartiene")) is RejectionKind.NOT_FOUND
+        assert kind_of(InvalidCommand("bolletta già presente: appartiene a un altro")) is RejectionKind.INVALID
+        assert kind_of(UnknownReference(Column.SUPPLY_CODE, "la fornitura appartiene")) is RejectionKind.NOT_FOUND
 
     def test_the_ingestor_s_own_refusals_are_domain_errors_of_the_matching_type(self) -> None:
         conflict = RecordConflict(Column.AMOUNT, NEUTRAL)

@@ -1,0 +1,169 @@
+"""The checks the ingestor makes before the domain, and how a refusal becomes a record's result.
+
+A refused record is reported with a precise reason, the column it is about and the kind of
+rejection, both decided from the refusal's type and ``field`` (never from its wording): the
+ingestor's own refusals are ``RecordRefused`` subclasses naming their column; the domain's
+errors name a ``field`` or are about the record as a whole (its key column).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from creditbox.application.ownerships import Ownerships
+from creditbox.application.records import (
+    BillRecord,
+    Column,
+    CustomerRecord,
+    Outcome,
+    PaymentRecord,
+    Record,
+    RecordResult,
+    RejectionKind,
+    SupplyRecord,
+)
+from creditbox.domain.errors import Conflict, DomainError, Field, InvalidCommand, NotAllowed, NotFound
+from creditbox.domain.money import format_euro
+from creditbox.domain.position import Position
+
+
+class RecordRefused(DomainError):
+    """A record refused by the ingestor's own checks, with the column (default-profile label) the
+    reason is about. Refuse with a subclass: its type says the kind of rejection."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+
+
+class RecordConflict(RecordRefused, Conflict):
+    """The key is already there with other content, or the supply belongs to another customer."""
+
+
+class UnknownReference(RecordRefused, NotFound):
+    """The record names a supply or a bill that does not exist."""
+
+
+class UnknownCustomer(RecordRefused, NotFound):
+    """The record's customer is neither in the run nor already registered."""
+
+    def __init__(self, customer_code: str, company: str) -> None:
+        super().__init__(
+            Column.CUSTOMER_CODE, f"cliente {customer_code!r} sconosciuto (non presente nel file né già registrato)"
+        )
+
+
+def check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -> None:
+    """Refuse with the precise column what the domain would refuse with a general message."""
+    if record.supply_code not in position.supplies:
+        owner = ownerships.supply_owner(record.supply_code)
+        if owner is not None and owner.customer_code != position.customer_code:
+            raise RecordConflict(
+                Column.SUPPLY_CODE,
+                f"la fornitura {record.supply_code!r} appartiene al cliente {owner.customer_code!r}, "
+                f"non a {position.customer_code!r}",
+            )
+        raise UnknownReference(
+            Column.SUPPLY_CODE,
+            f"fornitura {record.supply_code!r} sconosciuta (non presente nel file né già registrata)",
+        )
+    existing = position.bills.get(record.number) or position.credit_notes.get(record.number)
+    if existing is None:
+        return
+    differences = (
+        (Column.AMOUNT, existing.amount, record.amount),
+        (Column.DUE_DATE, existing.due_date, record.due_date),
+        (Column.ISSUE_DATE, existing.issue_date, record.issue_date),
+        (Column.SUPPLY_CODE, existing.supply_code, record.supply_code),
+    )
+    for column, old, new in differences:
+        if old != new:
+            raise RecordConflict(
+                column,
+                f"bolletta {record.number!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                "una bolletta non si modifica",
+            )
+
+
+def check_payment(position: Position, record: PaymentRecord) -> None:
+    if record.bill_number is not None and record.bill_number not in position.bills:
+        raise UnknownReference(
+            Column.BILL_NUMBER,
+            f"bolletta {record.bill_number!r} sconosciuta per il cliente {position.customer_code!r}",
+        )
+    existing = position.payments.get(record.payment_id)
+    if existing is None:
+        return
+    differences = (
+        (Column.AMOUNT, existing.amount, record.amount),
+        (Column.PAYMENT_DATE, existing.payment_date, record.payment_date),
+        (Column.BILL_NUMBER, existing.bill_number, record.bill_number),
+        (Column.METHOD, existing.method, record.method),
+    )
+    for column, old, new in differences:
+        if old != new:
+            raise RecordConflict(
+                column,
+                f"pagamento {record.payment_id!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                "un pagamento non si modifica",
+            )
+
+
+def show_value(value: object) -> str:
+    if value is None:
+        return "vuoto"
+    if isinstance(value, Decimal):
+        return format_euro(value)
+    if isinstance(value, date):
+        return f"{value:%d/%m/%Y}"
+    return repr(value)
+
+
+def rejected(record: Record, error: DomainError) -> RecordResult:
+    """The result of a record the domain (or the ingestor's own checks) refused with ``error``."""
+    return RecordResult(Outcome.REJECTED, str(error), column_for(record, error), kind_of(error))
+
+
+def kind_of(error: DomainError) -> RejectionKind:
+    """The kind of rejection, by the refusal's type (most specific first)."""
+    if isinstance(error, UnknownCustomer):
+        return RejectionKind.UNKNOWN_CUSTOMER
+    if isinstance(error, Conflict):
+        return RejectionKind.CONFLICT
+    if isinstance(error, NotFound):
+        return RejectionKind.NOT_FOUND
+    if isinstance(error, InvalidCommand):
+        return RejectionKind.INVALID
+    if isinstance(error, NotAllowed):
+        return RejectionKind.NOT_ALLOWED
+    return RejectionKind.REFUSED
+
+
+# The column of a domain refusal about one datum (``DomainError.field``).
+_COLUMN_OF_FIELD: dict[Field, str] = {
+    Field.AMOUNT: Column.AMOUNT,
+    Field.DUE_DATE: Column.DUE_DATE,
+    Field.SUPPLY: Column.SUPPLY_CODE,
+    Field.BILL: Column.BILL_NUMBER,
+}
+
+# The column of a refusal about the record as a whole: its key.
+_GENERIC_COLUMNS: dict[type, str] = {
+    CustomerRecord: Column.CUSTOMER_CODE,
+    SupplyRecord: Column.SUPPLY_CODE,
+    BillRecord: Column.BILL_NUMBER,
+    PaymentRecord: Column.PAYMENT_ID,
+}
+
+
+def column_for(record: Record, error: DomainError) -> str | None:
+    """The column a refusal is about: the ingestor's own (``RecordRefused.column``), the datum
+    the domain named (``field``), else the record's key for a refusal of the record as such."""
+    if isinstance(error, RecordRefused):
+        return error.column
+    if error.field is not None:
+        return _COLUMN_OF_FIELD[error.field]
+    if isinstance(error, Conflict | NotFound | InvalidCommand):
+        return _GENERIC_COLUMNS[type(record)]
+    return None
