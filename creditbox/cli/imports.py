@@ -2,10 +2,13 @@
 
 Exit 0 when the file was processed (even with rejected rows); 2 when the file cannot be read at
 all (not an xlsx, no known sheet, missing required column, missing file); 1 for an unknown company.
+``--report FILE.xlsx`` also writes the outcome as a formatted workbook (``Riepilogo``, ``Scarti``),
+for a processed file and for one that could not be read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -15,6 +18,7 @@ from rich.table import Table
 from creditbox.application.imports import ImportResult
 from creditbox.application.records import UnreadableFile
 from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
 
 UNREADABLE_EXIT = 2
 MAX_REJECTIONS_SHOWN = 50
@@ -51,6 +55,9 @@ def import_file(
     file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx (profilo standard)"),
     company: str = typer.Option(..., "--company", help="Codice azienda"),
     as_json: bool = typer.Option(False, "--json", help="Riepilogo in JSON"),
+    report: Path | None = typer.Option(
+        None, "--report", help="Rapporto Excel dell'esito da scrivere (.xlsx: fogli Riepilogo e Scarti)"
+    ),
 ) -> None:
     """Importa clienti, forniture, bollette e pagamenti da un file Excel."""
     try:
@@ -63,11 +70,26 @@ def import_file(
             with new_progress(quiet=as_json) as progress:
                 result = importer.run(content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress))
         except UnreadableFile as error:
+            if report is not None:
+                code, name, reason, now = c.companies.require(company), file.name, str(error), c.clock.now()
+                _write_report(report, as_json, lambda target: write_refused_report(code, name, reason, now, target))
             fail(str(error), UNREADABLE_EXIT)
         if as_json:
             print_json(result.as_json())
         else:
             print_result(result)
+        if report is not None:
+            now = c.clock.now()
+            _write_report(report, as_json, lambda target: write_import_report(result, now, target))
+
+
+def _write_report(report: Path, as_json: bool, write: Callable[[Path], None]) -> None:
+    try:
+        write(report)
+    except OSError as error:
+        fail(f"impossibile scrivere il rapporto {str(report)!r}: {error.strerror or error}")
+    # With --json the standard output is the summary alone: the note goes to the error stream.
+    (error_console if as_json else console).print(f"Rapporto scritto in {report}")
 
 
 def print_result(result: ImportResult) -> None:

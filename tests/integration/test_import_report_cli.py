@@ -1,0 +1,69 @@
+"""``creditbox import --report FILE.xlsx`` through the real command line, on both backends."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from creditbox.cli.main import app
+from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
+    result = runner.invoke(app, ["companies", "add", "ACQ", "--name", "Acque Spa"])
+    assert result.exit_code == 0, result.output
+    return database_url
+
+
+def test_the_report_lists_the_rejected_rows_and_json_stays_clean(cli_db: str, tmp_path: Path) -> None:
+    data = generate(SampleSpec(customers=8))
+    bad = with_bad_rows(data)
+    source = tmp_path / "errori.xlsx"
+    source.write_bytes(workbook_bytes(data))
+    report = tmp_path / "rapporti" / "errori.scarti.xlsx"
+
+    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--json", "--report", str(report)])
+
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)  # the note about the report goes to stderr
+    assert "Rapporto scritto in" in result.stderr
+    book = load_workbook(report)
+    lines = list(book["Scarti"].iter_rows(min_row=2, values_only=True))
+    assert {(s, r, c) for s, r, c, _ in lines} == {(b.sheet, b.row, b.column) for b in bad}
+    total = list(book["Riepilogo"].iter_rows(values_only=True))[-1]
+    assert total[5:] == ("Totale", summary["totals"]["accepted"], 0, summary["totals"]["rejected"])
+
+
+def test_an_unreadable_file_still_gets_a_report_and_exits_2(cli_db: str, tmp_path: Path) -> None:
+    source = tmp_path / "clienti.csv"
+    source.write_text("Codice Cliente;Nominativo\nC1;Rossi\n")
+    report = tmp_path / "clienti.scarti.xlsx"
+
+    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--report", str(report)])
+
+    assert result.exit_code == 2
+    assert "non è una cartella di lavoro Excel" in result.stderr
+    summary = list(load_workbook(report)["Riepilogo"].iter_rows(min_row=2, values_only=True))
+    assert len(summary) == 1
+    assert summary[0][4] == "non importato: clienti.csv: non è una cartella di lavoro Excel (.xlsx)"
+
+
+def test_a_report_that_cannot_be_written_is_an_error_after_the_summary(cli_db: str, tmp_path: Path) -> None:
+    source = tmp_path / "gennaio.xlsx"
+    source.write_bytes(workbook_bytes(generate(SampleSpec(customers=3))))
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+
+    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--report", str(blocker / "r.xlsx")])
+
+    assert result.exit_code == 1
+    assert "importato" in result.stdout
+    assert "impossibile scrivere il rapporto" in result.stderr
