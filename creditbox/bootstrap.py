@@ -16,6 +16,7 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.imports import ImportService
+from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
@@ -26,7 +27,9 @@ from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.excel.import_report import ExcelImportReport
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
+from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
 from creditbox.projections.service import ReadModels
@@ -56,6 +59,12 @@ class Container:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         options = {"savers": self.batch_saver, **options}
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+
+    def inbox(self, root: str | None = None, *, min_age: float = DEFAULT_MIN_AGE) -> Inbox:
+        """The inbox under ``root`` (default: the ``inbox_dir`` setting); a file is imported once it
+        has not changed for ``min_age`` seconds."""
+        folder = LocalInboxFolder(root or self.settings.inbox_dir, min_age=min_age)
+        return Inbox(folder, self.importer(), self.companies, ExcelImportReport(), self.clock)
 
     def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:
         """How a run of ``records`` records saves its batches: on PostgreSQL a big run overlaps

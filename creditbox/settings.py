@@ -21,3 +21,5 @@ class Settings(BaseSettings):
     # PostgreSQL: a run applying at least this many records (a big import) saves its batches
     # through a second writer process, overlapped with the parsing and applying (0 = never).
     background_write_threshold: int = 50_000
+    # The inbox root: one folder per company code (``inbox/ACQ/``), imported by `creditbox inbox run`.
+    inbox_dir: str = "inbox"

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli import actions, companies, db, dunning, imports, positions, projections, serve, tokens, worklists
+from creditbox.cli import (
+    actions,
+    companies,
+    db,
+    dunning,
+    imports,
+    inbox,
+    positions,
+    projections,
+    serve,
+    tokens,
+    worklists,
+)
 
 app = typer.Typer(
     help="CreditBox — gestione del credito e solleciti.",
@@ -14,6 +26,7 @@ app = typer.Typer(
 app.add_typer(actions.app, name="actions")
 app.add_typer(companies.app, name="companies")
 app.command("import")(imports.import_file)
+app.add_typer(inbox.app, name="inbox")
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
 app.command("serve")(serve.serve)

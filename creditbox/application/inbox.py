@@ -1,0 +1,298 @@
+"""The inbox: billing-system files dropped in a company's folder, imported on a timer.
+
+One pass looks at every company folder under the inbox root (``inbox/ACQ/``), imports each
+settled ``.xlsx`` file there, oldest first, through the same ``ImportService`` as the manual
+import, then files it away with its reports beside it: ``done/`` when it was processed (even
+with rejected rows: the report lists them), ``failed/`` when it could not be read at all or is
+not an ``.xlsx``. The reports are ``<name>.esito.json`` (the import's summary JSON, or the reason
+it failed) and ``<name>.scarti.xlsx`` (the Excel report).
+
+Crash safety comes from the import's idempotency: the file is moved only after its import is
+recorded, so a crash in between leaves it in the inbox, and the next pass imports it again, which
+records nothing (the same file is already imported) and moves it to ``done/`` with its report.
+
+The file system is behind the ``InboxFolder`` port and the Excel rendering behind
+``ReportRenderer`` (both implemented in ``creditbox.infrastructure``), so this module reads no
+file and writes no format but JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any, Protocol
+
+from creditbox.application.companies import CompanyDirectory
+from creditbox.application.imports import ImportResult, ImportService
+from creditbox.application.records import UnreadableFile
+from creditbox.clock import Clock
+from creditbox.domain.errors import NotFound
+from creditbox.domain.ids import normalise_company_code
+
+INBOX_USER = "inbox"
+DONE = "done"
+FAILED = "failed"
+JSON_REPORT = ".esito.json"
+EXCEL_REPORT = ".scarti.xlsx"
+IMPORTED_SUFFIX = ".xlsx"
+
+
+class InboxUnavailable(Exception):
+    """The inbox root cannot be used (missing, not a folder)."""
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A file found in a company folder (temporary and hidden names are never listed)."""
+
+    folder: str  # the company folder's name as on disk
+    name: str
+    size: int
+    modified: float  # seconds since the epoch, as the file system keeps it
+    # Unchanged for the folder's minimum age: not being written any more.
+    settled: bool
+
+
+class InboxFolder(Protocol):
+    """The inbox on a file system: company folders, their files, and where files are filed away."""
+
+    @property
+    def root(self) -> str: ...
+
+    def exclusive(self) -> AbstractContextManager[bool]:
+        """Held for a pass: False when another process is running a pass on the same root.
+        Raises ``InboxUnavailable`` when the root cannot be used."""
+        ...
+
+    def company_folders(self) -> list[str]: ...
+
+    def entries(self, folder: str) -> list[InboxEntry]:
+        """The files directly in ``folder``, oldest first."""
+        ...
+
+    def read(self, entry: InboxEntry) -> bytes | None:
+        """The file's bytes, or None when it changed since it was listed (still being written)."""
+        ...
+
+    def file_away(self, entry: InboxEntry, outcome: str, reports: Mapping[str, bytes], at: datetime) -> list[str]:
+        """Move the file to ``<folder>/<outcome>/`` under a name not taken there yet, with each
+        report written beside it as ``<name without extension><suffix>``; returns the paths
+        (relative to the root) of the file and of its reports. Nothing is left behind on error."""
+        ...
+
+
+class ReportRenderer(Protocol):
+    """The Excel report of an import (``infrastructure/excel/import_report.py``)."""
+
+    def imported(self, result: ImportResult, processed_at: datetime) -> bytes: ...
+
+    def refused(self, company: str, file_name: str, reason: str, processed_at: datetime) -> bytes: ...
+
+
+class FileStatus(Enum):
+    DONE = "done"  # processed (maybe with rejected rows), moved to done/
+    FAILED = "failed"  # unreadable or not an .xlsx, moved to failed/
+    WAITING = "waiting"  # still being written: left for a later pass
+    ERROR = "error"  # something else went wrong: left in place, tried again next pass
+
+
+@dataclass
+class FileOutcome:
+    company: str
+    folder: str
+    file_name: str
+    status: FileStatus
+    reason: str | None = None
+    moved_to: str | None = None
+    reports: list[str] = field(default_factory=list)
+    result: ImportResult | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "company": self.company,
+            "folder": self.folder,
+            "file": self.file_name,
+            "status": self.status.value,
+            "reason": self.reason,
+            "moved_to": self.moved_to,
+            "reports": list(self.reports),
+        }
+        if self.result is not None:
+            data.update(
+                import_id=str(self.result.import_id),
+                already_imported=self.result.already_imported,
+                events=self.result.events,
+                totals=self.result.totals.as_json(),
+            )
+        return data
+
+
+@dataclass(frozen=True)
+class UnknownFolder:
+    """A folder whose name is no registered company: its files are left where they are."""
+
+    folder: str
+    files: int
+    reason: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"folder": self.folder, "files": self.files, "reason": self.reason}
+
+
+@dataclass
+class InboxPass:
+    root: str
+    started_at: datetime
+    files: list[FileOutcome] = field(default_factory=list)
+    unknown_folders: list[UnknownFolder] = field(default_factory=list)
+    # Companies asked for (``company=``) that have no folder under the root.
+    missing_folders: list[str] = field(default_factory=list)
+    # Another process was running a pass on the same root: this one did nothing.
+    busy: bool = False
+    # Stopped before every file was seen (Ctrl-C, a stop signal).
+    stopped: bool = False
+
+    def count(self, status: FileStatus) -> int:
+        return sum(1 for f in self.files if f.status is status)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Something an operator should look at: a file left in error, an unknown folder."""
+        return bool(self.count(FileStatus.ERROR) or self.unknown_folders or self.missing_folders)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "started_at": self.started_at.isoformat(),
+            "busy": self.busy,
+            "stopped": self.stopped,
+            "counts": {status.value: self.count(status) for status in FileStatus},
+            "files": [f.as_json() for f in self.files],
+            "unknown_folders": [u.as_json() for u in self.unknown_folders],
+            "missing_folders": list(self.missing_folders),
+        }
+
+
+class Inbox:
+    def __init__(
+        self,
+        folder: InboxFolder,
+        importer: ImportService,
+        companies: CompanyDirectory,
+        reports: ReportRenderer,
+        clock: Clock,
+        *,
+        by: str = INBOX_USER,
+    ) -> None:
+        self._folder = folder
+        self._importer = importer
+        self._companies = companies
+        self._reports = reports
+        self._clock = clock
+        self._by = by
+
+    def run_pass(
+        self,
+        company: str | None = None,
+        *,
+        on_file: Callable[[FileOutcome], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> InboxPass:
+        """One pass over the company folders (only ``company``'s when given: ``NotFound`` if it is
+        not registered). Raises ``InboxUnavailable`` when the root cannot be used."""
+        wanted = self._companies.require(company) if company is not None else None
+        outcome = InboxPass(self._folder.root, self._clock.now())
+        with self._folder.exclusive() as mine:
+            if not mine:
+                outcome.busy = True
+                return outcome
+            folders = self._company_folders(outcome, wanted)
+            for folder, code in folders:
+                for entry in self._folder.entries(folder):
+                    if should_stop is not None and should_stop():
+                        outcome.stopped = True
+                        return outcome
+                    done = self._process(code, entry)
+                    outcome.files.append(done)
+                    if on_file is not None:
+                        on_file(done)
+        return outcome
+
+    def _company_folders(self, outcome: InboxPass, wanted: str | None) -> list[tuple[str, str]]:
+        """(folder, company code) for each folder to import from; unknown ones are noted."""
+        found: list[tuple[str, str]] = []
+        for folder in self._folder.company_folders():
+            if wanted is not None:
+                if normalise_company_code(folder) == wanted:
+                    found.append((folder, wanted))
+                continue
+            try:
+                found.append((folder, self._companies.require(folder)))
+            except NotFound as error:
+                files = len(self._folder.entries(folder))
+                reason = f"{error}: {files} file lasciati nella cartella"
+                outcome.unknown_folders.append(UnknownFolder(folder, files, reason))
+        if wanted is not None and not found:
+            outcome.missing_folders.append(wanted)
+        return found
+
+    def _process(self, company: str, entry: InboxEntry) -> FileOutcome:
+        outcome = FileOutcome(company, entry.folder, entry.name, FileStatus.WAITING)
+        if not entry.settled:
+            outcome.reason = "in scrittura: al prossimo passaggio"
+            return outcome
+        # Anything going wrong with one file must not stop the pass: the file stays where it is
+        # and the next pass tries it again (the import is idempotent).
+        try:
+            if not entry.name.lower().endswith(IMPORTED_SUFFIX):
+                return self._refuse(outcome, entry, f"{entry.name}: non è una cartella di lavoro Excel (.xlsx)")
+            content = self._folder.read(entry)
+            if content is None:
+                outcome.reason = "modificato durante la lettura: al prossimo passaggio"
+                return outcome
+            try:
+                result = self._importer.run(content, entry.name, company, by=self._by)
+            except UnreadableFile as error:
+                return self._refuse(outcome, entry, str(error))
+            now = self._clock.now()
+            reports = {
+                JSON_REPORT: _json(result.as_json()),
+                EXCEL_REPORT: self._reports.imported(result, now),
+            }
+            self._file_away(outcome, entry, DONE, reports, now)
+            outcome.status, outcome.result = FileStatus.DONE, result
+        except Exception as error:  # reported; the file is tried again next pass
+            outcome.status = FileStatus.ERROR
+            outcome.reason = f"{type(error).__name__}: {error}"
+        return outcome
+
+    def _refuse(self, outcome: FileOutcome, entry: InboxEntry, reason: str) -> FileOutcome:
+        now = self._clock.now()
+        summary = {
+            "company": outcome.company,
+            "file_name": entry.name,
+            "status": FAILED,
+            "reason": reason,
+            "processed_at": now.isoformat(),
+        }
+        reports = {
+            JSON_REPORT: _json(summary),
+            EXCEL_REPORT: self._reports.refused(outcome.company, entry.name, reason, now),
+        }
+        self._file_away(outcome, entry, FAILED, reports, now)
+        outcome.status, outcome.reason = FileStatus.FAILED, reason
+        return outcome
+
+    def _file_away(
+        self, outcome: FileOutcome, entry: InboxEntry, where: str, reports: Mapping[str, bytes], at: datetime
+    ) -> None:
+        moved, *written = self._folder.file_away(entry, where, reports, at)
+        outcome.moved_to, outcome.reports = moved, written
+
+
+def _json(data: Mapping[str, Any]) -> bytes:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=str).encode("utf-8")
