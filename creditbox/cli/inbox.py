@@ -86,11 +86,11 @@ def _loop(
 ) -> None:
     stop = StopSignal()
     done = 0
-    warned: set[tuple[str, int]] = set()
+    warned: set[str] = set()
     with stop.installed():
         lines.print(f"Inbox avviata: un passaggio ogni {every:g} secondi (Ctrl-C per fermarla)")
         try:
-            while not stop.requested:
+            while not stop.is_requested():
                 try:
                     outcome = inbox.run_pass(company, on_file=_printer(lines), should_stop=stop.is_requested)
                 except InboxUnavailable as error:
@@ -123,7 +123,7 @@ def _catch_up(c: Container) -> None:
 
 def _printer(lines: Console) -> Callable[[FileOutcome], None]:
     def print_file(outcome: FileOutcome) -> None:
-        lines.print(describe(outcome))
+        lines.print(describe(outcome), soft_wrap=True)
 
     return print_file
 
@@ -169,23 +169,24 @@ def _warnings(outcome: InboxPass) -> list[str]:
 
 def _report(outcome: InboxPass, as_json: bool, lines: Console) -> None:
     for note in _warnings(outcome):
-        lines.print(note)
+        lines.print(note, soft_wrap=True)
     if as_json:
         print_json(outcome.as_json())
     else:
-        lines.print(_summary(outcome))
+        lines.print(_summary(outcome), soft_wrap=True)
 
 
-def _report_quietly(outcome: InboxPass, lines: Console, warned: set[tuple[str, int]]) -> None:
-    """In the loop: a summary only for passes that saw files, each unknown folder once per change."""
-    current = {(u.folder, u.files) for u in outcome.unknown_folders}
-    if current != warned or outcome.missing_folders:
-        for note in _warnings(outcome):
-            lines.print(note)
+def _report_quietly(outcome: InboxPass, lines: Console, warned: set[str]) -> None:
+    """In the loop: a summary only for passes that saw files; the folder warnings again only when
+    they change (not every few seconds)."""
+    notes = _warnings(outcome)
+    if set(notes) != warned:
+        for note in notes:
+            lines.print(note, soft_wrap=True)
         warned.clear()
-        warned.update(current)
+        warned.update(notes)
     if outcome.files or outcome.busy:
-        lines.print(_summary(outcome))
+        lines.print(_summary(outcome), soft_wrap=True)
 
 
 class StopSignal:
@@ -193,10 +194,6 @@ class StopSignal:
 
     def __init__(self) -> None:
         self._event = threading.Event()
-
-    @property
-    def requested(self) -> bool:
-        return self._event.is_set()
 
     def is_requested(self) -> bool:
         return self._event.is_set()
