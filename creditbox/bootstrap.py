@@ -15,6 +15,7 @@ from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.dunning import Dispatcher, DunningService
+from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
@@ -28,6 +29,7 @@ from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLo
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
+from creditbox.infrastructure.excel.profile_reader import ProfileWorkbookParser, check_profile_value
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
@@ -59,6 +61,16 @@ class Container:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         options = {"savers": self.batch_saver, **options}
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+
+    def import_profiles(self) -> ImportProfiles:
+        """The companies' import profiles (*convertitore*) and the parser an import uses with one."""
+        return ImportProfiles(
+            self.app,
+            self.clock,
+            default_parser=ExcelWorkbookParser,
+            make_parser=ProfileWorkbookParser,
+            check_value=check_profile_value,
+        )
 
     def inbox(self, root: str | None = None, *, min_age: float = DEFAULT_MIN_AGE) -> Inbox:
         """The inbox under ``root`` (default: the ``inbox_dir`` setting); a file is imported once it

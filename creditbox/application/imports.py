@@ -72,6 +72,8 @@ class ImportResult:
     rejected: list[Rejection]
     warnings: list[str] = field(default_factory=list)
     events: int = 0
+    # The version of a company's import profile used (None: the built-in default profile).
+    profile_version: int | None = None
     already_imported: bool = False
     # Aggregates saved and atomic saves made by the run (for benchmarks and logs).
     saved_aggregates: int = 0
@@ -93,6 +95,7 @@ class ImportResult:
             "file_name": self.file_name,
             "file_sha256": self.file_sha256,
             "profile": self.profile,
+            "profile_version": self.profile_version,
             "already_imported": self.already_imported,
             "sheets": {name: counts.as_json() for name, counts in self.sheets.items()},
             "totals": self.totals.as_json(),
@@ -121,21 +124,36 @@ class ImportService:
         self._chunk_size = chunk_size
 
     def run(
-        self, content: bytes, file_name: str, company: str, *, by: str, progress: ImportProgress | None = None
+        self,
+        content: bytes,
+        file_name: str,
+        company: str,
+        *,
+        by: str,
+        progress: ImportProgress | None = None,
+        parser: WorkbookParser | None = None,
     ) -> ImportResult:
         """Import ``content``. Raises ``NotFound`` for an unknown company, ``UnreadableFile`` for a
-        file that cannot be read at all; bad rows are reported in the result, good rows go in."""
+        file that cannot be read at all; bad rows are reported in the result, good rows go in.
+        ``parser`` reads this file instead of the service's own (a company's import profile)."""
         with relaxed_gc():
-            return self._run(content, file_name, company, by=by, progress=progress)
+            return self._run(content, file_name, company, by=by, progress=progress, parser=parser or self._parser)
 
     def _run(
-        self, content: bytes, file_name: str, company: str, *, by: str, progress: ImportProgress | None
+        self,
+        content: bytes,
+        file_name: str,
+        company: str,
+        *,
+        by: str,
+        progress: ImportProgress | None,
+        parser: WorkbookParser,
     ) -> ImportResult:
         company = CompanyDirectory(self._store).require(company)
         sha256 = hashlib.sha256(content).hexdigest()
         this_import = import_id(company, sha256)
         previous = self._store.get_or_none(this_import)
-        workbook = self._parser.parse(content, file_name)
+        workbook = parser.parse(content, file_name)
         checked = _check_within_file(workbook)
         candidates = checked.candidates
         if progress is not None:
@@ -170,6 +188,7 @@ class ImportService:
                 rejected.append(Rejection(sourced.sheet, sourced.row, header, outcome.reason or "rifiutato"))
         order = {name: i for i, name in enumerate(Sheet.ALL)}
         rejected.sort(key=lambda r: (order.get(r.sheet, 99), r.row))
+        rejected = _as_written(workbook, rejected)
         warnings = list(workbook.warnings)
         result = ImportResult(
             import_id=this_import,
@@ -177,6 +196,7 @@ class ImportService:
             file_name=file_name,
             file_sha256=sha256,
             profile=workbook.profile,
+            profile_version=workbook.profile_version,
             sheets=sheets,
             rejected=rejected,
             warnings=warnings,
@@ -203,15 +223,32 @@ class ImportService:
                 rejected,
                 result.warnings,
                 by=by,
+                profile_version=result.profile_version,
             )
             self._store.save(record)
             result.events += 1
             return
         assert isinstance(previous, Import)
         result.warnings.insert(0, f"file già importato il {previous.imported_at:%d/%m/%Y %H:%M}")
-        if previous.reimported(result.file_name, now, counts, rejected, by=by):
+        if previous.reimported(
+            result.file_name,
+            now,
+            counts,
+            rejected,
+            by=by,
+            profile=result.profile,
+            profile_version=result.profile_version,
+        ):
             self._store.save(previous)
             result.events += 1
+
+
+def _as_written(workbook: ParsedWorkbook, rejected: list[Rejection]) -> list[Rejection]:
+    """Rejections name the sheet as the file calls it when a profile mapped it onto ours."""
+    sources = {name: sheet.source for name, sheet in workbook.sheets.items() if sheet.source}
+    if not sources:
+        return rejected
+    return [Rejection(sources.get(r.sheet, r.sheet), r.row, r.column, r.reason) for r in rejected]
 
 
 @dataclass

@@ -158,6 +158,9 @@ class ParsedSheet:
     rejections: list[Rejection] = field(default_factory=list)
     # Rows (numbers) rejected while parsing; a row may have several rejections.
     rejected_rows: set[int] = field(default_factory=set)
+    # The sheet's name in the file when a profile maps it onto ours ("Anagrafica" for "Clienti"):
+    # rejections then name it instead of ours. None: the file uses our name.
+    source: str | None = None
 
     def header(self, column: str | None) -> str | None:
         if column is None:
@@ -170,6 +173,8 @@ class ParsedWorkbook:
     sheets: dict[str, ParsedSheet]
     warnings: list[str] = field(default_factory=list)
     profile: str = "default"
+    # The version of a company's import profile (None for the built-in default profile).
+    profile_version: int | None = None
 
 
 class UnreadableFile(Exception):

@@ -49,6 +49,7 @@ class Import(Aggregate):
         warnings: list[str],
         *,
         by: str,
+        profile_version: int | None = None,
     ) -> Import:
         if len(file_sha256) != 64:
             raise InvalidCommand("impronta SHA-256 del file non valida")
@@ -62,6 +63,7 @@ class Import(Aggregate):
             counts=counts,
             rejected=rejected,
             warnings=warnings,
+            profile_version=profile_version,
         )
 
     @event("FileImported", topic=FILE_IMPORTED)
@@ -76,11 +78,14 @@ class Import(Aggregate):
         counts: Counts,
         rejected: Rejections,
         warnings: list[str],
+        profile_version: int | None = None,  # absent from events recorded before import profiles
     ) -> None:
         self.company = company
         self.file_name = file_name
         self.file_sha256 = file_sha256
         self.profile = profile
+        # The version of the company's import profile used (None: the built-in default profile).
+        self.profile_version = profile_version
         self.imported_at = imported_at
         self.counts = counts
         self.rejected = rejected
@@ -88,16 +93,44 @@ class Import(Aggregate):
         self.runs = 1
 
     def reimported(
-        self, file_name: str, imported_at: datetime, counts: Counts, rejected: Rejections, *, by: str
+        self,
+        file_name: str,
+        imported_at: datetime,
+        counts: Counts,
+        rejected: Rejections,
+        *,
+        by: str,
+        profile: str | None = None,
+        profile_version: int | None = None,
     ) -> bool:
         """Record a later run of the same file, only if it applied something new."""
         if not any(sheet.get("accepted", 0) for sheet in counts.values()):
             return False
-        self._reimported(by=by, file_name=file_name, imported_at=imported_at, counts=counts, rejected=rejected)
+        self._reimported(
+            by=by,
+            file_name=file_name,
+            imported_at=imported_at,
+            counts=counts,
+            rejected=rejected,
+            profile=profile,
+            profile_version=profile_version,
+        )
         return True
 
     @event("FileReimported", topic=T + "FileReimported")
-    def _reimported(self, by: str, file_name: str, imported_at: datetime, counts: Counts, rejected: Rejections) -> None:
+    def _reimported(
+        self,
+        by: str,
+        file_name: str,
+        imported_at: datetime,
+        counts: Counts,
+        rejected: Rejections,
+        profile: str | None = None,  # absent from events recorded before import profiles
+        profile_version: int | None = None,
+    ) -> None:
+        if profile is not None:
+            self.profile = profile
+            self.profile_version = profile_version
         self.imported_at = imported_at
         self.counts = counts
         self.rejected = rejected

@@ -29,7 +29,7 @@ class ExcelWorkbookParser:
         self._sheets = {header_key(spec.name): spec for spec in sheets}
 
     def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
-        workbook = _open(content, file_name)
+        workbook = open_workbook(content, file_name)
         warnings: list[str] = []
         found: list[tuple[SheetSpec, str]] = []
         for written in workbook.sheet_names:
@@ -72,7 +72,7 @@ class ExcelWorkbookParser:
         return ParsedWorkbook(sheets=sheets, warnings=warnings, profile=self.profile)
 
 
-def _open(content: bytes, file_name: str) -> CalamineWorkbook:
+def open_workbook(content: bytes, file_name: str) -> CalamineWorkbook:
     if not content.startswith(ZIP_MAGIC):
         raise UnreadableFile(f"{file_name}: non è una cartella di lavoro Excel (.xlsx)")
     try:
