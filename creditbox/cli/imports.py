@@ -1,7 +1,9 @@
-"""``creditbox import FILE --company CODE``: import a billing-system workbook (default profile).
+"""``creditbox import FILE --company CODE [--profile NAME]``: import a billing-system workbook (default
+layout, or the layout a company's import profile describes).
 
 Exit 0 when the file was processed (even with rejected rows); 2 when the file cannot be read at
-all (not an xlsx, no known sheet, missing required column, missing file); 1 for an unknown company.
+all (not an xlsx, no known sheet, missing required column, missing file); 1 for an unknown company
+or an unknown profile (nothing is read).
 ``--report FILE.xlsx`` also writes the outcome as a formatted workbook (``Riepilogo``, ``Scarti``),
 for a processed file and for one that could not be read.
 """
@@ -52,9 +54,12 @@ def new_progress(*, quiet: bool = False) -> Progress:
 
 
 def import_file(
-    file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx (profilo standard)"),
+    file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx (formato standard o del profilo indicato)"),
     company: str = typer.Option(..., "--company", help="Codice azienda"),
     as_json: bool = typer.Option(False, "--json", help="Riepilogo in JSON"),
+    profile: str | None = typer.Option(
+        None, "--profile", help="Profilo di importazione dell'azienda (default: il formato standard)"
+    ),
     report: Path | None = typer.Option(
         None, "--report", help="Rapporto Excel dell'esito da scrivere (.xlsx: fogli Riepilogo e Scarti)"
     ),
@@ -66,9 +71,12 @@ def import_file(
         fail(f"impossibile leggere {str(file)!r}: {error.strerror or error}", UNREADABLE_EXIT)
     with container() as c:
         importer = c.importer()
+        parser = c.import_profiles().parser(company, profile)  # an unknown profile stops here: nothing read
         try:
             with new_progress(quiet=as_json) as progress:
-                result = importer.run(content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress))
+                result = importer.run(
+                    content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress), parser=parser
+                )
         except UnreadableFile as error:
             if report is not None:
                 code, name, reason, now = c.companies.require(company), file.name, str(error), c.clock.now()

@@ -12,6 +12,7 @@ from creditbox.cli import (
     imports,
     inbox,
     positions,
+    profiles,
     projections,
     serve,
     tokens,
@@ -29,6 +30,7 @@ app.command("import")(imports.import_file)
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
+app.add_typer(profiles.app, name="profiles")
 app.command("serve")(serve.serve)
 app.add_typer(tokens.app, name="tokens")
 app.command("tick")(dunning.tick)
