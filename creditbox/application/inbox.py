@@ -234,7 +234,8 @@ class Inbox:
                 found.append((folder, self._companies.require(folder)))
             except NotFound as error:
                 files = len(self._folder.entries(folder))
-                reason = f"{error}: {files} file lasciati nella cartella"
+                left = "1 file lasciato" if files == 1 else f"{files} file lasciati"
+                reason = f"{error}: {left} nella cartella"
                 outcome.unknown_folders.append(UnknownFolder(folder, files, reason))
         if wanted is not None and not found:
             outcome.missing_folders.append(wanted)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from creditbox.application.imports import ImportResult, SheetCounts
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.clock import ROME
@@ -110,3 +112,21 @@ def test_a_refused_file_reports_its_reason(tmp_path: Path) -> None:
         ("clienti.csv", "ACQ", datetime(2026, 3, 2, 9, 30), None, f"non importato: {reason}", None, None, None, None)
     ]
     assert rows(book["Scarti"]) == [(None, None, None, reason)]
+
+
+def test_an_import_through_a_company_profile_names_its_version(tmp_path: Path) -> None:
+    result = ImportResult(
+        import_id=uuid4(),
+        company="ACQ",
+        file_name="sap.xlsx",
+        file_sha256="0" * 64,
+        profile="sap",
+        sheets={"Clienti": SheetCounts(accepted=3)},
+        rejected=[],
+        profile_version=3,
+    )
+    target = tmp_path / "rapporto.xlsx"
+
+    write_import_report(result, AT, target)
+
+    assert {r[3] for r in rows(load_workbook(target)["Riepilogo"])} == {"sap (versione 3)"}

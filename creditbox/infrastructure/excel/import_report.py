@@ -54,7 +54,10 @@ def outcome_label(result: ImportResult) -> str:
 
 def import_report_sheets(result: ImportResult, processed_at: datetime) -> list[SheetSpec]:
     """The sheets of the report of an import that ran (with or without rejected rows)."""
-    head = (result.file_name, result.company, processed_at, result.profile, outcome_label(result))
+    profile = (
+        result.profile if result.profile_version is None else f"{result.profile} (versione {result.profile_version})"
+    )
+    head = (result.file_name, result.company, processed_at, profile, outcome_label(result))
     order = {name: i for i, name in enumerate(Sheet.ALL)}
     names = sorted(result.sheets, key=lambda name: (order.get(name, len(order)), name))
     summary: list[Sequence[Any]] = []
