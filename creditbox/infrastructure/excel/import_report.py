@@ -57,7 +57,7 @@ def import_report_sheets(result: ImportResult, processed_at: datetime) -> list[S
     profile = (
         result.profile if result.profile_version is None else f"{result.profile} (versione {result.profile_version})"
     )
-    head = (result.file_name, result.company, processed_at, profile, outcome_label(result))
+    head = (result.file_name, result.company, processed_at.replace(microsecond=0), profile, outcome_label(result))
     order = {name: i for i, name in enumerate(Sheet.ALL)}
     names = sorted(result.sheets, key=lambda name: (order.get(name, len(order)), name))
     summary: list[Sequence[Any]] = []
@@ -71,7 +71,19 @@ def import_report_sheets(result: ImportResult, processed_at: datetime) -> list[S
 
 def refused_report_sheets(company: str, file_name: str, reason: str, processed_at: datetime) -> list[SheetSpec]:
     """The sheets of the report of a file that could not be imported at all."""
-    summary = [(file_name, company, processed_at, None, f"non importato: {reason}", None, None, None, None)]
+    summary = [
+        (
+            file_name,
+            company,
+            processed_at.replace(microsecond=0),
+            None,
+            f"non importato: {reason}",
+            None,
+            None,
+            None,
+            None,
+        )
+    ]
     return _sheets(summary, [], [], file_reason=reason)
 
 
