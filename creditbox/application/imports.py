@@ -263,6 +263,8 @@ def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
     refused (an identical repeat is just unchanged), nothing is guessed."""
     checked = _Checked()
     supply_owner: dict[str, tuple[str, int]] = {}
+    supplies = workbook.sheets.get(Sheet.SUPPLIES)
+    supplies_name = (supplies.source if supplies is not None else None) or Sheet.SUPPLIES
     for name in Sheet.ALL:
         sheet = workbook.sheets.get(name)
         if sheet is None:
@@ -273,7 +275,7 @@ def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
             key = _key(record)
             first = seen.get(key)
             if first is None:
-                problem = _foreign_supply(record, supply_owner)
+                problem = _foreign_supply(record, supply_owner, supplies_name)
                 if problem is not None:
                     checked.rejections.append(_rejection(sheet, sourced, Column.SUPPLY_CODE, problem))
                     continue
@@ -284,7 +286,7 @@ def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
             elif first.record == record:
                 checked.unchanged.append(sourced)
             else:
-                column, reason = _repeated(first, record)
+                column, reason = _repeated(first, record, sheet)
                 checked.rejections.append(_rejection(sheet, sourced, column, reason))
     return checked
 
@@ -300,7 +302,7 @@ def _key(record: object) -> str:
     return record.payment_id
 
 
-def _foreign_supply(record: object, supply_owner: dict[str, tuple[str, int]]) -> str | None:
+def _foreign_supply(record: object, supply_owner: dict[str, tuple[str, int]], supplies_name: str) -> str | None:
     if not isinstance(record, BillRecord):
         return None
     owner = supply_owner.get(record.supply_code)
@@ -308,7 +310,7 @@ def _foreign_supply(record: object, supply_owner: dict[str, tuple[str, int]]) ->
         return None
     return (
         f"la fornitura {record.supply_code!r} appartiene al cliente {owner[0]!r} "
-        f"(foglio {Sheet.SUPPLIES}, riga {owner[1]}), non a {record.customer_code!r}"
+        f"(foglio {supplies_name}, riga {owner[1]}), non a {record.customer_code!r}"
     )
 
 
@@ -320,12 +322,13 @@ _KEY_COLUMNS = {
 }
 
 
-def _repeated(first: SourcedRecord, record: object) -> tuple[str, str]:
+def _repeated(first: SourcedRecord, record: object, sheet: ParsedSheet) -> tuple[str, str]:
     key_column, noun, repeated = _KEY_COLUMNS[type(record)]
     column, detail = key_column, ""
     for candidate, old, new in _compared_fields(first.record, record):
         if old != new:
-            column, detail = candidate, f": {candidate} {show_value(old)} alla riga {first.row}, qui {show_value(new)}"
+            label = sheet.header(candidate) if sheet.source else candidate  # a profile's file: their header
+            column, detail = candidate, f": {label} {show_value(old)} alla riga {first.row}, qui {show_value(new)}"
             break
     if (
         isinstance(record, SupplyRecord)

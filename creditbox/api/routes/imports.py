@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, File, Path, UploadFile
+from fastapi import APIRouter, File, Path, Query, UploadFile
 
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
@@ -33,14 +33,23 @@ XLSX_MEDIA_TYPES = {
     **needs(Permission.FEED_WRITE),
 )
 def upload(
-    file: Annotated[UploadFile, File(description="Cartella di lavoro .xlsx (profilo standard)")],
+    file: Annotated[UploadFile, File(description="Cartella di lavoro .xlsx (formato standard o del profilo)")],
     company: CompanyCode,
     principal: CurrentPrincipal,
     container: ContainerDep,
     commit: Commit,
+    profile: Annotated[
+        str | None,
+        Query(
+            description="Profilo di importazione dell'azienda ('creditbox profiles'): il formato del file;"
+            " default: il formato standard",
+            max_length=40,
+        ),
+    ] = None,
 ) -> ImportOut:
-    """Importa un file Excel (fogli Clienti, Forniture, Bollette, Pagamenti). Le righe errate sono
-    riportate con foglio, riga, colonna e motivo; le buone entrano. Lo stesso file due volte non aggiunge nulla."""
+    """Importa un file Excel (fogli Clienti, Forniture, Bollette, Pagamenti, o quelli del profilo indicato).
+    Le righe errate sono riportate con foglio, riga, colonna e motivo (come scritti nel file); le buone
+    entrano. Lo stesso file due volte non aggiunge nulla. Un profilo sconosciuto: 404, nulla importato."""
     name = file.filename or "upload.xlsx"
     content = file.file.read()
     media = (file.content_type or "").split(";")[0].strip().lower()
@@ -50,8 +59,9 @@ def upload(
             f"{name!r} non è una cartella di lavoro .xlsx",
             errors=[FieldError(field="file", location="body", message="atteso un file .xlsx")],
         )
+    parser = container.import_profiles().parser(company, profile)
     try:
-        result = commit(lambda: container.importer().run(content, name, company, by=principal.name))
+        result = commit(lambda: container.importer().run(content, name, company, by=principal.name, parser=parser))
     except UnreadableFile as error:
         raise ApiProblem(
             422, str(error), errors=[FieldError(field="file", location="body", message=str(error))]
@@ -81,6 +91,7 @@ def get_import(
         file_name=record.file_name,
         file_sha256=record.file_sha256,
         profile=record.profile,
+        profile_version=record.profile_version,
         imported_at=record.imported_at.isoformat(),
         runs=record.runs,
         sheets=counts,

@@ -23,7 +23,8 @@ class ImportOut(BaseModel):
     company: str
     file_name: str
     file_sha256: str
-    profile: str
+    profile: str = Field(description="Profilo di importazione usato ('default': il formato standard)")
+    profile_version: int | None = Field(None, description="Versione del profilo usata (null per 'default')")
     already_imported: bool = Field(description="Lo stesso file era già stato importato")
     sheets: dict[str, SheetCountsOut]
     totals: SheetCountsOut
@@ -39,7 +40,8 @@ class ImportRecordOut(BaseModel):
     company: str
     file_name: str
     file_sha256: str
-    profile: str
+    profile: str = Field(description="Profilo di importazione usato ('default': il formato standard)")
+    profile_version: int | None = Field(None, description="Versione del profilo usata (null per 'default')")
     imported_at: str
     runs: int
     sheets: dict[str, SheetCountsOut]
