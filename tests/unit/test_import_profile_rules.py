@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -261,3 +263,11 @@ class TestTheImportRecord:
         replayed = reimported.mutate(imported.mutate(None))
         assert replayed is not None
         assert (replayed.profile, replayed.profile_version, replayed.runs) == ("nord", None, 2)
+
+
+def test_the_example_in_the_docs_is_a_valid_profile() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "excel-import.md").read_text(encoding="utf-8")
+    section = text[text.index("### The document") :]
+    start = section.index("```json") + len("```json")
+    document = parse_profile(json.loads(section[start : section.index("```", start)]), check_profile_value)
+    assert [s.sheet for s in document.sheets] == list(SHEETS)
