@@ -19,6 +19,8 @@ AGGREGATES = {
     "SupplyOwnership": "fornitura",
     "DocumentOwnership": "documento",
     "ActionsTable": "tabella azioni",
+    "ImportProfile": "profilo di importazione",
+    "ApiToken": "token API",
     "Import": "importazione",
 }
 
@@ -215,6 +217,18 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "FileImported": lambda d: f"File importato: {d.get('file_name')} (profilo {d.get('profile')})",
     "FileReimported": lambda d: f"File importato di nuovo: {d.get('file_name')}",
+    "TokenIssued": lambda d: (
+        f"Token API {d.get('name')} emesso: ruolo {d.get('role')}, livello {d.get('level')}, azienda {d.get('company')}"
+    ),
+    "TokenRevoked": lambda d: f"Token API revocato il {_d(d, 'revoked_on')}",
+    "ImportProfileDefined": lambda d: (
+        f"Profilo di importazione {d.get('name')} dell'azienda {d.get('company')}: versione "
+        f"{d.get('profile_version')} ({d.get('source')})" + (f": {d['note']}" if d.get("note") else "")
+    ),
+    "ImportProfileRevised": lambda d: (
+        f"Profilo di importazione: nuova versione {d.get('profile_version')} ({d.get('source')})"
+        + (f": {d['note']}" if d.get("note") else "")
+    ),
 }
 
 DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
