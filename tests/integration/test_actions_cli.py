@@ -7,25 +7,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
-from creditbox.cli.main import app
 from creditbox.infrastructure.excel.actions_workbook import TABLE_SHEET
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["companies", "add", "ACQ", "--name", "Acque Spa"])
-    assert result.exit_code == 0, result.output
-    return database_url
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.integration.command_line import run
 
 
 def test_export_import_unchanged_then_edited_then_history(cli_db: str, tmp_path: Path) -> None:

@@ -5,26 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
-from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, sample_workbook, with_bad_rows, workbook_bytes
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["companies", "add", "ACQ", "--name", "Acque Spa"])
-    assert result.exit_code == 0, result.output
-    return database_url
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.integration.command_line import run
 
 
 def test_import_prints_a_summary_table(cli_db: str, tmp_path: Path) -> None:

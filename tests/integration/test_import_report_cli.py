@@ -5,22 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
-
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["companies", "add", "ACQ", "--name", "Acque Spa"])
-    assert result.exit_code == 0, result.output
-    return database_url
+from tests.integration.command_line import runner
 
 
 def test_the_report_lists_the_rejected_rows_and_json_stays_clean(cli_db: str, tmp_path: Path) -> None:
