@@ -34,6 +34,9 @@ Value = str | int | float
 ValueCheck = Callable[[str, str, object], str | None]
 
 DEFAULT_PROFILE_NAME = "default"
+# The inbox files each profile folder's files in these subfolders (``inbox/ACQ/nord/done/``), so
+# they can never name a profile (``application/inbox.py``).
+INBOX_OUTCOME_FOLDERS = ("done", "failed")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 MAX_HEADER_ROW = 1000
 _DIRECTIVES = "%d giorno, %m mese, %Y anno, %y anno a due cifre; es. '%d.%m.%Y' per 31.01.2026"
@@ -159,6 +162,11 @@ def check_profile_name(name: str) -> str:
     key = normalise_profile_name(name)
     if key == DEFAULT_PROFILE_NAME:
         raise InvalidCommand("il nome 'default' è riservato al profilo standard (excel-template.md)")
+    if key in INBOX_OUTCOME_FOLDERS:
+        raise InvalidCommand(
+            f"il nome {key!r} è riservato alle cartelle della inbox in cui vengono spostati i file elaborati"
+            " (done/, failed/)"
+        )
     if not _NAME.match(key):
         raise InvalidCommand(
             f"nome di profilo non valido: {name!r} (da 1 a 40 caratteri: lettere, cifre, '.', '_', '-';"
