@@ -54,6 +54,19 @@ class UnknownCustomer(RecordRefused, NotFound):
         )
 
 
+# The datum a reason talks about, in words that read right whatever the file's layout (a profile's
+# headers differ from ours; the rejection's ``column`` names the file's own header).
+_DATUM = {
+    Column.AMOUNT: "importo",
+    Column.DUE_DATE: "scadenza",
+    Column.ISSUE_DATE: "data di emissione",
+    Column.SUPPLY_CODE: "fornitura",
+    Column.PAYMENT_DATE: "data di pagamento",
+    Column.BILL_NUMBER: "bolletta",
+    Column.METHOD: "mezzo di pagamento",
+}
+
+
 def check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -> None:
     """Refuse with the precise column what the domain would refuse with a general message."""
     if record.supply_code not in position.supplies:
@@ -81,7 +94,8 @@ def check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -
         if old != new:
             raise RecordConflict(
                 column,
-                f"bolletta {record.number!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                f"bolletta {record.number!r} già presente con {_DATUM[column]} {show_value(old)} "
+                f"(qui {show_value(new)}): "
                 "una bolletta non si modifica",
             )
 
@@ -105,7 +119,8 @@ def check_payment(position: Position, record: PaymentRecord) -> None:
         if old != new:
             raise RecordConflict(
                 column,
-                f"pagamento {record.payment_id!r} già presente con {column} {show_value(old)} (qui {show_value(new)}): "
+                f"pagamento {record.payment_id!r} già presente con {_DATUM[column]} {show_value(old)} "
+                f"(qui {show_value(new)}): "
                 "un pagamento non si modifica",
             )
 

@@ -126,7 +126,7 @@ class TestAWorkbookWithBadRows:
 
         (rejection,) = result.rejected
         assert (rejection.sheet, rejection.row, rejection.column) == ("Bollette", 2, "Importo")
-        assert "già presente con Importo" in rejection.reason
+        assert "già presente con importo" in rejection.reason
         assert result.sheets["Bollette"].unchanged == data.count(Sheet.BILLS) - 1
 
     def test_a_supply_of_another_customer_stored_earlier_is_refused(self, container: Container, company: str) -> None:
