@@ -74,9 +74,18 @@ class Container:
 
     def inbox(self, root: str | None = None, *, min_age: float = DEFAULT_MIN_AGE) -> Inbox:
         """The inbox under ``root`` (default: the ``inbox_dir`` setting); a file is imported once it
-        has not changed for ``min_age`` seconds."""
+        has not changed for ``min_age`` seconds; a company's profile folders are read through its
+        import profiles."""
         folder = LocalInboxFolder(root or self.settings.inbox_dir, min_age=min_age)
-        return Inbox(folder, self.importer(), self.companies, ExcelImportReport(), self.clock)
+        return Inbox(
+            folder,
+            self.importer(),
+            self.companies,
+            ExcelImportReport(),
+            self.clock,
+            profiles=self.import_profiles(),
+            make_parser=ProfileWorkbookParser,
+        )
 
     def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:
         """How a run of ``records`` records saves its batches: on PostgreSQL a big run overlaps

@@ -7,6 +7,12 @@ with rejected rows: the report lists them), ``failed/`` when it could not be rea
 not an ``.xlsx``. The reports are ``<name>.esito.json`` (the import's summary JSON, or the reason
 it failed) and ``<name>.scarti.xlsx`` (the Excel report).
 
+Files directly in ``inbox/ACQ/`` are in the default layout. Each other subfolder names one of the
+company's import profiles (``inbox/ACQ/nord/``, names ignoring case as profile names do): its
+files are read through that profile's current version at the time of the pass, and filed in its
+own ``done/`` and ``failed/`` (names no profile may take). A subfolder naming no profile of the
+company is reported like a folder naming no company, its files left where they are.
+
 Crash safety comes from the import's idempotency: the file is moved only after its import is
 recorded, so a crash in between leaves it in the inbox, and the next pass imports it again, which
 records nothing (the same file is already imported) and moves it to ``done/`` with its report.
@@ -27,15 +33,19 @@ from enum import Enum
 from typing import Any, Protocol
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.imports import ImportResult, ImportService
+from creditbox.application.imports import ImportResult, ImportService, WorkbookParser
 from creditbox.application.records import UnreadableFile
 from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import normalise_company_code
+from creditbox.domain.import_profile import ProfileVersion
+from creditbox.domain.import_profile_rules import DEFAULT_PROFILE_NAME, normalise_profile_name
 
 INBOX_USER = "inbox"
 DONE = "done"
 FAILED = "failed"
+# Subfolders of a company or profile folder that hold filed files, not files to import.
+OUTCOME_FOLDERS = (DONE, FAILED)
 JSON_REPORT = ".esito.json"
 EXCEL_REPORT = ".scarti.xlsx"
 IMPORTED_SUFFIX = ".xlsx"
@@ -49,7 +59,7 @@ class InboxUnavailable(Exception):
 class InboxEntry:
     """A file found in a company folder (temporary and hidden names are never listed)."""
 
-    folder: str  # the company folder's name as on disk
+    folder: str  # the folder as on disk, relative to the root: "ACQ", or "ACQ/nord" for a profile's
     name: str
     size: int
     modified: float  # seconds since the epoch, as the file system keeps it
@@ -70,8 +80,12 @@ class InboxFolder(Protocol):
 
     def company_folders(self) -> list[str]: ...
 
+    def subfolders(self, folder: str) -> list[str]:
+        """The names of the folders directly in ``folder`` (hidden ones never listed), sorted."""
+        ...
+
     def entries(self, folder: str) -> list[InboxEntry]:
-        """The files directly in ``folder``, oldest first."""
+        """The files directly in ``folder`` ("ACQ" or "ACQ/nord"), oldest first."""
         ...
 
     def read(self, entry: InboxEntry) -> bytes | None:
@@ -82,6 +96,15 @@ class InboxFolder(Protocol):
         """Move the file to ``<folder>/<outcome>/`` under a name not taken there yet, with each
         report written beside it as ``<name without extension><suffix>``; returns the paths
         (relative to the root) of the file and of its reports. Nothing is left behind on error."""
+        ...
+
+
+class ProfileSource(Protocol):
+    """The companies' import profiles (``ImportProfiles``)."""
+
+    def current(self, company: str, name: str) -> ProfileVersion:
+        """The current version of ``company``'s profile ``name`` (``NotFound``, naming the profiles
+        there are, when the company has no such profile)."""
         ...
 
 
@@ -110,12 +133,18 @@ class FileOutcome:
     moved_to: str | None = None
     reports: list[str] = field(default_factory=list)
     result: ImportResult | None = None
+    # The layout the file is read in: "default", or the profile its folder names and the
+    # version current when the pass reached that folder.
+    profile: str = DEFAULT_PROFILE_NAME
+    profile_version: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "company": self.company,
             "folder": self.folder,
             "file": self.file_name,
+            "profile": self.profile,
+            "profile_version": self.profile_version,
             "status": self.status.value,
             "reason": self.reason,
             "moved_to": self.moved_to,
@@ -133,7 +162,8 @@ class FileOutcome:
 
 @dataclass(frozen=True)
 class UnknownFolder:
-    """A folder whose name is no registered company: its files are left where they are."""
+    """A folder whose name is no registered company ("XYZ"), or a company's subfolder whose name is
+    none of its profiles ("ACQ/sud"): its files are left where they are."""
 
     folder: str
     files: int
@@ -141,6 +171,17 @@ class UnknownFolder:
 
     def as_json(self) -> dict[str, Any]:
         return {"folder": self.folder, "files": self.files, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class _Source:
+    """A folder to import from and the layout its files are in (``parser`` None: the default)."""
+
+    folder: str
+    company: str
+    profile: str = DEFAULT_PROFILE_NAME
+    profile_version: int | None = None
+    parser: WorkbookParser | None = None
 
 
 @dataclass
@@ -186,6 +227,8 @@ class Inbox:
         reports: ReportRenderer,
         clock: Clock,
         *,
+        profiles: ProfileSource,
+        make_parser: Callable[[ProfileVersion], WorkbookParser],
         by: str = INBOX_USER,
     ) -> None:
         self._folder = folder
@@ -193,6 +236,8 @@ class Inbox:
         self._companies = companies
         self._reports = reports
         self._clock = clock
+        self._profiles = profiles
+        self._make_parser = make_parser
         self._by = by
 
     def run_pass(
@@ -212,14 +257,15 @@ class Inbox:
                 return outcome
             folders = self._company_folders(outcome, wanted)
             for folder, code in folders:
-                for entry in self._folder.entries(folder):
-                    if should_stop is not None and should_stop():
-                        outcome.stopped = True
-                        return outcome
-                    done = self._process(code, entry)
-                    outcome.files.append(done)
-                    if on_file is not None:
-                        on_file(done)
+                for source in self._sources(outcome, folder, code):
+                    for entry in self._folder.entries(source.folder):
+                        if should_stop is not None and should_stop():
+                            outcome.stopped = True
+                            return outcome
+                        done = self._process(source, entry)
+                        outcome.files.append(done)
+                        if on_file is not None:
+                            on_file(done)
         return outcome
 
     def _company_folders(self, outcome: InboxPass, wanted: str | None) -> list[tuple[str, str]]:
@@ -233,16 +279,41 @@ class Inbox:
             try:
                 found.append((folder, self._companies.require(folder)))
             except NotFound as error:
-                files = len(self._folder.entries(folder))
-                left = "1 file lasciato" if files == 1 else f"{files} file lasciati"
-                reason = f"{error}: {left} nella cartella"
-                outcome.unknown_folders.append(UnknownFolder(folder, files, reason))
+                # Its profile subfolders' files are left too (and counted).
+                files = len(self._folder.entries(folder)) + sum(
+                    len(self._folder.entries(_join(folder, sub))) for sub in self._profile_folders(folder)
+                )
+                outcome.unknown_folders.append(_unknown(folder, files, error))
         if wanted is not None and not found:
             outcome.missing_folders.append(wanted)
         return found
 
-    def _process(self, company: str, entry: InboxEntry) -> FileOutcome:
+    def _profile_folders(self, folder: str) -> list[str]:
+        """The subfolders of a company folder that name profiles: all but ``done/`` and ``failed/``
+        (matched as profile names are, ignoring case: no profile can take those names)."""
+        return [sub for sub in self._folder.subfolders(folder) if normalise_profile_name(sub) not in OUTCOME_FOLDERS]
+
+    def _sources(self, outcome: InboxPass, folder: str, company: str) -> list[_Source]:
+        """The company folder (default layout), then each profile subfolder with its profile's
+        current version; a subfolder naming no profile of the company is noted and skipped."""
+        sources = [_Source(folder, company)]
+        for sub in self._profile_folders(folder):
+            path = _join(folder, sub)
+            if normalise_profile_name(sub) == DEFAULT_PROFILE_NAME:  # as ``--profile default``
+                sources.append(_Source(path, company))
+                continue
+            try:
+                version = self._profiles.current(company, sub)
+            except NotFound as error:
+                outcome.unknown_folders.append(_unknown(path, len(self._folder.entries(path)), error))
+                continue
+            sources.append(_Source(path, company, version.name, version.version, self._make_parser(version)))
+        return sources
+
+    def _process(self, source: _Source, entry: InboxEntry) -> FileOutcome:
+        company = source.company
         outcome = FileOutcome(company, entry.folder, entry.name, FileStatus.WAITING)
+        outcome.profile, outcome.profile_version = source.profile, source.profile_version
         if not entry.settled:
             outcome.reason = "in scrittura: al prossimo passaggio"
             return outcome
@@ -256,7 +327,7 @@ class Inbox:
                 outcome.reason = "modificato durante la lettura: al prossimo passaggio"
                 return outcome
             try:
-                result = self._importer.run(content, entry.name, company, by=self._by)
+                result = self._importer.run(content, entry.name, company, by=self._by, parser=source.parser)
             except UnreadableFile as error:
                 return self._refuse(outcome, entry, str(error))
             now = self._clock.now()
@@ -276,6 +347,8 @@ class Inbox:
         summary = {
             "company": outcome.company,
             "file_name": entry.name,
+            "profile": outcome.profile,
+            "profile_version": outcome.profile_version,
             "status": FAILED,
             "reason": reason,
             "processed_at": now.isoformat(),
@@ -293,6 +366,15 @@ class Inbox:
     ) -> None:
         moved, *written = self._folder.file_away(entry, where, reports, at)
         outcome.moved_to, outcome.reports = moved, written
+
+
+def _join(folder: str, sub: str) -> str:
+    return f"{folder}/{sub}"
+
+
+def _unknown(folder: str, files: int, error: NotFound) -> UnknownFolder:
+    left = "1 file lasciato" if files == 1 else f"{files} file lasciati"
+    return UnknownFolder(folder, files, f"{error}: {left} nella cartella")
 
 
 def _json(data: Mapping[str, Any]) -> bytes:

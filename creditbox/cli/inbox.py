@@ -5,8 +5,8 @@ workers exist) until Ctrl-C or SIGTERM: the first signal lets the file being imp
 stops, a second one stops at once (safe too: the next pass imports the file again, idempotently).
 
 Exit code of a single pass: 0 when every file was filed away (in ``done/`` or ``failed/``) or is
-still being written; 1 when a file was left in error, a folder names no registered company, or
-the inbox root is missing.
+still being written; 1 when a file was left in error, a folder names no registered company (or a
+company's subfolder none of its import profiles), or the inbox root is missing.
 """
 
 from __future__ import annotations
@@ -55,7 +55,9 @@ def run(
         False, "--json", help="Riepilogo del passaggio in JSON (una riga per passaggio con --every)"
     ),
 ) -> None:
-    """Importa i file .xlsx delle cartelle delle aziende e li sposta in done/ o failed/ con il loro esito."""
+    """Importa i file .xlsx delle cartelle delle aziende e li sposta in done/ o failed/ con il loro esito.
+
+    I file di una sottocartella dell'azienda (ACQ/nord/) sono letti con il profilo di importazione che nomina."""
     lines = error_console if as_json else console
     if every is None:
         with container() as c:
@@ -129,8 +131,11 @@ def _printer(lines: Console) -> Callable[[FileOutcome], None]:
 
 
 def describe(f: FileOutcome) -> str:
-    """One line per file, as the operator reads it."""
+    """One line per file, as the operator reads it; a file of a profile folder names the profile
+    and version it is read with (``ACQ/nord/gennaio.xlsx (profilo nord, versione 2)``)."""
     where = escape(f"{f.folder}/{f.file_name}")
+    if f.profile_version is not None:
+        where += escape(f" (profilo {f.profile}, versione {f.profile_version})")
     if f.status is FileStatus.DONE and f.result is not None:
         r, t = f.result, f.result.totals
         state = "già importato, nessuna modifica" if r.already_imported and not r.events else "importato"

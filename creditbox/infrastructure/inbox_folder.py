@@ -1,4 +1,6 @@
-"""The inbox on the local file system (or a mounted share): ``<root>/<company>/`` folders.
+"""The inbox on the local file system (or a mounted share): ``<root>/<company>/`` folders, and in
+each the company's profile folders ``<root>/<company>/<profile>/`` (folders are given relative to
+the root with ``/``: ``ACQ``, ``ACQ/nord``).
 
 - Files are listed oldest first (modification time, then name). Hidden and temporary names are
   never listed: ``.*`` (also LibreOffice's ``.~lock.*#``), ``~$*`` (Excel's owner files),
@@ -65,7 +67,10 @@ class LocalInboxFolder:
 
     def company_folders(self) -> list[str]:
         self._check_root()
-        return sorted(e.name for e in os.scandir(self._root) if e.is_dir() and not e.name.startswith("."))
+        return _folders(self._root)
+
+    def subfolders(self, folder: str) -> list[str]:
+        return _folders(self._root / folder)
 
     def entries(self, folder: str) -> list[InboxEntry]:
         now = self._now()
@@ -114,6 +119,10 @@ class LocalInboxFolder:
             raise InboxUnavailable(
                 f"cartella della inbox {self.root!r} inesistente (crearla, o impostare CREDITBOX_INBOX_DIR)"
             )
+
+
+def _folders(path: Path) -> list[str]:
+    return sorted(e.name for e in os.scandir(path) if e.is_dir() and not e.name.startswith("."))
 
 
 def _free_stem(target_dir: Path, stem: str, extension: str, reports: Mapping[str, bytes], at: datetime) -> str:

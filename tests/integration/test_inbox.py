@@ -24,6 +24,7 @@ from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
 from creditbox.infrastructure import inbox_folder
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
+from creditbox.infrastructure.excel.profile_reader import ProfileWorkbookParser
 from creditbox.infrastructure.inbox_folder import LocalInboxFolder
 from creditbox.sample_data import SampleData, SampleSpec, generate, with_bad_rows, workbook_bytes
 
@@ -379,7 +380,13 @@ class TestFilesBeingWritten:
 
         folder = GrowingWhileRead(root)
         outcome = Inbox(
-            folder, container.importer(), container.companies, ExcelImportReport(), container.clock
+            folder,
+            container.importer(),
+            container.companies,
+            ExcelImportReport(),
+            container.clock,
+            profiles=container.import_profiles(),
+            make_parser=ProfileWorkbookParser,
         ).run_pass()
 
         assert [f.status for f in outcome.files] == [FileStatus.WAITING]

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes
 
 runner = CliRunner()
 
@@ -164,3 +165,40 @@ def test_ctrl_c_or_sigterm_stops_the_timer_cleanly(cli_db: str, root: Path, sign
     assert "importato ACQ/gennaio.xlsx" in out
     assert "Inbox fermata." in out
     assert "Traceback" not in err
+
+
+def test_a_profile_folder_names_its_profile_and_version_in_the_line_and_the_json(
+    cli_db: str, root: Path, tmp_path: Path
+) -> None:
+    profile = tmp_path / "nord.json"
+    profile.write_text(json.dumps(PROFILE), "utf-8")
+    assert runner.invoke(app, ["profiles", "set", str(profile), "--company", "ACQ", "--name", "nord"]).exit_code == 0
+    data = every_supply_active(generate(SampleSpec(customers=5)))
+    drop(root / "ACQ" / "nord", "gennaio.xlsx", other_layout_bytes(data))
+    drop(root / "ACQ", "febbraio.xlsx", workbook(seed=2))
+
+    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--json"])
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "importato ACQ/nord/gennaio.xlsx (profilo nord, versione 1) → ACQ/nord/done/gennaio.xlsx: accettate"
+        in result.stderr
+    )
+    assert "importato ACQ/febbraio.xlsx → ACQ/done/febbraio.xlsx" in result.stderr
+    files = {f["folder"]: f for f in json.loads(result.stdout)["files"]}
+    assert (files["ACQ/nord"]["profile"], files["ACQ/nord"]["profile_version"]) == ("nord", 1)
+    assert files["ACQ/nord"]["moved_to"] == "ACQ/nord/done/gennaio.xlsx" and files["ACQ/nord"]["status"] == "done"
+    assert (files["ACQ"]["profile"], files["ACQ"]["profile_version"]) == ("default", None)
+
+
+def test_a_subfolder_naming_no_profile_is_reported_with_exit_1_and_its_files_left(cli_db: str, root: Path) -> None:
+    drop(root / "ACQ" / "sud", "x.xlsx", workbook())
+
+    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--json"])
+
+    assert result.exit_code == 1
+    assert "Cartella ACQ/sud:" in result.stderr
+    assert "profilo di importazione 'sud' sconosciuto per l'azienda ACQ" in result.stderr
+    [unknown] = json.loads(result.stdout)["unknown_folders"]
+    assert (unknown["folder"], unknown["files"]) == ("ACQ/sud", 1)
+    assert [p.name for p in (root / "ACQ" / "sud").iterdir()] == ["x.xlsx"]

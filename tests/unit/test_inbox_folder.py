@@ -106,3 +106,27 @@ def test_a_missing_root_is_unavailable(tmp_path: Path) -> None:
         folder.company_folders()
     with pytest.raises(InboxUnavailable), folder.exclusive():
         pass
+
+
+def test_profile_folders_are_listed_and_filed_like_company_folders(root: Path) -> None:
+    drop(root / "ACQ" / "nord", "gennaio.xlsx", NOW - 100)
+    drop(root / "ACQ" / "nord", "~$gennaio.xlsx", NOW - 100)
+    (root / "ACQ" / ".nascosta").mkdir()
+    (root / "ACQ" / "done").mkdir()
+    drop(root / "ACQ", "febbraio.xlsx", NOW - 100)
+    folder = LocalInboxFolder(root, now=lambda: NOW)
+
+    assert folder.subfolders("ACQ") == ["done", "nord"]  # files and hidden folders are not listed
+    assert folder.subfolders("ACQ/nord") == []
+    [entry] = folder.entries("ACQ/nord")
+    assert (entry.folder, entry.name, entry.settled) == ("ACQ/nord", "gennaio.xlsx", True)
+    assert folder.read(entry) == b"PK\x03\x04"
+
+    paths = folder.file_away(entry, "done", REPORTS, AT)
+
+    assert paths == [
+        "ACQ/nord/done/gennaio.xlsx",
+        "ACQ/nord/done/gennaio.esito.json",
+        "ACQ/nord/done/gennaio.scarti.xlsx",
+    ]
+    assert sorted(p.name for p in (root / "ACQ" / "nord").iterdir()) == ["done", "~$gennaio.xlsx"]
