@@ -2,9 +2,12 @@
 
 A simple sequence of steps sharing one ``Demo`` context: prepare the database, register a demo
 company, generate a sample workbook, import it (progress bar and summary), show an overdue
-customer's position, run the dunning workflow day by day over a month, and export the worklists
-and the ageing report to formatted Excel files. Re-runnable: the second run imports the same file
-and finds everything unchanged, and the workflow finds nothing new to do.
+customer's position, run the dunning workflow day by day over three months while a simulated
+outside world answers (deliveries and returned letters, the technical office, customers who pay;
+no operator, so proposals wait on the worklists), and export the worklists and the ageing report
+to formatted Excel files. The business dates are fixed (a settable clock follows the simulated
+day), so every run shows the same thing. Re-runnable: the second run imports the same file and
+finds everything unchanged, and the workflow finds nothing new to do.
 
 The database is ``demo-output/creditbox-demo.sqlite3`` unless ``CREDITBOX_DATABASE_URL`` is set.
 """
@@ -12,10 +15,9 @@ The database is ``demo-output/creditbox-demo.sqlite3`` unless ``CREDITBOX_DATABA
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +25,16 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from creditbox.application.case_commands import CaseCommands
+from creditbox.application.dunning import CachingLoader
 from creditbox.application.imports import ImportResult
 from creditbox.application.records import Sheet
+from creditbox.application.simulation import SimulatedChannels, Simulator
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.cli.imports import RichImportProgress, new_progress, print_result
 from creditbox.cli.positions import print_summary
 from creditbox.cli.worklists import export_ageing, export_worklist
+from creditbox.clock import FixedClock
 from creditbox.domain.money import format_euro
 from creditbox.infrastructure.migrations import upgrade_read_models
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
@@ -43,15 +49,17 @@ COMPANY_NAME = "Multiservizi Demo S.p.A."
 WORKBOOK = OUTPUT / "demo-clienti.xlsx"
 SAMPLE = SampleSpec(customers=300)
 BY = "demo"
-# The demo's business month: fixed, so that every run of the demo shows the same thing.
-DUNNING_FROM = date(2026, 11, 1)
+# The demo's business quarter: fixed, so that every run of the demo shows the same thing.
+DUNNING_FROM = date(2026, 9, 1)
 DUNNING_TO = date(2026, 11, 30)
+SIMULATION_SEED = 7
 
 
 @dataclass
 class Demo:
     container: Container
     console: Console
+    clock: FixedClock
     workbook: Path = WORKBOOK
     imported: ImportResult | None = None
     notes: dict[str, Any] = field(default_factory=dict)
@@ -109,23 +117,31 @@ def show_an_overdue_customer(demo: Demo) -> None:
 
 
 def run_the_workflow(demo: Demo) -> None:
-    """Day by day over the demo month: cases open, steps fall due and run (idempotent on re-runs)."""
-    dunning = demo.container.dunning()
-    days = [DUNNING_FROM + timedelta(days=n) for n in range((DUNNING_TO - DUNNING_FROM).days + 1)]
-    actions: Counter[str] = Counter()
+    """Day by day over the quarter: cases open, steps fall due and run, and the simulated outside
+    world answers them (idempotent on re-runs: nothing new is due and no answer is played again)."""
+    container = demo.container
+    channels = SimulatedChannels(SIMULATION_SEED, play=True)
+    container.dispatcher = channels
+    service = container.dunning(loader=CachingLoader(container.loader))
+    simulator = Simulator(service, CaseCommands(service), channels, demo.clock.set, operator=False)
+    days = (DUNNING_TO - DUNNING_FROM).days + 1
     with Progress(*Progress.get_default_columns(), console=demo.console) as progress:
-        task = progress.add_task("Flusso di sollecito giorno per giorno", total=len(days))
-        for day in days:
-            report = dunning.run_due(COMPANY, day, by=BY)
-            actions.update(a.action_code.label for a in report.actions)
-            progress.advance(task)
-    if actions:
-        table = Table("Azione", "Eseguite", title=f"Azioni dal {DUNNING_FROM:%d/%m/%Y} al {DUNNING_TO:%d/%m/%Y}")
-        for label, count in sorted(actions.items()):
-            table.add_row(label, str(count))
-        demo.console.print(table)
-    else:
+        task = progress.add_task("Flusso di sollecito giorno per giorno", total=days)
+        summary = simulator.run(COMPANY, DUNNING_FROM, DUNNING_TO, on_day=lambda _: progress.advance(task))
+    demo.clock.set(DUNNING_TO)
+    if not summary.actions_by_code:
         demo.console.print("Nessuna nuova azione (già eseguite in un'esecuzione precedente).")
+        return
+    title = f"Azioni dal {DUNNING_FROM:%d/%m/%Y} al {DUNNING_TO:%d/%m/%Y}"
+    table = Table("Azione", "Eseguite", title=title)
+    for label, count in sorted(summary.actions_by_code.items()):
+        table.add_row(label, str(count))
+    demo.console.print(table)
+    demo.console.print(
+        f"Esiti simulati registrati: {summary.outcomes} (consegne, giacenze, risposte dell'Ufficio tecnico); "
+        f"pagamenti simulati: {summary.payments}; pratiche chiuse per pagamento: "
+        f"{summary.cases_by_status.get('closed_paid', 0)}, aperte: {summary.cases_by_status.get('open', 0)}"
+    )
 
 
 def export_worklists_and_ageing(demo: Demo) -> None:
@@ -160,8 +176,9 @@ def main() -> None:
     url = os.environ.get("CREDITBOX_DATABASE_URL", DEFAULT_DATABASE_URL)
     OUTPUT.mkdir(exist_ok=True)
     console.rule("[bold]CreditBox — dimostrazione")
-    with bootstrap(Settings(database_url=url)) as container:
-        demo = Demo(container=container, console=console)
+    clock = FixedClock(DUNNING_TO)
+    with bootstrap(Settings(database_url=url), clock=clock) as container:
+        demo = Demo(container=container, console=console, clock=clock)
         for step in STEPS:
             step(demo)
     console.rule("Fine")

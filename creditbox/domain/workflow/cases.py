@@ -159,6 +159,16 @@ class DunningCase:
     def step(self, seq: int) -> StepRecord | None:
         return next((s for s in self.steps if s.seq == seq), None)
 
+    @property
+    def decided_until(self) -> date:
+        """The latest business date a decision on this case was made for (opening, steps, closing).
+        Outcomes are facts dated when they happened, not decisions, so they do not count."""
+        dates = [self.opened_on, *(s.business_date for s in self.steps)]
+        dates += [s.executed_on for s in self.steps if s.executed_on is not None]
+        if self.closed_on is not None:
+            dates.append(self.closed_on)
+        return max(dates)
+
 
 @dataclass
 class Dunning:

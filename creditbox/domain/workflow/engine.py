@@ -84,11 +84,20 @@ class _Context:
     allocation: Allocation
     supply_code: str
 
+    def _decided_after_today(self) -> bool:
+        """Business dates only move forward: once a decision on this supply was made for a later
+        date, a run for an earlier one (a tick re-run for a past day) decides nothing, instead of
+        reopening, as of that past day, what was settled since."""
+        cases = self.position.dunning.cases_of(self.supply_code)
+        return any(case.decided_until > self.today for case in cases)
+
     @property
     def supply(self) -> SupplyDetails:
         return self.position.supplies[self.supply_code]
 
     def decide(self) -> list[Decision]:
+        if self._decided_after_today():
+            return []
         debt = supply_debt(self.position, self.supply_code, self.today, self.allocation)
         case = self.position.dunning.open_case(self.supply_code)
         if case is None:

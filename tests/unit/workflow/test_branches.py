@@ -59,6 +59,18 @@ class TestOpening:
         scenario.tick(OPENED)
         assert scenario.tick(OPENED) == []
 
+    def test_a_tick_for_an_earlier_day_decides_nothing(self) -> None:
+        scenario = Scenario.given()
+        walk(scenario, date(2026, 2, 20))
+        scenario.pay("120.00", date(2026, 2, 20))
+        assert scenario.tick(date(2026, 2, 20)) == ["CaseClosedAsPaid"]
+        # Re-running an older day: as of 15/02 the bill was unpaid, but the case was settled since;
+        # business dates only move forward, so nothing reopens (and nothing runs back in time).
+        assert scenario.tick(date(2026, 2, 15)) == []
+        assert scenario.tick(OPENED) == []
+        assert [c.status for c in scenario.position.dunning.cases.values()] == [CaseStatus.CLOSED_PAID]
+        assert scenario.tick(date(2026, 2, 21)) == []  # and later days go on as usual
+
     def test_a_bill_falling_due_while_open_joins_the_case(self) -> None:
         scenario = Scenario.given()
         scenario.tick(OPENED)
