@@ -35,6 +35,13 @@ from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
 
 
+def profile_label(profile: str | None, version: int | None) -> str | None:
+    """How reports name the layout a file was read with: ``default``, or ``nord (versione 3)``."""
+    if profile is None or version is None:
+        return profile
+    return f"{profile} (versione {version})"
+
+
 class WorkbookParser(Protocol):
     """Turns the bytes of a file into records and rejections (raises ``UnreadableFile``)."""
 

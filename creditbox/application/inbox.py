@@ -33,7 +33,7 @@ from enum import Enum
 from typing import Any, Protocol
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.imports import ImportResult, ImportService, WorkbookParser
+from creditbox.application.imports import ImportResult, ImportService, WorkbookParser, profile_label
 from creditbox.application.records import UnreadableFile
 from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
@@ -113,7 +113,11 @@ class ReportRenderer(Protocol):
 
     def imported(self, result: ImportResult, processed_at: datetime) -> bytes: ...
 
-    def refused(self, company: str, file_name: str, reason: str, processed_at: datetime) -> bytes: ...
+    def refused(
+        self, company: str, file_name: str, reason: str, processed_at: datetime, profile: str | None = None
+    ) -> bytes:
+        """``profile``: how the layout read is named (``nord (versione 3)``), None when unknown."""
+        ...
 
 
 class FileStatus(Enum):
@@ -355,7 +359,9 @@ class Inbox:
         }
         reports = {
             JSON_REPORT: _json(summary),
-            EXCEL_REPORT: self._reports.refused(outcome.company, entry.name, reason, now),
+            EXCEL_REPORT: self._reports.refused(
+                outcome.company, entry.name, reason, now, profile_label(outcome.profile, outcome.profile_version)
+            ),
         }
         self._file_away(outcome, entry, FAILED, reports, now)
         outcome.status, outcome.reason = FileStatus.FAILED, reason

@@ -17,7 +17,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from creditbox.application.imports import ImportResult
+from creditbox.application.imports import ImportResult, profile_label
 from creditbox.application.records import UnreadableFile
 from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
 from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
@@ -80,7 +80,10 @@ def import_file(
         except UnreadableFile as error:
             if report is not None:
                 code, name, reason, now = c.companies.require(company), file.name, str(error), c.clock.now()
-                _write_report(report, as_json, lambda target: write_refused_report(code, name, reason, now, target))
+                layout = profile_label(parser.profile, getattr(parser, "profile_version", None))
+                _write_report(
+                    report, as_json, lambda target: write_refused_report(code, name, reason, now, target, layout)
+                )
             fail(str(error), UNREADABLE_EXIT)
         if as_json:
             print_json(result.as_json())

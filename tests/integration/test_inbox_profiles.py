@@ -183,6 +183,8 @@ class TestTheWrongLayout:
         esito = json.loads((failed / "nostro.esito.json").read_text("utf-8"))
         assert (esito["status"], esito["profile"], esito["profile_version"]) == ("failed", "nord", 1)
         assert esito["reason"] == file.reason
+        summary = list(load_workbook(failed / "nostro.scarti.xlsx")["Riepilogo"].iter_rows(values_only=True))
+        assert summary[0][3] == "Profilo" and summary[1][3] == "nord (versione 1)"
         assert events(container) == before
 
     def test_their_layout_in_the_company_folder_is_unreadable_for_ours(

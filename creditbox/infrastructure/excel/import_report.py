@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from creditbox.application.imports import ImportResult
+from creditbox.application.imports import ImportResult, profile_label
 from creditbox.application.records import Rejection, Sheet
 from creditbox.infrastructure.excel.writer import Column, Kind, SheetSpec, save_workbook
 
@@ -54,9 +54,7 @@ def outcome_label(result: ImportResult) -> str:
 
 def import_report_sheets(result: ImportResult, processed_at: datetime) -> list[SheetSpec]:
     """The sheets of the report of an import that ran (with or without rejected rows)."""
-    profile = (
-        result.profile if result.profile_version is None else f"{result.profile} (versione {result.profile_version})"
-    )
+    profile = profile_label(result.profile, result.profile_version)
     head = (result.file_name, result.company, processed_at.replace(microsecond=0), profile, outcome_label(result))
     order = {name: i for i, name in enumerate(Sheet.ALL)}
     names = sorted(result.sheets, key=lambda name: (order.get(name, len(order)), name))
@@ -69,14 +67,17 @@ def import_report_sheets(result: ImportResult, processed_at: datetime) -> list[S
     return _sheets(summary, result.rejected, result.warnings)
 
 
-def refused_report_sheets(company: str, file_name: str, reason: str, processed_at: datetime) -> list[SheetSpec]:
-    """The sheets of the report of a file that could not be imported at all."""
+def refused_report_sheets(
+    company: str, file_name: str, reason: str, processed_at: datetime, profile: str | None = None
+) -> list[SheetSpec]:
+    """The sheets of the report of a file that could not be imported at all (``profile``: the
+    label of the layout it was read with)."""
     summary = [
         (
             file_name,
             company,
             processed_at.replace(microsecond=0),
-            None,
+            profile,
             f"non importato: {reason}",
             None,
             None,
@@ -105,13 +106,17 @@ class ExcelImportReport:
     def imported(self, result: ImportResult, processed_at: datetime) -> bytes:
         return save_workbook(import_report_sheets(result, processed_at))
 
-    def refused(self, company: str, file_name: str, reason: str, processed_at: datetime) -> bytes:
-        return save_workbook(refused_report_sheets(company, file_name, reason, processed_at))
+    def refused(
+        self, company: str, file_name: str, reason: str, processed_at: datetime, profile: str | None = None
+    ) -> bytes:
+        return save_workbook(refused_report_sheets(company, file_name, reason, processed_at, profile))
 
 
 def write_import_report(result: ImportResult, processed_at: datetime, target: Path) -> None:
     save_workbook(import_report_sheets(result, processed_at), target)
 
 
-def write_refused_report(company: str, file_name: str, reason: str, processed_at: datetime, target: Path) -> None:
-    save_workbook(refused_report_sheets(company, file_name, reason, processed_at), target)
+def write_refused_report(
+    company: str, file_name: str, reason: str, processed_at: datetime, target: Path, profile: str | None = None
+) -> None:
+    save_workbook(refused_report_sheets(company, file_name, reason, processed_at, profile), target)
