@@ -90,14 +90,7 @@ def check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -
         (Column.ISSUE_DATE, existing.issue_date, record.issue_date),
         (Column.SUPPLY_CODE, existing.supply_code, record.supply_code),
     )
-    for column, old, new in differences:
-        if old != new:
-            raise RecordConflict(
-                column,
-                f"bolletta {record.number!r} già presente con {_DATUM[column]} {show_value(old)} "
-                f"(qui {show_value(new)}): "
-                "una bolletta non si modifica",
-            )
+    _refuse_changes(f"bolletta {record.number!r}", differences, "una bolletta non si modifica")
 
 
 def check_payment(position: Position, record: PaymentRecord) -> None:
@@ -115,13 +108,16 @@ def check_payment(position: Position, record: PaymentRecord) -> None:
         (Column.BILL_NUMBER, existing.bill_number, record.bill_number),
         (Column.METHOD, existing.method, record.method),
     )
+    _refuse_changes(f"pagamento {record.payment_id!r}", differences, "un pagamento non si modifica")
+
+
+def _refuse_changes(document: str, differences: tuple[tuple[str, object, object], ...], rule: str) -> None:
+    """A document re-sent with other data is refused on the first datum that differs."""
     for column, old, new in differences:
         if old != new:
             raise RecordConflict(
                 column,
-                f"pagamento {record.payment_id!r} già presente con {_DATUM[column]} {show_value(old)} "
-                f"(qui {show_value(new)}): "
-                "un pagamento non si modifica",
+                f"{document} già presente con {_DATUM[column]} {show_value(old)} (qui {show_value(new)}): {rule}",
             )
 
 
