@@ -18,22 +18,22 @@ recorded, so a crash in between leaves it in the inbox, and the next pass import
 records nothing (the same file is already imported) and moves it to ``done/`` with its report.
 
 The file system is behind the ``InboxFolder`` port and the Excel rendering behind
-``ReportRenderer`` (both implemented in ``creditbox.infrastructure``), so this module reads no
-file and writes no format but JSON.
+``ReportRenderer`` (``inbox_ports.py``, both implemented in ``creditbox.infrastructure``), so this
+module reads no file and writes no format but JSON; what a pass reports is in ``inbox_results.py``.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.imports import ImportResult, ImportService, WorkbookParser, profile_label
+from creditbox.application.imports import ImportService, WorkbookParser, profile_label
+from creditbox.application.inbox_ports import InboxEntry, InboxFolder, ProfileSource, ReportRenderer
+from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass, UnknownFolder
 from creditbox.application.records import UnreadableFile
 from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
@@ -51,132 +51,6 @@ EXCEL_REPORT = ".scarti.xlsx"
 IMPORTED_SUFFIX = ".xlsx"
 
 
-class InboxUnavailable(Exception):
-    """The inbox root cannot be used (missing, not a folder)."""
-
-
-@dataclass(frozen=True)
-class InboxEntry:
-    """A file found in a company folder (temporary and hidden names are never listed)."""
-
-    folder: str  # the folder as on disk, relative to the root: "ACQ", or "ACQ/nord" for a profile's
-    name: str
-    size: int
-    modified: float  # seconds since the epoch, as the file system keeps it
-    # Unchanged for the folder's minimum age: not being written any more.
-    settled: bool
-
-
-class InboxFolder(Protocol):
-    """The inbox on a file system: company folders, their files, and where files are filed away."""
-
-    @property
-    def root(self) -> str: ...
-
-    def exclusive(self) -> AbstractContextManager[bool]:
-        """Held for a pass: False when another process is running a pass on the same root.
-        Raises ``InboxUnavailable`` when the root cannot be used."""
-        ...
-
-    def company_folders(self) -> list[str]: ...
-
-    def subfolders(self, folder: str) -> list[str]:
-        """The names of the folders directly in ``folder`` (hidden ones never listed), sorted."""
-        ...
-
-    def entries(self, folder: str) -> list[InboxEntry]:
-        """The files directly in ``folder`` ("ACQ" or "ACQ/nord"), oldest first."""
-        ...
-
-    def read(self, entry: InboxEntry) -> bytes | None:
-        """The file's bytes, or None when it changed since it was listed (still being written)."""
-        ...
-
-    def file_away(self, entry: InboxEntry, outcome: str, reports: Mapping[str, bytes], at: datetime) -> list[str]:
-        """Move the file to ``<folder>/<outcome>/`` under a name not taken there yet, with each
-        report written beside it as ``<name without extension><suffix>``; returns the paths
-        (relative to the root) of the file and of its reports. Nothing is left behind on error."""
-        ...
-
-
-class ProfileSource(Protocol):
-    """The companies' import profiles (``ImportProfiles``)."""
-
-    def current(self, company: str, name: str) -> ProfileVersion:
-        """The current version of ``company``'s profile ``name`` (``NotFound``, naming the profiles
-        there are, when the company has no such profile)."""
-        ...
-
-
-class ReportRenderer(Protocol):
-    """The Excel report of an import (``infrastructure/excel/import_report.py``)."""
-
-    def imported(self, result: ImportResult, processed_at: datetime) -> bytes: ...
-
-    def refused(
-        self, company: str, file_name: str, reason: str, processed_at: datetime, profile: str | None = None
-    ) -> bytes:
-        """``profile``: how the layout read is named (``nord (versione 3)``), None when unknown."""
-        ...
-
-
-class FileStatus(Enum):
-    DONE = "done"  # processed (maybe with rejected rows), moved to done/
-    FAILED = "failed"  # unreadable or not an .xlsx, moved to failed/
-    WAITING = "waiting"  # still being written: left for a later pass
-    ERROR = "error"  # something else went wrong: left in place, tried again next pass
-
-
-@dataclass
-class FileOutcome:
-    company: str
-    folder: str
-    file_name: str
-    status: FileStatus
-    reason: str | None = None
-    moved_to: str | None = None
-    reports: list[str] = field(default_factory=list)
-    result: ImportResult | None = None
-    # The layout the file is read in: "default", or the profile its folder names and the
-    # version current when the pass reached that folder.
-    profile: str = DEFAULT_PROFILE_NAME
-    profile_version: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "company": self.company,
-            "folder": self.folder,
-            "file": self.file_name,
-            "profile": self.profile,
-            "profile_version": self.profile_version,
-            "status": self.status.value,
-            "reason": self.reason,
-            "moved_to": self.moved_to,
-            "reports": list(self.reports),
-        }
-        if self.result is not None:
-            data.update(
-                import_id=str(self.result.import_id),
-                already_imported=self.result.already_imported,
-                events=self.result.events,
-                totals=self.result.totals.as_json(),
-            )
-        return data
-
-
-@dataclass(frozen=True)
-class UnknownFolder:
-    """A folder whose name is no registered company ("XYZ"), or a company's subfolder whose name is
-    none of its profiles ("ACQ/sud"): its files are left where they are."""
-
-    folder: str
-    files: int
-    reason: str
-
-    def as_json(self) -> dict[str, Any]:
-        return {"folder": self.folder, "files": self.files, "reason": self.reason}
-
-
 @dataclass(frozen=True)
 class _Source:
     """A folder to import from and the layout its files are in (``parser`` None: the default)."""
@@ -186,40 +60,6 @@ class _Source:
     profile: str = DEFAULT_PROFILE_NAME
     profile_version: int | None = None
     parser: WorkbookParser | None = None
-
-
-@dataclass
-class InboxPass:
-    root: str
-    started_at: datetime
-    files: list[FileOutcome] = field(default_factory=list)
-    unknown_folders: list[UnknownFolder] = field(default_factory=list)
-    # Companies asked for (``company=``) that have no folder under the root.
-    missing_folders: list[str] = field(default_factory=list)
-    # Another process was running a pass on the same root: this one did nothing.
-    busy: bool = False
-    # Stopped before every file was seen (Ctrl-C, a stop signal).
-    stopped: bool = False
-
-    def count(self, status: FileStatus) -> int:
-        return sum(1 for f in self.files if f.status is status)
-
-    @property
-    def needs_attention(self) -> bool:
-        """Something an operator should look at: a file left in error, an unknown folder."""
-        return bool(self.count(FileStatus.ERROR) or self.unknown_folders or self.missing_folders)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "root": self.root,
-            "started_at": self.started_at.isoformat(),
-            "busy": self.busy,
-            "stopped": self.stopped,
-            "counts": {status.value: self.count(status) for status in FileStatus},
-            "files": [f.as_json() for f in self.files],
-            "unknown_folders": [u.as_json() for u in self.unknown_folders],
-            "missing_folders": list(self.missing_folders),
-        }
 
 
 class Inbox:

@@ -23,7 +23,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from creditbox.application.inbox import FileOutcome, FileStatus, Inbox, InboxPass, InboxUnavailable
+from creditbox.application.inbox import Inbox
+from creditbox.application.inbox_ports import InboxUnavailable
+from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass
 from creditbox.bootstrap import Container
 from creditbox.cli.context import console, container, error_console, fail, print_json
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from creditbox.application.inbox import InboxEntry, InboxUnavailable
+from creditbox.application.inbox_ports import InboxEntry, InboxUnavailable
 
 DEFAULT_MIN_AGE = 5.0
 LOCK_NAME = ".creditbox-inbox.lock"

@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from creditbox.application.inbox import FileStatus, Inbox, InboxEntry, InboxUnavailable
+from creditbox.application.inbox import Inbox
+from creditbox.application.inbox_ports import InboxEntry, InboxUnavailable
+from creditbox.application.inbox_results import FileStatus
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound

@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from creditbox.application.inbox import FileStatus, Inbox
+from creditbox.application.inbox import Inbox
+from creditbox.application.inbox_results import FileStatus
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import import_id
