@@ -18,6 +18,7 @@ from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
+from creditbox.application.inbox_ports import InboxFolder
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
@@ -72,11 +73,13 @@ class Container:
             check_value=check_profile_value,
         )
 
-    def inbox(self, root: str | None = None, *, min_age: float = DEFAULT_MIN_AGE) -> Inbox:
+    def inbox(
+        self, root: str | None = None, *, min_age: float = DEFAULT_MIN_AGE, folder: InboxFolder | None = None
+    ) -> Inbox:
         """The inbox under ``root`` (default: the ``inbox_dir`` setting); a file is imported once it
         has not changed for ``min_age`` seconds; a company's profile folders are read through its
-        import profiles."""
-        folder = LocalInboxFolder(root or self.settings.inbox_dir, min_age=min_age)
+        import profiles. ``folder``: another implementation of the folder (tests)."""
+        folder = folder or LocalInboxFolder(root or self.settings.inbox_dir, min_age=min_age)
         return Inbox(
             folder,
             self.importer(),

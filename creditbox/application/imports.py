@@ -45,7 +45,13 @@ def profile_label(profile: str | None, version: int | None) -> str | None:
 class WorkbookParser(Protocol):
     """Turns the bytes of a file into records and rejections (raises ``UnreadableFile``)."""
 
-    profile: str
+    @property
+    def profile(self) -> str: ...
+
+    @property
+    def profile_version(self) -> int | None:
+        """The profile's version; None for the built-in default layout."""
+        ...
 
     def parse(self, content: bytes, file_name: str) -> ParsedWorkbook: ...
 

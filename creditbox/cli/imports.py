@@ -80,7 +80,7 @@ def import_file(
         except UnreadableFile as error:
             if report is not None:
                 code, name, reason, now = c.companies.require(company), file.name, str(error), c.clock.now()
-                layout = profile_label(parser.profile, getattr(parser, "profile_version", None))
+                layout = profile_label(parser.profile, parser.profile_version)
                 _write_report(
                     report, as_json, lambda target: write_refused_report(code, name, reason, now, target, layout)
                 )

@@ -25,8 +25,6 @@ from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
 from creditbox.infrastructure import inbox_folder
-from creditbox.infrastructure.excel.import_report import ExcelImportReport
-from creditbox.infrastructure.excel.profile_reader import ProfileWorkbookParser
 from creditbox.infrastructure.inbox_folder import LocalInboxFolder
 from creditbox.sample_data import SampleData, SampleSpec, generate, with_bad_rows, workbook_bytes
 
@@ -381,15 +379,7 @@ class TestFilesBeingWritten:
                 return super().read(entry)
 
         folder = GrowingWhileRead(root)
-        outcome = Inbox(
-            folder,
-            container.importer(),
-            container.companies,
-            ExcelImportReport(),
-            container.clock,
-            profiles=container.import_profiles(),
-            make_parser=ProfileWorkbookParser,
-        ).run_pass()
+        outcome = container.inbox(folder=folder).run_pass()
 
         assert [f.status for f in outcome.files] == [FileStatus.WAITING]
         assert names(root / "ACQ") == {"gennaio.xlsx"}

@@ -24,6 +24,7 @@ class ExcelWorkbookParser:
     """Parses the bytes of an ``.xlsx`` file with the default profile."""
 
     profile = PROFILE_NAME
+    profile_version: int | None = None
 
     def __init__(self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE) -> None:
         self._sheets = {header_key(spec.name): spec for spec in sheets}
