@@ -14,6 +14,7 @@ from typing import Any
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
@@ -99,6 +100,10 @@ class Container:
         if big and self.database.is_postgres and not multiprocessing.current_process().daemon:
             return BackgroundEventWriter(self.app)
         return InProcessSaver(self.app)
+
+    def company_settings(self) -> CompanySettingsService:
+        """The companies' settings: version in force, past versions, changes, history."""
+        return CompanySettingsService(self.companies, self.app, self.clock)
 
     def tokens(self) -> TokenService:
         """API tokens (issue, revoke, list, authenticate)."""

@@ -18,7 +18,7 @@ from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers
 from creditbox.api.reads import QueryConnections
-from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
+from creditbox.api.routes import actions_table, cases, company_settings, feed, health, imports, positions, worklists
 from creditbox.bootstrap import Container, bootstrap
 
 API_TITLE = "CreditBox API"
@@ -29,6 +29,7 @@ ROUTERS = [
     positions.router,
     cases.router,
     actions_table.router,
+    company_settings.router,
     worklists.router,
 ]
 

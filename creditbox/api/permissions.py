@@ -24,6 +24,8 @@ class Permission(Enum):
     HISTORY_READ = "history:read"  # every event of a position, as-of replays
     ACTIONS_TABLE_READ = "actions-table:read"
     ACTIONS_TABLE_WRITE = "actions-table:write"
+    COMPANY_SETTINGS_READ = "company-settings:read"
+    COMPANY_SETTINGS_WRITE = "company-settings:write"  # grace period, calendar, ceilings, tolerances
     CASES_WORK = "cases:work"  # confirm/discard proposals, outcomes, locks, plans, requests
     CASES_APPROVE = "cases:approve"  # approve/refuse within the token's level
     CASES_LITIGATE = "cases:litigate"  # hand a case over to litigation
@@ -35,6 +37,7 @@ _READ = frozenset(
         Permission.POSITIONS_READ,
         Permission.HISTORY_READ,
         Permission.ACTIONS_TABLE_READ,
+        Permission.COMPANY_SETTINGS_READ,
     }
 )
 
@@ -50,6 +53,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.POSITIONS_READ,
             Permission.ACTIONS_TABLE_READ,
             Permission.ACTIONS_TABLE_WRITE,
+            Permission.COMPANY_SETTINGS_READ,
+            Permission.COMPANY_SETTINGS_WRITE,
         }
     ),
 }

@@ -9,6 +9,7 @@ from creditbox.clock import Clock, SystemClock
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.company import COMPANY_REGISTERED, Company, CompanySettings
+from creditbox.domain.company_settings_document import require_valid
 from creditbox.domain.errors import Conflict, NotFound
 from creditbox.domain.ids import company_id, normalise_company_code
 
@@ -33,7 +34,8 @@ class CompanyDirectory:
     def register(self, code: str, name: str, settings: CompanySettings | None = None, *, by: str) -> Company:
         if self._store.exists(company_id(code)):
             raise Conflict(f"azienda {normalise_company_code(code)!r} già registrata")
-        company = Company.register(code, name, settings or CompanySettings(), by=by)
+        settings = require_valid(settings) if settings is not None else CompanySettings()
+        company = Company.register(code, name, settings, by=by, at=self._clock.now())
         if self._standard_actions is None:
             self._store.save(company)
             return company
@@ -64,9 +66,10 @@ class CompanyDirectory:
         """The normalised code of a registered company, or NotFound."""
         return self.get(code).code
 
-    def change_settings(self, code: str, settings: CompanySettings, *, by: str) -> bool:
+    def change_settings(self, code: str, settings: CompanySettings, *, by: str, note: str | None = None) -> bool:
+        """Adopt new settings (checked by the full rules). See ``CompanySettingsService`` for documents."""
         company = self.get(code)
-        changed = company.change_settings(settings, by=by)
+        changed = company.change_settings(require_valid(settings), by=by, at=self._clock.now(), note=note)
         if changed:
             self._store.save(company)
         return changed

@@ -5,10 +5,12 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
+from creditbox.cli import company_settings
 from creditbox.cli.context import CLI_USER, console, container, print_json
 from creditbox.domain.company import CompanySettings
 
 app = typer.Typer(help="Aziende del gruppo.", no_args_is_help=True)
+app.add_typer(company_settings.app, name="settings")
 
 
 @app.command("add")

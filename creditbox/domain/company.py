@@ -1,82 +1,51 @@
-"""The Company aggregate (*azienda*): a company of the group, registered explicitly, with its settings."""
+"""The Company aggregate (*azienda*): a company of the group, registered explicitly, with its settings.
+
+The settings are versioned like the actions table: version 1 is adopted with the registration
+(``CompanyRegistered``), each change records ``CompanySettingsChanged`` with the complete new
+settings, the version number, who, when and why; an identical change records nothing. Events
+written before settings were versioned (no ``settings_version``, ``at``, ``note``; fewer fields in
+``settings``) still load: missing fields take the values that were hard-coded then.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.company_settings import (
+    DEFAULT_GRACE_PERIOD_DAYS,
+    DEFAULT_INSTALMENT_TOLERANCE_DAYS,
+    DEFAULT_LITIGATION_APPROVAL_LEVEL,
+    FRIDAY,
+    SATURDAY,
+    CompanySettings,
+    SettingsVersion,
+)
+from creditbox.domain.errors import InvalidCommand, NotFound
 from creditbox.domain.ids import company_id, normalise_company_code
 
 T = "creditbox.company."
 
 COMPANY_REGISTERED = T + "CompanyRegistered"
-DEFAULT_GRACE_PERIOD_DAYS = 10
-FRIDAY, SATURDAY = 4, 5
-DEFAULT_INSTALMENT_TOLERANCE_DAYS = 5
-DEFAULT_LITIGATION_APPROVAL_LEVEL = 2
+COMPANY_SETTINGS_CHANGED = T + "CompanySettingsChanged"
+REGISTRATION_SOURCE = "registrazione"
 
-
-@dataclass(frozen=True)
-class CompanySettings:
-    """Settings a company chooses for itself. Later issues add channel settings and letterhead."""
-
-    grace_period_days: int = DEFAULT_GRACE_PERIOD_DAYS
-    # Days on which suspension is never requested (weekday numbers, Monday = 0).
-    suspension_forbidden_weekdays: tuple[int, ...] = (FRIDAY, SATURDAY)
-    suspension_forbidden_on_holidays: bool = True
-    suspension_forbidden_on_holiday_eves: bool = True
-    # Write-off / settlement ceiling (euro) for each authorisation level.
-    write_off_ceilings: dict[int, Decimal] = field(
-        default_factory=lambda: {1: Decimal("1000.00"), 2: Decimal("10000.00"), 3: Decimal("1000000.00")}
-    )
-    # Dunning workflow: days after an instalment's due date before it counts as missed, and the
-    # authorisation level a supervisor needs to hand a case over to litigation outside the ladder.
-    instalment_tolerance_days: int = DEFAULT_INSTALMENT_TOLERANCE_DAYS
-    litigation_approval_level: int = DEFAULT_LITIGATION_APPROVAL_LEVEL
-
-    def __post_init__(self) -> None:
-        if self.grace_period_days < 0:
-            raise InvalidCommand("il periodo di tolleranza non può essere negativo")
-        if any(day not in range(7) for day in self.suspension_forbidden_weekdays):
-            raise InvalidCommand("giorni della settimana tra 0 (lunedì) e 6 (domenica)")
-        if self.instalment_tolerance_days < 0:
-            raise InvalidCommand("la tolleranza sulle rate non può essere negativa")
-
-    def as_event_data(self) -> dict[str, Any]:
-        return {
-            "grace_period_days": self.grace_period_days,
-            "suspension_forbidden_weekdays": list(self.suspension_forbidden_weekdays),
-            "suspension_forbidden_on_holidays": self.suspension_forbidden_on_holidays,
-            "suspension_forbidden_on_holiday_eves": self.suspension_forbidden_on_holiday_eves,
-            "write_off_ceilings": {str(level): amount for level, amount in self.write_off_ceilings.items()},
-            "instalment_tolerance_days": self.instalment_tolerance_days,
-            "litigation_approval_level": self.litigation_approval_level,
-        }
-
-    @classmethod
-    def from_event_data(cls, data: dict[str, Any]) -> CompanySettings:
-        return cls(
-            grace_period_days=int(data["grace_period_days"]),
-            suspension_forbidden_weekdays=tuple(int(d) for d in data["suspension_forbidden_weekdays"]),
-            suspension_forbidden_on_holidays=bool(data["suspension_forbidden_on_holidays"]),
-            suspension_forbidden_on_holiday_eves=bool(data["suspension_forbidden_on_holiday_eves"]),
-            write_off_ceilings={int(level): Decimal(amount) for level, amount in data["write_off_ceilings"].items()},
-            instalment_tolerance_days=int(data.get("instalment_tolerance_days", DEFAULT_INSTALMENT_TOLERANCE_DAYS)),
-            litigation_approval_level=int(data.get("litigation_approval_level", DEFAULT_LITIGATION_APPROVAL_LEVEL)),
-        )
-
-    def write_off_ceiling(self, level: int) -> Decimal:
-        """What a supervisor of ``level`` may write off: the ceiling of the highest level not above it."""
-        eligible = [amount for lvl, amount in self.write_off_ceilings.items() if lvl <= level]
-        return max(eligible, default=Decimal("0.00"))
-
-    def with_changes(self, **changes: Any) -> CompanySettings:
-        return replace(self, **changes)
+__all__ = [
+    "COMPANY_REGISTERED",
+    "COMPANY_SETTINGS_CHANGED",
+    "DEFAULT_GRACE_PERIOD_DAYS",
+    "DEFAULT_INSTALMENT_TOLERANCE_DAYS",
+    "DEFAULT_LITIGATION_APPROVAL_LEVEL",
+    "FRIDAY",
+    "SATURDAY",
+    "Company",
+    "CompanySettings",
+    "SettingsVersion",
+]
 
 
 class Company(Aggregate):
@@ -90,29 +59,84 @@ class Company(Aggregate):
         return company_id(code)
 
     @classmethod
-    def register(cls, code: str, name: str, settings: CompanySettings, *, by: str) -> Company:
+    def register(
+        cls, code: str, name: str, settings: CompanySettings, *, by: str, at: datetime | None = None
+    ) -> Company:
         code = normalise_company_code(code)
         if not code or not code.replace("-", "").replace("_", "").isalnum():
             raise InvalidCommand(f"codice azienda non valido: {code!r} (lettere, cifre, - e _)")
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
-        return cls(by=by, code=code, name=name.strip(), settings=settings.as_event_data())
+        return cls(by=by, code=code, name=name.strip(), settings=settings.as_event_data(), at=at)
 
     @event("CompanyRegistered", topic=COMPANY_REGISTERED)
-    def __init__(self, by: str, code: str, name: str, settings: dict[str, Any]) -> None:
+    def __init__(self, by: str, code: str, name: str, settings: dict[str, Any], at: datetime | None = None) -> None:
         self.code = code
         self.name = name
-        self.settings = CompanySettings.from_event_data(settings)
+        self.settings_versions: list[SettingsVersion] = []
+        self._adopt(settings, 1, by, at, None, REGISTRATION_SOURCE)
 
-    def change_settings(self, settings: CompanySettings, *, by: str) -> bool:
+    # ---- settings ---------------------------------------------------------------------------
+
+    @property
+    def settings(self) -> CompanySettings:
+        """The settings in force (the latest version; ``settings.version`` is its number)."""
+        return self.settings_versions[-1].settings
+
+    @property
+    def current_settings(self) -> SettingsVersion:
+        return self.settings_versions[-1]
+
+    def settings_version(self, number: int) -> SettingsVersion:
+        if not 1 <= number <= len(self.settings_versions):
+            raise NotFound(
+                f"versione {number} delle impostazioni di {self.code} inesistente"
+                f" (versioni da 1 a {len(self.settings_versions)})"
+            )
+        return self.settings_versions[number - 1]
+
+    def change_settings(
+        self,
+        settings: CompanySettings,
+        *,
+        by: str,
+        at: datetime | None = None,
+        note: str | None = None,
+        source: str = "manuale",
+    ) -> bool:
+        """Adopt version n+1. False (nothing recorded) when equal to the settings in force."""
         if settings == self.settings:
             return False
-        self._settings_changed(by=by, settings=settings.as_event_data())
+        self._settings_changed(
+            by=by,
+            settings=settings.as_event_data(),
+            settings_version=self.current_settings.version + 1,
+            at=at,
+            note=note.strip() or None if note is not None else None,
+            source=source,
+        )
         return True
 
-    @event("CompanySettingsChanged", topic=T + "CompanySettingsChanged")
-    def _settings_changed(self, by: str, settings: dict[str, Any]) -> None:
-        self.settings = CompanySettings.from_event_data(settings)
+    @event("CompanySettingsChanged", topic=COMPANY_SETTINGS_CHANGED)
+    def _settings_changed(
+        self,
+        by: str,
+        settings: dict[str, Any],
+        settings_version: int | None = None,
+        at: datetime | None = None,
+        note: str | None = None,
+        source: str | None = None,
+    ) -> None:
+        number = settings_version if settings_version is not None else len(self.settings_versions) + 1
+        self._adopt(settings, number, by, at, note, source or "manuale")
+
+    def _adopt(
+        self, data: dict[str, Any], number: int, by: str, at: datetime | None, note: str | None, source: str
+    ) -> None:
+        settings = replace(CompanySettings.from_event_data(data), version=number)
+        self.settings_versions.append(SettingsVersion(self.code, number, settings, by, at, note, source))
+
+    # ---- name -------------------------------------------------------------------------------
 
     def rename(self, name: str, *, by: str) -> bool:
         if name.strip() == self.name:

@@ -340,6 +340,7 @@ class Position(Aggregate):
         overdue: Decimal,
         bill_numbers: list[str],
         oldest_due_date: date,
+        settings_version: int | None = None,
     ) -> None:
         self.dunning.on_case_opened(
             case_id, supply_code, ladder, table_version, row_key, threshold, business_date, overdue, bill_numbers
@@ -434,6 +435,7 @@ class Position(Aggregate):
         wait_after_days: int,
         parameters: dict[str, str],
         recipient: str | None,
+        settings_version: int | None = None,
     ) -> None:
         self.dunning.on_step_executed(
             case_id,
@@ -480,7 +482,14 @@ class Position(Aggregate):
 
     @event("StepApproved", topic=T + "StepApproved")
     def _step_approved(
-        self, by: str, case_id: str, seq: int, level: int, business_date: date, overdue: Decimal
+        self,
+        by: str,
+        case_id: str,
+        seq: int,
+        level: int,
+        business_date: date,
+        overdue: Decimal,
+        settings_version: int | None = None,
     ) -> None:
         self.dunning.on_step_approved(case_id, seq)
 
@@ -573,7 +582,14 @@ class Position(Aggregate):
 
     @event("InstalmentPaid", topic=T + "InstalmentPaid")
     def _instalment_paid(
-        self, by: str, case_id: str, number: int, due_date: date, business_date: date, paid: Decimal
+        self,
+        by: str,
+        case_id: str,
+        number: int,
+        due_date: date,
+        business_date: date,
+        paid: Decimal,
+        settings_version: int | None = None,
     ) -> None:
         self.dunning.on_instalment_paid(case_id, number)
 
@@ -587,6 +603,7 @@ class Position(Aggregate):
         business_date: date,
         paid: Decimal,
         expected: Decimal,
+        settings_version: int | None = None,
     ) -> None:
         pass  # RepaymentPlanBroken follows in the same decision
 
@@ -614,7 +631,14 @@ class Position(Aggregate):
 
     @event("WriteOffApproved", topic=T + "WriteOffApproved")
     def _write_off_approved(
-        self, by: str, case_id: str, kind: WriteOffKind, level: int, amount: Decimal, business_date: date
+        self,
+        by: str,
+        case_id: str,
+        kind: WriteOffKind,
+        level: int,
+        amount: Decimal,
+        business_date: date,
+        settings_version: int | None = None,
     ) -> None:
         pass  # CaseWrittenOff follows and closes the case
 
@@ -651,6 +675,7 @@ class Position(Aggregate):
         level: int | None,
         business_date: date,
         overdue: Decimal,
+        settings_version: int | None = None,
     ) -> None:
         self.dunning.on_status(case_id, CaseStatus.IN_LITIGATION)
 

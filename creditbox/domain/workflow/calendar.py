@@ -1,5 +1,7 @@
 """Days on which suspension is never requested (company settings; default for water: Friday,
-Saturday, Italian public holidays — Easter Monday included — and the day before a holiday).
+Saturday, Italian public holidays — Easter Monday included — and the day before a holiday), plus
+the company's own days (e.g. the patron saint's day), which count as holidays: never a suspension
+on them, nor on their eve when the eves rule is on.
 
 A suspension due on a forbidden day moves to the next allowed day.
 """
@@ -28,6 +30,7 @@ class SuspensionCalendar:
         self._weekdays = frozenset(settings.suspension_forbidden_weekdays)
         self._holidays = settings.suspension_forbidden_on_holidays
         self._eves = settings.suspension_forbidden_on_holiday_eves
+        self._settings = settings
 
     def is_forbidden(self, day: date) -> bool:
         return self.why_forbidden(day) is not None
@@ -35,10 +38,18 @@ class SuspensionCalendar:
     def why_forbidden(self, day: date) -> str | None:
         if day.weekday() in self._weekdays:
             return "giorno della settimana escluso"
+        own = self._settings.company_day(day)
+        if own is not None:
+            return f"giorno dell'azienda: {own.label}"
         if self._holidays and is_holiday(day):
             return "giorno festivo"
-        if self._eves and is_holiday(day + timedelta(days=1)):
-            return "vigilia di festivo"
+        if self._eves:
+            eve_of = day + timedelta(days=1)
+            own = self._settings.company_day(eve_of)
+            if own is not None:
+                return f"vigilia di {own.label}"
+            if is_holiday(eve_of):
+                return "vigilia di festivo"
         return None
 
     def next_allowed(self, day: date) -> date:

@@ -4,6 +4,8 @@ Each function *decides* (validates the case's state, the supervisor's level) and
 events through the Position's private ``@event`` methods. They return ``False`` when the command
 was already carried out (a retry is a no-op) and raise a :class:`DomainError` naming the problem
 otherwise (a :class:`LevelTooLow` when the supervisor's level is below what the command needs).
+Commands checked against the company settings (write-off ceilings, the litigation level) record
+the settings version they were checked against (``settings_version``).
 What becomes due because of a command (a confirmed step, a resumed case) is executed by the engine
 when the application runs the position again for the business date.
 """
@@ -82,7 +84,15 @@ def approve_step(
     _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
     if step.action_code == ActionCode.WRITE_OFF_REQUEST:
         _check_ceiling(level, overdue, settings)
-    position._step_approved(by=by, case_id=case_id, seq=seq, level=level, business_date=business_date, overdue=overdue)
+    position._step_approved(
+        by=by,
+        case_id=case_id,
+        seq=seq,
+        level=level,
+        business_date=business_date,
+        overdue=overdue,
+        settings_version=settings.version,
+    )
     return True
 
 
@@ -295,7 +305,13 @@ def approve_write_off(
     _check_ceiling(level, request.amount, settings)
     overdue = _overdue(position, case, business_date)
     position._write_off_approved(
-        by=by, case_id=case_id, kind=request.kind, level=level, amount=request.amount, business_date=business_date
+        by=by,
+        case_id=case_id,
+        kind=request.kind,
+        level=level,
+        amount=request.amount,
+        business_date=business_date,
+        settings_version=settings.version,
     )
     position._case_written_off(
         by=by,
@@ -340,6 +356,7 @@ def hand_over_to_litigation(
         level=level,
         business_date=business_date,
         overdue=_overdue(position, case, business_date),
+        settings_version=settings.version,
     )
     return True
 

@@ -1,6 +1,10 @@
 """The dunning engine: given a position, an actions-table version, the company settings and a
 business date, decide what happens to each supply's case — and record it on the position.
 
+The decisions that depend on a setting (a case opened after the grace period, a step executed on
+an allowed day, an instalment paid or missed within the tolerances, a hand-over to litigation)
+record ``settings_version``: the version of the company settings that decided them.
+
 ``decide`` is a pure function returning :class:`Decision` values (the Position event to record
 and its data); ``run`` applies them and decides again until nothing more is due, so running the
 same business date twice records nothing the second time.
@@ -146,6 +150,7 @@ class _Context:
                     "overdue": debt.overdue,
                     "bill_numbers": list(debt.bills),
                     "oldest_due_date": debt.oldest_due,
+                    "settings_version": self.settings.version,
                 },
             )
         ]
@@ -187,10 +192,11 @@ class _Context:
         paid = plan.total - residual_of(plan.bills, self.allocation)
         expected = plan.covered_up_to(instalment.number)
         base = {"case_id": case.case_id, "number": instalment.number, "due_date": instalment.due_date}
-        if paid >= expected:
-            return [Decision("_instalment_paid", {**base, "business_date": self.today, "paid": paid})]
+        version = {"settings_version": self.settings.version}
+        if paid + self.settings.instalment_tolerance_amount >= expected:
+            return [Decision("_instalment_paid", {**base, "business_date": self.today, "paid": paid, **version})]
         if self.today > instalment.due_date + timedelta(days=self.settings.instalment_tolerance_days):
-            missed = {**base, "business_date": self.today, "paid": paid, "expected": expected}
+            missed = {**base, "business_date": self.today, "paid": paid, "expected": expected, **version}
             return [Decision("_instalment_missed", missed), self._d("_plan_broken", case, debt)]
         return []
 
@@ -271,11 +277,22 @@ class _Context:
             "action_id": self._action_id(case, str(step["seq"])),
             "supply_code": self.supply_code,
             "recipient": recipient,
+            "settings_version": self.settings.version,
         }
         decisions = [Decision("_step_executed", executed)]
         ref = {"table_version": step["table_version"], "row_key": step["row_key"]}
         if code == ActionCode.LITIGATION:
-            decisions.append(self._d("_handed_over_to_litigation", case, debt, seq=step["seq"], level=None, **ref))
+            decisions.append(
+                self._d(
+                    "_handed_over_to_litigation",
+                    case,
+                    debt,
+                    seq=step["seq"],
+                    level=None,
+                    settings_version=self.settings.version,
+                    **ref,
+                )
+            )
         elif code == ActionCode.WRITE_OFF_REQUEST:
             decisions.append(
                 self._d(
