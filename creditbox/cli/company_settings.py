@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from creditbox.application.company_settings import SettingsHistoryEntry, SettingsRevision
 from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
@@ -154,12 +153,16 @@ def history(
         if as_json:
             print_json([history_as_json(entry) for entry in entries])
             return
-        grid = Table("Versione", "Data", "Autore", "Origine", "Nota", "Modifiche")
         for entry in entries:
-            v = entry.version
-            changes = "impostazioni iniziali" if v.version == 1 else "\n".join(FIELD_LABELS[f] for f in entry.fields)
-            grid.add_row(str(v.version), _when(v), v.by, v.source, v.note or "", changes)
-        console.print(grid)
+            version = entry.version
+            changes = (
+                "impostazioni iniziali"
+                if version.version == 1
+                else "; ".join(FIELD_LABELS[name] for name in entry.fields)
+            )
+            console.print(
+                f"versione {version.version} — {_origin(version)}\n    {changes}", highlight=False, soft_wrap=True
+            )
 
 
 def describe(settings: CompanySettings) -> list[tuple[str, str]]:

@@ -96,7 +96,7 @@ def weekday(value: Any) -> int:
             return value
         raise ValueError(value)
     text = _plain(str(value))
-    if text.isdigit() and int(text) in range(7):
+    if text.isascii() and text.isdigit() and int(text) in range(7):
         return int(text)
     for number, name in enumerate(WEEKDAY_NAMES):
         plain = _plain(name)
@@ -145,7 +145,7 @@ def amount(value: Any) -> Decimal:
         text = str(value).strip()
     else:
         raise ValueError(value)
-    if not _AMOUNT.match(text):
+    if not _AMOUNT.fullmatch(text):
         raise ValueError(value)
     return Decimal(text).quantize(Decimal("0.01"))
 
