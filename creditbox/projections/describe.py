@@ -249,7 +249,11 @@ DESCRIBERS: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Numero {d.get('number')} ({_d(d, 'kind')}) assegnato al cliente {d.get('customer_code')}"
     ),
     "CompanyRegistered": lambda d: f"Azienda {d.get('code')} registrata: {d.get('name')}",
-    "CompanySettingsChanged": lambda d: "Impostazioni dell'azienda modificate",
+    "CompanySettingsChanged": lambda d: (
+        "Impostazioni dell'azienda modificate"
+        + (f" (versione {d['settings_version']})" if d.get("settings_version") else "")
+        + (f": {d['note']}" if d.get("note") else "")
+    ),
     "CompanyRenamed": lambda d: f"Azienda rinominata in {d.get('name')}",
 }
 

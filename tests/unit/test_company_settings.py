@@ -119,3 +119,13 @@ class TestTheCalendar:
         calendar = SuspensionCalendar(parse_settings({"suspension_forbidden_weekdays": ["lunedì"]}))
         assert calendar.is_forbidden(date(2026, 3, 2))  # Monday
         assert not calendar.is_forbidden(date(2026, 3, 6))  # Friday: no longer excluded
+
+
+def test_the_audit_trail_names_the_settings_version_and_the_note() -> None:
+    from creditbox.projections.describe import DESCRIBERS
+
+    describe = DESCRIBERS["CompanySettingsChanged"]
+    assert describe({"settings_version": 3, "note": "patrono"}) == (
+        "Impostazioni dell'azienda modificate (versione 3): patrono"
+    )
+    assert describe({"by": "cli", "settings": {}}) == "Impostazioni dell'azienda modificate"  # before versions
