@@ -6,8 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from creditbox.domain.company_settings import CompanyDay, CompanySettings, changed_fields
+from creditbox.domain.company_settings import FIELD_LABELS, CompanyDay, CompanySettings, changed_fields
 from creditbox.domain.company_settings_document import (
     InvalidCompanySettings,
     company_day,
@@ -129,3 +131,23 @@ def test_the_audit_trail_names_the_settings_version_and_the_note() -> None:
         "Impostazioni dell'azienda modificate (versione 3): patrono"
     )
     assert describe({"by": "cli", "settings": {}}) == "Impostazioni dell'azienda modificate"  # before versions
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4),
+    max_leaves=12,
+)
+_FIELDS = st.sampled_from([*FIELD_LABELS, "other"])
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(document=st.dictionaries(_FIELDS, _JSON, max_size=6) | _JSON)
+def test_any_json_document_is_either_settings_or_a_list_of_problems(document: object) -> None:
+    try:
+        parsed = parse_settings(document)
+    except InvalidCompanySettings as refused:
+        assert refused.problems and all(str(p) and p.message for p in refused.problems)
+    else:
+        assert parse_settings(parsed.document()) == parsed
+        SuspensionCalendar(parsed).next_allowed(date(2026, 6, 1))
