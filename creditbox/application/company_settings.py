@@ -80,13 +80,6 @@ class CompanySettingsService:
         settings = parse_settings(patch, before.settings)
         return self._save(target, before, settings, by=by, note=note, source=source)
 
-    def replace(
-        self, company: str, settings: CompanySettings, *, by: str, note: str | None = None, source: str = "manuale"
-    ) -> SettingsRevision:
-        """Adopt these settings (built in code), checked by the same rules as a document."""
-        target = self._companies.get(company)
-        return self.change(target.code, settings.document(), by=by, note=note, source=source, expected_version=None)
-
     def _save(
         self,
         company: Company,
