@@ -6,11 +6,12 @@ A suspension due on a forbidden day moves to the next allowed day.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import holidays
 
+from creditbox.domain.business_dates import add_days
 from creditbox.domain.company import CompanySettings
 
 
@@ -37,13 +38,13 @@ class SuspensionCalendar:
             return "giorno della settimana escluso"
         if self._holidays and is_holiday(day):
             return "giorno festivo"
-        if self._eves and is_holiday(day + timedelta(days=1)):
+        if self._eves and is_holiday(add_days(day, 1)):
             return "vigilia di festivo"
         return None
 
     def next_allowed(self, day: date) -> date:
         for _ in range(366):
-            if not self.is_forbidden(day):
-                return day
-            day += timedelta(days=1)
+            if not self.is_forbidden(day) or day == date.max:
+                return day  # the end of the calendar: nothing later to move to
+            day = add_days(day, 1)
         raise ValueError("nessun giorno ammesso per la sospensione entro un anno: controllare le impostazioni")
