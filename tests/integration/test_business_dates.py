@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
+from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, Sheet, SupplyRecord
 from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
 from creditbox.domain.business_dates import DateInFuture, DateOutOfRange
@@ -24,7 +24,10 @@ from creditbox.domain.ids import company_id, position_id
 from creditbox.domain.workflow import commands as domain_commands
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
+from creditbox.sample_data import BadRow, SampleSpec, generate
 from tests.builders import details, supply
+from tests.conftest import AFTER_THE_SAMPLE_DATA
+from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
 
 TODAY = date(2026, 3, 2)
 DUE = date(2026, 1, 31)
@@ -259,3 +262,25 @@ class TestCorrectingAnOutcome:
                 (StepOutcome.DELIVERED, date(2026, 2, 17)),
                 by="op",
             )
+
+
+@pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+def test_their_layout_refuses_dates_outside_the_range_where_they_are_in_their_file(container: Container) -> None:
+    container.companies.register("NRD", "Acque Nord", by="test")
+    container.import_profiles().set("NRD", "nord", PROFILE, by="test")
+    data = every_supply_active(generate(SampleSpec(customers=3)))
+    bills, payments = data.rows[Sheet.BILLS], data.rows[Sheet.PAYMENTS]
+    bills[0][4] = date(9999, 12, 31)  # due date, written 31.12.9999 in their file
+    bills[1][3] = date(1989, 12, 31)  # issue date, 31.12.1989
+    payments[0][3] = date(2100, 1, 1)  # payment date, 21000101
+    bad = [
+        BadRow(Sheet.BILLS, 2, "Data Scadenza", ""),
+        BadRow(Sheet.BILLS, 3, "Data Emissione", ""),
+        BadRow(Sheet.PAYMENTS, 2, "Data Pagamento", ""),
+    ]
+
+    parser = container.import_profiles().parser("NRD", "nord")
+    result = container.importer().run(other_layout_bytes(data), "nord.xlsx", "NRD", by="test", parser=parser)
+
+    assert {(r.sheet, r.row, r.column) for r in result.rejected} == {their_location(b) for b in bad}
+    assert all("fuori dall'intervallo ammesso" in r.reason for r in result.rejected)
