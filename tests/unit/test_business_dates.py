@@ -8,7 +8,10 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from creditbox.api.schemas.common import parse_iso_date
 from creditbox.domain.actions import ActionRow, StartPoint
 from creditbox.domain.business_dates import (
     EARLIEST,
@@ -31,6 +34,8 @@ from creditbox.domain.workflow.locks import validate_lock_dates
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome, WriteOffKind
 from creditbox.domain.workflow.plans import build_instalments, split_evenly
 from creditbox.infrastructure.actions_csv import standard_rows
+from creditbox.infrastructure.excel import values
+from creditbox.infrastructure.excel.profile_reader import dated
 from tests.builders import a_position, bill, pay
 
 OUT_OF_RANGE = [
@@ -215,3 +220,62 @@ class TestOverflowSafeArithmetic:
         position.run_workflow(_STANDARD_TABLE, huge, LATEST, by="t")
         plan = position.case("S1/1").plan
         assert plan is not None and plan.is_running  # not missed: the tolerance reaches past the calendar
+
+
+class TestAnyDateWhatsoever:
+    """Property-based: whatever the date (year 1 to 9999) and whatever the wait, nothing raises but
+    the typed refusal, and every boundary parser either returns a date in the range or refuses."""
+
+    @settings(max_examples=300, deadline=None)
+    @given(day=st.dates(), days=st.integers(min_value=-(10**10), max_value=10**10))
+    def test_adding_days_never_raises_and_stays_in_the_calendar(self, day: date, days: int) -> None:
+        moved = add_days(day, days)
+        assert date.min <= moved <= date.max
+        assert (moved >= day) if days >= 0 else (moved <= day)
+
+    @settings(max_examples=300, deadline=None)
+    @given(day=st.dates(), today=st.dates(EARLIEST, LATEST), tolerance=st.integers(0, 31))
+    def test_the_window_accepts_exactly_the_range_up_to_today_plus_the_tolerance(
+        self, day: date, today: date, tolerance: int
+    ) -> None:
+        window = DateWindow(today, tolerance)
+        try:
+            window.check(day, Field.OUTCOME_DATE)
+        except (DateOutOfRange, DateInFuture) as refused:
+            assert refused.field is Field.OUTCOME_DATE
+            assert not EARLIEST <= day <= min(add_days(today, tolerance), LATEST)
+        else:
+            assert EARLIEST <= day <= min(add_days(today, tolerance), LATEST)
+
+    @settings(max_examples=300, deadline=None)
+    @given(day=st.dates(), as_text=st.sampled_from(["cell", "iso", "italian", "theirs"]))
+    def test_every_reader_of_a_date_returns_one_in_the_range_or_refuses_it(self, day: date, as_text: str) -> None:
+        cell: object = {
+            "cell": day,
+            "iso": f"{day.year:04d}-{day.month:02d}-{day.day:02d}",
+            "italian": f"{day.day:02d}/{day.month:02d}/{day.year:04d}",
+            "theirs": f"{day.day:02d}.{day.month:02d}.{day.year:04d}",
+        }[as_text]
+        parsers = [values.a_date, dated("%d.%m.%Y")] if as_text in ("cell", "theirs") else [values.a_date]
+        if as_text == "iso":
+            parsers.append(parse_iso_date)
+        for parse in parsers:
+            try:
+                parsed = parse(cell)
+            except ValueError as refused:
+                assert not EARLIEST <= day <= LATEST and "fuori dall'intervallo ammesso" in str(refused)
+            else:
+                assert parsed == day and EARLIEST <= parsed <= LATEST
+
+    @settings(max_examples=200, deadline=None)
+    @given(opened=st.dates(), wait=st.integers(0, 10**9), executed=st.dates(), after=st.integers(0, 10**9))
+    def test_a_step_falls_due_on_a_date_whatever_the_dates_and_waits(
+        self, opened: date, wait: int, executed: date, after: int
+    ) -> None:
+        case = DunningCase("S1/1", "S1", "A", opened, Decimal("10"), "A/1", 1, Decimal("100"))
+        step = StepRecord(1, "A/1", 1, ActionCode.SMS, "sms", StepStatus.EXECUTED, executed, Decimal("100"))
+        step.executed_on, step.wait_after_days = executed, after
+        case.steps.append(step)
+        row = replace(standard_rows()[0], wait_before_days=wait, start_point=StartPoint.PREVIOUS_SENT)
+        due = due_date(case, row).on
+        assert due is not None and due >= executed
