@@ -15,6 +15,7 @@ from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
+from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import Dispatcher, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
@@ -57,11 +58,13 @@ class Container:
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
 
     def ingestor(self, **options: Any) -> Ingestor:
-        return Ingestor(self.app, self.loader, **{"savers": self.batch_saver, **options})
+        options = {"savers": self.batch_saver, "dates": self.date_policy(), **options}
+        return Ingestor(self.app, self.loader, **options)
 
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
-        options = {"savers": self.batch_saver, **options}
+        tolerance = self.settings.future_date_tolerance_days
+        options = {"savers": self.batch_saver, "future_tolerance_days": tolerance, **options}
         return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
 
     def import_profiles(self) -> ImportProfiles:
@@ -105,6 +108,10 @@ class Container:
         """The companies' settings: version in force, past versions, changes, history."""
         return CompanySettingsService(self.companies, self.app, self.clock)
 
+    def date_policy(self) -> DatePolicy:
+        """The dates commands and records may carry now (the clock's today plus the tolerance)."""
+        return DatePolicy(self.clock, self.settings.future_date_tolerance_days)
+
     def tokens(self) -> TokenService:
         """API tokens (issue, revoke, list, authenticate)."""
         return TokenService(self.app)
@@ -112,7 +119,13 @@ class Container:
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
         """The dunning workflow runner (``run_due``) for ticks and simulations."""
         return DunningService(
-            self.app, loader or self.loader, self.companies, self.actions_tables, self.dispatcher, self.clock
+            self.app,
+            loader or self.loader,
+            self.companies,
+            self.actions_tables,
+            self.dispatcher,
+            self.clock,
+            future_tolerance_days=self.settings.future_date_tolerance_days,
         )
 
     def case_commands(self) -> CaseCommands:

@@ -244,7 +244,8 @@ def _payments(
         method = rng.choice(METHODS)
         roll = rng.random()
         if index > len(payable):  # more payments than bills: extra unassigned payments
-            payments.append([pid, customer, None, due + timedelta(days=rng.randint(0, 20)), amount / 2, method])
+            paid_on = min(due + timedelta(days=rng.randint(0, 20)), spec.end)  # nothing paid after the extract
+            payments.append([pid, customer, None, paid_on, amount / 2, method])
             continue
         paid_on = due + timedelta(days=rng.randint(-15, 5) if roll < 0.8 else rng.randint(6, 60))
         if paid_on > spec.end:
@@ -259,7 +260,8 @@ def _payments(
         else:  # a returned direct debit: paid, then reversed
             payments.append([pid, customer, number, paid_on, amount, "SDD"])
             if len(payments) < n_payments:
-                payments.append([f"{pid}R", customer, number, paid_on + timedelta(days=7), -amount, "SDD (insoluto)"])
+                reversed_on = min(paid_on + timedelta(days=7), spec.end)
+                payments.append([f"{pid}R", customer, number, reversed_on, -amount, "SDD (insoluto)"])
     return payments[:n_payments]
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 
 DEFAULT_DATABASE_URL = "sqlite:///creditbox.sqlite3"
 
@@ -23,3 +26,6 @@ class Settings(BaseSettings):
     background_write_threshold: int = 50_000
     # The inbox root: one folder per company code (``inbox/ACQ/``), imported by `creditbox inbox run`.
     inbox_dir: str = "inbox"
+    # Outcomes, payments, locks and case commands may be dated at most this many days after the
+    # business date (today); later dates are refused as typing errors (a wrong year).
+    future_date_tolerance_days: int = Field(default=DEFAULT_FUTURE_TOLERANCE_DAYS, ge=0, le=31)

@@ -68,9 +68,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
+# The business date of the tests; a module importing generated sample data (issued up to
+# ``SampleSpec.end``, 31/10/2026) runs after the extract with ``pytestmark = pytest.mark.today(...)``:
+# payments dated after today (plus the tolerance) are refused.
+DEFAULT_TODAY = date(2026, 3, 2)
+AFTER_THE_SAMPLE_DATA = date(2026, 11, 2)
+
+
 @pytest.fixture
-def clock() -> FixedClock:
-    return FixedClock(date(2026, 3, 2))
+def clock(request: pytest.FixtureRequest) -> FixedClock:
+    marker = request.node.get_closest_marker("today")
+    return FixedClock(marker.args[0] if marker is not None else DEFAULT_TODAY)
 
 
 @pytest.fixture

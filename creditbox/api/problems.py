@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from creditbox.domain.business_dates import DateInFuture, DateOutOfRange, DateRefused
 from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, LevelTooLow, NotAllowed, NotFound
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -126,6 +127,10 @@ def kind_of(error: DomainError) -> str | None:
     """The problem type of a domain error when it is more specific than its status's."""
     if isinstance(error, LevelTooLow):
         return "level-too-low"
+    if isinstance(error, DateOutOfRange):
+        return "date-out-of-range"
+    if isinstance(error, DateInFuture):
+        return "date-in-future"
     return None
 
 
@@ -183,7 +188,11 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return problem_response(request, status_of(exc), str(exc), kind=kind_of(exc))
+    errors = None
+    if isinstance(exc, DateRefused) and exc.field is not None:
+        # A refused date names its field, like a refusal of the request's own validation.
+        errors = [FieldError(field=exc.field.value, location="body", message=str(exc))]
+    return problem_response(request, status_of(exc), str(exc), errors=errors, kind=kind_of(exc))
 
 
 async def _on_record_conflict(request: Request, exc: Exception) -> JSONResponse:

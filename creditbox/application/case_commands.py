@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from creditbox.application.dunning import DunningService
+from creditbox.domain.errors import Field
 from creditbox.domain.position import Position
 from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
@@ -29,6 +30,9 @@ class CommandResult:
 class CaseCommands:
     def __init__(self, service: DunningService) -> None:
         self._service = service
+
+    def _outcome_date(self, given: date | None) -> date:
+        return self._service.business_date(given, Field.OUTCOME_DATE, "data esito")
 
     def _finish(
         self, position: Position, changed: bool, when: date, by: str, lock_id: str | None = None
@@ -104,9 +108,29 @@ class CaseCommands:
         *,
         by: str,
     ) -> CommandResult:
-        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
         changed = commands.record_outcome(position, case_id, seq, outcome, when, note, by=by)
-        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
+        return self._finish(position, changed, self._service.business_date(None), by)
+
+    def correct_outcome(
+        self,
+        company: str,
+        customer: str,
+        case_id: str,
+        seq: int,
+        outcome: StepOutcome,
+        outcome_date: date,
+        reason: str,
+        replaces: tuple[StepOutcome, date] | None = None,
+        *,
+        by: str,
+    ) -> CommandResult:
+        """Correct an outcome recorded by mistake (default: the step's latest): the new outcome
+        supersedes it, with who and why; the case then follows the correction."""
+        position = self._service.load(company, customer)
+        when = self._outcome_date(outcome_date)
+        changed = commands.correct_outcome(position, case_id, seq, replaces, outcome, when, reason, by=by)
+        return self._finish(position, changed, self._service.business_date(None), by)
 
     def record_reactivation(
         self,
@@ -119,9 +143,9 @@ class CaseCommands:
         *,
         by: str,
     ) -> CommandResult:
-        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
         changed = commands.record_reactivation_outcome(position, case_id, positive, when, note, by=by)
-        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
+        return self._finish(position, changed, self._service.business_date(None), by)
 
     # ---- locks ----------------------------------------------------------------------------
 
@@ -137,7 +161,8 @@ class CaseCommands:
         *,
         by: str,
     ) -> CommandResult:
-        position, when = self._service.load(company, customer), self._service.business_date(start)
+        position = self._service.load(company, customer)
+        when = self._service.business_date(start, Field.LOCK_START, "inizio del blocco")
         lock_id, changed = commands.set_lock(position, reason, supply_code, when, until, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by, lock_id)
 
@@ -151,9 +176,10 @@ class CaseCommands:
         *,
         by: str,
     ) -> CommandResult:
-        position, when = self._service.load(company, customer), self._service.business_date(lifted_on)
+        position = self._service.load(company, customer)
+        when = self._service.business_date(lifted_on, Field.LIFTED_ON, "data di sblocco")
         changed = commands.lift_lock(position, lock_id, when, note, by=by)
-        return self._finish(position, changed, max(when, self._service.business_date(None)), by, lock_id)
+        return self._finish(position, changed, self._service.business_date(None), by, lock_id)
 
     # ---- plans, write-off, litigation ------------------------------------------------------
 
@@ -229,6 +255,6 @@ class CaseCommands:
         *,
         by: str,
     ) -> CommandResult:
-        position, when = self._service.load(company, customer), self._service.business_date(outcome_date)
+        position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
         changed = commands.record_litigation_outcome(position, case_id, result, recovered_amount, when, note, by=by)
-        return self._finish(position, changed, max(when, self._service.business_date(None)), by)
+        return self._finish(position, changed, self._service.business_date(None), by)

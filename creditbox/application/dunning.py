@@ -22,11 +22,13 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.date_policy import DatePolicy
 from creditbox.application.unit_of_work import BulkLoader, EventStore
 from creditbox.clock import Clock
+from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.company import CompanySettings
-from creditbox.domain.errors import NotFound
+from creditbox.domain.errors import Field, NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.domain.workflow.ladder import TableVersion
@@ -160,7 +162,9 @@ class DunningService:
         clock: Clock,
         *,
         chunk_size: int = DEFAULT_CHUNK,
+        future_tolerance_days: int = DEFAULT_FUTURE_TOLERANCE_DAYS,
     ) -> None:
+        self._dates = DatePolicy(clock, future_tolerance_days)
         self._store = store
         self._loader = loader
         self._companies = companies
@@ -271,8 +275,12 @@ class DunningService:
             raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
         return position
 
-    def business_date(self, given: date | None) -> date:
-        return given if given is not None else self._clock.today()
+    def business_date(self, given: date | None, field: Field = Field.BUSINESS_DATE, what: str = "data") -> date:
+        """``given``, once within the range and not later than today plus the tolerance
+        (:class:`DateInFuture` otherwise); without one, today."""
+        if given is None:
+            return self._clock.today()
+        return self._dates.window().check(given, field, what)
 
     def settings(self, company: str) -> CompanySettings:
         return self._companies.get(company).settings

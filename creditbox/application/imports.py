@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.date_policy import DatePolicy
 from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, relaxed_gc
 from creditbox.application.record_checks import show_value
 from creditbox.application.records import (
@@ -31,6 +32,7 @@ from creditbox.application.records import (
 )
 from creditbox.application.unit_of_work import BatchSavers, BulkLoader, EventStore
 from creditbox.clock import Clock
+from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
 
@@ -128,9 +130,11 @@ class ImportService:
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         savers: BatchSavers | None = None,
+        future_tolerance_days: int = DEFAULT_FUTURE_TOLERANCE_DAYS,
     ) -> None:
         self._store = store
         self._savers = savers
+        self._dates = DatePolicy(clock, future_tolerance_days)
         self._loader = loader
         self._parser = parser
         self._clock = clock
@@ -177,6 +181,7 @@ class ImportService:
             chunk_size=self._chunk_size,
             savers=self._savers,
             on_progress=progress.advance if progress is not None else None,
+            dates=self._dates,
         )
         report = ingestor.ingest(company, [c.record for c in candidates], by=f"import:{this_import}")
         sheets = {name: SheetCounts() for name in workbook.sheets}

@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from creditbox.application.date_policy import DatePolicy
 from creditbox.application.ownerships import DocumentKey, Ownerships
 from creditbox.application.record_checks import (
     RecordConflict,
@@ -37,8 +38,9 @@ from creditbox.application.records import (
     SupplyRecord,
 )
 from creditbox.application.unit_of_work import BatchSaver, BatchSavers, BulkLoader, EventStore
+from creditbox.domain.business_dates import DateWindow
 from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership
-from creditbox.domain.errors import DomainError
+from creditbox.domain.errors import DomainError, Field
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.domain.supply_ownership import SupplyOwnership
@@ -103,7 +105,9 @@ class Ingestor:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         on_progress: Callable[[int], None] | None = None,
         savers: BatchSavers | None = None,
+        dates: DatePolicy | None = None,
     ) -> None:
+        self._dates = dates
         self._store = store
         self._loader = loader
         self._chunk_size = chunk_size
@@ -122,13 +126,14 @@ class Ingestor:
         customer_codes = list(by_position)
         report = IngestReport(results=[])
         ownerships = Ownerships(company, self._loader)
+        window = self._dates.window() if self._dates is not None else None
         # Chunks are saved in order, one atomic save each, by the saver the composition root
         # chose for the size of the run (in process, or overlapped in a writer process). Leaving
         # the ``with`` without error means every chunk is committed.
         with self._savers(len(records)) as saver:
             for start in range(0, len(customer_codes), self._chunk_size):
                 chunk = customer_codes[start : start + self._chunk_size]
-                to_save = self._apply_chunk(company, chunk, by_position, records, results, ownerships, by)
+                to_save = self._apply_chunk(company, chunk, by_position, records, results, ownerships, by, window)
                 report.events += sum(len(agg.pending_events) for agg in to_save)
                 report.saved_positions += sum(1 for agg in to_save if isinstance(agg, Position))
                 report.saved_aggregates += len(to_save)
@@ -149,6 +154,7 @@ class Ingestor:
         results: list[RecordResult | None],
         ownerships: Ownerships,
         by: str,
+        window: DateWindow | None = None,
     ) -> list[Any]:
         position_ids = {code: position_id(company, code) for code in customer_codes}
         supply_codes: set[str] = set()
@@ -172,7 +178,7 @@ class Ingestor:
             for index in indexes:
                 record = records[index]
                 try:
-                    position, changed, claim = _apply(company, position, ownerships, record, by)
+                    position, changed, claim = _apply(company, position, ownerships, record, by, window)
                 except DomainError as error:
                     results[index] = rejected(record, error)
                     continue
@@ -213,8 +219,10 @@ def _apply(
     ownerships: Ownerships,
     record: Record,
     by: str,
+    window: DateWindow | None = None,
 ) -> tuple[Position | None, bool, SupplyOwnership | DocumentOwnership | None]:
-    """Apply one record; returns the position, whether it changed, and the key it claimed."""
+    """Apply one record; returns the position, whether it changed, and the key it claimed.
+    ``window``: the dates a payment may carry now (none later than today plus the tolerance)."""
     if isinstance(record, CustomerRecord):
         if position is None:
             return Position.register(company, record.customer_code, record.details, by=by), True, None
@@ -241,6 +249,8 @@ def _apply(
             record.number, record.supply_code, record.issue_date, record.due_date, record.amount, by=by
         )
         return position, changed, _claim_document(ownerships, DocumentKind.BILL, record.number, customer, new, by)
+    if window is not None:
+        window.check(record.payment_date, Field.PAYMENT_DATE, "data di pagamento")
     check_payment(position, record)
     new = not _holds(position, (DocumentKind.PAYMENT, record.payment_id))
     if new:

@@ -155,6 +155,8 @@ def kind_of(error: DomainError) -> RejectionKind:
 _COLUMN_OF_FIELD: dict[Field, str] = {
     Field.AMOUNT: Column.AMOUNT,
     Field.DUE_DATE: Column.DUE_DATE,
+    Field.ISSUE_DATE: Column.ISSUE_DATE,
+    Field.PAYMENT_DATE: Column.PAYMENT_DATE,
     Field.SUPPLY: Column.SUPPLY_CODE,
     Field.BILL: Column.BILL_NUMBER,
 }
@@ -173,7 +175,7 @@ def column_for(record: Record, error: DomainError) -> str | None:
     the domain named (``field``), else the record's key for a refusal of the record as such."""
     if isinstance(error, RecordRefused):
         return error.column
-    if error.field is not None:
+    if error.field is not None and error.field in _COLUMN_OF_FIELD:
         return _COLUMN_OF_FIELD[error.field]
     if isinstance(error, Conflict | NotFound | InvalidCommand):
         return _GENERIC_COLUMNS[type(record)]

@@ -11,11 +11,12 @@ import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.dunning import ActionToDispatch, DunningService
+from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import DomainError
 from creditbox.domain.workflow.amounts import supply_debt
@@ -64,13 +65,13 @@ class SimulatedChannels:
         rng = random.Random(f"{self._seed}:{action.action_id}")
         start = action.business_date
         if action.is_reactivation:
-            return [Scheduled(start + timedelta(days=rng.randint(1, 3)), "reactivation", action)]
+            return [Scheduled(add_days(start, rng.randint(1, 3)), "reactivation", action)]
         planned: list[Scheduled] = []
         outcome, after = _outcome(rng, action.action_code)
         if outcome is not None:
-            planned.append(Scheduled(start + timedelta(days=after), "outcome", action, outcome))
+            planned.append(Scheduled(add_days(start, after), "outcome", action, outcome))
         if rng.random() < self._pay:
-            planned.append(Scheduled(start + timedelta(days=rng.randint(2, 25)), "payment", action))
+            planned.append(Scheduled(add_days(start, rng.randint(2, 25)), "payment", action))
         return planned
 
 
@@ -139,7 +140,7 @@ class Simulator:
             summary.days += 1
             if on_day is not None:
                 on_day(day)
-            day += timedelta(days=1)
+            day = add_days(day, 1)
         for action in self._channels.dispatched:
             summary.actions_by_code[action.action_code.label if action.seq is not None else "Riattivazione"] += 1
         self._final_state(company, summary)

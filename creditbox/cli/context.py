@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from creditbox.bootstrap import Container, bootstrap
+from creditbox.domain.business_dates import DateRefused, in_range, range_error
 from creditbox.domain.errors import DomainError
 from creditbox.projections.runner import ProjectionFailed
 
@@ -36,6 +37,8 @@ def container(*, follow: bool = True) -> Iterator[Container]:
                     c.projections.after_command()
                 except ProjectionFailed as error:
                     error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {error}")
+    except DateRefused as error:
+        fail(str(error), code=2)
     except DomainError as error:
         fail(str(error))
 
@@ -45,15 +48,20 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
-def parse_date(value: str | None, default: date) -> date:
+def parse_date(value: str | None, default: date, *, option: str = "data") -> date:
+    """A date typed on the command line (``AAAA-MM-GG`` or ``GG/MM/AAAA``) within the business-date
+    range; otherwise the command ends with exit code 2 and an Italian message naming ``option``."""
     if value is None:
         return default
     for parse in (date.fromisoformat, _italian_date):
         try:
-            return parse(value)
+            parsed = parse(value.strip())
         except ValueError:
             continue
-    fail(f"data non valida: {value!r} (usare AAAA-MM-GG o GG/MM/AAAA)")
+        if not in_range(parsed):
+            fail(f"{option}: {range_error(parsed)}", code=2)
+        return parsed
+    fail(f"{option}: data non valida: {value!r} (usare AAAA-MM-GG o GG/MM/AAAA)", code=2)
 
 
 def _italian_date(value: str) -> date:

@@ -20,7 +20,7 @@ from creditbox.application.simulation import SimulatedChannels, SimulationSummar
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.cli.context import CLI_USER, console, container, error_console, fail, parse_date, print_json
 from creditbox.clock import FixedClock
-from creditbox.domain.errors import DomainError
+from creditbox.domain.errors import DomainError, Field
 from creditbox.domain.ids import position_id
 from creditbox.domain.money import format_euro
 from creditbox.domain.workflow.amounts import supply_debt
@@ -50,7 +50,9 @@ def tick(
 ) -> None:
     """Esegue tutto ciò che è dovuto alla data indicata (idempotente: rieseguito non fa nulla)."""
     with container() as c:
-        business_date = parse_date(as_of, c.clock.today())
+        business_date = parse_date(as_of, c.clock.today(), option="--as-of")
+        # A tick for a later day would decide, for that day, what no later tick could undo.
+        c.date_policy().window().check(business_date, Field.BUSINESS_DATE, "--as-of")
         with _progress(quiet=as_json) as progress:
             task = progress.add_task("Posizioni", total=None)
             report = c.dunning().run_due(
@@ -92,7 +94,7 @@ def simulate(
     """Simula il flusso giorno per giorno (registra gli eventi nel database configurato)."""
     if channel_outcomes not in ("simulated", "none"):
         fail("--channel-outcomes: 'simulated' o 'none'")
-    first, last = parse_date(start, date.today()), parse_date(end, date.today())
+    first, last = parse_date(start, date.today(), option="--from"), parse_date(end, date.today(), option="--to")
     if last < first:
         fail("--to precede --from")
     clock = FixedClock(first)
@@ -187,7 +189,8 @@ def outbox_list(
     """Elenca le azioni registrate per i canali (SMS, e-mail, lettere, PEC, uffici)."""
     with container() as c:
         code = c.companies.require(company)
-        actions = c.outbox().list(code, since=parse_date(since, date.min) if since else None, limit=limit)
+        first = parse_date(since, date.min, option="--since") if since else None
+        actions = c.outbox().list(code, since=first, limit=limit)
         if as_json:
             print_json([_action_json(a) for a in actions])
             return
@@ -332,6 +335,32 @@ def outcome(
         _report(result, f"esito {parsed.label} registrato")
 
 
+@cases_app.command("correct-outcome")
+def correct_outcome(
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    result_code: str = typer.Argument(..., metavar="ESITO", help="L'esito corretto (come per 'outcome')"),
+    company: str = COMPANY,
+    on: str = typer.Option(..., "--date", help="La data corretta dell'esito (AAAA-MM-GG)"),
+    reason: str = typer.Option(..., "--reason", help="Perché si corregge (obbligatorio)"),
+    replaces: str | None = typer.Option(None, "--replaces", help="L'esito errato (default: l'ultimo registrato)"),
+    replaces_date: str | None = typer.Option(None, "--replaces-date", help="La data dell'esito errato"),
+) -> None:
+    """Corregge un esito registrato per errore: il nuovo esito lo sostituisce, con chi e perché."""
+    parsed = _choice(StepOutcome, result_code, "esito")
+    if (replaces is None) != (replaces_date is None):
+        fail("indicare sia --replaces sia --replaces-date, o nessuno dei due", code=2)
+    target = None
+    if replaces is not None and replaces_date is not None:
+        wrong_on = parse_date(replaces_date, date.min, option="--replaces-date")
+        target = (_choice(StepOutcome, replaces, "esito"), wrong_on)
+    when = parse_date(on, date.min, option="--date")
+    with _case_commands(company, customer) as (code, commands):
+        result = commands.correct_outcome(code, customer, case, seq, parsed, when, reason, target, by=CLI_USER)
+        _report(result, f"esito corretto in {parsed.label} del {when:%d/%m/%Y}")
+
+
 @cases_app.command("reactivation")
 def reactivation(
     customer: str = CUSTOMER,
@@ -360,7 +389,9 @@ def lock(
     """Blocca le azioni su una fornitura o su tutto il cliente."""
     parsed = _choice(LockReason, reason, "motivo")
     with _case_commands(company, customer) as (code, commands):
-        result = commands.set_lock(code, customer, parsed, supply, _date(start), _date(until), note, by=CLI_USER)
+        result = commands.set_lock(
+            code, customer, parsed, supply, _date(start, "--from"), _date(until, "--until"), note, by=CLI_USER
+        )
         _report(result, f"blocco {result.lock_id} impostato")
 
 
@@ -389,10 +420,10 @@ def plan(
 ) -> None:
     """Concorda un piano di rientro a rate mensili uguali sullo scaduto della pratica."""
     with _checked(company, customer) as (c, code):
-        when = parse_date(on, c.clock.today())
+        when = c.dunning().business_date(_date(on), Field.BUSINESS_DATE, "--date")
         position = c.dunning().load(code, customer)
         owed = supply_debt(position, position.case(case).supply_code, when).overdue
-        schedule = split_evenly(owed, instalments, parse_date(first, when))
+        schedule = split_evenly(owed, instalments, parse_date(first, when, option="--first"))
         result = c.case_commands().agree_plan(code, customer, case, schedule, by=CLI_USER, business_date=when)
         _report(result, f"piano di rientro in {instalments} rate su {format_euro(owed)} concordato")
 
@@ -477,9 +508,9 @@ def _choice(enum: type[E], text: str, what: str) -> E:
         fail(f"{what} sconosciuto {text!r} (ammessi: {', '.join(str(m.value) for m in enum)})")
 
 
-def _date(value: str | None) -> date | None:
+def _date(value: str | None, option: str = "--date") -> date | None:
     """A date given on the command line, or None: the command takes its default (today)."""
-    return parse_date(value, date.min) if value else None
+    return parse_date(value, date.min, option=option) if value else None
 
 
 def _amount(text: str) -> Decimal:

@@ -28,7 +28,7 @@ def show(
     """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
     with container() as c:
         code = c.companies.require(company)
-        summary = c.positions.summary(code, customer, parse_date(as_of, c.clock.today()))
+        summary = c.positions.summary(code, customer, parse_date(as_of, c.clock.today(), option="--as-of"))
         if as_json:
             print_json(summary_as_json(summary))
         else:

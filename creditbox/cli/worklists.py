@@ -74,7 +74,7 @@ def ageing(
     """Anzianità dei crediti per fasce (0–30, 31–60, 61–90, 91–180, 181–365, oltre 365 giorni)."""
     with container() as c:
         code = c.companies.require(company)
-        day = parse_date(as_of, c.clock.today())
+        day = parse_date(as_of, c.clock.today(), option="--as-of")
         try:
             c.projections.after_command()
         except ProjectionFailed as error:

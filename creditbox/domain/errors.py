@@ -15,6 +15,13 @@ class Field(Enum):
 
     AMOUNT = "amount"
     DUE_DATE = "due_date"
+    ISSUE_DATE = "issue_date"
+    PAYMENT_DATE = "payment_date"
+    OUTCOME_DATE = "outcome_date"
+    BUSINESS_DATE = "business_date"
+    LOCK_START = "start"
+    LOCK_UNTIL = "until"
+    LIFTED_ON = "lifted_on"
     SUPPLY = "supply"
     BILL = "bill"
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.allocation import Allocation, allocate, bill_order_key
+from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import Bill, CustomerDetails, OpenItem, Payment, SupplyDetails
@@ -208,6 +209,8 @@ class Position(Aggregate):
             raise InvalidCommand("numero bolletta mancante")
         if amount == ZERO:
             raise InvalidCommand("importo zero", field=Field.AMOUNT)
+        check_in_range(issue_date, Field.ISSUE_DATE, "data di emissione")
+        check_in_range(due_date, Field.DUE_DATE, "scadenza")
         if due_date < issue_date:
             raise InvalidCommand(
                 f"scadenza {due_date:%d/%m/%Y} precedente all'emissione {issue_date:%d/%m/%Y}", field=Field.DUE_DATE
@@ -263,6 +266,7 @@ class Position(Aggregate):
             raise InvalidCommand("id pagamento mancante")
         if amount == ZERO:
             raise InvalidCommand("importo zero", field=Field.AMOUNT)
+        check_in_range(payment_date, Field.PAYMENT_DATE, "data di pagamento")
         if bill_number is not None and bill_number not in self.bills:
             raise NotFound(
                 f"bolletta {bill_number!r} sconosciuta per il cliente {self.customer_code!r}", field=Field.BILL
@@ -318,6 +322,7 @@ class Position(Aggregate):
 
     def run_workflow(self, table: TableVersion, settings: CompanySettings, business_date: date, *, by: str) -> int:
         """Run everything due on ``business_date``. Returns the number of events recorded (0: nothing due)."""
+        check_in_range(business_date, Field.BUSINESS_DATE, "data lavorativa")
         return engine.run(self, table, settings, business_date, by=by)
 
     def case(self, case_id: str) -> DunningCase:
@@ -504,6 +509,20 @@ class Position(Aggregate):
         self, by: str, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str
     ) -> None:
         self.dunning.on_outcome(case_id, seq, outcome, outcome_date)
+
+    @event("OutcomeCorrected", topic=T + "OutcomeCorrected")
+    def _outcome_corrected(
+        self,
+        by: str,
+        case_id: str,
+        seq: int,
+        replaced_outcome: StepOutcome,
+        replaced_date: date,
+        outcome: StepOutcome,
+        outcome_date: date,
+        reason: str,
+    ) -> None:
+        self.dunning.on_outcome_corrected(case_id, seq, (replaced_outcome, replaced_date), (outcome, outcome_date))
 
     @event("DeliveryFailed", topic=T + "DeliveryFailed")
     def _delivery_failed(

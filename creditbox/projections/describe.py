@@ -179,6 +179,11 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     "StepApproved": lambda d: f"Approvato (livello {d.get('level')}) il passo {d.get('seq')} della {_case(d)}",
     "StepRefused": lambda d: f"Rifiutato (livello {d.get('level')}) il passo {d.get('seq')} della {_case(d)}",
     "OutcomeRecorded": lambda d: "Esito registrato: " + _outcome(d),
+    "OutcomeCorrected": lambda d: (
+        f"Esito corretto: {_case(d)}, passo {d.get('seq')}: {_d(d, 'replaced_outcome')} il "
+        f"{_d(d, 'replaced_date')} sostituito da {_d(d, 'outcome')} il {_d(d, 'outcome_date')} "
+        f"(motivo: {d.get('reason')})"
+    ),
     "DeliveryFailed": lambda d: "Consegna fallita: " + _outcome(d),
     "LadderExhausted": lambda d: f"Azioni esaurite per la {_case(d)}: scaduto {_d(d, 'overdue')}",
     "CaseClosedAsPaid": lambda d: f"Chiusa per pagamento la {_case(d)}",

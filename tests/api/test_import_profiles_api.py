@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows
 from tests.api.conftest import BASE, OWN, Api
 from tests.api.test_imports_and_actions_table import upload, workbook
+from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 
 def test_an_upload_with_a_profile_reads_their_layout_and_names_their_rows(api: Api) -> None:

@@ -73,6 +73,7 @@ def run_history(container: Container, clock: FixedClock, *, catch_up_each_step: 
     clock.set(date(2026, 2, 15))
     dunning.run_due("ACQ", date(2026, 2, 15))
     step()
+    clock.set(date(2026, 2, 20))  # outcomes are recorded once they happened, never ahead of the clock
     commands.record_outcome("ACQ", "C1", "S-C1/1", 2, StepOutcome.RETURNED, date(2026, 2, 19), by=BY)
     commands.record_outcome("ACQ", "C2", "S-C2/1", 2, StepOutcome.DELIVERED, date(2026, 2, 20), by=BY)
     step()

@@ -27,7 +27,9 @@ from creditbox.domain.company import Company, CompanySettings
 from creditbox.infrastructure.background_writer import BackgroundEventWriter, BackgroundWriteFailed
 from creditbox.sample_data import SampleSpec, generate, workbook_bytes
 from creditbox.settings import Settings
-from tests.conftest import reset_postgres
+from tests.conftest import AFTER_THE_SAMPLE_DATA, reset_postgres
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 SPEC = SampleSpec(customers=60, seed=7)
 CHUNK = 9  # several chunks, so several batches in flight

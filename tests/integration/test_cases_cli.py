@@ -447,7 +447,7 @@ def test_invalid_amounts_and_dates_are_refused_before_anything_is_recorded(case_
 
     assert settlement.code == 1 and "importo non valido: 'sessanta'" in settlement.err
     assert recovered.code == 1 and "importo non valido: '12,3,4'" in recovered.err
-    assert day.code == 1 and "data non valida: '31/02/2026'" in day.err
-    assert first.code == 1 and "data non valida: 'domani'" in first.err
+    assert day.code == 2 and "data non valida: '31/02/2026'" in day.err
+    assert first.code == 2 and "data non valida: 'domani'" in first.err
     case = the_case()
     assert (case["status"], case["write_off_request"], case["plan"]) == ("open", None, None)

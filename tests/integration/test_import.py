@@ -15,6 +15,9 @@ from creditbox.domain.errors import NotFound
 from creditbox.domain.imports import Import
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.sample_data import SampleData, SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.conftest import AFTER_THE_SAMPLE_DATA
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 SPEC = SampleSpec(customers=25)
 

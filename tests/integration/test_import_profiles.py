@@ -18,7 +18,10 @@ from creditbox.domain.import_profile_rules import InvalidImportProfile, parse_pr
 from creditbox.domain.imports import Import
 from creditbox.domain.position import Position
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 OURS, THEIRS = "ACQ", "NRD"
 

@@ -16,6 +16,9 @@ from creditbox.bootstrap import Container
 from creditbox.clock import ROME
 from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.conftest import AFTER_THE_SAMPLE_DATA
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 SUMMARY_HEADERS = [
     "File",

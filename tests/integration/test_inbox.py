@@ -27,6 +27,9 @@ from creditbox.domain.imports import Import
 from creditbox.infrastructure import inbox_folder
 from creditbox.infrastructure.inbox_folder import LocalInboxFolder
 from creditbox.sample_data import SampleData, SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.conftest import AFTER_THE_SAMPLE_DATA
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 SPEC = SampleSpec(customers=8)
 
@@ -192,16 +195,16 @@ class TestIdempotency:
         assert file.status is FileStatus.DONE
         assert file.result is not None and file.result.already_imported and file.result.events == 0
         # The second copy gets a name of its own (the clock's time), its reports beside it.
-        assert file.moved_to == "ACQ/done/gennaio.20260302-090000.xlsx"
+        assert file.moved_to == "ACQ/done/gennaio.20261102-090000.xlsx"
         assert names(root / "ACQ" / "done") == {
             "gennaio.xlsx",
             "gennaio.esito.json",
             "gennaio.scarti.xlsx",
-            "gennaio.20260302-090000.xlsx",
-            "gennaio.20260302-090000.esito.json",
-            "gennaio.20260302-090000.scarti.xlsx",
+            "gennaio.20261102-090000.xlsx",
+            "gennaio.20261102-090000.esito.json",
+            "gennaio.20261102-090000.scarti.xlsx",
         }
-        riepilogo = load_workbook(root / "ACQ" / "done" / "gennaio.20260302-090000.scarti.xlsx")["Riepilogo"]
+        riepilogo = load_workbook(root / "ACQ" / "done" / "gennaio.20261102-090000.scarti.xlsx")["Riepilogo"]
         assert list(riepilogo.iter_rows(values_only=True))[-1][4] == "già importato: nessuna modifica"
 
     def test_a_third_copy_in_the_same_second_gets_a_sequence(
@@ -214,8 +217,8 @@ class TestIdempotency:
 
         assert {n for n in names(root / "ACQ" / "done") if n.endswith(".xlsx") and "scarti" not in n} == {
             "gennaio.xlsx",
-            "gennaio.20260302-090000.xlsx",
-            "gennaio.20260302-090000-2.xlsx",
+            "gennaio.20261102-090000.xlsx",
+            "gennaio.20261102-090000-2.xlsx",
         }
 
 

@@ -25,8 +25,11 @@ from creditbox.domain.imports import Import
 from creditbox.domain.position import Position
 from creditbox.infrastructure import inbox_folder
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.integration.test_inbox import drop, events, names
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
+
+pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 
 OURS, THEIRS = "ACQ", "NRD"
 
@@ -322,7 +325,7 @@ class TestTheInboxRulesHoldInProfileFolders:
 
         [file] = inbox(container, root).run_pass().files
 
-        assert file.moved_to == "NRD/nord/done/gennaio.20260302-090000.xlsx"
+        assert file.moved_to == "NRD/nord/done/gennaio.20261102-090000.xlsx"
         assert file.result is not None and file.result.already_imported and events(container) == before
 
     def test_a_file_still_being_written_waits(self, container: Container, nord: None, root: Path) -> None:

@@ -27,6 +27,7 @@ from creditbox.projections.queries.upcoming import upcoming_page
 from creditbox.projections.queries.worklists import worklist_counts, worklist_page
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, write_workbook
 from tests.builders import details, supply
+from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.integration.projection_history import END, run_history
 
 AS_OF = date(2026, 3, 2)
@@ -151,6 +152,7 @@ def test_worklists_upcoming_and_audit_after_the_history(container: Container, cl
     assert any(e.event == "DeliveryFailed" and "Consegna fallita" in e.description for e in history)
 
 
+@pytest.mark.today(AFTER_THE_SAMPLE_DATA)
 def test_imports_list_counts_and_rejected_rows(container: Container) -> None:
     container.companies.register("ACQ", "Acque", by="test")
     data = generate(SampleSpec(customers=5, seed=3))

@@ -26,6 +26,7 @@ from creditbox.api.schemas.cases import (
     LitigationOutcomeIn,
     LockIn,
     NoteIn,
+    OutcomeCorrectionIn,
     OutcomeIn,
     PlanIn,
     ReactivationOutcomeIn,
@@ -142,6 +143,34 @@ def record_outcome(case: OnCase, seq: Seq, body: OutcomeIn) -> CommandOut:
     return case.run(
         lambda c: c.record_outcome(
             case.company, case.customer_code, case.case_id, seq, outcome, body.outcome_date, body.note, by=case.by
+        )
+    )
+
+
+@router.post(
+    f"{CASE}/steps/{{seq}}/outcome/correct",
+    response_model=CommandOut,
+    responses=_ERRORS,
+    **needs(Permission.CASES_WORK),
+)
+def correct_outcome(case: OnCase, seq: Seq, body: OutcomeCorrectionIn) -> CommandOut:
+    """Corregge un esito registrato per errore (con motivo): il nuovo esito lo sostituisce e la pratica
+    segue la correzione; la storia conserva entrambi, con chi e perché."""
+    outcome = StepOutcome(body.outcome.value)
+    replaces = None
+    if body.replaces_outcome is not None and body.replaces_date is not None:
+        replaces = (StepOutcome(body.replaces_outcome.value), body.replaces_date)
+    return case.run(
+        lambda c: c.correct_outcome(
+            case.company,
+            case.customer_code,
+            case.case_id,
+            seq,
+            outcome,
+            body.outcome_date,
+            body.reason,
+            replaces,
+            by=case.by,
         )
     )
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -13,7 +12,7 @@ from creditbox.api.history import read_history
 from creditbox.api.permissions import Permission, needs
 from creditbox.api.presenters import json_response, summary_of
 from creditbox.api.problems import problem_responses
-from creditbox.api.schemas.common import KEY_PATTERN, Money
+from creditbox.api.schemas.common import KEY_PATTERN, IsoDate, Money
 from creditbox.api.schemas.lists import PositionPage, PositionRowOut
 from creditbox.api.schemas.positions import (
     CaseOut,
@@ -199,7 +198,7 @@ def get_history(
     company: CompanyCode,
     container: ContainerDep,
     today: Today,
-    as_of: Annotated[date | None, Query(description="Data contabile (AAAA-MM-GG): la posizione com'era")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="Data contabile (AAAA-MM-GG): la posizione com'era")] = None,
 ) -> PositionHistoryOut:
     """Ogni evento della posizione, in ordine (tipo, data contabile, dati, registrato il, da chi)."""
     zone = getattr(container.clock.now(), "tzinfo", None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from creditbox.api.schemas.common import IsoDate, Money
 
@@ -55,6 +55,24 @@ class OutcomeIn(BaseModel):
     outcome: OutcomeKind
     outcome_date: IsoDate | None = Field(default=None, description="Default: oggi")
     note: str = Note
+
+
+class OutcomeCorrectionIn(BaseModel):
+    """The outcome that supersedes one recorded by mistake (default: the step's latest outcome;
+    ``replaces_outcome`` and ``replaces_date`` name another one)."""
+
+    model_config = _STRICT
+    outcome: OutcomeKind = Field(description="L'esito corretto")
+    outcome_date: IsoDate = Field(description="La data corretta dell'esito")
+    reason: str = Field(min_length=1, max_length=500, description="Perché si corregge (obbligatorio)")
+    replaces_outcome: OutcomeKind | None = Field(default=None, description="L'esito errato (default: l'ultimo)")
+    replaces_date: IsoDate | None = Field(default=None, description="La data dell'esito errato")
+
+    @model_validator(mode="after")
+    def _replaces_both_or_neither(self) -> OutcomeCorrectionIn:
+        if (self.replaces_outcome is None) != (self.replaces_date is None):
+            raise ValueError("indicare sia replaces_outcome sia replaces_date, o nessuno dei due")
+        return self
 
 
 class ReactivationOutcomeIn(BaseModel):

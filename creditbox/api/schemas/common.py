@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from creditbox.domain.business_dates import RANGE_TEXT, in_range, range_error
 from creditbox.domain.money import CENT
 
 MAX_INTEGER_DIGITS = 13
@@ -59,16 +60,23 @@ Money = Annotated[
 
 
 def parse_iso_date(value: Any) -> date:
-    """Only ``YYYY-MM-DD`` (no timestamps, no other formats)."""
+    """Only ``YYYY-MM-DD`` (no timestamps, no other formats), within the business-date range."""
     if isinstance(value, date) and not isinstance(value, datetime):
-        return value
+        return _in_range(value)
     message = f"data non valida: {value!r} (formato AAAA-MM-GG)"
     if not (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
         raise ValueError(message)
     try:
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:  # well-formed but impossible, e.g. 2026-02-30
         raise ValueError(message) from None
+    return _in_range(parsed)
+
+
+def _in_range(day: date) -> date:
+    if not in_range(day):
+        raise ValueError(range_error(day))
+    return day
 
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -76,7 +84,14 @@ _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 IsoDate = Annotated[
     date,
     BeforeValidator(parse_iso_date),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-03-02"]}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "examples": ["2026-03-02"],
+            "description": f"Data AAAA-MM-GG, {RANGE_TEXT}",
+        }
+    ),
 ]
 
 Code = Annotated[int, Field(ge=1, le=4)]

@@ -8,11 +8,12 @@ A suspension due on a forbidden day moves to the next allowed day.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from functools import lru_cache
 
 import holidays
 
+from creditbox.domain.business_dates import add_days
 from creditbox.domain.company import CompanySettings
 
 
@@ -44,7 +45,7 @@ class SuspensionCalendar:
         if self._holidays and is_holiday(day):
             return "giorno festivo"
         if self._eves:
-            eve_of = day + timedelta(days=1)
+            eve_of = add_days(day, 1)
             own = self._settings.company_day(eve_of)
             if own is not None:
                 return f"vigilia di {own.label}"
@@ -54,7 +55,7 @@ class SuspensionCalendar:
 
     def next_allowed(self, day: date) -> date:
         for _ in range(366):
-            if not self.is_forbidden(day):
-                return day
-            day += timedelta(days=1)
+            if not self.is_forbidden(day) or day == date.max:
+                return day  # the end of the calendar: nothing later to move to
+            day = add_days(day, 1)
         raise ValueError("nessun giorno ammesso per la sospensione entro un anno: controllare le impostazioni")

@@ -348,6 +348,12 @@ class Dunning:
     def on_outcome(self, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date) -> None:
         self._pending(case_id, seq).outcomes.append((outcome, outcome_date))
 
+    def on_outcome_corrected(
+        self, case_id: str, seq: int, replaced: tuple[StepOutcome, date], outcome: tuple[StepOutcome, date]
+    ) -> None:
+        outcomes = self._pending(case_id, seq).outcomes
+        outcomes[outcomes.index(replaced)] = outcome
+
     def on_status(self, case_id: str, status: CaseStatus) -> None:
         self.cases[case_id].status = status
 

@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 
 def confirm_proposal(position: Position, case_id: str, seq: int, business_date: date, *, by: str) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.confirmed:
@@ -54,6 +56,7 @@ def confirm_proposal(position: Position, case_id: str, seq: int, business_date: 
 
 
 def discard_proposal(position: Position, case_id: str, seq: int, business_date: date, note: str, *, by: str) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status == StepStatus.SKIPPED:
@@ -74,6 +77,7 @@ def discard_proposal(position: Position, case_id: str, seq: int, business_date: 
 def approve_step(
     position: Position, case_id: str, seq: int, level: int, settings: CompanySettings, business_date: date, *, by: str
 ) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status in (StepStatus.APPROVED, StepStatus.EXECUTED):
@@ -99,6 +103,7 @@ def approve_step(
 def refuse_step(
     position: Position, case_id: str, seq: int, level: int, business_date: date, note: str, *, by: str
 ) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status == StepStatus.REFUSED:
@@ -126,6 +131,73 @@ def record_outcome(
 ) -> bool:
     case = position.case(case_id)
     step = _step(case, seq)
+    _check_outcome(case_id, step, outcome, outcome_date)
+    if (outcome, outcome_date) in step.outcomes:
+        return False
+    position._outcome_recorded(by=by, case_id=case_id, seq=seq, outcome=outcome, outcome_date=outcome_date, note=note)
+    _after_outcome(position, case, step, outcome, outcome_date, by=by)
+    return True
+
+
+def correct_outcome(
+    position: Position,
+    case_id: str,
+    seq: int,
+    replaces: tuple[StepOutcome, date] | None,
+    outcome: StepOutcome,
+    outcome_date: date,
+    reason: str,
+    *,
+    by: str,
+) -> bool:
+    """Supersede an outcome recorded by mistake (``replaces``; default: the step's latest) with
+    ``outcome`` on ``outcome_date``. The step's effective outcomes — what the engine decides on —
+    then hold the correction instead of the mistake; the history keeps both, with who and why."""
+    case = position.case(case_id)
+    step = _step(case, seq)
+    if not reason.strip():
+        raise InvalidCommand("motivo della correzione obbligatorio")
+    _check_outcome(case_id, step, outcome, outcome_date)
+    if not step.outcomes:
+        raise NotAllowed(f"passo {seq} della pratica {case_id}: nessun esito registrato da correggere")
+    target = replaces if replaces is not None else step.outcomes[-1]
+    if target not in step.outcomes:
+        if (outcome, outcome_date) in step.outcomes:
+            return False  # the same correction sent again
+        wrong, on = target
+        raise InvalidCommand(
+            f"passo {seq} della pratica {case_id}: nessun esito {wrong.label!r} del {on:%d/%m/%Y} da correggere"
+        )
+    if target == (outcome, outcome_date):
+        return False
+    wrong_outcome, wrong_date = target
+    if (
+        wrong_outcome == StepOutcome.POSITIVE
+        and outcome != StepOutcome.POSITIVE
+        and is_interruption(step.action_code, step.tech)
+        and step.tech != "limit"
+    ):
+        raise NotAllowed(
+            f"passo {seq} della pratica {case_id}: l'esito positivo ha sospeso la fornitura; "
+            "si può correggerne la data, non l'esito (la riattivazione segue il pagamento)"
+        )
+    position._outcome_corrected(
+        by=by,
+        case_id=case_id,
+        seq=seq,
+        replaced_outcome=wrong_outcome,
+        replaced_date=wrong_date,
+        outcome=outcome,
+        outcome_date=outcome_date,
+        reason=reason.strip(),
+    )
+    _after_outcome(position, case, step, outcome, outcome_date, by=by)
+    return True
+
+
+def _check_outcome(case_id: str, step: StepRecord, outcome: StepOutcome, outcome_date: date) -> None:
+    check_in_range(outcome_date, Field.OUTCOME_DATE, "data esito")
+    seq = step.seq
     if step.status != StepStatus.EXECUTED or step.executed_on is None:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non eseguito: nessun esito registrabile")
     if outcome not in allowed_outcomes(step.action_code):
@@ -133,11 +205,16 @@ def record_outcome(
         raise InvalidCommand(f"esito {outcome.value!r} non previsto per {step.action_code.label} (ammessi: {allowed})")
     if outcome_date < step.executed_on:
         raise InvalidCommand(
-            f"data esito {outcome_date:%d/%m/%Y} precedente all'esecuzione {step.executed_on:%d/%m/%Y}"
+            f"data esito {outcome_date:%d/%m/%Y} precedente all'esecuzione {step.executed_on:%d/%m/%Y}",
+            field=Field.OUTCOME_DATE,
         )
-    if (outcome, outcome_date) in step.outcomes:
-        return False
-    position._outcome_recorded(by=by, case_id=case_id, seq=seq, outcome=outcome, outcome_date=outcome_date, note=note)
+
+
+def _after_outcome(
+    position: Position, case: DunningCase, step: StepRecord, outcome: StepOutcome, outcome_date: date, *, by: str
+) -> None:
+    """What an outcome brings about: a failed delivery on the worklist, a suspended supply."""
+    case_id, seq = case.case_id, step.seq
     if outcome.is_delivery_failure and step.delivered_on is None:
         position._delivery_failed(
             by=by, case_id=case_id, seq=seq, action_code=step.action_code, outcome=outcome, outcome_date=outcome_date
@@ -152,12 +229,12 @@ def record_outcome(
         position._supply_suspended(
             by=by, case_id=case_id, seq=seq, supply_code=case.supply_code, outcome_date=outcome_date
         )
-    return True
 
 
 def record_reactivation_outcome(
     position: Position, case_id: str, positive: bool, outcome_date: date, note: str, *, by: str
 ) -> bool:
+    check_in_range(outcome_date, Field.OUTCOME_DATE, "data esito")
     case = position.case(case_id)
     if case.reactivation is None:
         raise NotAllowed(f"nessuna richiesta di riattivazione per la pratica {case_id}")
@@ -219,6 +296,7 @@ def lift_lock(position: Position, lock_id: str, lifted_on: date, note: str, *, b
         raise InvalidCommand(f"blocco {lock_id!r} sconosciuto per il cliente {position.customer_code!r}")
     if lock.lifted_on is not None:
         return False
+    check_in_range(lifted_on, Field.LIFTED_ON, "data di sblocco")
     position._lock_lifted(by=by, lock_id=lock_id, lifted_on=lifted_on, note=note)
     return True
 
@@ -229,6 +307,7 @@ def lift_lock(position: Position, lock_id: str, lifted_on: date, note: str, *, b
 def agree_plan(
     position: Position, case_id: str, schedule: list[tuple[date, Decimal]], business_date: date, *, by: str
 ) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     if case.plan is not None:
         raise NotAllowed(f"la pratica {case_id} ha già un piano di rientro in corso")
@@ -267,6 +346,7 @@ def request_write_off(
     *,
     by: str,
 ) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     if case.write_off_request is not None:
         if case.write_off_request.kind == kind and case.write_off_request.settlement_amount == money(settlement_amount):
@@ -294,6 +374,7 @@ def request_write_off(
 def approve_write_off(
     position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
 ) -> bool:
+    _check_business_date(business_date)
     case = position.case(case_id)
     if case.status in (CaseStatus.CLOSED_WRITTEN_OFF, CaseStatus.CLOSED_SETTLED):
         return False
@@ -328,6 +409,7 @@ def approve_write_off(
 
 
 def refuse_write_off(position: Position, case_id: str, level: int, business_date: date, note: str, *, by: str) -> bool:
+    _check_business_date(business_date)
     case = _open_case(position, case_id)
     request = case.write_off_request
     if request is None:
@@ -342,6 +424,7 @@ def refuse_write_off(position: Position, case_id: str, level: int, business_date
 def hand_over_to_litigation(
     position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
 ) -> bool:
+    _check_business_date(business_date)
     case = position.case(case_id)
     if case.status == CaseStatus.IN_LITIGATION:
         return False
@@ -376,6 +459,7 @@ def record_litigation_outcome(
         return False
     if case.status != CaseStatus.IN_LITIGATION:
         raise NotAllowed(f"pratica {case_id} non è in contenzioso ({case.status.label})")
+    check_in_range(outcome_date, Field.OUTCOME_DATE, "data esito")
     recovered_amount = money(recovered_amount)
     if recovered_amount < ZERO:
         raise InvalidCommand("importo recuperato negativo", field=Field.AMOUNT)
@@ -406,6 +490,10 @@ def _step(case: DunningCase, seq: int) -> StepRecord:
     if step is None:
         raise InvalidCommand(f"la pratica {case.case_id} non ha un passo {seq}")
     return step
+
+
+def _check_business_date(business_date: date) -> None:
+    check_in_range(business_date, Field.BUSINESS_DATE, "data")
 
 
 def _overdue(position: Position, case: DunningCase, business_date: date) -> Decimal:

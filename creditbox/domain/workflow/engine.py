@@ -13,12 +13,13 @@ same business date twice records nothing the second time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from creditbox.domain.actions import ActionRow, StepMode
 from creditbox.domain.allocation import Allocation
+from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import SupplyDetails
@@ -195,7 +196,7 @@ class _Context:
         version = {"settings_version": self.settings.version}
         if paid + self.settings.instalment_tolerance_amount >= expected:
             return [Decision("_instalment_paid", {**base, "business_date": self.today, "paid": paid, **version})]
-        if self.today > instalment.due_date + timedelta(days=self.settings.instalment_tolerance_days):
+        if self.today > add_days(instalment.due_date, self.settings.instalment_tolerance_days):
             missed = {**base, "business_date": self.today, "paid": paid, "expected": expected, **version}
             return [Decision("_instalment_missed", missed), self._d("_plan_broken", case, debt)]
         return []

@@ -9,11 +9,12 @@ transparent, and a case whose first steps were all skipped counts from its openi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
 from creditbox.domain.actions import ActionRow, StartPoint
+from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode, CustomerType, SupplyType
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 from creditbox.domain.workflow.cases import DunningCase
@@ -110,7 +111,7 @@ class Due:
 def due_date(case: DunningCase, row: ActionRow) -> Due:
     previous = case.last_executed
     if previous is None or previous.executed_on is None:
-        return Due(case.opened_on + timedelta(days=row.wait_before_days))
+        return Due(add_days(case.opened_on, row.wait_before_days))
     if previous.action_code == ActionCode.COLLECTION_AGENCY and previous.outcome == StepOutcome.POSITIVE:
         return Due(None, "pagamento recuperato dall'agenzia")
     start: date | None
@@ -129,8 +130,8 @@ def due_date(case: DunningCase, row: ActionRow) -> Due:
         start = previous.outcome_on
         if start is None:
             return Due(None, f"esito del passo {previous.seq}")
-    by_start = start + timedelta(days=row.wait_before_days)
-    by_wait = previous.executed_on + timedelta(days=previous.wait_after_days)
+    by_start = add_days(start, row.wait_before_days)
+    by_wait = add_days(previous.executed_on, previous.wait_after_days)
     return Due(max(by_start, by_wait))
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.business_dates import check_in_range
+from creditbox.domain.errors import Field, InvalidCommand
 from creditbox.domain.workflow.outcomes import LockReason
 
 
@@ -40,5 +41,8 @@ class Lock:
 
 
 def validate_lock_dates(start: date, until: date | None) -> None:
+    check_in_range(start, Field.LOCK_START, "inizio del blocco")
+    if until is not None:
+        check_in_range(until, Field.LOCK_UNTIL, "fine del blocco")
     if until is not None and until < start:
         raise InvalidCommand(f"il blocco termina ({until:%d/%m/%Y}) prima di iniziare ({start:%d/%m/%Y})")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.errors import Field, InvalidCommand
 from creditbox.domain.money import ZERO, money
 
@@ -64,6 +65,7 @@ def build_instalments(agreed_on: date, schedule: list[tuple[date, Decimal]]) -> 
     previous: date | None = None
     for number, (due, amount) in enumerate(schedule, start=1):
         amount = money(amount)
+        check_in_range(due, Field.DUE_DATE, f"rata {number}: scadenza")
         if amount <= ZERO:
             raise InvalidCommand(f"rata {number}: importo deve essere positivo", field=Field.AMOUNT)
         if due < agreed_on:
@@ -86,9 +88,14 @@ def split_evenly(total: Decimal, count: int, first_due: date, every_months: int 
 
 
 def _add_months(day: date, months: int) -> date:
+    """``day`` moved by ``months`` (the month's last day when shorter), never past ``date.max``."""
     month = day.month - 1 + months
     year = day.year + month // 12
     month = month % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     for candidate in (day.day, 30, 29, 28):
         try:
             return date(year, month, candidate)

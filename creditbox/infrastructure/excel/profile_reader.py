@@ -46,6 +46,9 @@ def dated(fmt: str) -> Callable[[object], date]:
     """A date parser for text written as ``fmt`` (``%d.%m.%Y``); date cells are taken as they are."""
 
     def parse(cell: object) -> date:
+        return values.in_business_range(_as_written(cell))
+
+    def _as_written(cell: object) -> date:
         if isinstance(cell, datetime):
             return cell.date()
         if isinstance(cell, date):

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.it import codicefiscale, iva
 
+from creditbox.domain.business_dates import in_range, range_error
 from creditbox.domain.codes import CodedEnum
 from creditbox.domain.money import CENT
 
@@ -66,7 +67,18 @@ _ITALIAN = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 
 
 def a_date(cell: Cell) -> date:
-    """An Excel date cell, or text ``dd/mm/yyyy`` or ``yyyy-mm-dd``."""
+    """An Excel date cell, or text ``dd/mm/yyyy`` or ``yyyy-mm-dd``, within the business-date range."""
+    return in_business_range(_any_date(cell))
+
+
+def in_business_range(day: date) -> date:
+    """``day``, or ``ValueError`` (a row rejection) when it lies outside the business-date range."""
+    if not in_range(day):
+        raise ValueError(range_error(day))
+    return day
+
+
+def _any_date(cell: Cell) -> date:
     if type(cell) is date:
         return cell
     if isinstance(cell, datetime):
