@@ -2,9 +2,13 @@
 
 Each notification is read and decoded once for all the projections run together; each projection
 then applies the part of the batch it has not seen, in its own transaction, together with moving
-its tracking position (guarded: a concurrent runner makes the transaction roll back). A projection
-that fails is rolled back and left where it was; the others go on, and the failure is raised at the
-end of the catch-up. Restarting resumes from the tracked positions.
+its tracking position (guarded: a concurrent runner makes the transaction roll back). When a projection's
+``apply`` fails, the batch is applied again aggregate by aggregate (:mod:`creditbox.projections.poison`):
+the events that fail, and the later events of the same aggregates, go to the quarantine
+(:mod:`creditbox.projections.quarantine`), the tracking moves past them and every other aggregate
+stays current; :meth:`ProjectionRunner.retry` applies them after a fix. A projection that fails
+otherwise (the database, not an event) is rolled back and left where it was; the others go on, and
+the failure is raised at the end of the catch-up. Restarting resumes from the tracked positions.
 """
 
 from __future__ import annotations
@@ -14,16 +18,19 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Engine, delete
 
 from creditbox.clock import Clock
 from creditbox.infrastructure.event_store import CreditBoxApplication
-from creditbox.projections import tracking
-from creditbox.projections.database import WRITE
+from creditbox.projections import poison, quarantine, tracking
+from creditbox.projections.audit_trail import subject_from_creation
+from creditbox.projections.database import WRITE, quoted_name
 from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache
 from creditbox.projections.lookups import Lookups
 
@@ -54,12 +61,16 @@ def relax_durability(conn: Connection) -> None:
         conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
 
 
+NO_QUARANTINE = quarantine.Counts(0, 0)
+
+
 @dataclass(frozen=True)
 class ProjectionStatus:
     name: str
     position: int
     head: int
     as_of: date | None
+    quarantined: quarantine.Counts = NO_QUARANTINE
 
     @property
     def lag(self) -> int:
@@ -71,6 +82,26 @@ class ProjectionFailed(RuntimeError):
         self.failures = failures
         names = ", ".join(f"{name}: {error!r}" for name, error in failures.items())
         super().__init__(f"proiezioni non aggiornate: {names}")
+
+
+class _Poisoned(Exception):
+    """``apply`` failed on the batch's events: the transaction is rolled back, the slow path follows."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+@dataclass
+class RetryOutcome:
+    """What a retry did, per projection: aggregates released and aggregates still in quarantine."""
+
+    released: dict[str, int] = field(default_factory=dict)
+    still: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, released: bool) -> None:
+        target = self.released if released else self.still
+        target[name] = target.get(name, 0) + 1
 
 
 class ProjectionRunner:
@@ -92,6 +123,7 @@ class ProjectionRunner:
         self.states = states or StateCache(app)
         self.lookups = Lookups(app)
         self._lock = threading.RLock()
+        self._subjects: dict[UUID, poison.Subject] = {}
         # A test hook: called with (projection name, batch) inside the transaction, before tracking moves.
         self.before_commit: Callable[[str, Batch], None] | None = None
 
@@ -108,7 +140,14 @@ class ProjectionRunner:
         head = self.head()
         with self.engine.connect() as conn:
             found = tracking.read(conn, self.names)
-        return [ProjectionStatus(n, t.notification_id, head, t.as_of) for n, t in found.items()]
+            held = quarantine.counts(conn)
+        return [
+            ProjectionStatus(n, t.notification_id, head, t.as_of, held.get(n, NO_QUARANTINE)) for n, t in found.items()
+        ]
+
+    def quarantined(self) -> list[quarantine.Quarantined]:
+        with self.engine.connect() as conn:
+            return quarantine.listing(conn, self.names)
 
     # ---- catching up ----------------------------------------------------------------------
 
@@ -172,10 +211,30 @@ class ProjectionRunner:
             self.states.clear()
 
     def rebuild(self) -> int:
-        """Empty the projections' tables and tracking, then catch up from the first notification."""
+        """Rebuild from the first notification into shadow tables, swapped in only on success."""
+        from creditbox.projections.shadow import rebuild_in_shadow  # the shadow build runs a runner
+
         with self._lock:
-            self.reset()
-            return self.catch_up()
+            self._ensure_tracking()
+            read = rebuild_in_shadow(self)
+            self.states.clear()
+            return read
+
+    def retry(self) -> RetryOutcome:
+        """Apply the quarantined events again, aggregate by aggregate in notification order, each
+        aggregate in its own transaction; those that apply leave the quarantine."""
+        with self._lock:
+            self._ensure_tracking()
+            outcome = RetryOutcome()
+            self.lookups.forget()
+            with self._connect() as conn:
+                for projection in self.projections:
+                    with conn.begin():
+                        waiting = quarantine.of_projection(conn, projection.name)
+                    for originator_id in dict.fromkeys(UUID(q.originator_id) for q in waiting):
+                        released = self._retry_aggregate(conn, projection, originator_id)
+                        outcome.add(projection.name, released)
+            return outcome
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -187,7 +246,7 @@ class ProjectionRunner:
         with conn.begin():
             for projection in projections:
                 for table in projection.tables:
-                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+                    conn.exec_driver_sql(f"ANALYZE {quoted_name(conn, table)}")
 
     def _connect(self) -> Connection:
         return self.engine.connect().execution_options(**{WRITE: True})
@@ -221,12 +280,18 @@ class ProjectionRunner:
                 continue  # seen already: feeding it again changes nothing
             part = batch.since(position)
             try:
-                with conn.begin():
-                    relax_durability(conn)
-                    projection.apply(part, conn)
-                    if self.before_commit is not None:
-                        self.before_commit(projection.name, part)
-                    tracking.advance(conn, projection.name, position, part.last_id)
+                try:
+                    self._apply_whole(conn, projection, part, position)
+                except _Poisoned as poisoned:
+                    log.warning(
+                        "projection %s failed on notifications %s..%s (%s): isolating the events that fail",
+                        projection.name,
+                        part.first_id,
+                        part.last_id,
+                        poison.error_text(poisoned.error),
+                    )
+                    self.states.clear()
+                    self._apply_isolating(conn, projection, part, position)
             except tracking.TrackingMoved:
                 log.info("projection %s moved by another runner; re-reading", projection.name)
             except Exception as error:
@@ -235,6 +300,142 @@ class ProjectionRunner:
                 )
                 self.states.clear()
                 failures[projection.name] = error
+
+    def _begin_update(self, conn: Connection, name: str) -> set[UUID]:
+        """In the update's transaction: hold the tracking row, and read the aggregates held in quarantine."""
+        relax_durability(conn)
+        tracking.lock(conn, name)
+        return quarantine.held_originators(conn, name)
+
+    def _apply_whole(self, conn: Connection, projection: Projection, part: Batch, position: int) -> None:
+        """The fast path: the whole part in one transaction (but the aggregates held in quarantine)."""
+        with conn.begin():
+            held = self._begin_update(conn, projection.name)
+            blocked = [oid for oid in part.originators() if oid in held]
+            applied = part.only(set(part.originators()) - held) if blocked else part
+            if applied.items:
+                try:
+                    projection.apply(applied, conn)
+                except Exception as error:
+                    if poison.isolatable(error):
+                        raise _Poisoned(error) from error
+                    raise
+            self._hold(conn, projection.name, part, blocked)
+            self._finish(conn, projection.name, part, position)
+
+    def _apply_isolating(self, conn: Connection, projection: Projection, part: Batch, position: int) -> None:
+        """The slow path, after ``apply`` failed: find the aggregates and events that fail, quarantine
+        them (with the aggregates' later events), apply everything else, move the tracking."""
+        with conn.begin():
+            held = self._begin_update(conn, projection.name)
+            blocked = [oid for oid in part.originators() if oid in held]
+            todo = [oid for oid in part.originators() if oid not in held]
+            rows: list[dict[str, Any]] = []
+            for originator_id, error in poison.failing_aggregates(conn, projection, part, todo).items():
+                items = list(part.only({originator_id}).items)
+                found = poison.first_poison(conn, projection, items, part)
+                if found is None:
+                    continue  # one at a time they all applied
+                index, error = found
+                log.error(
+                    "projection %s: notification %s (aggregate %s) quarantined: %s",
+                    projection.name,
+                    items[index].notification_id,
+                    originator_id,
+                    poison.error_text(error),
+                )
+                rows += poison.quarantine_rows(
+                    projection.name,
+                    items[index:],
+                    error=poison.error_text(error),
+                    held_behind=None,
+                    subject=self._subject,
+                )
+            quarantine.put(conn, rows)
+            self._hold(conn, projection.name, part, blocked)
+            self._finish(conn, projection.name, part, position)
+
+    def _hold(self, conn: Connection, name: str, part: Batch, blocked: Sequence[UUID]) -> None:
+        """The events of aggregates already in quarantine wait behind their first quarantined event."""
+        if not blocked:
+            return
+        behind = quarantine.first_of(conn, name, blocked)
+        rows: list[dict[str, Any]] = []
+        for originator_id in blocked:
+            items = part.only({originator_id}).items
+            rows += poison.quarantine_rows(
+                name, items, error="", held_behind=behind[originator_id], subject=self._subject
+            )
+        quarantine.put(conn, rows)
+
+    def _finish(self, conn: Connection, name: str, part: Batch, position: int) -> None:
+        if self.before_commit is not None:
+            self.before_commit(name, part)
+        tracking.advance(conn, name, position, part.last_id)
+
+    def _subject(self, originator_id: UUID) -> poison.Subject:
+        """Company and customer code of an aggregate, from its first event (None, None if unreadable)."""
+        found = self._subjects.get(originator_id)
+        if found is not None:
+            return found
+        subject: poison.Subject = (None, None)
+        try:
+            stored = self.app.recorder.select_events(originator_id, lte=1, limit=1)
+            if stored:
+                event = self.app.mapper.to_domain_event(stored[0])
+                subject = subject_from_creation(event, vars(event)) or (None, None)
+        except Exception:  # the subject only labels the quarantine row
+            log.exception("aggregate %s: company and customer not readable", originator_id)
+        self._subjects[originator_id] = subject
+        return subject
+
+    def _fetch(self, notification_ids: Sequence[int]) -> list[Item]:
+        notifications = []
+        for nid in notification_ids:
+            found = self.app.recorder.select_notifications(start=nid, limit=1)
+            if found and found[0].id == nid:
+                notifications.append(found[0])
+        return self._decode(notifications)
+
+    def _retry_aggregate(self, conn: Connection, projection: Projection, originator_id: UUID) -> bool:
+        """Apply one aggregate's quarantined events; on a failure apply those before the first that
+        fails and keep the rest. True when the aggregate left the quarantine."""
+        name = projection.name
+        try:
+            with conn.begin():
+                self._begin_update(conn, name)
+                waiting = [q for q in quarantine.of_projection(conn, name) if q.originator_id == str(originator_id)]
+                if not waiting:
+                    return True
+                items = self._fetch([q.notification_id for q in waiting])
+                attempts = max(q.attempts for q in waiting) + 1
+                batch = Batch(items, self.states, as_of=self.clock.today(), lookups=self.lookups, contiguous=False)
+                failed = poison.failing_aggregates(conn, projection, batch, [originator_id])
+                quarantine.release(conn, name, originator_id)
+                if not failed:
+                    log.info("projection %s: aggregate %s released from quarantine", name, originator_id)
+                    return True
+                found = poison.first_poison(conn, projection, items, batch)
+                if found is None:
+                    return True
+                index, error = found
+                quarantine.put(
+                    conn,
+                    poison.quarantine_rows(
+                        name,
+                        items[index:],
+                        error=poison.error_text(error),
+                        held_behind=None,
+                        subject=self._subject,
+                        attempts=attempts,
+                    ),
+                )
+                log.error("projection %s: aggregate %s still fails: %s", name, originator_id, poison.error_text(error))
+                return False
+        except Exception:
+            log.exception("projection %s: retry of aggregate %s failed", name, originator_id)
+            self.states.clear()
+            return False
 
     def _revalue(self, as_of: date, failures: dict[str, BaseException]) -> None:
         """Bring date-relative columns to ``as_of`` (the business date), in the projection's transaction."""
@@ -248,9 +449,8 @@ class ProjectionRunner:
                         continue
                     projection.revalue(conn, self.states, current.as_of, as_of)
                     tracking.set_as_of(conn, projection.name, as_of)
-            except Exception as error:
+            except Exception:  # the rows keep their old valuation; the next catch-up tries again
                 log.exception("projection %s failed to revalue at %s", projection.name, as_of)
-                failures[projection.name] = error
 
 
 class Waiter:

@@ -9,6 +9,7 @@ call either way (tracking positions guard against applying anything twice).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 
@@ -22,8 +23,18 @@ from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
 from creditbox.projections.database import create_read_model_engine
 from creditbox.projections.framework import StateCache
+from creditbox.projections.quarantine import Quarantined
 from creditbox.projections.registry import select_projections
-from creditbox.projections.runner import PostgresWaiter, ProjectionRunner, ProjectionStatus, Waiter
+from creditbox.projections.runner import (
+    PostgresWaiter,
+    ProjectionFailed,
+    ProjectionRunner,
+    ProjectionStatus,
+    RetryOutcome,
+    Waiter,
+)
+
+log = logging.getLogger(__name__)
 
 INLINE = "inline"
 EXTERNAL = "external"
@@ -89,10 +100,24 @@ class ReadModels:
         """Apply every new notification to every projection; returns how many notifications were read."""
         return self.all.catch_up()
 
-    def after_command(self) -> None:
-        """Called by the CLI and the API after each command: catches up when running inline."""
-        if self.mode == INLINE:
+    def after_command(self) -> ProjectionFailed | None:
+        """Called by the CLI and the API after each command: catches up when running inline.
+
+        Never raises: the command has been recorded, and its answer is its own result. A failure of
+        the catch-up is logged and returned (the CLI warns); the views catch up at the next command,
+        or with ``creditbox projections catch-up``. (Poison events do not fail it: they are quarantined.)
+        """
+        if self.mode != INLINE:
+            return None
+        try:
             self.catch_up()
+        except ProjectionFailed as failed:
+            log.error("read models not caught up after the command: %s", failed)
+            return failed
+        except Exception as error:  # the database or the schema: the write itself is already committed
+            log.exception("read models not caught up after the command")
+            return ProjectionFailed({"*": error})
+        return None
 
     def waiter(self, poll_interval: float = 1.0) -> Waiter:
         """LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
@@ -106,7 +131,15 @@ class ReadModels:
         return self.all.status()
 
     def rebuild(self, names: Iterable[str] | None = None) -> int:
+        """Rebuild into shadow tables, swapped in only on success (a failure leaves the live ones)."""
         return self.runner(names).rebuild()
+
+    def quarantined(self, names: Iterable[str] | None = None) -> list[Quarantined]:
+        return self.runner(names).quarantined()
+
+    def retry(self, names: Iterable[str] | None = None) -> RetryOutcome:
+        """Apply the quarantined events again (after a fix); those that apply leave the quarantine."""
+        return self.runner(names).retry()
 
     # ---- queries --------------------------------------------------------------------------
 
