@@ -21,6 +21,7 @@ from creditbox.clock import Clock
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
+from creditbox.projections import quarantine
 from creditbox.projections.database import create_read_model_engine
 from creditbox.projections.framework import StateCache
 from creditbox.projections.quarantine import Quarantined
@@ -134,8 +135,16 @@ class ReadModels:
         """Rebuild into shadow tables, swapped in only on success (a failure leaves the live ones)."""
         return self.runner(names).rebuild()
 
-    def quarantined(self, names: Iterable[str] | None = None) -> list[Quarantined]:
-        return self.runner(names).quarantined()
+    def quarantined(self, names: Iterable[str] | None = None, *, limit: int | None = None) -> list[Quarantined]:
+        """The quarantined events (of the named projections, all by default), in notification order."""
+        wanted = None if not names else [p.name for p in select_projections(names)]
+        with self.connect() as conn:
+            return quarantine.listing(conn, wanted, limit=limit)
+
+    def quarantine_counts(self) -> dict[str, quarantine.Counts]:
+        """Per projection: events that failed, events held behind them (empty: nothing in quarantine)."""
+        with self.connect() as conn:
+            return quarantine.counts(conn)
 
     def retry(self, names: Iterable[str] | None = None) -> RetryOutcome:
         """Apply the quarantined events again (after a fix); those that apply leave the quarantine."""
