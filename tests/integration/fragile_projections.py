@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import ClassVar
 
 import pytest
@@ -30,6 +29,18 @@ class FragileOpenItems(OpenItemsProjection):
         super().apply(batch, conn)
 
 
+class OpenItemsFailingFor(OpenItemsProjection):
+    """``open_items`` with a bug that raises for the positions of the customers in ``customers``."""
+
+    customers: ClassVar[set[str]] = set()
+
+    def apply(self, batch: Batch, conn: Connection) -> None:
+        for _, position, _ in touched_positions(batch):
+            if position.customer_code in type(self).customers:
+                raise RuntimeError(f"bug in open_items ({position.details.name})")
+        super().apply(batch, conn)
+
+
 class UnreachableWorklists(WorklistsProjection):
     """``worklists`` whose database fails (not an event: nothing to quarantine) while ``down``."""
 
@@ -50,7 +61,3 @@ def use_projections(monkeypatch: pytest.MonkeyPatch, *replacements: Projection) 
         return [by_name.get(p.name, p) for p in real()]
 
     monkeypatch.setattr(registry, "all_projections", patched)
-
-
-def names(projections: Sequence[Projection]) -> list[str]:
-    return [p.name for p in projections]
