@@ -15,6 +15,7 @@ from creditbox.clock import FixedClock
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.projections.queries.ageing import ageing_summary
+from creditbox.projections.queries.positions import PositionFilters, list_positions
 from creditbox.projections.queries.worklists import worklist_counts
 from creditbox.projections.schema import cases, open_items
 from tests.integration.fragile_projections import FragileOpenItems, use_projections
@@ -192,3 +193,7 @@ def test_the_bill_dated_9999_goes_through_the_real_projections_without_quarantin
         for as_of, window in ((TODAY, 60), (date(9999, 12, 31), 10**12), (date(1, 1, 1), -(10**12))):
             summary = ageing_summary(conn, A, as_of, window_days=window)
             assert summary.total == Decimal("220.00")
+        old_debt = PositionFilters(days_overdue_min=10**12)
+        any_age = PositionFilters(days_overdue_min=-(10**12), days_overdue_max=10**12)
+        assert list_positions(conn, A, old_debt, as_of=TODAY).items == []
+        assert [p.customer_code for p in list_positions(conn, A, any_age, as_of=date.max).items] == ["A1"]
