@@ -34,6 +34,21 @@ class Item:
     state: bytes | None = None
 
 
+@dataclass(frozen=True)
+class Undecodable:
+    """Stands in a batch for a notification whose event could not be decoded: the runner quarantines
+    it (with the later events of its aggregate) instead of handing it to the projections."""
+
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    error: BaseException
+
+    @property
+    def name(self) -> str:
+        return self.topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
+
+
 class Projection(Protocol):
     name: ClassVar[str]
     # The tables this projection owns: emptied on rebuild.
@@ -181,6 +196,14 @@ class Batch:
         """The part of this batch about the given aggregates (the others left out), same states."""
         part = [i for i in self.items if i.event.originator_id in originator_ids]
         return Batch(part, self.states, as_of=self.as_of, lookups=self.lookups, parent=self, contiguous=False)
+
+    def undecodable(self) -> dict[UUID, Undecodable]:
+        """The aggregates with an event that could not be decoded, each with the first such event."""
+        found: dict[UUID, Undecodable] = {}
+        for item in self.items:
+            if isinstance(item.event, Undecodable):
+                found.setdefault(item.event.originator_id, item.event)
+        return found
 
     def notification_ids(self) -> list[int]:
         return [i.notification_id for i in self.items]

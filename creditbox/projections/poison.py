@@ -23,7 +23,7 @@ from sqlalchemy import Connection
 from sqlalchemy import exc as sa_exc
 
 from creditbox.projections.describe import event_name
-from creditbox.projections.framework import Batch, Item, Projection
+from creditbox.projections.framework import Batch, Item, Projection, Undecodable
 from creditbox.projections.tracking import TrackingMoved
 
 Subject = tuple[str | None, str | None]  # (company, customer code)
@@ -81,6 +81,8 @@ def first_poison(
     """Apply one aggregate's events one at a time, each at its own version; the index of the first
     that fails, with its error (None: they all applied)."""
     for index, item in enumerate(items):
+        if isinstance(item.event, Undecodable):
+            return index, item.event.error
         single = Batch([item], template.states, as_of=template.as_of, lookups=template.lookups)
         try:
             with conn.begin_nested():
@@ -118,7 +120,7 @@ def quarantine_rows(
                 "originator_version": int(event.originator_version),
                 "company": company,
                 "customer_code": customer,
-                "event": event_name(event)[:64],
+                "event": (event.name if isinstance(event, Undecodable) else event_name(event))[:64],
                 "held_behind": behind,
                 "error": error if behind is None else f"in attesa dietro la notifica {behind} (stessa posizione)",
                 "attempts": attempts,

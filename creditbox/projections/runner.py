@@ -31,7 +31,7 @@ from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.projections import poison, quarantine, tracking
 from creditbox.projections.audit_trail import subject_from_creation
 from creditbox.projections.database import WRITE, quoted_name
-from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache
+from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache, Undecodable
 from creditbox.projections.lookups import Lookups
 
 log = logging.getLogger(__name__)
@@ -259,7 +259,20 @@ class ProjectionRunner:
         mapper = self.app.mapper
         to_domain_event = mapper.to_domain_event
         plain_json = mapper.cipher is None and mapper.compressor is None
-        return [Item(n.id, to_domain_event(n), n.state if plain_json else None) for n in notifications]
+        try:
+            return [Item(n.id, to_domain_event(n), n.state if plain_json else None) for n in notifications]
+        except Exception:  # one of them does not decode: find it, the others are decoded as usual
+            return [self._decode_one(n, plain_json) for n in notifications]
+
+    def _decode_one(self, notification: Notification, plain_json: bool) -> Item:
+        try:
+            event = self.app.mapper.to_domain_event(notification)
+        except Exception as error:
+            log.error("notification %s does not decode: %s", notification.id, poison.error_text(error))
+            version = int(notification.originator_version)
+            originator_id = UUID(str(notification.originator_id))
+            return Item(notification.id, Undecodable(originator_id, version, notification.topic, error))
+        return Item(notification.id, event, notification.state if plain_json else None)
 
     def _apply(
         self,
@@ -313,6 +326,9 @@ class ProjectionRunner:
             held = self._begin_update(conn, projection.name)
             blocked = [oid for oid in part.originators() if oid in held]
             applied = part.only(set(part.originators()) - held) if blocked else part
+            broken = applied.undecodable()
+            if broken:
+                raise _Poisoned(next(iter(broken.values())).error)
             if applied.items:
                 try:
                     projection.apply(applied, conn)
@@ -329,9 +345,14 @@ class ProjectionRunner:
         with conn.begin():
             held = self._begin_update(conn, projection.name)
             blocked = [oid for oid in part.originators() if oid in held]
-            todo = [oid for oid in part.originators() if oid not in held]
+            broken = part.undecodable()
+            todo = [oid for oid in part.originators() if oid not in held and oid not in broken]
+            failing = [
+                *(oid for oid in broken if oid not in held),
+                *poison.failing_aggregates(conn, projection, part, todo),
+            ]
             rows: list[dict[str, Any]] = []
-            for originator_id, error in poison.failing_aggregates(conn, projection, part, todo).items():
+            for originator_id in failing:
                 items = list(part.only({originator_id}).items)
                 found = poison.first_poison(conn, projection, items, part)
                 if found is None:
@@ -410,7 +431,7 @@ class ProjectionRunner:
                 items = self._fetch([q.notification_id for q in waiting])
                 attempts = max(q.attempts for q in waiting) + 1
                 batch = Batch(items, self.states, as_of=self.clock.today(), lookups=self.lookups, contiguous=False)
-                failed = poison.failing_aggregates(conn, projection, batch, [originator_id])
+                failed = batch.undecodable() or poison.failing_aggregates(conn, projection, batch, [originator_id])
                 quarantine.release(conn, name, originator_id)
                 if not failed:
                     log.info("projection %s: aggregate %s released from quarantine", name, originator_id)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from creditbox.application.records import BillRecord, PaymentRecord, Record
 from creditbox.bootstrap import Container
@@ -197,3 +197,49 @@ def test_the_bill_dated_9999_goes_through_the_real_projections_without_quarantin
         any_age = PositionFilters(days_overdue_min=-(10**12), days_overdue_max=10**12)
         assert list_positions(conn, A, old_debt, as_of=TODAY).items == []
         assert [p.customer_code for p in list_positions(conn, A, any_age, as_of=date.max).items] == ["A1"]
+
+
+def corrupt(container: Container, notification_id: int, state: bytes) -> bytes:
+    """Overwrite the stored body of one event (as a faulty disk or tool might); returns the old one."""
+    recorder = container.app.recorder
+    table = recorder.events_table_name  # type: ignore[attr-defined]
+    with container.projections.engine.begin() as conn:
+        nid = "rowid" if conn.dialect.name == "sqlite" else "notification_id"  # how each store numbers the log
+        old = conn.execute(text(f"SELECT state FROM {table} WHERE {nid} = :nid"), {"nid": notification_id}).scalar_one()
+        conn.execute(
+            text(f"UPDATE {table} SET state = :state WHERE {nid} = :nid"), {"state": state, "nid": notification_id}
+        )
+    return bytes(old)
+
+
+def test_an_event_that_does_not_decode_is_quarantined_in_every_projection_and_retried_once_readable(
+    container: Container,
+) -> None:
+    for company in (A, B):
+        container.companies.register(company, f"Azienda {company}", by=BY)
+        code = f"{PREFIX[company]}1"
+        container.ingestor().ingest(company, [*customer(code), bill(code, f"F-{code}", "120.00")], by=BY)
+    container.projections.catch_up()
+    container.ingestor().ingest(A, [bill("A1", "F2-A1", "10.00")], by=BY)
+    container.ingestor().ingest(A, [PaymentRecord("PA1", "A1", date(2026, 2, 20), Decimal("5.00"))], by=BY)
+    container.ingestor().ingest(B, [bill("B1", "F2-B1", "80.00")], by=BY)
+    logged = container.app.recorder.select_notifications(start=1, limit=10_000)
+    bad, after = [n.id for n in logged if n.originator_id == position_id(A, "A1")][-2:]  # A1's second bill, payment
+    original = corrupt(container, bad, b"{not json")
+    container.projections.catch_up()
+    status = {s.name: s for s in container.projections.status()}
+    assert all(s.lag == 0 for s in status.values())
+    quarantined = container.projections.quarantined()
+    assert {q.projection for q in quarantined} == set(status)  # every projection: none could read it
+    assert all(q.customer_code == "A1" for q in quarantined)
+    assert {(q.notification_id, q.held_behind) for q in quarantined} == {(bad, None), (after, bad)}
+    assert stored_items(container, B, "B1") == expected_items(container, B, "B1")
+    corrupt(container, bad, original)
+    outcome = container.projections.retry()
+    assert outcome.still == {} and sum(outcome.released.values()) == len(status)
+    assert stored_items(container, A, "A1") == expected_items(container, A, "A1")
+    with container.projections.connect() as conn:
+        followed = dump(conn)
+    container.projections.rebuild()
+    with container.projections.connect() as conn:
+        assert dump(conn) == followed
