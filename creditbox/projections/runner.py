@@ -129,7 +129,7 @@ class ProjectionRunner(ProjectionUpdates):
             self._ensure_tracking()
             failures: dict[str, BaseException] = {}
             as_of = self.clock.today()
-            self._revalue(as_of, failures)
+            self._revalue(as_of)
             head = self.head() if until is None else until
             read = batches = 0
             with self._connect() as conn:  # one connection for the whole catch-up, one transaction per update
@@ -247,7 +247,7 @@ class ProjectionRunner(ProjectionUpdates):
             part = batch.since(position)
             self._update(conn, projection, part, position, failures)
 
-    def _revalue(self, as_of: date, failures: dict[str, BaseException]) -> None:
+    def _revalue(self, as_of: date) -> None:
         """Bring date-relative columns to ``as_of`` (the business date), in the projection's transaction."""
         for projection in self.projections:
             if not isinstance(projection, DateRelative):

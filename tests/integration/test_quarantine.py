@@ -17,7 +17,7 @@ from creditbox.domain.position import Position
 from creditbox.projections.queries.ageing import ageing_summary
 from creditbox.projections.queries.positions import PositionFilters, list_positions
 from creditbox.projections.queries.worklists import worklist_counts
-from creditbox.projections.schema import cases, open_items
+from creditbox.projections.schema import cases, open_items, positions
 from tests.integration.fragile_projections import FragileOpenItems, use_projections
 from tests.integration.projection_history import BY, customer, dump
 
@@ -243,3 +243,23 @@ def test_an_event_that_does_not_decode_is_quarantined_in_every_projection_and_re
     container.projections.rebuild()
     with container.projections.connect() as conn:
         assert dump(conn) == followed
+
+
+def test_a_position_whose_history_no_longer_reads_keeps_its_valuation_and_the_others_are_revalued(
+    container: Container, clock: FixedClock
+) -> None:
+    due = date(2026, 3, 10)  # not yet due on 02/03
+    for company in (A, B):
+        container.companies.register(company, f"Azienda {company}", by=BY)
+        code = f"{PREFIX[company]}1"
+        container.ingestor().ingest(company, [*customer(code), bill(code, f"F-{code}", "120.00", due)], by=BY)
+    container.projections.catch_up()
+    logged = container.app.recorder.select_notifications(start=1, limit=10_000)
+    corrupt(container, [n.id for n in logged if n.originator_id == position_id(A, "A1")][-1], b"{not json")
+    container.projections.states.clear()  # as in a new process: states are read from the store
+    clock.set(date(2026, 3, 20))
+    container.projections.catch_up()
+    with container.projections.connect() as conn:
+        overdue = dict(conn.execute(select(positions.c.customer_code, positions.c.overdue)).all())
+    assert overdue == {"A1": Decimal("0.00"), "B1": Decimal("120.00")}
+    assert {s.name: s.as_of for s in container.projections.status()}["positions"] == date(2026, 3, 20)
