@@ -10,11 +10,11 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.business_dates import DateRefused, in_range, range_error
 from creditbox.domain.errors import DomainError
-from creditbox.projections.runner import ProjectionFailed
 
 console = Console()
 error_console = Console(stderr=True)
@@ -33,14 +33,19 @@ def container(*, follow: bool = True) -> Iterator[Container]:
         with bootstrap() as c:
             yield c
             if follow:
-                try:
-                    c.projections.after_command()
-                except ProjectionFailed as error:
-                    error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {error}")
+                catch_up_views(c)
     except DateRefused as error:
         fail(str(error), code=2)
     except DomainError as error:
         fail(str(error))
+
+
+def catch_up_views(c: Container) -> None:
+    """Embedded mode: bring the read models up to date. Never fails the command (what it recorded is
+    recorded): a catch-up that fails is a warning, and the views catch up at the next command."""
+    failed = c.projections.after_command()
+    if failed is not None:
+        error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {escape(str(failed))}")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -27,9 +27,8 @@ from creditbox.application.inbox import Inbox
 from creditbox.application.inbox_ports import InboxUnavailable
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass
 from creditbox.bootstrap import Container
-from creditbox.cli.context import console, container, error_console, fail, print_json
+from creditbox.cli.context import catch_up_views, console, container, error_console, fail, print_json
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE
-from creditbox.projections.runner import ProjectionFailed
 
 app = typer.Typer(
     help="Inbox: file del gestionale depositati nella cartella di ogni azienda, importati a tempo.",
@@ -119,10 +118,7 @@ def _loop(
 
 
 def _catch_up(c: Container) -> None:
-    try:
-        c.projections.after_command()
-    except ProjectionFailed as error:
-        error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {escape(str(error))}")
+    catch_up_views(c)
 
 
 def _printer(lines: Console) -> Callable[[FileOutcome], None]:

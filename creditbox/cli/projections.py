@@ -1,4 +1,4 @@
-"""``creditbox projections run|status|rebuild|catch-up``: the processes that keep the read models."""
+"""``creditbox projections run|status|retry|rebuild|catch-up``: the processes that keep the read models."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import threading
 import time
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from creditbox.cli.context import console, container, fail
@@ -53,19 +54,79 @@ def catch_up(names: list[str] | None = NAMES) -> None:
 
 
 @app.command("status")
-def status() -> None:
-    """Posizione e ritardo di ogni proiezione rispetto al registro degli eventi."""
+def status(
+    details: int = typer.Option(50, "--details", help="Eventi in quarantena da elencare (0: solo i conteggi)"),
+) -> None:
+    """Posizione e ritardo di ogni proiezione rispetto al registro degli eventi, ed eventi in quarantena."""
     with container(follow=False) as c:
-        table = Table("Proiezione", "Posizione", "Ultimo evento", "Ritardo", "Valutata al", title="Proiezioni")
+        table = Table(
+            "Proiezione", "Posizione", "Ultimo evento", "Ritardo", "Valutata al", "In quarantena", title="Proiezioni"
+        )
         for s in c.projections.status():
             lag = f"[red]{s.lag}[/]" if s.lag else "0"
-            table.add_row(s.name, str(s.position), str(s.head), lag, f"{s.as_of:%d/%m/%Y}" if s.as_of else "—")
+            held = s.quarantined
+            quarantined = f"[red]{held.failed} falliti, {held.held} in attesa[/]" if held.total else "0"
+            table.add_row(
+                s.name, str(s.position), str(s.head), lag, f"{s.as_of:%d/%m/%Y}" if s.as_of else "—", quarantined
+            )
         console.print(table)
+        if details <= 0:
+            return
+        shown = c.projections.quarantined(limit=details + 1)
+        if not shown:
+            return
+        listing = Table(
+            "Proiezione",
+            "Notifica",
+            "Azienda",
+            "Cliente",
+            "Posizione (aggregato)",
+            "Versione",
+            "Evento",
+            "Errore",
+            title="Eventi in quarantena",
+        )
+        for q in shown[:details]:
+            error = q.error if q.failed else f"in attesa dietro la notifica {q.held_behind}"
+            listing.add_row(
+                q.projection,
+                str(q.notification_id),
+                q.company or "—",
+                q.customer_code or "—",
+                q.originator_id,
+                str(q.originator_version),
+                q.event,
+                escape(error),
+            )
+        console.print(listing)
+        if len(shown) > details:
+            console.print(f"… altri eventi in quarantena (usare --details {details * 2} per vederne di più)")
+        console.print("Dopo la correzione: creditbox projections retry [NOME]")
+
+
+@app.command("retry")
+def retry(names: list[str] | None = NAMES) -> None:
+    """Applica di nuovo gli eventi in quarantena (dopo una correzione), in ordine; quelli applicati escono
+    dalla quarantena."""
+    with container(follow=False) as c:
+        try:
+            outcome = c.projections.retry(names)
+        except ValueError as error:
+            fail(str(error), 2)
+        if not outcome.released and not outcome.still:
+            console.print("Nessun evento in quarantena.")
+            return
+        for name, count in sorted(outcome.released.items()):
+            console.print(f"{name}: {count} {'posizione aggiornata' if count == 1 else 'posizioni aggiornate'}")
+        if outcome.still:
+            still = ", ".join(f"{name}: {count}" for name, count in sorted(outcome.still.items()))
+            fail(f"eventi ancora in quarantena ({still}): vedere creditbox projections status", 2)
 
 
 @app.command("rebuild")
 def rebuild(names: list[str] | None = NAMES) -> None:
-    """Ricostruisce le proiezioni da zero (svuota le tabelle e rilegge tutti gli eventi)."""
+    """Ricostruisce le proiezioni da zero in tabelle ombra, sostituite a quelle in uso solo se la
+    ricostruzione riesce (altrimenti le tabelle in uso restano com'erano)."""
     with container(follow=False) as c:
         started = time.perf_counter()
         try:

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
-from creditbox.cli.context import console, container, fail, parse_date
+from creditbox.cli.context import catch_up_views, console, container, fail, parse_date
 from creditbox.domain.money import format_euro
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
@@ -17,7 +17,6 @@ from creditbox.projections.exports import ageing_sheets, worklist_sheet
 from creditbox.projections.queries.ageing import ageing_by_position, ageing_summary
 from creditbox.projections.queries.paging import MAX_LIMIT
 from creditbox.projections.queries.worklists import WorklistItem, check_kind, worklist_counts, worklist_page
-from creditbox.projections.runner import ProjectionFailed
 
 KINDS_HELP = "Lista: " + ", ".join(f"{k} ({label})" for k, label in WORKLIST_LABELS.items())
 
@@ -33,11 +32,9 @@ def worklist(
         code = c.companies.require(company)
         try:
             check_kind(kind)
-            c.projections.after_command()
-        except ProjectionFailed as error:
-            fail(str(error))
         except ValueError as error:
             fail(str(error))
+        catch_up_views(c)
         with c.projections.connect() as conn:
             if out is not None:
                 written = export_worklist(conn, code, kind, out)
@@ -75,10 +72,7 @@ def ageing(
     with container() as c:
         code = c.companies.require(company)
         day = parse_date(as_of, c.clock.today(), option="--as-of")
-        try:
-            c.projections.after_command()
-        except ProjectionFailed as error:
-            fail(str(error))
+        catch_up_views(c)
         with c.projections.connect() as conn:
             summary = ageing_summary(conn, code, day, window_days=window)
             if out is not None:

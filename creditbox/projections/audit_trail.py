@@ -94,5 +94,9 @@ class AuditTrailProjection:
                 }
             )
         # Idempotent by construction too: the batch's own rows are replaced, never duplicated.
-        conn.execute(delete(audit_trail).where(audit_trail.c.notification_id.between(batch.first_id, batch.last_id)))
+        nid = audit_trail.c.notification_id
+        if batch.contiguous:
+            conn.execute(delete(audit_trail).where(nid.between(batch.first_id, batch.last_id)))
+        else:  # some aggregates only (a quarantine retry): other rows in between are not this batch's
+            conn.execute(delete(audit_trail).where(nid.in_(batch.notification_ids())))
         insert_rows(conn, audit_trail, rows)

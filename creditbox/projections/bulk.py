@@ -10,6 +10,8 @@ from psycopg import sql
 from sqlalchemy import Connection, Table
 from sqlalchemy.types import TypeDecorator
 
+from creditbox.projections.database import schema_of
+
 
 def _plan(table: Table) -> tuple[list[str], list[tuple[int, Any]]]:
     """Column names, and (index, bind processor) of the columns that convert their values (money)."""
@@ -29,8 +31,10 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
         conn.execute(table.insert(), list(rows))
         return
     names, converters = _plan(table)
+    schema = schema_of(conn, table)
+    target = sql.Identifier(schema, table.name) if schema else sql.Identifier(table.name)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(table.name), sql.SQL(", ").join(sql.Identifier(name) for name in names)
+        target, sql.SQL(", ").join(sql.Identifier(name) for name in names)
     )
     values = itemgetter(*names)
     raw: Any = conn.connection.driver_connection  # the psycopg connection of this transaction

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, create_engine, event
 
 from creditbox.infrastructure.database_url import DatabaseUrl
 
@@ -33,3 +33,16 @@ def create_read_model_engine(database: DatabaseUrl, *, pool_size: int = 5) -> En
 
         return engine
     return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def schema_of(conn: Connection, table: Table) -> str | None:
+    """The schema ``table`` is written to on ``conn`` (a rebuild's shadow translates it), None: the default."""
+    translate = conn.get_execution_options().get("schema_translate_map") or {}
+    schema = translate.get(table.schema, table.schema)
+    return schema if isinstance(schema, str) else None
+
+
+def quoted_name(conn: Connection, table: Table) -> str:
+    """``"schema"."table"`` or ``"table"``, for the statements written by hand (COPY, ANALYZE)."""
+    schema = schema_of(conn, table)
+    return f'"{schema}"."{table.name}"' if schema else f'"{table.name}"'

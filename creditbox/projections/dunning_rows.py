@@ -58,6 +58,9 @@ WORKLIST_LABELS = {
 }
 
 
+BEYOND_CALENDAR = "data oltre il 31/12/9999"
+
+
 def case_amount(case: DunningCase, allocation: Allocation) -> Decimal:
     """What is still owed on the case's bills."""
     if not case.bills:
@@ -109,7 +112,10 @@ def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: 
     if seq is None:
         return NextStep(None, None, None, "nessun altro passo nella scala")
     row = choose_row(table, case.ladder, seq, position.details, supply, amount).row
-    due = due_date(case, row)
+    try:
+        due = due_date(case, row)
+    except OverflowError:  # the step would fall after 31/12/9999: no date (the read side never stops on it)
+        return NextStep(None, row.action_code, row.seq, row.description, BEYOND_CALENDAR)
     return NextStep(due.on, row.action_code, row.seq, row.description, due.waiting_for)
 
 

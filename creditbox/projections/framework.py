@@ -10,7 +10,7 @@ re-derive business rules from events: they ask the batch for the aggregate's sta
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar, Protocol, runtime_checkable
@@ -32,6 +32,21 @@ class Item:
     event: Any  # a decoded domain event (originator_id, originator_version, timestamp, mutate())
     # The stored JSON of the event (None when the store compresses or encrypts it).
     state: bytes | None = None
+
+
+@dataclass(frozen=True)
+class Undecodable:
+    """Stands in a batch for a notification whose event could not be decoded: the runner quarantines
+    it (with the later events of its aggregate) instead of handing it to the projections."""
+
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    error: BaseException
+
+    @property
+    def name(self) -> str:
+        return self.topic.rsplit(".", 1)[-1].rsplit(":", 1)[-1]
 
 
 class Projection(Protocol):
@@ -127,6 +142,9 @@ class Batch:
     # Actions-table versions and company settings, for the dunning views.
     lookups: Lookups | None = None
     parent: Batch | None = None
+    # True when every notification from first_id to last_id is in ``items`` (False: a subset of
+    # aggregates, see :meth:`only`), for projections that replace their rows by notification id.
+    contiguous: bool = True
     _by_originator: dict[UUID, list[Any]] = field(default_factory=dict, init=False)
     _computed: dict[UUID, Any] = field(default_factory=dict, init=False)
     _memo: dict[tuple[UUID, str], Any] = field(default_factory=dict, init=False)
@@ -172,4 +190,20 @@ class Batch:
         if notification_id < self.first_id:
             return self
         part = [i for i in self.items if i.notification_id > notification_id]
-        return Batch(part, self.states, as_of=self.as_of, lookups=self.lookups, parent=self)
+        return Batch(part, self.states, as_of=self.as_of, lookups=self.lookups, parent=self, contiguous=self.contiguous)
+
+    def only(self, originator_ids: Collection[UUID]) -> Batch:
+        """The part of this batch about the given aggregates (the others left out), same states."""
+        part = [i for i in self.items if i.event.originator_id in originator_ids]
+        return Batch(part, self.states, as_of=self.as_of, lookups=self.lookups, parent=self, contiguous=False)
+
+    def undecodable(self) -> dict[UUID, Undecodable]:
+        """The aggregates with an event that could not be decoded, each with the first such event."""
+        found: dict[UUID, Undecodable] = {}
+        for item in self.items:
+            if isinstance(item.event, Undecodable):
+                found.setdefault(item.event.originator_id, item.event)
+        return found
+
+    def notification_ids(self) -> list[int]:
+        return [i.notification_id for i in self.items]

@@ -18,6 +18,7 @@ from creditbox.domain.documents import OpenItem
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.position import Position
 from creditbox.projections.bulk import insert_rows
+from creditbox.projections.dates import add_years
 from creditbox.projections.framework import Batch
 
 PRESCRIPTION_YEARS = 2
@@ -62,11 +63,9 @@ def replace_rows(
 
 
 def prescription_date(due_date: date) -> date:
-    """Due date + 2 years (29 February → 28 February)."""
-    try:
-        return due_date.replace(year=due_date.year + PRESCRIPTION_YEARS)
-    except ValueError:
-        return due_date.replace(year=due_date.year + PRESCRIPTION_YEARS, day=28)
+    """Due date + 2 years (29 February → 28 February); a bill due after 31/12/9997 gets 31/12/9999,
+    the end of the calendar (see :mod:`creditbox.projections.dates`)."""
+    return add_years(due_date, PRESCRIPTION_YEARS)
 
 
 def services_mask(position: Position) -> int:

@@ -9,6 +9,7 @@ the row's version, so the table always equals a fresh rebuild at the same date.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date
 from typing import Any, ClassVar
@@ -26,6 +27,8 @@ from creditbox.projections.position_rows import (
     valuation,
 )
 from creditbox.projections.schema import positions, supplies
+
+log = logging.getLogger(__name__)
 
 
 class PositionsProjection:
@@ -53,9 +56,12 @@ class PositionsProjection:
             query = query.where(positions.c.next_due_date < new)
         changes = []
         for position_id, version in conn.execute(query).all():
-            position = states.at(UUID(position_id), int(version))
-            assert isinstance(position, Position)
-            changes.append({"pid": position_id, **valuation(position.open_items(), new)})
+            try:
+                position = states.at(UUID(position_id), int(version))
+                assert isinstance(position, Position)
+                changes.append({"pid": position_id, **valuation(position.open_items(), new)})
+            except Exception:  # one unreadable position keeps its old valuation; the others move on
+                log.exception("position %s (version %s) not revalued at %s", position_id, version, new)
         if changes:
             conn.execute(
                 update(positions)

@@ -2,9 +2,13 @@
 
 Each notification is read and decoded once for all the projections run together; each projection
 then applies the part of the batch it has not seen, in its own transaction, together with moving
-its tracking position (guarded: a concurrent runner makes the transaction roll back). A projection
-that fails is rolled back and left where it was; the others go on, and the failure is raised at the
-end of the catch-up. Restarting resumes from the tracked positions.
+its tracking position (guarded: a concurrent runner makes the transaction roll back). When a projection's
+``apply`` fails, the batch is applied again aggregate by aggregate (:mod:`creditbox.projections.poison`):
+the events that fail, and the later events of the same aggregates, go to the quarantine
+(:mod:`creditbox.projections.quarantine`), the tracking moves past them and every other aggregate
+stays current; :meth:`ProjectionRunner.retry` applies them after a fix. A projection that fails
+otherwise (the database, not an event) is rolled back and left where it was; the others go on, and
+the failure is raised at the end of the catch-up. Restarting resumes from the tracked positions.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from eventsourcing.persistence import Notification
 from sqlalchemy import Connection, Engine, delete
 
 from creditbox.clock import Clock
 from creditbox.infrastructure.event_store import CreditBoxApplication
-from creditbox.projections import tracking
-from creditbox.projections.database import WRITE
+from creditbox.projections import poison, quarantine, tracking
+from creditbox.projections.database import WRITE, quoted_name
 from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache
 from creditbox.projections.lookups import Lookups
+from creditbox.projections.updates import ProjectionUpdates, RetryOutcome
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +53,7 @@ def fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
-def relax_durability(conn: Connection) -> None:
-    """PostgreSQL: don't wait for the WAL flush at commit. A crash can lose the last projection commits,
-    but never half of one (views and tracking go together), so they are simply applied again."""
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+NO_QUARANTINE = quarantine.Counts(0, 0)
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class ProjectionStatus:
     position: int
     head: int
     as_of: date | None
+    quarantined: quarantine.Counts = NO_QUARANTINE
 
     @property
     def lag(self) -> int:
@@ -73,7 +76,7 @@ class ProjectionFailed(RuntimeError):
         super().__init__(f"proiezioni non aggiornate: {names}")
 
 
-class ProjectionRunner:
+class ProjectionRunner(ProjectionUpdates):
     def __init__(
         self,
         app: CreditBoxApplication,
@@ -92,6 +95,7 @@ class ProjectionRunner:
         self.states = states or StateCache(app)
         self.lookups = Lookups(app)
         self._lock = threading.RLock()
+        self._subjects: dict[UUID, poison.Subject] = {}
         # A test hook: called with (projection name, batch) inside the transaction, before tracking moves.
         self.before_commit: Callable[[str, Batch], None] | None = None
 
@@ -108,7 +112,14 @@ class ProjectionRunner:
         head = self.head()
         with self.engine.connect() as conn:
             found = tracking.read(conn, self.names)
-        return [ProjectionStatus(n, t.notification_id, head, t.as_of) for n, t in found.items()]
+            held = quarantine.counts(conn)
+        return [
+            ProjectionStatus(n, t.notification_id, head, t.as_of, held.get(n, NO_QUARANTINE)) for n, t in found.items()
+        ]
+
+    def quarantined(self) -> list[quarantine.Quarantined]:
+        with self.engine.connect() as conn:
+            return quarantine.listing(conn, self.names)
 
     # ---- catching up ----------------------------------------------------------------------
 
@@ -118,7 +129,7 @@ class ProjectionRunner:
             self._ensure_tracking()
             failures: dict[str, BaseException] = {}
             as_of = self.clock.today()
-            self._revalue(as_of, failures)
+            self._revalue(as_of)
             head = self.head() if until is None else until
             read = batches = 0
             with self._connect() as conn:  # one connection for the whole catch-up, one transaction per update
@@ -172,10 +183,30 @@ class ProjectionRunner:
             self.states.clear()
 
     def rebuild(self) -> int:
-        """Empty the projections' tables and tracking, then catch up from the first notification."""
+        """Rebuild from the first notification into shadow tables, swapped in only on success."""
+        from creditbox.projections.shadow import rebuild_in_shadow  # the shadow build runs a runner
+
         with self._lock:
-            self.reset()
-            return self.catch_up()
+            self._ensure_tracking()
+            read = rebuild_in_shadow(self)
+            self.states.clear()
+            return read
+
+    def retry(self) -> RetryOutcome:
+        """Apply the quarantined events again, aggregate by aggregate in notification order, each
+        aggregate in its own transaction; those that apply leave the quarantine."""
+        with self._lock:
+            self._ensure_tracking()
+            outcome = RetryOutcome()
+            self.lookups.forget()
+            with self._connect() as conn:
+                for projection in self.projections:
+                    with conn.begin():
+                        waiting = quarantine.of_projection(conn, projection.name)
+                    for originator_id in dict.fromkeys(UUID(q.originator_id) for q in waiting):
+                        released = self._retry_aggregate(conn, projection, originator_id)
+                        outcome.add(projection.name, released)
+            return outcome
 
     # ---- internals ------------------------------------------------------------------------
 
@@ -187,7 +218,7 @@ class ProjectionRunner:
         with conn.begin():
             for projection in projections:
                 for table in projection.tables:
-                    conn.exec_driver_sql(f'ANALYZE "{table.name}"')
+                    conn.exec_driver_sql(f"ANALYZE {quoted_name(conn, table)}")
 
     def _connect(self) -> Connection:
         return self.engine.connect().execution_options(**{WRITE: True})
@@ -195,12 +226,6 @@ class ProjectionRunner:
     def _ensure_tracking(self) -> None:
         with self._connect() as conn, conn.begin():
             tracking.ensure(conn, self.names)
-
-    def _decode(self, notifications: Sequence[Notification]) -> list[Item]:
-        mapper = self.app.mapper
-        to_domain_event = mapper.to_domain_event
-        plain_json = mapper.cipher is None and mapper.compressor is None
-        return [Item(n.id, to_domain_event(n), n.state if plain_json else None) for n in notifications]
 
     def _apply(
         self,
@@ -220,23 +245,9 @@ class ProjectionRunner:
             if position >= batch.last_id:
                 continue  # seen already: feeding it again changes nothing
             part = batch.since(position)
-            try:
-                with conn.begin():
-                    relax_durability(conn)
-                    projection.apply(part, conn)
-                    if self.before_commit is not None:
-                        self.before_commit(projection.name, part)
-                    tracking.advance(conn, projection.name, position, part.last_id)
-            except tracking.TrackingMoved:
-                log.info("projection %s moved by another runner; re-reading", projection.name)
-            except Exception as error:
-                log.exception(
-                    "projection %s failed on notifications %s..%s", projection.name, part.first_id, part.last_id
-                )
-                self.states.clear()
-                failures[projection.name] = error
+            self._update(conn, projection, part, position, failures)
 
-    def _revalue(self, as_of: date, failures: dict[str, BaseException]) -> None:
+    def _revalue(self, as_of: date) -> None:
         """Bring date-relative columns to ``as_of`` (the business date), in the projection's transaction."""
         for projection in self.projections:
             if not isinstance(projection, DateRelative):
@@ -248,9 +259,8 @@ class ProjectionRunner:
                         continue
                     projection.revalue(conn, self.states, current.as_of, as_of)
                     tracking.set_as_of(conn, projection.name, as_of)
-            except Exception as error:
+            except Exception:  # the rows keep their old valuation; the next catch-up tries again
                 log.exception("projection %s failed to revalue at %s", projection.name, as_of)
-                failures[projection.name] = error
 
 
 class Waiter:

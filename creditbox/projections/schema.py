@@ -63,6 +63,26 @@ projection_tracking = Table(
 
 ID = String(36)  # aggregate ids (uuid text)
 
+# Events a projection could not apply (and the later events of the same aggregate, held behind them):
+# the projection's tracking moves past them, they wait here until ``creditbox projections retry``.
+quarantine = Table(
+    "projection_quarantine",
+    metadata,
+    Column("projection", String(64), primary_key=True),
+    Column("notification_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("originator_id", ID, nullable=False),
+    Column("originator_version", Integer, nullable=False),
+    Column("company", String(32), nullable=True),
+    Column("customer_code", String(64), nullable=True),
+    Column("event", String(64), nullable=False),
+    # The notification this one waits behind (same aggregate); NULL: this event itself failed.
+    Column("held_behind", BigInteger, nullable=True),
+    Column("error", Text, nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("quarantined_at", DateTime(timezone=True), nullable=False),
+    Index("ix_projection_quarantine_originator", "projection", "originator_id", "notification_id"),
+)
+
 positions = Table(
     "rm_positions",
     metadata,

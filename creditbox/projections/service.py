@@ -9,6 +9,7 @@ call either way (tracking positions guard against applying anything twice).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable
 
@@ -20,10 +21,21 @@ from creditbox.clock import Clock
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
+from creditbox.projections import quarantine
 from creditbox.projections.database import create_read_model_engine
 from creditbox.projections.framework import StateCache
+from creditbox.projections.quarantine import Quarantined
 from creditbox.projections.registry import select_projections
-from creditbox.projections.runner import PostgresWaiter, ProjectionRunner, ProjectionStatus, Waiter
+from creditbox.projections.runner import (
+    PostgresWaiter,
+    ProjectionFailed,
+    ProjectionRunner,
+    ProjectionStatus,
+    RetryOutcome,
+    Waiter,
+)
+
+log = logging.getLogger(__name__)
 
 INLINE = "inline"
 EXTERNAL = "external"
@@ -89,10 +101,24 @@ class ReadModels:
         """Apply every new notification to every projection; returns how many notifications were read."""
         return self.all.catch_up()
 
-    def after_command(self) -> None:
-        """Called by the CLI and the API after each command: catches up when running inline."""
-        if self.mode == INLINE:
+    def after_command(self) -> ProjectionFailed | None:
+        """Called by the CLI and the API after each command: catches up when running inline.
+
+        Never raises: the command has been recorded, and its answer is its own result. A failure of
+        the catch-up is logged and returned (the CLI warns); the views catch up at the next command,
+        or with ``creditbox projections catch-up``. (Poison events do not fail it: they are quarantined.)
+        """
+        if self.mode != INLINE:
+            return None
+        try:
             self.catch_up()
+        except ProjectionFailed as failed:
+            log.error("read models not caught up after the command: %s", failed)
+            return failed
+        except Exception as error:  # the database or the schema: the write itself is already committed
+            log.exception("read models not caught up after the command")
+            return ProjectionFailed({"*": error})
+        return None
 
     def waiter(self, poll_interval: float = 1.0) -> Waiter:
         """LISTEN/NOTIFY on PostgreSQL, polling on SQLite."""
@@ -106,7 +132,23 @@ class ReadModels:
         return self.all.status()
 
     def rebuild(self, names: Iterable[str] | None = None) -> int:
+        """Rebuild into shadow tables, swapped in only on success (a failure leaves the live ones)."""
         return self.runner(names).rebuild()
+
+    def quarantined(self, names: Iterable[str] | None = None, *, limit: int | None = None) -> list[Quarantined]:
+        """The quarantined events (of the named projections, all by default), in notification order."""
+        wanted = None if not names else [p.name for p in select_projections(names)]
+        with self.connect() as conn:
+            return quarantine.listing(conn, wanted, limit=limit)
+
+    def quarantine_counts(self) -> dict[str, quarantine.Counts]:
+        """Per projection: events that failed, events held behind them (empty: nothing in quarantine)."""
+        with self.connect() as conn:
+            return quarantine.counts(conn)
+
+    def retry(self, names: Iterable[str] | None = None) -> RetryOutcome:
+        """Apply the quarantined events again (after a fix); those that apply leave the quarantine."""
+        return self.runner(names).retry()
 
     # ---- queries --------------------------------------------------------------------------
 

@@ -32,6 +32,22 @@ def read(conn: Connection, names: Iterable[str]) -> dict[str, Tracking]:
     return {n: found.get(n, Tracking(n, 0, None)) for n in wanted}
 
 
+def lock(conn: Connection, name: str) -> None:
+    """Hold ``name``'s tracking row until the transaction ends (PostgreSQL; on SQLite the write
+    transaction already excludes other writers): a quarantine retry and a runner take turns."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(projection_tracking.c.name).where(projection_tracking.c.name == name).with_for_update())
+
+
+def place(conn: Connection, name: str, notification_id: int, as_of: date | None) -> None:
+    """Put ``name`` at ``notification_id`` (a rebuild swapped in)."""
+    conn.execute(
+        update(projection_tracking)
+        .where(projection_tracking.c.name == name)
+        .values(notification_id=notification_id, as_of=as_of)
+    )
+
+
 class TrackingMoved(RuntimeError):
     """Another runner moved this projection meanwhile: the transaction is rolled back, nothing is lost."""
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, case, func, select, type_coerce
 
 from creditbox.domain.money import ZERO
+from creditbox.projections.dates import add_days
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
 from creditbox.projections.schema import Cents, open_items, positions
 
@@ -54,14 +55,14 @@ def bucket_of(due_date: date, as_of: date) -> BucketSpec:
 def _in_bucket(spec: BucketSpec, as_of: date) -> ColumnElement[bool]:
     conditions = []
     if spec.min_days is not None:
-        conditions.append(o.due_date <= as_of - timedelta(days=spec.min_days))
+        conditions.append(o.due_date <= add_days(as_of, -spec.min_days))
     if spec.max_days is not None:
-        conditions.append(o.due_date >= as_of - timedelta(days=spec.max_days))
+        conditions.append(o.due_date >= add_days(as_of, -spec.max_days))
     return and_(*conditions)
 
 
 def _approaching(as_of: date, window_days: int) -> ColumnElement[bool]:
-    return and_(o.prescription_date >= as_of, o.prescription_date < as_of + timedelta(days=window_days))
+    return and_(o.prescription_date >= as_of, o.prescription_date < add_days(as_of, window_days))
 
 
 def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -235,7 +236,7 @@ def _open_item(m: Any, as_of: date, window_days: int) -> OpenItemRow:
         prescription_date=prescription,
         days_overdue=max(0, (as_of - m["due_date"]).days),
         bucket=bucket_of(m["due_date"], as_of).label,
-        approaching_limit=as_of <= prescription < as_of + timedelta(days=window_days),
+        approaching_limit=as_of <= prescription < add_days(as_of, window_days),
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.money import CENT, ZERO, money
+from creditbox.projections.dates import add_days
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, check_limit, page_of
 from creditbox.projections.schema import cases, open_items, positions, projection_tracking, supplies
 
@@ -140,9 +141,9 @@ def list_positions(
         if as_of is None:
             raise InvalidCommand("data di riferimento necessaria per filtrare per giorni di scaduto")
         if f.days_overdue_min is not None:
-            query = query.where(p.oldest_due_date <= as_of - timedelta(days=f.days_overdue_min))
+            query = query.where(p.oldest_due_date <= add_days(as_of, -f.days_overdue_min))
         if f.days_overdue_max is not None:
-            query = query.where(p.oldest_due_date >= as_of - timedelta(days=f.days_overdue_max))
+            query = query.where(p.oldest_due_date >= add_days(as_of, -f.days_overdue_max))
     if f.stage is not None:
         query = query.where(p.current_action == f.stage)
     if f.customer_type is not None:
