@@ -23,6 +23,7 @@ from creditbox.application.record_checks import (
     UnknownCustomer,
     check_bill,
     check_payment,
+    check_text,
     rejected,
 )
 from creditbox.application.records import (
@@ -215,6 +216,7 @@ def _apply(
     by: str,
 ) -> tuple[Position | None, bool, SupplyOwnership | DocumentOwnership | None]:
     """Apply one record; returns the position, whether it changed, and the key it claimed."""
+    check_text(record)
     if isinstance(record, CustomerRecord):
         if position is None:
             return Position.register(company, record.customer_code, record.details, by=by), True, None

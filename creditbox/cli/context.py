@@ -13,6 +13,7 @@ from rich.console import Console
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.errors import DomainError
+from creditbox.domain.text_policy import InvalidText
 from creditbox.projections.runner import ProjectionFailed
 
 console = Console()
@@ -36,6 +37,8 @@ def container(*, follow: bool = True) -> Iterator[Container]:
                     c.projections.after_command()
                 except ProjectionFailed as error:
                     error_console.print(f"[yellow]Attenzione:[/] modelli di lettura non aggiornati: {error}")
+    except InvalidText as error:
+        fail(str(error), 2)
     except DomainError as error:
         fail(str(error))
 

@@ -11,6 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.ids import company_id, normalise_company_code
+from creditbox.domain.text_policy import require_text
 
 T = "creditbox.company."
 
@@ -92,11 +93,12 @@ class Company(Aggregate):
     @classmethod
     def register(cls, code: str, name: str, settings: CompanySettings, *, by: str) -> Company:
         code = normalise_company_code(code)
-        if not code or not code.replace("-", "").replace("_", "").isalnum():
-            raise InvalidCommand(f"codice azienda non valido: {code!r} (lettere, cifre, - e _)")
+        if not code or not code.isascii() or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 40:
+            raise InvalidCommand(f"codice azienda non valido: {code!r} (fino a 40 lettere, cifre, - e _)")
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
-        return cls(by=by, code=code, name=name.strip(), settings=settings.as_event_data())
+        name = require_text(name.strip(), "nome azienda")
+        return cls(by=by, code=code, name=name, settings=settings.as_event_data())
 
     @event("CompanyRegistered", topic=COMPANY_REGISTERED)
     def __init__(self, by: str, code: str, name: str, settings: dict[str, Any]) -> None:
@@ -119,7 +121,7 @@ class Company(Aggregate):
             return False
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
-        self._renamed(by=by, name=name.strip())
+        self._renamed(by=by, name=require_text(name.strip(), "nome azienda"))
         return True
 
     @event("CompanyRenamed", topic=T + "CompanyRenamed")
