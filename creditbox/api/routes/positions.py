@@ -6,6 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import AfterValidator
 
 from creditbox.api.deps import CompanyCode, ContainerDep, ReadsDep, Today
 from creditbox.api.guard import GuardedRoute
@@ -26,6 +27,7 @@ from creditbox.api.schemas.positions import (
 )
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
+from creditbox.domain.text_policy import check_key
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.positions import (
     PositionFilters,
@@ -38,7 +40,7 @@ from creditbox.projections.queries.positions import (
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["positions"], route_class=GuardedRoute)
 
-CustomerCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
+CustomerCodePath = Annotated[str, AfterValidator(check_key), Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
 _ERRORS = problem_responses(401, 403, 404, 422)
 NOTHING_OPEN = SupplyFigures()
 
