@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -30,7 +29,7 @@ class CheckedArguments(TyperGroup):
     """The root command: every argument passes the text policy before any command reads it (no
     control character but tab and line break, no bidi control, no byte that is not UTF-8)."""
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         for argument in args:
             problem = argument_problem(argument)
             if problem is not None:
