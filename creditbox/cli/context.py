@@ -10,14 +10,28 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.errors import MarkupError
+from rich.text import Text
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.errors import DomainError
 from creditbox.domain.text_policy import InvalidText
 from creditbox.projections.runner import ProjectionFailed
 
-console = Console()
-error_console = Console(stderr=True)
+
+class DataSafeConsole(Console):
+    """A console on which stored text cannot break the output: a name like ``Rossi [/]`` would be a
+    markup error in a message or a table cell; the line is then printed as written, unstyled."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        try:
+            return super().render_str(text, **options)
+        except MarkupError:
+            return super().render_str(text, **{**options, "markup": False})
+
+
+console = DataSafeConsole()
+error_console = DataSafeConsole(stderr=True)
 
 CLI_USER = "cli"
 

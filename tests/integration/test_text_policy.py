@@ -181,3 +181,18 @@ def test_command_line_arguments_breaking_the_policy_exit_2(cli_db: str, args: tu
     code, out, err = run(*args)
     assert code == 2, out + err
     assert "U+" in err and "Traceback" not in out + err
+
+
+@pytest.mark.parametrize("name", ["Rossi [/]", "Rossi [/red] [bold]", "[/b] Acque", "Ros\x01si [/]"])
+def test_stored_text_that_reads_as_console_markup_is_printed_as_written(
+    container: Container, database_url: str, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # Given a customer whose stored name would be console markup (and one stored before the policy)
+    use_database(database_url, monkeypatch, company="ACQ", name="Acque Spa")
+    _store_unchecked(container, "C1", name, "B1")
+    container.projections.catch_up()
+    # When the position is shown
+    code, out, err = run("positions", "show", "C1", "--company", "ACQ")
+    # Then the command succeeds and prints the name as written
+    assert code == 0, out + err
+    assert name.replace("\x01", "") in out.replace("\x01", "")
