@@ -158,3 +158,17 @@ def test_json_numbers_are_checked_as_written(api: Api) -> None:
         assert response.status_code in (200, 201), (number_text, response.text)
     position = api.as_(Role.OPERATOR).get(f"{BASE}/positions/C1").json()
     assert position["balance"] == "237.35"  # 120.50 + 120.00 + 0.10 - 3.25 (a credit note)
+
+
+def test_hostile_query_parameters_get_a_422_or_an_answer_never_a_5xx(api: Api) -> None:
+    seed_customer(api)
+    operator = api.as_(Role.OPERATOR)
+    for bad in ["\x00", "L\x01", "L\u202e", " L", "L\u200b"]:
+        for path in (f"{BASE}/positions", f"{BASE}/worklists"):
+            response = operator.get(path, params={"ladder": bad})
+            assert response.status_code == 422, (path, bad, response.text)
+            assert problem_fields(response) == ["ladder"]
+    for params in ({"cursor": "\x00"}, {"cursor": "\u202e" * 10}, {"kind": "\x00"}, {"sort": "\x00"}):
+        for path in (f"{BASE}/positions", f"{BASE}/worklists"):
+            response = operator.get(path, params=params)
+            assert response.status_code < 500, (path, params, response.text)

@@ -58,7 +58,7 @@ def get_positions(
     days_overdue_min: Annotated[int | None, Query(ge=0, le=36500)] = None,
     days_overdue_max: Annotated[int | None, Query(ge=0, le=36500)] = None,
     stage: Annotated[int | None, Query(ge=1, le=10, description="Codice azione del passo corrente")] = None,
-    ladder: Annotated[str | None, Query(max_length=64)] = None,
+    ladder: Annotated[str | None, AfterValidator(check_key), Query(max_length=64)] = None,
     customer_type: Code = None,
     service: Code = None,
     with_open_cases: bool | None = None,
