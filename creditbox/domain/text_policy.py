@@ -134,6 +134,13 @@ def clean_note(value: str) -> str:
     return stripped
 
 
+def safe_file_name(name: str) -> str:
+    """A file name as it is recorded and shown: a file is never refused for its name, so every
+    character a text may not hold (control, bidi, line breaks) becomes ``_``; at most 200 characters."""
+    cleaned = _REFUSED_IN_LINE.sub("_", name).strip()
+    return cleaned[:TEXT_MAX_LENGTH] or "senza-nome"
+
+
 def argument_problem(value: str) -> str | None:
     """Why a command-line argument is refused, or None: the characters no key nor text may hold
     (tabs and line breaks are let through: a note may span lines; keys are checked as keys)."""

@@ -11,7 +11,9 @@ from typing import Any
 from urllib.parse import quote
 
 from creditbox.domain.tokens import Role
+from creditbox.sample_data import SampleSpec, generate, workbook_bytes
 from tests.api.conftest import BASE, Api, bill, customer, payment, seed_customer
+from tests.api.test_imports_and_actions_table import upload
 
 BAD_KEYS = [
     "C\x00",  # NUL
@@ -172,3 +174,11 @@ def test_hostile_query_parameters_get_a_422_or_an_answer_never_a_5xx(api: Api) -
         for path in (f"{BASE}/positions", f"{BASE}/worklists"):
             response = operator.get(path, params=params)
             assert response.status_code < 500, (path, params, response.text)
+
+
+def test_an_uploaded_file_is_never_refused_for_its_name_and_is_recorded_with_a_clean_one(api: Api) -> None:
+    content = workbook_bytes(generate(SampleSpec(customers=2, seed=5)))
+    for written, recorded in [("cli\u202eenti.xlsx", "cli_enti.xlsx"), ("a\u2066b\u2069\u200e.xlsx", "a_b__.xlsx")]:
+        response = upload(api, content, name=written)
+        assert response.status_code in (200, 201), response.text
+        assert response.json()["file_name"] == recorded

@@ -95,3 +95,11 @@ def test_the_spreadsheet_form_refuses_the_same_class(text: str) -> None:
 def test_numbers_must_be_finite_and_at_most_13_integer_digits(number: float | int | Decimal) -> None:
     with pytest.raises(ValueError, match="importo"):
         amount_from_number(number)
+
+
+def test_a_file_name_is_cleaned_never_refused() -> None:
+    assert text_policy.safe_file_name("cli\x01enti\u202e.xlsx") == "cli_enti_.xlsx"
+    assert text_policy.safe_file_name("a\nb\x00.xlsx") == "a_b_.xlsx"
+    assert text_policy.safe_file_name("\x00") == "_"
+    assert text_policy.safe_file_name("  ") == "senza-nome"
+    assert len(text_policy.safe_file_name("x" * 300)) == 200
