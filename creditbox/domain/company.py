@@ -93,8 +93,8 @@ class Company(Aggregate):
     @classmethod
     def register(cls, code: str, name: str, settings: CompanySettings, *, by: str) -> Company:
         code = normalise_company_code(code)
-        if not code or not code.isascii() or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 40:
-            raise InvalidCommand(f"codice azienda non valido: {code!r} (fino a 40 lettere, cifre, - e _)")
+        if not code or not code.isascii() or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
+            raise InvalidCommand(f"codice azienda non valido: {code!r} (fino a 32 lettere, cifre, - e _)")
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
         name = require_text(name.strip(), "nome azienda")
