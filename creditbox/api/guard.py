@@ -14,6 +14,7 @@ The principal is then left in ``request.state.principal`` for the ``CurrentPrinc
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -25,6 +26,7 @@ from fastapi.routing import APIRoute
 
 from creditbox.api.permissions import Permission, allows, permission_of
 from creditbox.api.problems import ApiProblem
+from creditbox.api.schemas.common import JsonNumber
 from creditbox.application.tokens import Principal, TokenService
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.tokens import token_hash
@@ -147,6 +149,18 @@ async def _check_body(request: Request, media: str | None) -> None:
             raise _too_large(limit)
         chunks.append(chunk)
     request._body = b"".join(chunks)
+    if media == "json" and request._body:
+        _keep_number_texts(request)
+
+
+def _keep_number_texts(request: Request) -> None:
+    """Parse the JSON body keeping how each number with a fraction or an exponent was written
+    (``JsonNumber``), so the amount check sees ``1e2`` and not ``100.0``. A body this parse refuses
+    is left to FastAPI's own, which answers its usual 422."""
+    try:
+        request._json = json.loads(request._body, parse_float=JsonNumber)
+    except ValueError:
+        return
 
 
 def _too_large(limit: int) -> ApiProblem:

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from creditbox.domain.business_dates import DateInFuture, DateOutOfRange, DateRefused
+from creditbox.domain.business_dates import DateInFuture, DateOutOfRange
 from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, LevelTooLow, NotAllowed, NotFound
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -153,7 +153,7 @@ def _one_branch(raw: Sequence[Any], body: Any) -> list[Any]:
 def _field_errors(raw: Sequence[Any]) -> list[FieldError]:
     errors: list[FieldError] = []
     for item in raw:
-        loc = [str(part) for part in item.get("loc", ())]
+        loc = [str(part) or '""' for part in item.get("loc", ())]  # an empty JSON key is named as written
         location = loc[0] if loc else "body"
         field = ".".join(loc[1:]) if len(loc) > 1 else location
         message = str(item.get("msg", "valore non valido"))
@@ -189,10 +189,9 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     errors = None
-    if isinstance(exc, DateRefused) and exc.field is not None:
-        # A refused date names its field, like a refusal of the request's own validation.
+    if exc.field is not None:  # the refusal is about one datum: name it like a 422 of validation does
         errors = [FieldError(field=exc.field.value, location="body", message=str(exc))]
-    return problem_response(request, status_of(exc), str(exc), errors=errors, kind=kind_of(exc))
+    return problem_response(request, status_of(exc), str(exc), kind=kind_of(exc), errors=errors)
 
 
 async def _on_record_conflict(request: Request, exc: Exception) -> JSONResponse:

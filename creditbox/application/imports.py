@@ -35,6 +35,7 @@ from creditbox.clock import Clock
 from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 from creditbox.domain.ids import import_id
 from creditbox.domain.imports import Import
+from creditbox.domain.text_policy import safe_file_name
 
 
 def profile_label(profile: str | None, version: int | None) -> str | None:
@@ -153,6 +154,7 @@ class ImportService:
         """Import ``content``. Raises ``NotFound`` for an unknown company, ``UnreadableFile`` for a
         file that cannot be read at all; bad rows are reported in the result, good rows go in.
         ``parser`` reads this file instead of the service's own (a company's import profile)."""
+        file_name = safe_file_name(file_name)
         with relaxed_gc():
             return self._run(content, file_name, company, by=by, progress=progress, parser=parser or self._parser)
 

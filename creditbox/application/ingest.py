@@ -24,6 +24,7 @@ from creditbox.application.record_checks import (
     UnknownCustomer,
     check_bill,
     check_payment,
+    check_text,
     rejected,
 )
 from creditbox.application.records import (
@@ -223,6 +224,7 @@ def _apply(
 ) -> tuple[Position | None, bool, SupplyOwnership | DocumentOwnership | None]:
     """Apply one record; returns the position, whether it changed, and the key it claimed.
     ``window``: the dates a payment may carry now (none later than today plus the tolerance)."""
+    check_text(record)
     if isinstance(record, CustomerRecord):
         if position is None:
             return Position.register(company, record.customer_code, record.details, by=by), True, None

@@ -26,6 +26,7 @@ from creditbox.application.records import (
 from creditbox.domain.errors import Conflict, DomainError, Field, InvalidCommand, NotAllowed, NotFound
 from creditbox.domain.money import format_euro
 from creditbox.domain.position import Position
+from creditbox.domain.text_policy import key_problem, text_problem
 
 
 class RecordRefused(DomainError):
@@ -52,6 +53,63 @@ class UnknownCustomer(RecordRefused, NotFound):
         super().__init__(
             Column.CUSTOMER_CODE, f"cliente {customer_code!r} sconosciuto (non presente nel file né già registrato)"
         )
+
+
+class InvalidRecordText(RecordRefused, InvalidCommand):
+    """A key or a text of the record breaks the text policy (``domain/text_policy.py``)."""
+
+
+def check_text(record: Record) -> None:
+    """The last wall before the domain: whatever source the record came from (a spreadsheet, a
+    profile, the JSON feed), a key that is not printable or a text holding control or bidi
+    characters is refused here, naming its column, before anything is recorded."""
+    for column, value, kind in _texts(record):
+        if value is None:
+            continue
+        problem = key_problem(value) if kind is _KEY else text_problem(value)
+        if problem is not None:
+            raise InvalidRecordText(column, problem)
+
+
+_KEY, _TEXT = "key", "text"
+
+
+def _texts(record: Record) -> tuple[tuple[str, str | None, str], ...]:
+    if isinstance(record, CustomerRecord):
+        d = record.details
+        return (
+            (Column.CUSTOMER_CODE, record.customer_code, _KEY),
+            (Column.NAME, d.name, _TEXT),
+            (Column.FISCAL_CODE, d.fiscal_code, _KEY),
+            (Column.VAT_NUMBER, d.vat_number, _KEY),
+            (Column.EMAIL, d.email, _KEY),
+            (Column.PEC, d.pec, _KEY),
+            (Column.MOBILE, d.mobile, _KEY),
+            (Column.ADDRESS, d.address, _TEXT),
+            (Column.POSTCODE, d.postcode, _KEY),
+            (Column.CITY, d.city, _TEXT),
+            (Column.PROVINCE, d.province, _TEXT),
+        )
+    if isinstance(record, SupplyRecord):
+        s = record.supply
+        return (
+            (Column.CUSTOMER_CODE, record.customer_code, _KEY),
+            (Column.SUPPLY_CODE, s.code, _KEY),
+            (Column.METER, s.meter, _TEXT),
+            (Column.SUPPLY_ADDRESS, s.address, _TEXT),
+        )
+    if isinstance(record, BillRecord):
+        return (
+            (Column.BILL_NUMBER, record.number, _KEY),
+            (Column.CUSTOMER_CODE, record.customer_code, _KEY),
+            (Column.SUPPLY_CODE, record.supply_code, _KEY),
+        )
+    return (
+        (Column.PAYMENT_ID, record.payment_id, _KEY),
+        (Column.CUSTOMER_CODE, record.customer_code, _KEY),
+        (Column.BILL_NUMBER, record.bill_number, _KEY),
+        (Column.METHOD, record.method, _TEXT),
+    )
 
 
 # The datum a reason talks about, in words that read right whatever the file's layout (a profile's

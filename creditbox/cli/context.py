@@ -10,14 +10,29 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.errors import MarkupError
 from rich.markup import escape
+from rich.text import Text
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.business_dates import DateRefused, in_range, range_error
 from creditbox.domain.errors import DomainError
+from creditbox.domain.text_policy import InvalidText
 
-console = Console()
-error_console = Console(stderr=True)
+
+class DataSafeConsole(Console):
+    """A console on which stored text cannot break the output: a name like ``Rossi [/]`` would be a
+    markup error in a message or a table cell; the line is then printed as written, unstyled."""
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        try:
+            return super().render_str(text, **options)
+        except MarkupError:
+            return super().render_str(text, **{**options, "markup": False})
+
+
+console = DataSafeConsole()
+error_console = DataSafeConsole(stderr=True)
 
 CLI_USER = "cli"
 
@@ -36,6 +51,8 @@ def container(*, follow: bool = True) -> Iterator[Container]:
                 catch_up_views(c)
     except DateRefused as error:
         fail(str(error), code=2)
+    except InvalidText as error:
+        fail(str(error), 2)
     except DomainError as error:
         fail(str(error))
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
+from typer.core import TyperGroup
 
 from creditbox.cli import (
     actions,
@@ -18,8 +21,25 @@ from creditbox.cli import (
     tokens,
     worklists,
 )
+from creditbox.cli.context import fail
+from creditbox.domain.text_policy import argument_problem
+
+
+class CheckedArguments(TyperGroup):
+    """The root command: every argument passes the text policy before any command reads it (no
+    control character but tab and line break, no bidi control, no byte that is not UTF-8)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        for argument in args:
+            problem = argument_problem(argument)
+            if problem is not None:
+                fail(problem, 2)
+        parsed: Any = super().parse_args(ctx, args)
+        return list(parsed)
+
 
 app = typer.Typer(
+    cls=CheckedArguments,
     help="CreditBox — gestione del credito e solleciti.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,

@@ -13,14 +13,14 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from creditbox.domain.actions import ActionRow, StartPoint, StepMode
 from creditbox.domain.actions_validation import InvalidActionsTable, Problem, sort_problems, validate
 from creditbox.domain.codes import ActionCode, CodedEnum, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.codes import normalise_label as _norm
-from creditbox.domain.money import CENT
+from creditbox.domain.money import amount_from_number, parse_spreadsheet_amount
 
 
 @dataclass(frozen=True)
@@ -236,7 +236,7 @@ def _optional(parse: Any, default: Any) -> Any:
     return wrapped
 
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
 
 
 def _integer(value: Any) -> int:
@@ -255,32 +255,21 @@ def _integer(value: Any) -> int:
     text = str(value).strip()
     if _INTEGER.match(text):
         return int(text)
-    if re.match(r"^[+-]?\d+[.,]0+$", text):
+    if re.match(r"^[+-]?[0-9]+[.,]0+$", text):
         return int(re.split(r"[.,]", text)[0])
     raise ValueError(f"numero intero non valido: {text!r}")
 
 
 def _amount(value: Any) -> Decimal:
-    """Euro: a number, or text in plain (``1234.56``) or Italian (``1.234,56``) form, with or without €."""
+    """Euro: a number, or text in the spreadsheet form of the one amount syntax (``money.py``)."""
     if isinstance(value, bool):
         raise ValueError(f"importo non valido: {value!r}")
-    if isinstance(value, int | Decimal):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    else:
-        text = str(value).replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-        if "," in text:
-            text = text.replace(".", "").replace(",", ".")
-        try:
-            amount = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(f"importo non valido: {str(value).strip()!r} (es. 1000 o 1.000,00)") from None
-    if not amount.is_finite():
-        raise ValueError(f"importo non valido: {value!r}")
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"importo con più di due decimali: {value}")
-    return amount.quantize(CENT)
+    if isinstance(value, int | float | Decimal):
+        amount = amount_from_number(value)
+        if not isinstance(value, float) and amount != value:
+            raise ValueError(f"importo con più di due decimali: {value}")
+        return amount
+    return parse_spreadsheet_amount(str(value))
 
 
 def _coded(enum_type: type[CodedEnum], value: Any) -> Any:

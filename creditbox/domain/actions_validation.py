@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from creditbox.domain.actions import ActionRow, StartPoint
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.text_policy import key_problem, text_problem
 
 TECH_PARAMETER = "tech"
 TECH_VALUES = ("limit", "suspend", "disconnect", "reactivate")
@@ -95,10 +96,17 @@ def row_problems(row: ActionRow) -> list[str]:
     found: list[str] = []
     if not row.ladder.strip():
         found.append("nome della scala mancante")
+    elif problem := key_problem(row.ladder):
+        found.append(f"nome della scala: {problem}")
     if row.seq < 1:
         found.append(f"numero di passo non valido: {row.seq} (deve essere 1 o più)")
     if not row.description.strip():
         found.append("descrizione mancante")
+    elif problem := text_problem(row.description):
+        found.append(f"descrizione: {problem}")
+    for name, value in row.parameters:
+        if problem := text_problem(f"{name}={value}"):
+            found.append(f"parametro {name!r}: {problem}")
     if row.wait_before_days < 0:
         found.append(f"attesa prima negativa: {row.wait_before_days} giorni")
     if row.wait_after_days < 0:

@@ -6,6 +6,7 @@ them as their own type instead of silently turning them into numbers.
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from enum import Enum
 from typing import TypeVar
@@ -33,14 +34,16 @@ class CodedEnum(Enum):
             return raw
         if isinstance(raw, bool):
             raise ValueError(f"valore non valido: {raw!r}")
-        if isinstance(raw, int | float):
-            if float(raw) != int(raw):
+        if isinstance(raw, int):
+            return cls._from_int(raw)
+        if isinstance(raw, float):
+            if not math.isfinite(raw) or not raw.is_integer():
                 raise ValueError(f"codice non intero: {raw!r}")
             return cls._from_int(int(raw))
         text = str(raw).strip()
         if not text:
             raise ValueError("valore mancante")
-        if text.isdigit():
+        if text.isascii() and text.isdigit():
             return cls._from_int(int(text))
         wanted = normalise_label(text)
         for member in cls:

@@ -27,6 +27,7 @@ from creditbox.domain.company_settings import (
 )
 from creditbox.domain.errors import InvalidCommand, NotFound
 from creditbox.domain.ids import company_id, normalise_company_code
+from creditbox.domain.text_policy import require_text
 
 T = "creditbox.company."
 
@@ -63,11 +64,12 @@ class Company(Aggregate):
         cls, code: str, name: str, settings: CompanySettings, *, by: str, at: datetime | None = None
     ) -> Company:
         code = normalise_company_code(code)
-        if not code or not code.replace("-", "").replace("_", "").isalnum():
-            raise InvalidCommand(f"codice azienda non valido: {code!r} (lettere, cifre, - e _)")
+        if not code or not code.isascii() or not code.replace("-", "").replace("_", "").isalnum() or len(code) > 32:
+            raise InvalidCommand(f"codice azienda non valido: {code!r} (fino a 32 lettere, cifre, - e _)")
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
-        return cls(by=by, code=code, name=name.strip(), settings=settings.as_event_data(), at=at)
+        name = require_text(name.strip(), "nome azienda")
+        return cls(by=by, code=code, name=name, settings=settings.as_event_data(), at=at)
 
     @event("CompanyRegistered", topic=COMPANY_REGISTERED)
     def __init__(self, by: str, code: str, name: str, settings: dict[str, Any], at: datetime | None = None) -> None:
@@ -143,7 +145,7 @@ class Company(Aggregate):
             return False
         if not name.strip():
             raise InvalidCommand("nome azienda mancante")
-        self._renamed(by=by, name=name.strip())
+        self._renamed(by=by, name=require_text(name.strip(), "nome azienda"))
         return True
 
     @event("CompanyRenamed", topic=T + "CompanyRenamed")

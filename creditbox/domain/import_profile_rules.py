@@ -27,6 +27,7 @@ from typing import Any
 from creditbox.domain.codes import normalise_label
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.import_layout import LAYOUT, SHEETS, Kind, LayoutColumn, find_column, find_sheet
+from creditbox.domain.text_policy import text_problem
 
 # A default or a value-map target as written in the JSON document.
 Value = str | int | float
@@ -220,6 +221,9 @@ class _Parser:
         if description is not None and not isinstance(description, str):
             self.problem("'description' deve essere un testo")
             description = None
+        if description is not None and (reason := text_problem(description.strip(), multiline=True)):
+            self.problem(f"'description': {reason}")
+            description = None
         date_format = data.get("date_format")
         if date_format is not None:
             reason = check_date_format(date_format)
@@ -262,6 +266,9 @@ class _Parser:
         source = spec.get("sheet", sheet)
         if not isinstance(source, str) or not source.strip():
             self.problem("'sheet' (il nome del foglio nel vostro file) deve essere un testo non vuoto", sheet)
+            source = sheet
+        elif reason := text_problem(source.strip()):
+            self.problem(f"'sheet': {reason}", sheet)
             source = sheet
         header_row = spec.get("header_row", 1)
         if isinstance(header_row, bool) or not isinstance(header_row, int) or not 1 <= header_row <= MAX_HEADER_ROW:
@@ -325,6 +332,9 @@ class _Parser:
         header = spec.get("header")
         if header is not None and (not isinstance(header, str) or not header.strip()):
             self.problem("'header' (l'intestazione nel vostro file) deve essere un testo non vuoto", sheet, label)
+            header = None
+        elif header is not None and (reason := text_problem(header.strip())):
+            self.problem(f"'header': {reason}", sheet, label)
             header = None
         default = spec.get("default")
         if default is not None:

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.errors import InvalidCommand, NotAllowed
 from creditbox.domain.ids import NAMESPACE, normalise_company_code
+from creditbox.domain.text_policy import require_key
 
 T = "creditbox.token."
 TOKEN_ISSUED = T + "TokenIssued"
@@ -90,6 +91,7 @@ class ApiToken(Aggregate):
         name = name.strip()
         if not name:
             raise InvalidCommand("nome del token mancante")
+        require_key(name, "nome del token")
         if len(hashed) != 64:
             raise InvalidCommand("hash del token non valido")
         if not 0 <= level <= MAX_LEVEL:

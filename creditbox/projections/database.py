@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg.abc import Buffer
+from psycopg.types.string import StrBinaryDumper, StrDumper
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 
 from creditbox.infrastructure.database_url import DatabaseUrl
@@ -32,7 +34,27 @@ def create_read_model_engine(database: DatabaseUrl, *, pool_size: int = 5) -> En
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+    @event.listens_for(engine, "connect")
+    def _nul_safe_text(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.adapters.register_dumper(str, NulSafeText)
+        dbapi_connection.adapters.register_dumper(str, NulSafeBinaryText)
+
+    return engine
+
+
+class NulSafeText(StrDumper):
+    """PostgreSQL refuses NUL in text: a NUL stored in an event before the text policy existed
+    reaches the read models as U+FFFD instead of stopping every projection of the group."""
+
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
+
+
+class NulSafeBinaryText(StrBinaryDumper):
+    def dump(self, obj: str) -> Buffer | None:
+        return super().dump(obj.replace("\x00", "\ufffd") if "\x00" in obj else obj)
 
 
 def schema_of(conn: Connection, table: Table) -> str | None:

@@ -216,7 +216,7 @@ class TestParsing:
 
     def test_more_than_two_decimals_is_refused(self) -> None:
         parsed = csv_table("L,1,,,,,1,Avviso,0,opened,5,0.001,,10,0,auto,")
-        assert only(list(parsed.problems)).message == "importo con più di due decimali: 0.001"
+        assert only(list(parsed.problems)).message == "importo con più di due decimali: '0.001'"
 
     def test_empty_rows_are_skipped(self) -> None:
         parsed = csv_table(",,,,,,,,,,,,,,,,", "L,1,,,,,1,Avviso,0,opened,5,0,,10,0,auto,")

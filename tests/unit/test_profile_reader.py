@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from creditbox.application.records import CustomerRecord, ParsedWorkbook, Sheet, UnreadableFile
 from creditbox.domain.codes import CustomerType, SupplyStatus
 from creditbox.domain.import_profile import ImportProfile, ProfileVersion
-from creditbox.domain.import_profile_rules import parse_profile
+from creditbox.domain.import_profile_rules import InvalidImportProfile, parse_profile
 from creditbox.infrastructure.excel.profile_reader import ProfileWorkbookParser, check_profile_value
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
@@ -209,3 +209,57 @@ def test_files_that_do_not_fit_the_profile_are_refused_whole() -> None:
     )
     with pytest.raises(UnreadableFile, match="non è una cartella di lavoro Excel"):
         read(PROFILE, b"Cod;Nome\n")
+
+
+def test_the_text_policy_holds_through_a_profile_under_their_headers() -> None:
+    # Given a profile and a file of theirs with control and bidi characters, raw or as Excel escapes
+    profile = {
+        "sheets": {
+            "Clienti": {
+                "sheet": "ANAG",
+                "columns": {
+                    "Codice Cliente": "cod",
+                    "Nominativo": "nome",
+                    "Tipologia Cliente": {"default": "Domestico"},
+                    "Comune": "citta",
+                },
+            }
+        }
+    }
+    content = xlsx(
+        {
+            "ANAG": [
+                ["cod", "nome", "citta"],
+                ["C1", "Rossi", "Trento\nNord"],
+                ["C2", "_x0001_Bianchi", "Trento"],
+                ["C_x001B_3", "Verdi", "Trento"],
+                ["C4", "Neri", "Tren\u202eto"],
+            ]
+        }
+    )
+    # When it is read through the profile
+    sheet = read(profile, content).sheets[Sheet.CUSTOMERS]
+    # Then the bad rows are rejected under their own headers, naming the character
+    assert [(r.row, r.column) for r in sheet.rejections] == [(3, "nome"), (4, "cod"), (5, "citta")]
+    assert ["U+0001" in sheet.rejections[0].reason, "U+001B" in sheet.rejections[1].reason] == [True, True]
+    assert "U+202E" in sheet.rejections[2].reason
+    only = sheet.records[0].record
+    assert isinstance(only, CustomerRecord) and only.details.city == "Trento Nord"
+
+
+@pytest.mark.parametrize(
+    ("where", "bad"),
+    [("sheet", "AN\x01AG"), ("header", "no\u202eme"), ("description", "profilo\x00")],
+)
+def test_a_profile_document_with_control_or_bidi_characters_is_refused(where: str, bad: str) -> None:
+    columns: dict[str, Any] = {"Codice Cliente": "cod", "Nominativo": "nome", "Tipologia Cliente": {"default": 1}}
+    sheet: dict[str, Any] = {"sheet": "ANAG", "columns": columns}
+    document: dict[str, Any] = {"sheets": {"Clienti": sheet}}
+    if where == "sheet":
+        sheet["sheet"] = bad
+    elif where == "header":
+        columns["Nominativo"] = bad
+    else:
+        document["description"] = bad
+    with pytest.raises(InvalidImportProfile, match=r"U\+00(01|00)|U\+202E"):
+        parse_profile(document, check_profile_value)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path
+from pydantic import AfterValidator
 
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
@@ -35,15 +36,26 @@ from creditbox.api.schemas.cases import (
 from creditbox.api.schemas.common import KEY_PATTERN
 from creditbox.application.case_commands import CaseCommands, CommandResult
 from creditbox.application.tokens import Principal
+from creditbox.domain.text_policy import check_key
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["cases"], route_class=GuardedRoute)
 
-Customer = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN, description="Codice cliente")]
-Supply = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN, description="Codice fornitura")]
+Customer = Annotated[
+    str, AfterValidator(check_key), Path(min_length=1, max_length=64, pattern=KEY_PATTERN, description="Codice cliente")
+]
+Supply = Annotated[
+    str,
+    AfterValidator(check_key),
+    Path(min_length=1, max_length=64, pattern=KEY_PATTERN, description="Codice fornitura"),
+]
 CaseNumber = Annotated[int, Path(ge=1, le=100_000, description="Numero della pratica sulla fornitura")]
 Seq = Annotated[int, Path(ge=1, le=1000, description="Sequenza del passo")]
-LockId = Annotated[str, Path(min_length=1, max_length=32, pattern=KEY_PATTERN, description="Id del blocco, ad es. B1")]
+LockId = Annotated[
+    str,
+    AfterValidator(check_key),
+    Path(min_length=1, max_length=32, pattern=KEY_PATTERN, description="Id del blocco, ad es. B1"),
+]
 
 CASE = "/{customer_code}/cases/{supply_code}/{case_number}"
 _ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path
+from pydantic import AfterValidator
 
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
@@ -30,11 +31,12 @@ from creditbox.api.schemas.feed import (
 )
 from creditbox.application.records import Outcome, Record, RecordResult, RejectionKind
 from creditbox.bootstrap import Container
+from creditbox.domain.text_policy import check_key
 
 router = APIRouter(prefix="/api/v1/companies/{company}", tags=["feed"], route_class=GuardedRoute)
 
-CustomerCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
-SupplyCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
+CustomerCodePath = Annotated[str, AfterValidator(check_key), Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
+SupplyCodePath = Annotated[str, AfterValidator(check_key), Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
 
 _ERRORS = problem_responses(400, 401, 403, 404, 409, 413, 415, 422)
 

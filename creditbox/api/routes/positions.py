@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import AfterValidator
 
 from creditbox.api.deps import CompanyCode, ContainerDep, ReadsDep, Today
 from creditbox.api.guard import GuardedRoute
@@ -25,6 +26,7 @@ from creditbox.api.schemas.positions import (
 )
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
+from creditbox.domain.text_policy import check_key
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.positions import (
     PositionFilters,
@@ -37,7 +39,7 @@ from creditbox.projections.queries.positions import (
 
 router = APIRouter(prefix="/api/v1/companies/{company}/positions", tags=["positions"], route_class=GuardedRoute)
 
-CustomerCodePath = Annotated[str, Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
+CustomerCodePath = Annotated[str, AfterValidator(check_key), Path(min_length=1, max_length=64, pattern=KEY_PATTERN)]
 _ERRORS = problem_responses(401, 403, 404, 422)
 NOTHING_OPEN = SupplyFigures()
 
@@ -55,7 +57,7 @@ def get_positions(
     days_overdue_min: Annotated[int | None, Query(ge=0, le=36500)] = None,
     days_overdue_max: Annotated[int | None, Query(ge=0, le=36500)] = None,
     stage: Annotated[int | None, Query(ge=1, le=10, description="Codice azione del passo corrente")] = None,
-    ladder: Annotated[str | None, Query(max_length=64)] = None,
+    ladder: Annotated[str | None, AfterValidator(check_key), Query(max_length=64)] = None,
     customer_type: Code = None,
     service: Code = None,
     with_open_cases: bool | None = None,

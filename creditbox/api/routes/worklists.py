@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from pydantic import AfterValidator
 
 from creditbox.api.deps import CompanyCode, ContainerDep, ReadsDep, Today
 from creditbox.api.guard import GuardedRoute
@@ -12,6 +13,7 @@ from creditbox.api.permissions import Permission, needs
 from creditbox.api.presenters import json_response
 from creditbox.api.problems import problem_responses
 from creditbox.api.schemas.lists import AgeingOut, BucketOut, WorklistItemOut, WorklistPage
+from creditbox.domain.text_policy import check_key
 from creditbox.projections.queries.ageing import ageing_summary
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.worklists import KINDS, worklist_counts, worklist_page
@@ -27,7 +29,7 @@ async def get_worklist(
     company: CompanyCode,
     reads: ReadsDep,
     kind: Annotated[str | None, Query(description=f"Una di: {', '.join(KINDS)}; assente: tutte")] = None,
-    ladder: Annotated[str | None, Query(max_length=64)] = None,
+    ladder: Annotated[str | None, AfterValidator(check_key), Query(max_length=64)] = None,
     customer_type: Code = None,
     service: Code = None,
     level: Annotated[int | None, Query(ge=0, le=9, description="Solo ciò che questo livello può approvare")] = None,

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from creditbox.api.schemas.common import Money
+from creditbox.api.schemas.common import Money, NoteText
 
 
 class ActionRowOut(BaseModel):
@@ -48,7 +48,7 @@ class ActionsTableIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     rows: list[dict[str, Any]] = Field(min_length=1, max_length=2000)
-    note: str | None = Field(default=None, max_length=500)
+    note: NoteText | None = None
     expected_version: int | None = Field(
         default=None, ge=1, description="La versione su cui si basa la modifica: 409 se nel frattempo è cambiata"
     )

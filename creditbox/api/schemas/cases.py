@@ -7,10 +7,9 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from creditbox.api.schemas.common import IsoDate, Money
+from creditbox.api.schemas.common import IsoDate, Key, Money, NoteText
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
-Note = Field(default="", max_length=500)
 
 
 class OutcomeKind(Enum):
@@ -43,7 +42,7 @@ class LitigationResultIn(Enum):
 
 class NoteIn(BaseModel):
     model_config = _STRICT
-    note: str = Note
+    note: NoteText = ""
 
 
 class Empty(BaseModel):
@@ -54,7 +53,7 @@ class OutcomeIn(BaseModel):
     model_config = _STRICT
     outcome: OutcomeKind
     outcome_date: IsoDate | None = Field(default=None, description="Default: oggi")
-    note: str = Note
+    note: NoteText = ""
 
 
 class OutcomeCorrectionIn(BaseModel):
@@ -79,22 +78,22 @@ class ReactivationOutcomeIn(BaseModel):
     model_config = _STRICT
     positive: bool
     outcome_date: IsoDate | None = None
-    note: str = Note
+    note: NoteText = ""
 
 
 class LockIn(BaseModel):
     model_config = _STRICT
     reason: LockReasonIn
-    supply_code: str | None = Field(default=None, max_length=64, description="Assente: blocco sul cliente")
+    supply_code: Key | None = Field(default=None, description="Assente: blocco sul cliente")
     start: IsoDate | None = Field(default=None, description="Default: oggi")
     until: IsoDate | None = Field(default=None, description="Assente: fino a revoca")
-    note: str = Note
+    note: NoteText = ""
 
 
 class LiftLockIn(BaseModel):
     model_config = _STRICT
     lifted_on: IsoDate | None = None
-    note: str = Note
+    note: NoteText = ""
 
 
 class InstalmentIn(BaseModel):
@@ -114,7 +113,7 @@ class WriteOffIn(BaseModel):
     settlement_amount: Money = Field(
         default=Decimal("0.00"), description="Solo per la transazione: l'importo concordato"
     )
-    note: str = Note
+    note: NoteText = ""
 
 
 class LitigationOutcomeIn(BaseModel):
@@ -122,7 +121,7 @@ class LitigationOutcomeIn(BaseModel):
     result: LitigationResultIn
     recovered_amount: Money = Field(default=Decimal("0.00"))
     outcome_date: IsoDate | None = None
-    note: str = Note
+    note: NoteText = ""
 
 
 class CommandOut(BaseModel):

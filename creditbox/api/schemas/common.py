@@ -4,47 +4,50 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from creditbox.domain import text_policy
 from creditbox.domain.business_dates import RANGE_TEXT, in_range, range_error
-from creditbox.domain.money import CENT
+from creditbox.domain.money import AMOUNT_PATTERN, CENT, amount_from_number, parse_amount
 
-MAX_INTEGER_DIGITS = 13
-MONEY_PATTERN = r"^-?[0-9]{1,13}(\.[0-9]{1,2})?$"
+MONEY_PATTERN = AMOUNT_PATTERN
+
+
+class JsonNumber(float):
+    """A JSON number with fractional part or exponent as the request wrote it (``json_text``), so
+    that ``1e2`` or ``100.000`` is refused like the string ``"1e2"``, not taken for ``100``."""
+
+    json_text: str
+
+    def __new__(cls, text: str) -> JsonNumber:
+        number = super().__new__(cls, text)
+        number.json_text = text
+        return number
 
 
 def parse_money(value: Any) -> Decimal:
-    """A decimal string (``"123.45"``), an integer or a number with at most two decimals.
+    """An amount as the published pattern (``MONEY_PATTERN``) says: a decimal string (``"123.45"``)
+    or a JSON number written the same way (``123.45``, ``-12``).
 
-    Anything with more precision than a cent is refused, never rounded silently.
-    """
+    ``1_000``, ``1E+2``, ``+5``, ``NaN``, digits of other scripts, spaces, more than two decimals
+    or 13 integer digits are refused, never rounded or guessed."""
     if isinstance(value, bool):
         raise ValueError('importo non valido: atteso un numero decimale come stringa, ad es. "123.45"')
     if isinstance(value, Decimal):
-        amount = value
-    elif isinstance(value, int):
-        amount = Decimal(value)
-    elif isinstance(value, float):
-        amount = Decimal(repr(value))
-    elif isinstance(value, str):
-        try:
-            amount = Decimal(value.strip())
-        except InvalidOperation:
-            raise ValueError(f'importo non valido: {value!r} (usare il punto decimale, ad es. "123.45")') from None
-    else:
-        raise ValueError('importo non valido: atteso un numero decimale come stringa, ad es. "123.45"')
-    if not amount.is_finite():
-        raise ValueError("importo non valido: deve essere un numero finito")
-    exponent = amount.as_tuple().exponent
-    assert isinstance(exponent, int)
-    if exponent < -2 and amount != amount.quantize(CENT):
-        raise ValueError("importo con più di due decimali")
-    if amount.adjusted() >= MAX_INTEGER_DIGITS:
-        raise ValueError(f"importo troppo grande (massimo {MAX_INTEGER_DIGITS} cifre intere)")
-    return amount.quantize(CENT)
+        amount = amount_from_number(value)
+        if amount != value:
+            raise ValueError("importo con più di due decimali")
+        return amount
+    if isinstance(value, int):
+        return parse_amount(str(value))
+    if isinstance(value, float):
+        return parse_amount(value.json_text if isinstance(value, JsonNumber) else repr(value))
+    if isinstance(value, str):
+        return parse_amount(value)
+    raise ValueError('importo non valido: atteso un numero decimale come stringa, ad es. "123.45"')
 
 
 def format_money(amount: Decimal) -> str:
@@ -95,8 +98,20 @@ IsoDate = Annotated[
 ]
 
 Code = Annotated[int, Field(ge=1, le=4)]
-ShortText = Annotated[str, Field(min_length=1, max_length=200)]
-OptionalText = Annotated[str, Field(max_length=200)] | None
+# Free text and keys follow the one text policy (``domain/text_policy.py``): a single-line text has
+# its line breaks folded into a space and any other control or bidi character refused; a note keeps
+# its line breaks; a key is printable characters only.
+ShortText = Annotated[
+    str, Field(min_length=1, max_length=text_policy.TEXT_MAX_LENGTH), AfterValidator(text_policy.clean_line)
+]
+OptionalText = (
+    Annotated[str, Field(max_length=text_policy.TEXT_MAX_LENGTH), AfterValidator(text_policy.clean_line)] | None
+)
+NoteText = Annotated[str, Field(max_length=text_policy.NOTE_MAX_LENGTH), AfterValidator(text_policy.clean_note)]
 # A natural key (customer, supply, bill, payment code): no surrounding spaces, no slash.
 KEY_PATTERN = r"^[^\s/](?:[^/]*[^\s/])?$"
-Key = Annotated[str, Field(min_length=1, max_length=64, pattern=KEY_PATTERN)]
+Key = Annotated[
+    str,
+    Field(min_length=1, max_length=text_policy.KEY_MAX_LENGTH, pattern=KEY_PATTERN),
+    AfterValidator(text_policy.check_key),
+]

@@ -104,7 +104,7 @@ def _payment(v: dict[str, Any]) -> Record:
     )
 
 
-def _col(label: str, name: str, required: bool, parse: Callable[[object], Any] = values.text) -> ColumnSpec:
+def _col(label: str, name: str, required: bool, parse: Callable[[object], Any] = values.free_text) -> ColumnSpec:
     return ColumnSpec(label, name, required, parse)
 
 

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import Decimal
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.it import codicefiscale, iva
 
 from creditbox.domain.business_dates import in_range, range_error
 from creditbox.domain.codes import CodedEnum
-from creditbox.domain.money import CENT
+from creditbox.domain.money import amount_from_number, parse_spreadsheet_amount
+from creditbox.domain.text_policy import KEY_MAX_LENGTH, clean_line, key_problem
 
 Cell = object
 
@@ -44,15 +45,19 @@ def text(cell: Cell) -> str:
     return str(cell).strip()
 
 
-_CONTROL = re.compile(r"[\r\n\t]")
-
-
 def code_text(cell: Cell) -> str:
-    """A key (customer code, bill number...): text, no line breaks."""
+    """A key (customer code, bill number...) as the text policy wants it: printable characters
+    only (a cell holding ``_x0001_`` arrives here as U+0001 and is refused)."""
     value = cell.strip() if type(cell) is str else text(cell)
-    if _CONTROL.search(value):
-        raise ValueError(f"codice non valido {value!r}: contiene a capo o tabulazioni")
-    return value
+    if value.isprintable() and len(value) <= KEY_MAX_LENGTH:
+        return value
+    raise ValueError(f"{key_problem(value)}: {value!r}")
+
+
+def free_text(cell: Cell) -> str:
+    """Single-line free text (a name, an address): line breaks folded into a space, any other
+    control character or bidi control refused (``domain/text_policy.py``)."""
+    return clean_line(text(cell))
 
 
 def coded(enum_type: type[CodedEnum], cell: Cell) -> CodedEnum:
@@ -104,60 +109,17 @@ def _any_date(cell: Cell) -> date:
         raise ValueError(f"data inesistente: {raw!r}") from None
 
 
-_INF = float("inf")
-_AMOUNT_CHARS = re.compile(r"^[+-]?[0-9.,]+$")
-_THOUSANDS_DOTS = re.compile(r"^\d{1,3}(\.\d{3})+$")
-
-
 def amount(cell: Cell) -> Decimal:
     """Euro with two decimals: a number cell (rounded to the cent: it is a binary float), or text
-    in Italian (``1.234,56``) or plain (``1234.56``) form, with or without ``€``."""
-    if type(cell) is float:
-        if cell != cell or cell in (_INF, -_INF):
-            raise ValueError("importo non valido")
-        return Decimal(repr(cell)).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    in the spreadsheet form of the one amount syntax (``domain/money.py``): Italian
+    (``1.234,56``) or plain (``1234.56``), with or without ``€``."""
     if isinstance(cell, bool):
         raise ValueError(f"importo non valido: {cell!r}")
-    if isinstance(cell, int):
-        return Decimal(cell).quantize(CENT)
-    if isinstance(cell, float):
-        if cell != cell or cell in (float("inf"), float("-inf")):
-            raise ValueError("importo non valido")
-        return Decimal(repr(cell)).quantize(CENT, rounding=ROUND_HALF_EVEN)
+    if isinstance(cell, int | float):
+        return amount_from_number(cell)
     if not isinstance(cell, str):
         raise ValueError(f"importo non valido: {text(cell)!r} (atteso un numero in euro, es. 1.234,56)")
-    raw = cell.strip()
-    compact = raw.replace("€", "").replace("EUR", "").replace("eur", "").replace(" ", "").replace("\u00a0", "")
-    sign = ""
-    if compact[:1] in "+-" and compact:
-        sign, compact = ("-" if compact[0] == "-" else ""), compact[1:]
-    if compact[-1:] == "-":  # "12,00-" as some accounting exports write it
-        sign, compact = "-", compact[:-1]
-    if not compact or not _AMOUNT_CHARS.match(compact) or compact[0] in "+-":
-        raise ValueError(f"importo non valido: {raw!r} (atteso un numero in euro, es. 1.234,56 o 1234.56)")
-    if "," in compact and "." in compact:
-        decimal_mark = "," if compact.rfind(",") > compact.rfind(".") else "."
-    elif "," in compact:
-        decimal_mark = ","
-    elif compact.count(".") > 1:
-        decimal_mark = ","  # 1.234.567: Italian thousands
-    elif _THOUSANDS_DOTS.match(compact):
-        raise ValueError(f"importo ambiguo: {raw!r} (scrivere 1.234,00 oppure 1234.00)")
-    else:
-        decimal_mark = "."
-    thousands = "." if decimal_mark == "," else ","
-    whole, _, cents = compact.partition(decimal_mark)
-    if decimal_mark in cents:
-        raise ValueError(f"importo non valido: {raw!r}")
-    if thousands in whole and not re.match(rf"^\d{{1,3}}(\{thousands}\d{{3}})+$", whole):
-        raise ValueError(f"importo non valido: {raw!r} (separatore delle migliaia fuori posto)")
-    if len(cents) > 2:
-        raise ValueError(f"importo con più di due decimali: {raw!r}")
-    try:
-        value = Decimal(sign + whole.replace(thousands, "") + ("." + cents if cents else ""))
-    except InvalidOperation:
-        raise ValueError(f"importo non valido: {raw!r}") from None
-    return value.quantize(CENT)
+    return parse_spreadsheet_amount(cell)
 
 
 def fiscal_code(cell: Cell) -> str:
@@ -202,7 +164,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 def email(cell: Cell) -> str:
     value = text(cell)
-    if not _EMAIL.match(value):
+    if not _EMAIL.match(value) or not value.isprintable():
         raise ValueError(f"indirizzo e-mail non valido: {value!r}")
     return value
 
@@ -226,5 +188,5 @@ def postcode(cell: Cell) -> str:
 
 def province(cell: Cell) -> str:
     """The two-letter *sigla* upper-cased; anything else (a full name) is kept as written."""
-    value = text(cell)
+    value = free_text(cell)
     return value.upper() if re.match(r"^[A-Za-z]{2}$", value) else value

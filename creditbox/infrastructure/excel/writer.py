@@ -3,10 +3,16 @@
 Italian headers, column widths, euro and date formats, a frozen header row and an autofilter.
 Text that starts with ``=``, ``+``, ``-`` or ``@`` is written as a string cell, never as a formula
 (no formula injection from customer-supplied data).
+
+Any stored string can be written (``printable``): the characters a workbook cannot hold (control
+characters but tab and line breaks, unpaired surrogates, U+FFFE/U+FFFF) become U+FFFD, text that
+reads like an Excel escape (``_x0001_``) is escaped so Excel shows it as written, and a text longer
+than a cell holds is cut. Data stored before the text policy existed still exports.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +35,28 @@ INTEGER_FORMAT = "0"
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_CELL_TEXT = 32_767  # characters a cell holds
+REPLACEMENT = "\ufffd"
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_EXCEL_ESCAPE = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+
+
+def printable(text: str) -> str:
+    """``text`` as a cell can hold it and Excel shows it: never raises, whatever the string."""
+    if _UNWRITABLE.search(text) is not None:
+        text = _UNWRITABLE.sub(REPLACEMENT, text)
+    if "_x" in text:
+        text = _EXCEL_ESCAPE.sub("_x005F_", text)
+    if len(text) > MAX_CELL_TEXT:
+        text = text[: MAX_CELL_TEXT - 1] + "…"
+    return text
+
+
+def sheet_title(title: str) -> str:
+    """A valid sheet title: no ``\\ / * ? : [ ]``, no control character, at most 31 characters."""
+    cleaned = _SHEET_TITLE_FORBIDDEN.sub("_", printable(title)).replace(REPLACEMENT, "_").strip("'")
+    return cleaned[:31] or "Foglio"
 
 
 class Kind(Enum):
@@ -68,7 +96,7 @@ def _cell_value(value: Any, kind: Kind) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
             return value.replace(tzinfo=None)
         return value
-    return str(value)
+    return printable(str(value))
 
 
 def _style(cell: Cell, kind: Kind) -> None:
@@ -94,10 +122,10 @@ def _display_width(value: Any, kind: Kind) -> int:
 
 def write_sheet(sheet: Worksheet, spec: SheetSpec) -> int:
     """Fill ``sheet`` from ``spec``; returns the number of data rows written."""
-    sheet.title = spec.title[:31]
+    sheet.title = sheet_title(spec.title)
     widths = [len(col.header) for col in spec.columns]
     for index, column in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell = sheet.cell(row=1, column=index, value=printable(column.header))
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(vertical="center", wrap_text=False)
