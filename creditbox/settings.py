@@ -23,3 +23,10 @@ class Settings(BaseSettings):
     background_write_threshold: int = 50_000
     # The inbox root: one folder per company code (``inbox/ACQ/``), imported by `creditbox inbox run`.
     inbox_dir: str = "inbox"
+    # Writes: how long a write may wait for the database (SQLite: its turn among the process's writers;
+    # both backends: retries of a version clash on one aggregate) before it is refused as "busy, retry
+    # later" (API: 503 with Retry-After).
+    write_wait_seconds: float = 10.0
+    # PostgreSQL: seconds one attempt of a write waits for the event table's write lock (held by each
+    # writing transaction for its duration); the event store makes 10 attempts before the write fails.
+    lock_timeout_seconds: int = 5

@@ -14,11 +14,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from creditbox.api.docs_page import install_docs
 from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers
 from creditbox.api.reads import QueryConnections
 from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
+from creditbox.api.security_headers import SecurityHeaders
 from creditbox.bootstrap import Container, bootstrap
 
 API_TITLE = "CreditBox API"
@@ -60,6 +62,8 @@ def create_app(
             "(token creati con `creditbox tokens create`). Errori: RFC 9457 `application/problem+json`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from the package by ``install_docs`` (no CDN)
+        redoc_url=None,
     )
     app.state.container = container
     app.state.reads = reads
@@ -67,6 +71,8 @@ def create_app(
     app.state.known_companies = set()
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
     install_problem_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    install_docs(app)
     for router in ROUTERS:
         # Routes are added flat (full paths), so ``app.routes`` is the complete route table.
         app.router.routes.extend(router.routes)

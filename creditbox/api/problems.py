@@ -2,7 +2,10 @@
 
 Every error the API answers has the same shape: ``type``, ``title``, ``status``, ``detail``,
 ``instance`` (the request path) and, for bad input, ``errors`` naming each field that is wrong.
-Domain errors map to statuses here, in one place; nothing a client can send ends in a 500.
+Domain errors map to statuses here, in one place; nothing a client can send ends in a 500. A
+database that cannot be had in time (busy, unreachable, a lock not granted) is a 503 with
+``Retry-After``, never a 500; an unexpected error is a 500 problem document that names nothing of
+the internals (the traceback goes to the log only).
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
+import sqlalchemy.exc
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from eventsourcing.persistence import RecordConflictError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,7 +25,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from creditbox.api.security_headers import SECURITY_HEADERS
 from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, LevelTooLow, NotAllowed, NotFound
+from creditbox.infrastructure.write_gate import DatabaseBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:creditbox:problem:"
@@ -38,8 +46,21 @@ _KINDS: dict[int, tuple[str, str]] = {
     413: ("content-too-large", "Contenuto troppo grande"),
     415: ("unsupported-media-type", "Tipo di contenuto non supportato"),
     422: ("invalid-input", "Dati non validi"),
+    429: ("too-many-requests", "Troppe richieste"),
     500: ("internal-error", "Errore interno"),
+    503: ("unavailable", "Servizio momentaneamente non disponibile"),
 }
+
+# Seconds a client is told to wait (``Retry-After``) before retrying a 503.
+RETRY_AFTER_SECONDS = 2
+
+# Errors of the database that mean "not now" rather than "wrong": busy, unreachable, lock not granted.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    DatabaseBusy,
+    StoreOperationalError,
+    sqlalchemy.exc.OperationalError,
+    psycopg.OperationalError,
+)
 
 
 class FieldError(BaseModel):
@@ -79,6 +100,11 @@ class ApiProblem(Exception):
         self.kind = kind
 
 
+def busy(detail: str) -> ApiProblem:
+    """503 with ``Retry-After``: the request was fine, the database could not take it now."""
+    return ApiProblem(503, detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -97,11 +123,12 @@ def problem_response(
         instance=request.url.path,
         errors=list(errors) if errors else None,
     )
+    # The security headers are set here too: a 500 is answered outside every middleware.
     return JSONResponse(
         problem.model_dump(exclude_none=True),
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=headers,
+        headers={**SECURITY_HEADERS, **(headers or {})},
     )
 
 
@@ -187,7 +214,23 @@ async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_record_conflict(request: Request, exc: Exception) -> JSONResponse:
-    return problem_response(request, 409, "modifica concorrente della stessa posizione: riprovare")
+    # A version clash that escaped the committer's retries (a write outside it): transient.
+    return problem_response(
+        request,
+        503,
+        "modifica concorrente della stessa posizione: riprovare fra poco",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+async def _on_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database non disponibile su %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem_response(
+        request,
+        503,
+        "archivio momentaneamente occupato o non raggiungibile: riprovare fra poco",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -201,6 +244,8 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(DomainError, _on_domain)
     app.add_exception_handler(RecordConflictError, _on_record_conflict)
+    for error in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(error, _on_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 
