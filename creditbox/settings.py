@@ -30,3 +30,7 @@ class Settings(BaseSettings):
     # PostgreSQL: seconds one attempt of a write waits for the event table's write lock (held by each
     # writing transaction for its duration); the event store makes 10 attempts before the write fails.
     lock_timeout_seconds: int = 5
+    # API: failed authentications (no token, malformed, unknown or revoked) allowed per client address
+    # within the window; past them the address is refused with 429 for the window (0 = no limit).
+    auth_failure_limit: int = 10
+    auth_failure_window_seconds: float = 300.0

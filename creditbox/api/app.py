@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
+from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.api.docs_page import install_docs
 from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
 from creditbox.api.permissions import describe, permission_of
@@ -42,7 +43,10 @@ def create_app(
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     token_cache_seconds: float = 5.0,
+    auth_limiter: AuthFailureLimiter | None = None,
 ) -> FastAPI:
+    """The API on ``container``. ``auth_limiter``: the failed-authentication limiter (default: from
+    the settings ``auth_failure_limit`` and ``auth_failure_window_seconds``)."""
     reads = QueryConnections(container.projections)
 
     @asynccontextmanager
@@ -68,6 +72,9 @@ def create_app(
     app.state.container = container
     app.state.reads = reads
     app.state.tokens = TokenCache(container.tokens(), ttl=token_cache_seconds)
+    app.state.auth_limiter = auth_limiter or AuthFailureLimiter(
+        container.settings.auth_failure_limit, container.settings.auth_failure_window_seconds
+    )
     app.state.known_companies = set()
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
     install_problem_handlers(app)
