@@ -178,9 +178,87 @@ def _field_errors(raw: Sequence[Any]) -> list[FieldError]:
         loc = [str(part) for part in item.get("loc", ())]
         location = loc[0] if loc else "body"
         field = ".".join(loc[1:]) if len(loc) > 1 else location
-        message = str(item.get("msg", "valore non valido"))
-        errors.append(FieldError(field=field, location=location, message=message))
+        errors.append(FieldError(field=field, location=location, message=italian_message(item)))
     return errors
+
+
+# Pydantic's error types, in Italian (its own messages are English); ``{name}`` takes the error's context.
+_MESSAGES: dict[str, str] = {
+    "missing": "campo obbligatorio",
+    "extra_forbidden": "campo non previsto",
+    "string_type": "deve essere un testo",
+    "string_too_short": "almeno {min_length} caratteri",
+    "string_too_long": "al massimo {max_length} caratteri",
+    "string_pattern_mismatch": "formato non valido",
+    "string_unicode": "testo non valido (Unicode)",
+    "int_type": "deve essere un numero intero",
+    "int_parsing": "deve essere un numero intero",
+    "int_parsing_size": "numero intero troppo grande",
+    "int_from_float": "deve essere un numero intero",
+    "float_type": "deve essere un numero",
+    "float_parsing": "deve essere un numero",
+    "finite_number": "deve essere un numero finito",
+    "decimal_type": "deve essere un numero decimale",
+    "decimal_parsing": "deve essere un numero decimale",
+    "decimal_max_places": "al massimo {decimal_places} decimali",
+    "decimal_max_digits": "al massimo {max_digits} cifre",
+    "decimal_whole_digits": "al massimo {whole_digits} cifre prima della virgola",
+    "greater_than": "deve essere maggiore di {gt}",
+    "greater_than_equal": "deve essere almeno {ge}",
+    "less_than": "deve essere minore di {lt}",
+    "less_than_equal": "deve essere al massimo {le}",
+    "multiple_of": "deve essere multiplo di {multiple_of}",
+    "bool_type": "deve essere vero o falso",
+    "bool_parsing": "deve essere vero o falso",
+    "date_type": "data non valida: usare AAAA-MM-GG",
+    "date_parsing": "data non valida: usare AAAA-MM-GG",
+    "date_from_datetime_parsing": "data non valida: usare AAAA-MM-GG",
+    "date_from_datetime_inexact": "data non valida: usare AAAA-MM-GG, senza ora",
+    "datetime_type": "data e ora non valide",
+    "datetime_parsing": "data e ora non valide",
+    "datetime_from_date_parsing": "data e ora non valide",
+    "literal_error": "valore non ammesso: atteso {expected}",
+    "enum": "valore non ammesso: atteso {expected}",
+    "list_type": "deve essere un elenco",
+    "tuple_type": "deve essere un elenco",
+    "dict_type": "deve essere un oggetto",
+    "model_type": "deve essere un oggetto",
+    "model_attributes_type": "deve essere un oggetto",
+    "too_short": "almeno {min_length} elementi",
+    "too_long": "al massimo {max_length} elementi",
+    "json_invalid": "JSON non valido",
+    "json_type": "JSON non valido",
+    "uuid_type": "identificativo non valido",
+    "uuid_parsing": "identificativo non valido",
+    "bytes_type": "deve essere un file",
+    "value_error": "valore non valido",
+    "assertion_error": "valore non valido",
+    "union_tag_invalid": "tipo di record non riconosciuto",
+    "union_tag_not_found": "tipo di record mancante",
+}
+_FALLBACK_MESSAGE = "valore non valido"
+
+
+def italian_message(item: Any) -> str:
+    """The message of one validation error in Italian: the text of the project's own validators
+    without pydantic's English prefix (``Value error, …``, ``Assertion failed, …``), or the
+    Italian wording of a pydantic error type."""
+    kind = str(item.get("type", ""))
+    context = item.get("ctx") or {}
+    if kind in ("value_error", "assertion_error") and context.get("error") is not None:
+        own = str(context["error"]).strip()
+        if own:
+            return own
+    template = _MESSAGES.get(kind, _FALLBACK_MESSAGE)
+    values = {name: _italian_context(value) for name, value in context.items()}
+    try:
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError):  # a context that lacks what the wording names
+        return _FALLBACK_MESSAGE
+
+
+def _italian_context(value: Any) -> str:
+    return str(value).replace(" or ", " o ")
 
 
 async def _on_api_problem(request: Request, exc: Exception) -> JSONResponse:
@@ -198,14 +276,23 @@ async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 422, f"dati non validi: {fields}", errors=errors)
 
 
+# The framework's own refusals (the project raises ``ApiProblem``, never ``HTTPException``): their
+# details are English ("Not Found", multipart parser messages), so each status gets an Italian one.
+_HTTP_DETAILS: dict[int, str] = {
+    400: "corpo della richiesta non leggibile (modulo multipart non valido)",
+    401: "autenticazione richiesta",
+    404: "risorsa inesistente",
+}
+
+
 async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-    if exc.status_code == 404 and detail == "Not Found":
-        detail = "risorsa inesistente"
-    elif exc.status_code == 405:
+    status = exc.status_code
+    if status == 405:
         detail = f"metodo {request.method} non consentito su questa risorsa"
-    return problem_response(request, exc.status_code, detail, headers=getattr(exc, "headers", None))
+    else:
+        detail = _HTTP_DETAILS.get(status) or _KINDS.get(status, ("", "richiesta non accolta"))[1].lower()
+    return problem_response(request, status, detail, headers=getattr(exc, "headers", None))
 
 
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
