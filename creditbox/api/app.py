@@ -16,9 +16,9 @@ from fastapi.routing import APIRoute
 
 from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.api.docs_page import install_docs
-from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
+from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, GuardedRoute, TokenCache
 from creditbox.api.permissions import describe, permission_of
-from creditbox.api.problems import install_problem_handlers
+from creditbox.api.problems import install_problem_handlers, problem_responses
 from creditbox.api.reads import QueryConnections
 from creditbox.api.routes import actions_table, cases, feed, health, imports, positions, worklists
 from creditbox.api.security_headers import SecurityHeaders
@@ -88,6 +88,9 @@ def create_app(
             permission = permission_of(route)
             if permission is not None:
                 route.description = f"{route.description}\n\n{describe(permission)}".strip()
+            if isinstance(route, GuardedRoute):
+                # Any guarded route may answer these: a blocked address, a database that is busy.
+                route.responses = {**problem_responses(429, 503), **route.responses}
     return app
 
 

@@ -183,3 +183,11 @@ def test_the_default_limit_comes_from_the_settings(api: Api) -> None:
     # and the public routes stay open
     with TestClient(app) as client:
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_schema_documents_429_and_503_on_every_guarded_route(api: Api) -> None:
+    paths = api.client.get("/openapi.json").json()["paths"]
+    operations = [op for path, ops in paths.items() if path.startswith("/api/v1/") for op in ops.values()]
+    assert operations
+    for operation in operations:
+        assert {"401", "429", "503"} <= set(operation["responses"]), operation["operationId"]
