@@ -37,6 +37,7 @@ from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
+from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
 
@@ -112,6 +113,11 @@ class Container:
         """The dates commands and records may carry now (the clock's today plus the tolerance)."""
         return DatePolicy(self.clock, self.settings.future_date_tolerance_days)
 
+    @property
+    def write_gate(self) -> WriteGate:
+        """The process's turns for writes (serialised on SQLite, open on PostgreSQL)."""
+        return self.app.write_gate
+
     def tokens(self) -> TokenService:
         """API tokens (issue, revoke, list, authenticate)."""
         return TokenService(self.app)
@@ -152,7 +158,10 @@ def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> C
     clock = clock or SystemClock(settings.timezone)
     database = DatabaseUrl(settings.database_url)
     with schema_lock(database):  # constructing the application creates the event store tables
-        app = CreditBoxApplication(env=database.eventsourcing_env(pool_size=settings.pool_size))
+        app = CreditBoxApplication(
+            env=database.eventsourcing_env(pool_size=settings.pool_size, lock_timeout=settings.lock_timeout_seconds)
+        )
+    app.write_gate = WriteGate(serialise=database.is_sqlite, wait=settings.write_wait_seconds)
     return Container(
         settings=settings,
         clock=clock,

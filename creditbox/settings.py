@@ -29,3 +29,14 @@ class Settings(BaseSettings):
     # Outcomes, payments, locks and case commands may be dated at most this many days after the
     # business date (today); later dates are refused as typing errors (a wrong year).
     future_date_tolerance_days: int = Field(default=DEFAULT_FUTURE_TOLERANCE_DAYS, ge=0, le=31)
+    # Writes: how long a write may wait for the database (SQLite: its turn among the process's writers;
+    # both backends: retries of a version clash on one aggregate) before it is refused as "busy, retry
+    # later" (API: 503 with Retry-After).
+    write_wait_seconds: float = 10.0
+    # PostgreSQL: seconds one attempt of a write waits for the event table's write lock (held by each
+    # writing transaction for its duration); the event store makes 10 attempts before the write fails.
+    lock_timeout_seconds: int = 5
+    # API: failed authentications (no token, malformed, unknown or revoked) allowed per client address
+    # within the window; past them the address is refused with 429 for the window (0 = no limit).
+    auth_failure_limit: int = 10
+    auth_failure_window_seconds: float = 300.0

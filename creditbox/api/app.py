@@ -14,11 +14,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, TokenCache
+from creditbox.api.auth_limiter import AuthFailureLimiter
+from creditbox.api.docs_page import install_docs
+from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, GuardedRoute, TokenCache
 from creditbox.api.permissions import describe, permission_of
-from creditbox.api.problems import install_problem_handlers
+from creditbox.api.problems import install_problem_handlers, problem_responses
 from creditbox.api.reads import QueryConnections
 from creditbox.api.routes import actions_table, cases, company_settings, feed, health, imports, positions, worklists
+from creditbox.api.security_headers import SecurityHeaders
 from creditbox.bootstrap import Container, bootstrap
 
 API_TITLE = "CreditBox API"
@@ -41,7 +44,10 @@ def create_app(
     max_json_bytes: int = DEFAULT_MAX_JSON_BYTES,
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_BYTES,
     token_cache_seconds: float = 5.0,
+    auth_limiter: AuthFailureLimiter | None = None,
 ) -> FastAPI:
+    """The API on ``container``. ``auth_limiter``: the failed-authentication limiter (default: from
+    the settings ``auth_failure_limit`` and ``auth_failure_window_seconds``)."""
     reads = QueryConnections(container.projections)
 
     @asynccontextmanager
@@ -61,13 +67,20 @@ def create_app(
             "(token creati con `creditbox tokens create`). Errori: RFC 9457 `application/problem+json`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from the package by ``install_docs`` (no CDN)
+        redoc_url=None,
     )
     app.state.container = container
     app.state.reads = reads
     app.state.tokens = TokenCache(container.tokens(), ttl=token_cache_seconds)
+    app.state.auth_limiter = auth_limiter or AuthFailureLimiter(
+        container.settings.auth_failure_limit, container.settings.auth_failure_window_seconds
+    )
     app.state.known_companies = set()
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
     install_problem_handlers(app)
+    app.add_middleware(SecurityHeaders)
+    install_docs(app)
     for router in ROUTERS:
         # Routes are added flat (full paths), so ``app.routes`` is the complete route table.
         app.router.routes.extend(router.routes)
@@ -76,6 +89,9 @@ def create_app(
             permission = permission_of(route)
             if permission is not None:
                 route.description = f"{route.description}\n\n{describe(permission)}".strip()
+            if isinstance(route, GuardedRoute):
+                # Any guarded route may answer these: a blocked address, a database that is busy.
+                route.responses = {**problem_responses(429, 503), **route.responses}
     return app
 
 

@@ -22,11 +22,11 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from creditbox.api.guard import company_not_found
-from creditbox.api.problems import ApiProblem
+from creditbox.api.problems import ApiProblem, busy
 from creditbox.api.reads import QueryConnections
 from creditbox.application.tokens import Principal
 from creditbox.bootstrap import Container
-from creditbox.domain.errors import Conflict, NotFound
+from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import normalise_company_code
 
 T = TypeVar("T")
@@ -92,23 +92,34 @@ Today = Annotated[date, Depends(business_date)]
 
 
 class Committer:
-    """Runs a command with retries on version clashes (another request changed the same aggregate
-    in between: reload and decide again), then lets the read models catch up when they run in-process."""
+    """Runs a command, then lets the read models catch up when they run in-process.
 
-    ATTEMPTS = 5
+    The command holds the process's write gate while it reads, decides and stores (on SQLite the
+    writers of a process take turns, so they never clash); a version clash with another process (or,
+    on PostgreSQL, another request changing the same aggregate) is retried — reload and decide again —
+    with a growing random pause. Waiting for the gate and the retries share one budget,
+    ``write_wait_seconds``; past it the request is refused with 503 and ``Retry-After``."""
+
+    MAX_ATTEMPTS = 200
 
     def __init__(self, container: Container) -> None:
         self._container = container
 
     def __call__(self, command: Callable[[], T]) -> T:
-        for attempt in range(self.ATTEMPTS):
+        gate = self._container.write_gate
+        deadline = time.monotonic() + self._container.settings.write_wait_seconds
+        attempt = 0
+        while True:
             try:
-                result = command()
+                with gate.hold(deadline):
+                    result = command()
                 break
             except RecordConflictError:
-                if attempt == self.ATTEMPTS - 1:
-                    raise Conflict("modifica concorrente della stessa posizione: riprovare") from None
-                time.sleep(random.uniform(0.005, 0.03) * (attempt + 1))
+                attempt += 1
+                pause = random.uniform(0.002, 0.02) * min(attempt, 10)
+                if attempt >= self.MAX_ATTEMPTS or time.monotonic() + pause >= deadline:
+                    raise busy("modifiche concorrenti della stessa posizione: riprovare fra poco") from None
+                time.sleep(pause)
         self.catch_up()
         return result
 

@@ -2,7 +2,8 @@
 
 ``GuardedRoute`` is the route class of every API router. For each request it:
 
-1. authenticates the bearer token (401 without one, or with an unknown or revoked one);
+1. refuses an address blocked after too many failed authentications (429), then authenticates the
+   bearer token (401 without one, or with an unknown or revoked one; each failure is logged and counted);
 2. refuses a company-scoped token on another company's path with the *same* 404 an unknown
    company gets (no hint that the company exists);
 3. checks the permission the route declared (``permissions.needs``) against the token's role
@@ -15,6 +16,8 @@ The principal is then left in ``request.state.principal`` for the ``CurrentPrinc
 from __future__ import annotations
 
 import json
+import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Coroutine
@@ -24,10 +27,11 @@ from fastapi import Request, Response, params
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 
+from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.api.permissions import Permission, allows, permission_of
 from creditbox.api.problems import ApiProblem
 from creditbox.api.schemas.common import JsonNumber
-from creditbox.application.tokens import Principal, TokenService
+from creditbox.application.tokens import Principal, TokenRefusal, TokenService
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.tokens import token_hash
 
@@ -35,6 +39,8 @@ DEFAULT_MAX_JSON_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 _BEARER = {"WWW-Authenticate": 'Bearer realm="creditbox"'}
+log = logging.getLogger("creditbox.api.auth")
+
 _BEARER_INVALID = {"WWW-Authenticate": 'Bearer realm="creditbox", error="invalid_token"'}
 
 
@@ -58,21 +64,26 @@ class TokenCache:
         return None
 
     def authenticate(self, secret: str) -> Principal | None:
+        checked = self.check(secret)
+        return checked if isinstance(checked, Principal) else None
+
+    def check(self, secret: str) -> Principal | TokenRefusal:
+        """The principal, or why the token is refused."""
         key = token_hash(secret)
         now = time.monotonic()
         with self._lock:
             entry = self._entries.get(key)
         if entry is not None and now - entry[0] < self._ttl:
             return entry[1]
-        principal = self._tokens.authenticate(secret)
+        checked = self._tokens.check(secret)
         with self._lock:
-            if principal is None:
+            if not isinstance(checked, Principal):
                 self._entries.pop(key, None)
             else:
                 if len(self._entries) >= self._max:
                     self._entries.clear()
-                self._entries[key] = (now, principal)
-        return principal
+                self._entries[key] = (now, checked)
+        return checked
 
 
 def company_not_found(company: str) -> ApiProblem:
@@ -86,25 +97,64 @@ class GuardedRoute(APIRoute):
         permission = permission_of(self)
         media = _expected_media(self)
 
+        route = self.path
+
         async def guarded(request: Request) -> Response:
-            request.state.principal = await _authorise(request, permission)
+            request.state.principal = await _authorise(request, permission, route)
             await _check_body(request, media)
             return await handler(request)
 
         return guarded
 
 
-async def _authorise(request: Request, permission: Permission | None) -> Principal:
+def client_address(request: Request) -> str:
+    """The peer address of the connection (behind a proxy, the proxy's: see docs/api.md)."""
+    return request.client.host if request.client is not None else "sconosciuto"
+
+
+async def _authorise(request: Request, permission: Permission | None, route: str) -> Principal:
+    limiter: AuthFailureLimiter = request.app.state.auth_limiter
+    address = client_address(request)
+    wait = limiter.blocked_for(address)
+    if wait > 0:
+        seconds = math.ceil(wait)
+        raise ApiProblem(
+            429,
+            f"troppe autenticazioni fallite da questo indirizzo: riprovare fra {seconds} s",
+            headers={"Retry-After": str(seconds)},
+            kind="too-many-authentication-failures",
+        )
     header = request.headers.get("authorization", "")
     scheme, _, secret = header.partition(" ")
     if not header:
-        raise ApiProblem(401, "token mancante: usare l'intestazione 'Authorization: Bearer <token>'", headers=_BEARER)
+        raise _refused(
+            request,
+            route,
+            address,
+            "token mancante",
+            ApiProblem(401, "token mancante: usare l'intestazione 'Authorization: Bearer <token>'", headers=_BEARER),
+        )
     if scheme.lower() != "bearer" or not secret.strip():
-        raise ApiProblem(401, "intestazione Authorization non valida: atteso 'Bearer <token>'", headers=_BEARER)
+        raise _refused(
+            request,
+            route,
+            address,
+            "intestazione Authorization non valida",
+            ApiProblem(401, "intestazione Authorization non valida: atteso 'Bearer <token>'", headers=_BEARER),
+        )
     tokens: TokenCache = request.app.state.tokens
-    principal = tokens.cached(secret.strip()) or await run_in_threadpool(tokens.authenticate, secret.strip())
-    if principal is None:
-        raise ApiProblem(401, "token sconosciuto o revocato", headers=_BEARER_INVALID)
+    checked: Principal | TokenRefusal | None = tokens.cached(secret.strip())
+    if checked is None:
+        checked = await run_in_threadpool(tokens.check, secret.strip())
+    if not isinstance(checked, Principal):
+        raise _refused(
+            request,
+            route,
+            address,
+            checked.value,
+            ApiProblem(401, "token sconosciuto o revocato", headers=_BEARER_INVALID),
+        )
+    principal = checked
     company = request.path_params.get("company")
     if company is not None and not principal.sees(str(company)):
         raise company_not_found(str(company))
@@ -113,6 +163,21 @@ async def _authorise(request: Request, permission: Permission | None) -> Princip
     if not allows(principal.role, permission):
         raise ApiProblem(403, f"il ruolo {principal.role.value!r} non ha il permesso {permission.value!r}")
     return principal
+
+
+def _refused(request: Request, route: str, address: str, reason: str, problem: ApiProblem) -> ApiProblem:
+    """Log a failed authentication (never the token) and count it against the client's address."""
+    log.warning("autenticazione fallita: client=%s rotta=%s %s motivo=%s", address, request.method, route, reason)
+    limiter: AuthFailureLimiter = request.app.state.auth_limiter
+    if limiter.failed(address):
+        log.warning(
+            "client=%s bloccato per %g s: %d autenticazioni fallite in %g s",
+            address,
+            limiter.window,
+            limiter.limit,
+            limiter.window,
+        )
+    return problem
 
 
 def _expected_media(route: APIRoute) -> str | None:

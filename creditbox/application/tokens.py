@@ -11,6 +11,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from enum import Enum
 
 from creditbox.application.unit_of_work import EventStore
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
@@ -38,6 +39,14 @@ class Principal:
     def sees(self, company: str) -> bool:
         """Whether this token may see ``company`` at all (its own, or any for a group token)."""
         return self.is_group or self.company == normalise_company_code(company)
+
+
+class TokenRefusal(Enum):
+    """Why a presented token was refused (for the log; the caller is told only "unknown or revoked")."""
+
+    MALFORMED = "token vuoto o troppo lungo"
+    UNKNOWN = "token sconosciuto"
+    REVOKED = "token revocato"
 
 
 @dataclass(frozen=True)
@@ -92,14 +101,19 @@ class TokenService:
 
     def authenticate(self, secret: str) -> Principal | None:
         """The principal of a presented token, or ``None`` if unknown or revoked."""
+        checked = self.check(secret)
+        return checked if isinstance(checked, Principal) else None
+
+    def check(self, secret: str) -> Principal | TokenRefusal:
+        """The principal of a presented token, or why it is refused."""
         if not secret or len(secret) > MAX_TOKEN_LENGTH:
-            return None
+            return TokenRefusal.MALFORMED
         hashed = token_hash(secret)
         token = self._store.get_or_none(api_token_id(hashed))
         if not isinstance(token, ApiToken) or not hmac.compare_digest(token.token_hash, hashed):
-            return None
+            return TokenRefusal.UNKNOWN
         if not token.is_active:
-            return None
+            return TokenRefusal.REVOKED
         return Principal(
             name=token.name, company=token.company, role=token.role, level=token.level, token_id=str(token.id)
         )

@@ -17,7 +17,7 @@ def serve(
     """Avvia l'API (uvicorn). Con --workers > 1 ogni processo costruisce la propria app dalla factory.
 
     uvicorn usa uvloop e httptools quando sono installati (dipendenze del progetto), altrimenti asyncio
-    e h11."""
+    e h11. Nessuna intestazione ``server`` nelle risposte."""
     import uvicorn
 
     uvicorn.run(
@@ -29,4 +29,5 @@ def serve(
         log_level=log_level,
         access_log=access_log,
         proxy_headers=False,
+        server_header=False,  # no "server: uvicorn" banner
     )

@@ -34,8 +34,9 @@ class DatabaseUrl:
             raise UnsupportedDatabaseUrl(f"percorso SQLite mancante in {self.raw!r}")
         return path
 
-    def eventsourcing_env(self, *, pool_size: int = 5) -> dict[str, str]:
-        """The eventsourcing persistence settings for this URL."""
+    def eventsourcing_env(self, *, pool_size: int = 5, lock_timeout: int = 5) -> dict[str, str]:
+        """The eventsourcing persistence settings for this URL. ``lock_timeout``: PostgreSQL, seconds
+        one attempt of a write waits for the event table's write lock (the event store makes 10)."""
         if self.is_sqlite:
             path = self.sqlite_path()
             if path != ":memory:":
@@ -59,7 +60,7 @@ class DatabaseUrl:
                 "POSTGRES_MAX_OVERFLOW": str(pool_size),
                 "POSTGRES_CONN_MAX_AGE": "600",
                 "POSTGRES_PRE_PING": "y",
-                "POSTGRES_LOCK_TIMEOUT": "5",
+                "POSTGRES_LOCK_TIMEOUT": str(max(1, lock_timeout)),
             }
             if "schema" in query:
                 env["POSTGRES_SCHEMA"] = query["schema"][0]

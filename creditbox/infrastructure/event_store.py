@@ -11,15 +11,28 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import JSONTranscoder
+from eventsourcing.domain import DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import JSONTranscoder, Recording
 
 from creditbox.infrastructure.transcodings import register_domain_transcodings
+from creditbox.infrastructure.write_gate import WriteGate
+
+# No serialisation until the composition root sets the application's gate (``bootstrap``).
+_OPEN_GATE = WriteGate(serialise=False, wait=0.0)
 
 
 class CreditBoxApplication(Application[UUID]):
     name = "CreditBox"
     # Enums defined by later modules (workflow, channels) add themselves here before construction.
     extra_enums: ClassVar[list[type[Enum]]] = []
+    # Writes of this process take turns on SQLite (``infrastructure/write_gate.py``).
+    write_gate: WriteGate = _OPEN_GATE
+
+    def save(
+        self, *objs: MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None, **kwargs: Any
+    ) -> list[Recording[UUID]]:
+        with self.write_gate.hold():
+            return super().save(*objs, **kwargs)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

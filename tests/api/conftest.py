@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from creditbox.api.app import create_app
+from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.bootstrap import Container
 from creditbox.domain.tokens import GROUP, Role
 
@@ -67,7 +68,9 @@ def api(container: Container) -> Iterator[Api]:
     container.companies.register(OWN, "Acque Spa", by="test")
     container.companies.register(OTHER, "Gas Spa", by="test")
     tokens = issue_tokens(container)
-    app = create_app(container, close_container=False, token_cache_seconds=0)
+    # The failed-authentication limit is off here (the matrix sends hundreds of refused tokens from one
+    # address); test_authentication_failures.py tests it.
+    app = create_app(container, close_container=False, token_cache_seconds=0, auth_limiter=AuthFailureLimiter(0, 0))
     with TestClient(app) as client:
         yield Api(client=client, container=container, tokens=tokens)
 
