@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from creditbox.application.actions_tables import HistoryEntry
-from creditbox.cli.context import CLI_USER, console, container, error_console, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, print_json
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format_parameters
 from creditbox.domain.actions_table import TableVersion
@@ -143,7 +143,7 @@ def import_table(
             console.print(f"[yellow]Colonna ignorata:[/] {column}")
         try:
             revision = c.actions_tables.revise_parsed(
-                company, parsed, by=CLI_USER, note=note, source=f"excel:{file.name}"
+                company, parsed, by=cli_user(), note=note, source=f"excel:{file.name}"
             )
         except InvalidActionsTable as error:
             error_console.print(

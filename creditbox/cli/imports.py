@@ -19,7 +19,7 @@ from rich.table import Table
 
 from creditbox.application.imports import ImportResult, profile_label
 from creditbox.application.records import UnreadableFile
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
 
 UNREADABLE_EXIT = 2
@@ -75,7 +75,7 @@ def import_file(
         try:
             with new_progress(quiet=as_json) as progress:
                 result = importer.run(
-                    content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress), parser=parser
+                    content, file.name, company, by=cli_user(), progress=RichImportProgress(progress), parser=parser
                 )
         except UnreadableFile as error:
             if report is not None:

@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, InvalidImportProfile
 
@@ -69,7 +69,9 @@ def set_profile(
         )
     with container() as c:
         try:
-            revision = c.import_profiles().set(company, name, data, by=CLI_USER, note=note, source=f"json:{file.name}")
+            revision = c.import_profiles().set(
+                company, name, data, by=cli_user(), note=note, source=f"json:{file.name}"
+            )
         except InvalidImportProfile as error:
             error_console.print(
                 f"[bold red]Errore:[/] profilo di importazione non valido, {len(error.problems)} problemi."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from creditbox.cli.context import CLI_USER, console, container, print_json
+from creditbox.cli.context import cli_user, console, container, print_json
 from creditbox.domain.tokens import GROUP, Role
 
 app = typer.Typer(help="Token di accesso all'API.", no_args_is_help=True)
@@ -26,7 +26,7 @@ def create(
         if company.strip() != GROUP:
             company = c.companies.require(company)
         issued = c.tokens().issue(
-            company, Role.parse(role), issued_on=c.clock.today(), level=level, name=name, by=CLI_USER
+            company, Role.parse(role), issued_on=c.clock.today(), level=level, name=name, by=cli_user()
         )
         token = issued.token
         if as_json:
@@ -54,7 +54,7 @@ def create(
 def revoke(name_or_id: str = typer.Argument(..., help="Nome o id del token")) -> None:
     """Revoca un token: dalla prossima richiesta risponde 401."""
     with container(follow=False) as c:
-        token = c.tokens().revoke(name_or_id, on=c.clock.today(), by=CLI_USER)
+        token = c.tokens().revoke(name_or_id, on=c.clock.today(), by=cli_user())
         console.print(f"Token [bold]{token.name}[/] revocato ({token.id})")
 
 

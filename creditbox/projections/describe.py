@@ -11,6 +11,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from creditbox.domain.tokens import Role
+
+ROLE_LABELS = {role.value: role.label for role in Role}
 METADATA = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 AGGREGATES = {
@@ -22,6 +25,7 @@ AGGREGATES = {
     "ImportProfile": "profilo di importazione",
     "ApiToken": "token API",
     "Import": "importazione",
+    "Operator": "operatore",
 }
 
 BUSINESS_DATE_FIELDS = ("business_date", "as_of", "on", "payment_date", "issue_date", "effective_date", "date")
@@ -158,6 +162,14 @@ def _outcome(d: dict[str, Any]) -> str:
     return f"{_case(d)}, passo {d.get('seq')}: {_d(d, 'outcome')} il {_d(d, 'outcome_date')}"
 
 
+def _role(d: dict[str, Any]) -> str:
+    return ROLE_LABELS.get(str(d.get("role")), str(d.get("role")))
+
+
+def _scope(d: dict[str, Any]) -> str:
+    return "tutto il gruppo" if d.get("company") == "*" else str(d.get("company"))
+
+
 WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     "DunningCaseOpened": lambda d: (
         f"Aperta la {_case(d)} sulla fornitura {d.get('supply_code')}, scala {d.get('ladder')}: "
@@ -221,6 +233,13 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Token API {d.get('name')} emesso: ruolo {d.get('role')}, livello {d.get('level')}, azienda {d.get('company')}"
     ),
     "TokenRevoked": lambda d: f"Token API revocato il {_d(d, 'revoked_on')}",
+    "OperatorAdded": lambda d: (
+        f"Operatore {d.get('name')} aggiunto: ruolo {_role(d)}, livello {d.get('level')}, "
+        f"azienda {_scope(d)}" + (f": {d['note']}" if d.get("note") else "")
+    ),
+    "OperatorLevelChanged": lambda d: f"Operatore: ruolo {_role(d)}, livello {d.get('level')}",
+    "OperatorDisabled": lambda d: "Operatore disabilitato" + (f": {d['note']}" if d.get("note") else ""),
+    "OperatorEnabled": lambda d: "Operatore riabilitato" + (f": {d['note']}" if d.get("note") else ""),
     "ImportProfileDefined": lambda d: (
         f"Profilo di importazione {d.get('name')} dell'azienda {d.get('company')}: versione "
         f"{d.get('profile_version')} ({d.get('source')})" + (f": {d['note']}" if d.get("note") else "")

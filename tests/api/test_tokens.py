@@ -50,11 +50,11 @@ def test_revoke_by_name_and_names_are_unique_among_active_tokens(cli_db: str) ->
         "token"
     ]
     duplicate = CliRunner().invoke(app, ["tokens", "create", "--company", "*", "--role", "auditor", "--name", "audit"])
-    run("tokens", "revoke", "audit")
+    run("--by", "amministratore", "tokens", "revoke", "audit")
     listed = json.loads(run("tokens", "list", "--all", "--json"))
 
     assert duplicate.exit_code == 1 and "audit" in duplicate.output
-    assert listed[0]["revoked_by"] == "cli" and listed[0]["company"] == "*"
+    assert listed[0]["revoked_by"] == "amministratore" and listed[0]["company"] == "*"
     with bootstrap(Settings(database_url=cli_db)) as c:
         assert c.tokens().authenticate(secret) is None
 
