@@ -15,6 +15,7 @@ from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format
 from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.actions_workbook import export_table, read_table
 
 app = typer.Typer(help="Tabella azioni (scale di sollecito) dell'azienda.", no_args_is_help=True)
@@ -126,7 +127,8 @@ def export(
     with container() as c:
         table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
         export_table(table, out)
-        console.print(f"Tabella azioni {table.company} versione {table.version}: {len(table.rows)} righe in {out}")
+        rows = plural(len(table.rows), "riga", "righe")
+        console.print(f"Tabella azioni {table.company} versione {table.version}: {rows} in {out}")
 
 
 @app.command("import")
@@ -147,7 +149,8 @@ def import_table(
             )
         except InvalidActionsTable as error:
             error_console.print(
-                f"[bold red]Errore:[/] tabella azioni non valida, {len(error.problems)} problemi."
+                "[bold red]Errore:[/] tabella azioni non valida, "
+                f"{plural(len(error.problems), 'problema', 'problemi')}."
                 " Nulla è stato salvato."
             )
             for problem in error.problems:

@@ -20,12 +20,13 @@ from creditbox.application.dunning import ActionToDispatch, CachingLoader
 from creditbox.application.operators import Acting
 from creditbox.application.simulation import SimulatedChannels, SimulationSummary, Simulator
 from creditbox.bootstrap import Container, bootstrap
-from creditbox.cli.choices import allowed_help, enum_choice
+from creditbox.cli.choices import allowed_help, choice, enum_choice
 from creditbox.cli.context import cli_user, console, container, error_console, fail, parse_date, print_json, who
 from creditbox.clock import FixedClock
 from creditbox.domain.errors import DomainError, LevelTooLow
 from creditbox.domain.ids import position_id
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.domain.workflow.amounts import supply_debt
 from creditbox.domain.workflow.cases import CaseStatus
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
@@ -77,8 +78,10 @@ def tick(
             )
             return
         console.print(
-            f"Azienda [bold]{report.company}[/] al {business_date:%d/%m/%Y}: {report.positions} posizioni, "
-            f"{report.changed} aggiornate, {report.event_count} eventi, {len(report.actions)} azioni"
+            f"Azienda [bold]{report.company}[/] al {business_date:%d/%m/%Y}: "
+            f"{plural(report.positions, 'posizione', 'posizioni')}, "
+            f"{plural(report.changed, 'aggiornata', 'aggiornate')}, "
+            f"{plural(report.event_count, 'evento', 'eventi')}, {plural(len(report.actions), 'azione', 'azioni')}"
         )
         _print_counter("Eventi", _labelled(report.events, event_label))
 
@@ -88,20 +91,21 @@ def simulate(
     start: str = typer.Option(..., "--from", help="Primo giorno (AAAA-MM-GG)"),
     end: str = typer.Option(..., "--to", help="Ultimo giorno (AAAA-MM-GG)"),
     channel_outcomes: str = typer.Option(
-        "none", "--channel-outcomes", help="'simulated': consegne, esiti e pagamenti simulati; 'none': nessuno"
+        "none",
+        "--channel-outcomes",
+        help="'simulati' (simulated): consegne, esiti e pagamenti simulati; 'nessuno' (none): nessuno",
     ),
     seed: int = typer.Option(1, "--seed", help="Seme della simulazione (stesso seme, stessa storia)"),
     operator: bool = typer.Option(True, "--operator/--no-operator", help="Un operatore conferma e approva le proposte"),
     as_json: bool = AS_JSON,
 ) -> None:
     """Simula il flusso giorno per giorno (registra gli eventi nel database configurato)."""
-    if channel_outcomes not in ("simulated", "none"):
-        fail("--channel-outcomes: 'simulated' o 'none'")
+    simulated = choice(channel_outcomes, {True: ("simulated", "simulati"), False: ("none", "nessuno")}, "esiti")
     first, last = parse_date(start, date.today()), parse_date(end, date.today())
     if last < first:
         fail("--to precede --from")
     clock = FixedClock(first)
-    channels = SimulatedChannels(seed, play=channel_outcomes == "simulated")
+    channels = SimulatedChannels(seed, play=simulated)
     with _simulation_container(clock) as c:
         c.dispatcher = channels
         code = c.companies.require(company)
@@ -149,8 +153,8 @@ def summary_json(summary: SimulationSummary) -> dict[str, Any]:
 def print_summary(summary: SimulationSummary) -> None:
     console.print(
         f"Simulazione azienda [bold]{summary.company}[/] dal {summary.start:%d/%m/%Y} al {summary.end:%d/%m/%Y} "
-        f"({summary.days} giorni): {summary.payments} pagamenti, {summary.outcomes} esiti, "
-        f"{summary.confirmations} conferme"
+        f"({plural(summary.days, 'giorno', 'giorni')}): {plural(summary.payments, 'pagamento', 'pagamenti')}, "
+        f"{plural(summary.outcomes, 'esito', 'esiti')}, {plural(summary.confirmations, 'conferma', 'conferme')}"
     )
     steps = Table("Scala", "Passo", "Ultima azione eseguita", "Pratiche", title="Pratiche per scala e passo")
     for (ladder, seq, label), n in sorted(summary.cases_by_step.items()):
@@ -495,7 +499,7 @@ def plan(
         owed = supply_debt(position, position.case(case).supply_code, when).overdue
         schedule = split_evenly(owed, instalments, parse_date(first, when))
         result = c.case_commands().agree_plan(code, customer, case, schedule, by=acting.name, business_date=when)
-        _report(result, f"piano di rientro in {instalments} rate su {format_euro(owed)} concordato")
+        _report(result, f"piano di rientro in {plural(instalments, 'rata', 'rate')} su {format_euro(owed)} concordato")
 
 
 @cases_app.command("write-off")

@@ -18,6 +18,7 @@ from rich.table import Table
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, InvalidImportProfile
+from creditbox.domain.wording import plural
 
 UNREADABLE_EXIT = 2
 
@@ -74,7 +75,8 @@ def set_profile(
             )
         except InvalidImportProfile as error:
             error_console.print(
-                f"[bold red]Errore:[/] profilo di importazione non valido, {len(error.problems)} problemi."
+                "[bold red]Errore:[/] profilo di importazione non valido, "
+                f"{plural(len(error.problems), 'problema', 'problemi')}."
                 " Nulla è stato salvato."
             )
             for problem in error.problems:

@@ -9,8 +9,10 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
+from creditbox.cli.choices import worklist_kind
 from creditbox.cli.context import console, container, fail, parse_date
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.exports import ageing_sheets, worklist_sheet
@@ -19,7 +21,7 @@ from creditbox.projections.queries.paging import MAX_LIMIT
 from creditbox.projections.queries.worklists import WorklistItem, check_kind, worklist_counts, worklist_page
 from creditbox.projections.runner import ProjectionFailed
 
-KINDS_HELP = "Lista: " + ", ".join(f"{k} ({label})" for k, label in WORKLIST_LABELS.items())
+KINDS_HELP = "Lista: " + ", ".join(f"{label} ({k})" for k, label in WORKLIST_LABELS.items())
 
 
 def worklist(
@@ -31,6 +33,7 @@ def worklist(
     """Liste di lavoro: proposte, approvazioni, consegne fallite, contatti mancanti, Ufficio tecnico, ..."""
     with container() as c:
         code = c.companies.require(company)
+        kind = worklist_kind(kind) if kind is not None else None
         try:
             check_kind(kind)
             c.projections.after_command()
@@ -41,7 +44,7 @@ def worklist(
         with c.projections.connect() as conn:
             if out is not None:
                 written = export_worklist(conn, code, kind, out)
-                console.print(f"{written} righe scritte in {out}")
+                console.print(f"{plural(written, 'riga scritta', 'righe scritte')} in {out}")
                 return
             counts = worklist_counts(conn, code)
             shown = worklist_page(conn, code, kind, limit=limit).items
@@ -83,7 +86,7 @@ def ageing(
             summary = ageing_summary(conn, code, day, window_days=window)
             if out is not None:
                 written = export_ageing(conn, code, day, window, out)
-                console.print(f"{written} clienti scritti in {out}")
+                console.print(f"{plural(written, 'cliente scritto', 'clienti scritti')} in {out}")
                 return
         table = Table("Fascia", "Importo", "Partite", title=f"Anzianità dei crediti — {code} al {day:%d/%m/%Y}")
         for b in summary.buckets:
@@ -91,9 +94,10 @@ def ageing(
         table.add_row("[bold]Totale[/]", f"[bold]{format_euro(summary.total)}[/]", "")
         console.print(table)
         console.print(
-            f"In prescrizione entro {window} giorni: {format_euro(summary.approaching_limit)} "
-            f"({summary.approaching_limit_count} bollette); oltre il termine: {format_euro(summary.past_limit)} "
-            f"({summary.past_limit_count})"
+            f"In prescrizione entro {plural(window, 'giorno', 'giorni')}: {format_euro(summary.approaching_limit)} "
+            f"({plural(summary.approaching_limit_count, 'bolletta', 'bollette')}); "
+            f"oltre il termine: {format_euro(summary.past_limit)} "
+            f"({plural(summary.past_limit_count, 'bolletta', 'bollette')})"
         )
 
 

@@ -27,6 +27,7 @@ from typing import Any
 from creditbox.domain.codes import normalise_label
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.import_layout import LAYOUT, SHEETS, Kind, LayoutColumn, find_column, find_sheet
+from creditbox.domain.wording import plural
 
 # A default or a value-map target as written in the JSON document.
 Value = str | int | float
@@ -71,7 +72,8 @@ class InvalidImportProfile(InvalidCommand):
     def __init__(self, problems: list[ProfileProblem]) -> None:
         self.problems = problems
         super().__init__(
-            f"profilo di importazione non valido ({len(problems)} problemi): " + "; ".join(map(str, problems))
+            f"profilo di importazione non valido ({plural(len(problems), 'problema', 'problemi')}): "
+            + "; ".join(map(str, problems))
         )
 
 

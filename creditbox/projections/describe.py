@@ -12,6 +12,7 @@ from enum import Enum
 from typing import Any
 
 from creditbox.domain.tokens import Role
+from creditbox.domain.wording import plural
 
 ROLE_LABELS = {role.value: role.label for role in Role}
 METADATA = ("originator_id", "originator_version", "timestamp", "originator_topic")
@@ -205,7 +206,8 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "LockLifted": lambda d: f"Blocco {d.get('lock_id')} rimosso il {_d(d, 'lifted_on')}",
     "RepaymentPlanAgreed": lambda d: (
-        f"Piano di rientro concordato per la {_case(d)}: {_d(d, 'total')} in {len(d.get('instalments') or [])} rate"
+        f"Piano di rientro concordato per la {_case(d)}: {_d(d, 'total')} "
+        f"in {plural(len(d.get('instalments') or []), 'rata', 'rate')}"
     ),
     "InstalmentPaid": lambda d: f"Rata {d.get('number')} pagata ({_case(d)})",
     "InstalmentMissed": lambda d: f"Rata {d.get('number')} non pagata, scaduta il {_d(d, 'due_date')} ({_case(d)})",
@@ -221,11 +223,12 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "ActionsTableAdopted": lambda d: (
         f"Tabella azioni dell'azienda {d.get('company')}: adottata la versione {d.get('table_version')} "
-        f"({len(d.get('rows') or [])} righe, {d.get('source')})"
+        f"({plural(len(d.get('rows') or []), 'riga', 'righe')}, {d.get('source')})"
     ),
     "ActionsTableRevised": lambda d: (
-        f"Tabella azioni: nuova versione {d.get('table_version')} ({len(d.get('rows') or [])} righe, "
-        f"{d.get('source')})" + (f": {d['note']}" if d.get("note") else "")
+        f"Tabella azioni: nuova versione {d.get('table_version')} "
+        f"({plural(len(d.get('rows') or []), 'riga', 'righe')}, {d.get('source')})"
+        + (f": {d['note']}" if d.get("note") else "")
     ),
     "FileImported": lambda d: f"File importato: {d.get('file_name')} (profilo {d.get('profile')})",
     "FileReimported": lambda d: f"File importato di nuovo: {d.get('file_name')}",
