@@ -10,6 +10,7 @@ from rich.table import Table
 
 from creditbox.application.actions_tables import HistoryEntry
 from creditbox.cli.context import cli_user, console, container, error_console, print_json
+from creditbox.cli.paths import output_file, writing
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format_parameters
 from creditbox.domain.actions_table import TableVersion
@@ -124,9 +125,11 @@ def export(
     version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
 ) -> None:
     """Esporta la tabella azioni in Excel (foglio «Tabella azioni» e «Legenda»)."""
+    output_file(out, "--out")
     with container() as c:
         table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
-        export_table(table, out)
+        with writing(out, "--out"):
+            export_table(table, out)
         rows = plural(len(table.rows), "riga", "righe")
         console.print(f"Tabella azioni {table.company} versione {table.version}: {rows} in {out}")
 

@@ -17,6 +17,7 @@ from creditbox.cli import (
     profiles,
     projections,
     serve,
+    template,
     tokens,
     worklists,
 )
@@ -43,6 +44,7 @@ def _who(
 app.add_typer(actions.app, name="actions")
 app.add_typer(companies.app, name="companies")
 app.command("import")(imports.import_file)
+app.command("template")(template.template)
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")

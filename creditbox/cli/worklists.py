@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from creditbox.cli.choices import worklist_kind
 from creditbox.cli.context import console, container, fail, parse_date
+from creditbox.cli.paths import output_file, writing
 from creditbox.domain.money import format_euro
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import save_workbook
@@ -31,6 +32,8 @@ def worklist(
     limit: int = typer.Option(50, "--limit", help="Righe a video (l'Excel le contiene tutte)"),
 ) -> None:
     """Liste di lavoro: proposte, approvazioni, consegne fallite, contatti mancanti, Ufficio tecnico, ..."""
+    if out is not None:
+        output_file(out, "--out")
     with container() as c:
         code = c.companies.require(company)
         kind = worklist_kind(kind) if kind is not None else None
@@ -75,6 +78,8 @@ def ageing(
     out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
 ) -> None:
     """Anzianità dei crediti per fasce (0–30, 31–60, 61–90, 91–180, 181–365, oltre 365 giorni)."""
+    if out is not None:
+        output_file(out, "--out")
     with container() as c:
         code = c.companies.require(company)
         day = parse_date(as_of, c.clock.today())
@@ -111,7 +116,8 @@ def export_worklist(conn: Connection, company: str, kind: str | None, out: Path)
         cursor = page.next_cursor
         if cursor is None:
             break
-    save_workbook([worklist_sheet(items)], out)
+    with writing(out, "--out"):
+        save_workbook([worklist_sheet(items)], out)
     return len(items)
 
 
@@ -126,5 +132,6 @@ def export_ageing(conn: Connection, company: str, day: date, window: int, out: P
         cursor = page.next_cursor
         if cursor is None:
             break
-    save_workbook(ageing_sheets(summary, rows), out)
+    with writing(out, "--out"):
+        save_workbook(ageing_sheets(summary, rows), out)
     return len(rows)
