@@ -163,7 +163,7 @@ def check_profile_name(name: str) -> str:
     """The normalised name, or InvalidCommand."""
     key = normalise_profile_name(name)
     if key == DEFAULT_PROFILE_NAME:
-        raise InvalidCommand("il nome 'default' è riservato al profilo standard (excel-template.md)")
+        raise InvalidCommand("il nome 'default' è riservato al profilo standard")
     if key in INBOX_OUTCOME_FOLDERS:
         raise InvalidCommand(
             f"il nome {key!r} è riservato alle cartelle della inbox in cui vengono spostati i file elaborati"
