@@ -1,7 +1,8 @@
 """The files a command writes (``--out``, ``--report``): checked before anything is read or recorded.
 
-A folder, a missing parent folder or the very file being imported (the same file by any path:
-symbolic links, ``..``, hard links) is refused with a clear message and exit code 2; a write that
+A folder, a path through an existing file, or the very file being imported (the same file by any
+path: symbolic links, ``..``, hard links) is refused with a clear message and exit code 2 (missing
+folders are created, as the writer always did); a write that
 fails anyway (permissions, full disk) ends the same way instead of with a traceback.
 """
 
@@ -25,8 +26,9 @@ def output_file(path: Path, option: str, *, inputs: Sequence[Path] = ()) -> Path
             f"{option}: {shown!r} è una cartella: indicare il nome del file da scrivere (es. {path / 'file.xlsx'})",
             REFUSED,
         )
-    if not path.parent.is_dir():
-        fail(f"{option}: la cartella {str(path.parent)!r} non esiste", REFUSED)
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:  # a missing folder is created when the file is written; a file in its way is not
+        fail(f"{option}: {str(blocking)!r} è un file, non una cartella: impossibile scrivere {shown!r}", REFUSED)
     for source in inputs:
         if _same_file(path, source):
             fail(

@@ -236,6 +236,8 @@ def test_a_lock_holds_the_ladder_until_it_is_lifted(case_open: str) -> None:
     [lock] = position()["locks"]
     assert (lock["lock_id"], lock["reason"], lock["supply"], lock["start"]) == ("B1", "complaint", "S-C1", "2026-02-11")
     assert (lock["until"], lock["lifted_on"], lock["note"], lock["by"]) == (None, None, "reclamo 12", "verdi")
+    shown = run("positions", "show", "C1", "--company", "ACQ")
+    assert "reclamo" in shown.out and "complaint" not in shown.out and "aperta" in shown.out
     tick("2026-02-15")
     assert [s["seq"] for s in the_case()["steps"]] == [1]  # the A/R, due on 15/02, is held
 
@@ -308,6 +310,8 @@ def test_a_write_off_is_requested_then_approved_within_the_level(case_open: str)
         and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (stralcio approvato)."
     )
     assert the_case()["status"] == "closed_written_off"
+    shown = run("positions", "show", "C1", "--company", "ACQ")
+    assert shown.code == 0 and "chiusa: stralcio" in shown.out and "closed_written_off" not in shown.out
 
 
 def test_a_settlement_in_italian_notation_is_requested_then_refused(case_open: str) -> None:

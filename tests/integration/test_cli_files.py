@@ -111,16 +111,25 @@ def test_an_output_naming_a_folder_is_a_clear_error_with_exit_2(
 
 
 @pytest.mark.parametrize("option", ["--out", "--report"])
-def test_an_output_in_a_missing_folder_is_a_clear_error(cli_db: str, tmp_path: Path, option: str) -> None:
+def test_an_output_through_a_file_is_a_clear_error_and_a_missing_folder_is_created(
+    cli_db: str, tmp_path: Path, option: str
+) -> None:
     template = tmp_path / "modello.xlsx"
     assert run("template", "--out", str(template))[0] == 0
-    missing = tmp_path / "nessuna" / "file.xlsx"
-    args = ["import", str(template), "--company", "ACQ", "--report"] if option == "--report" else ["ageing"]
-    args = [*args, str(missing)] if option == "--report" else [*args, "--company", "ACQ", "--out", str(missing)]
+    (tmp_path / "un-file").write_text("non una cartella")
 
-    code, _, err = run(*args)
+    def command(target: Path) -> list[str]:
+        if option == "--report":
+            return ["import", str(template), "--company", "ACQ", "--report", str(target)]
+        return ["ageing", "--company", "ACQ", "--out", str(target)]
 
-    assert code == 2 and f"la cartella {str(missing.parent)!r} non esiste" in one_line(err)
+    through_a_file = run(*command(tmp_path / "un-file" / "file.xlsx"))
+    in_a_new_folder = run(*command(tmp_path / "nuova" / "cartella" / "file.xlsx"))
+
+    assert through_a_file[0] == 2
+    assert f"{str(tmp_path / 'un-file')!r} è un file, non una cartella" in one_line(through_a_file[2])
+    assert in_a_new_folder[0] == 0, in_a_new_folder[2]
+    assert load_workbook(tmp_path / "nuova" / "cartella" / "file.xlsx").sheetnames
 
 
 @pytest.mark.parametrize("spelling", ["same", "dotted", "symlink", "hardlink"])
