@@ -22,6 +22,7 @@ from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
 from creditbox.application.inbox_ports import InboxFolder
 from creditbox.application.ingest import Ingestor, InProcessSaver
+from creditbox.application.operators import OperatorDirectory
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
 from creditbox.application.unit_of_work import BatchSaver, BulkLoader
@@ -121,6 +122,10 @@ class Container:
     def tokens(self) -> TokenService:
         """API tokens (issue, revoke, list, authenticate)."""
         return TokenService(self.app)
+
+    def operators(self) -> OperatorDirectory:
+        """The operators of the command line (name, company, role, authorisation level)."""
+        return OperatorDirectory(self.app)
 
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
         """The dunning workflow runner (``run_due``) for ticks and simulations."""

@@ -36,6 +36,7 @@ from creditbox.cli.positions import print_summary
 from creditbox.cli.worklists import export_ageing, export_worklist
 from creditbox.clock import FixedClock
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.migrations import upgrade_read_models
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.queries.worklists import worklist_counts
@@ -157,7 +158,10 @@ def export_worklists_and_ageing(demo: Demo) -> None:
         worklist_file, ageing_file = OUTPUT / "liste-di-lavoro.xlsx", OUTPUT / "anzianita-crediti.xlsx"
         items = export_worklist(conn, COMPANY, None, worklist_file)
         customers = export_ageing(conn, COMPANY, DUNNING_TO, 60, ageing_file)
-    demo.console.print(f"Scritti {worklist_file} ({items} righe) e {ageing_file} ({customers} clienti)")
+    demo.console.print(
+        f"Scritti {worklist_file} ({plural(items, 'riga', 'righe')}) "
+        f"e {ageing_file} ({plural(customers, 'cliente', 'clienti')})"
+    )
 
 
 STEPS: list[Callable[[Demo], None]] = [

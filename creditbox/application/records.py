@@ -84,7 +84,7 @@ class RecordResult:
 
 
 class Column:
-    """Column labels of the default profile (``excel-template.md``). A rejection names one of
+    """Column labels of the default profile (``docs/excel-import.md``). A rejection names one of
     these; a reader translates it back to the header as written in its file."""
 
     CUSTOMER_CODE = "Codice Cliente"

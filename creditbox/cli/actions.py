@@ -9,12 +9,14 @@ import typer
 from rich.table import Table
 
 from creditbox.application.actions_tables import HistoryEntry
-from creditbox.cli.context import CLI_USER, console, container, error_console, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, print_json
+from creditbox.cli.paths import output_file, writing
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format_parameters
 from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.actions_workbook import export_table, read_table
 
 app = typer.Typer(help="Tabella azioni (scale di sollecito) dell'azienda.", no_args_is_help=True)
@@ -123,10 +125,13 @@ def export(
     version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
 ) -> None:
     """Esporta la tabella azioni in Excel (foglio «Tabella azioni» e «Legenda»)."""
+    output_file(out, "--out")
     with container() as c:
         table = c.actions_tables.current(company) if version is None else c.actions_tables.version(company, version)
-        export_table(table, out)
-        console.print(f"Tabella azioni {table.company} versione {table.version}: {len(table.rows)} righe in {out}")
+        with writing(out, "--out"):
+            export_table(table, out)
+        rows = plural(len(table.rows), "riga", "righe")
+        console.print(f"Tabella azioni {table.company} versione {table.version}: {rows} in {out}")
 
 
 @app.command("import")
@@ -143,11 +148,12 @@ def import_table(
             console.print(f"[yellow]Colonna ignorata:[/] {column}")
         try:
             revision = c.actions_tables.revise_parsed(
-                company, parsed, by=CLI_USER, note=note, source=f"excel:{file.name}"
+                company, parsed, by=cli_user(), note=note, source=f"excel:{file.name}"
             )
         except InvalidActionsTable as error:
             error_console.print(
-                f"[bold red]Errore:[/] tabella azioni non valida, {len(error.problems)} problemi."
+                "[bold red]Errore:[/] tabella azioni non valida, "
+                f"{plural(len(error.problems), 'problema', 'problemi')}."
                 " Nulla è stato salvato."
             )
             for problem in error.problems:

@@ -6,7 +6,7 @@ import typer
 from rich.table import Table
 
 from creditbox.cli import company_settings
-from creditbox.cli.context import CLI_USER, console, container, print_json
+from creditbox.cli.context import cli_user, console, container, print_json
 from creditbox.domain.company import CompanySettings
 
 app = typer.Typer(help="Aziende del gruppo.", no_args_is_help=True)
@@ -21,7 +21,7 @@ def add(
 ) -> None:
     """Registra un'azienda del gruppo."""
     with container() as c:
-        company = c.companies.register(code, name, CompanySettings(grace_period_days=grace_days), by=CLI_USER)
+        company = c.companies.register(code, name, CompanySettings(grace_period_days=grace_days), by=cli_user())
         console.print(f"Azienda [bold]{company.code}[/] registrata: {company.name}")
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import typer
 
 from creditbox.application.company_settings import SettingsHistoryEntry, SettingsRevision
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.domain.company_settings import FIELD_LABELS, WEEKDAY_NAMES, CompanySettings, SettingsVersion
 from creditbox.domain.company_settings_document import InvalidCompanySettings, company_day
 from creditbox.domain.money import format_euro
@@ -192,7 +192,7 @@ def _change(
 ) -> SettingsRevision:
     try:
         revision: SettingsRevision = c.company_settings().change(
-            company, patch, by=CLI_USER, note=note, source=source, expected_version=expected_version
+            company, patch, by=cli_user(), note=note, source=source, expected_version=expected_version
         )
     except InvalidCompanySettings as error:
         count = len(error.problems)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -34,7 +36,49 @@ class DataSafeConsole(Console):
 console = DataSafeConsole()
 error_console = DataSafeConsole(stderr=True)
 
-CLI_USER = "cli"
+CLI_USER = "cli"  # recorded when nobody can be named (no --by, no CREDITBOX_USER, no login name)
+USER_VARIABLE = "CREDITBOX_USER"
+_MAX_USER_LENGTH = 64
+
+# ``creditbox --by NAME <command>``: set by the main callback for the command being run.
+_by_option: str | None = None
+
+
+def set_by_option(name: str | None) -> None:
+    global _by_option
+    _by_option = name
+
+
+def _clean_user(raw: str | None) -> str | None:
+    name = (raw or "").strip()
+    if not name or len(name) > _MAX_USER_LENGTH or not name.isprintable():
+        return None
+    return name
+
+
+def login_name() -> str | None:
+    """The login name of whoever runs the process, or None when the system cannot tell."""
+    try:
+        return _clean_user(getpass.getuser())
+    except (OSError, KeyError, ImportError):  # no LOGNAME/USER and no password-database entry
+        return None
+
+
+def who(by: str | None = None) -> str | None:
+    """Who runs this command: ``--by`` (of the command, else of ``creditbox``), else the
+    ``CREDITBOX_USER`` variable, else the login name; None when nobody can be named."""
+    for candidate in (by, _by_option, os.environ.get(USER_VARIABLE)):
+        if candidate is not None and candidate.strip():
+            name = _clean_user(candidate)
+            if name is None:
+                fail(f"nome dell'operatore non valido: {candidate!r}", 2)
+            return name
+    return login_name()
+
+
+def cli_user(by: str | None = None) -> str:
+    """The name recorded as ``by`` on what a command records (``cli`` when nobody can be named)."""
+    return who(by) or CLI_USER
 
 
 @contextmanager

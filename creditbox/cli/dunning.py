@@ -3,29 +3,35 @@ and supervisor commands on dunning cases)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
-from enum import Enum
-from typing import Any, TypeVar
+from decimal import Decimal
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from creditbox.api.permissions import Permission, allows, roles_with
 from creditbox.application.case_commands import CaseCommands, CommandResult
 from creditbox.application.dunning import ActionToDispatch, CachingLoader
+from creditbox.application.operators import Acting
 from creditbox.application.simulation import SimulatedChannels, SimulationSummary, Simulator
 from creditbox.bootstrap import Container, bootstrap
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, parse_date, print_json
+from creditbox.cli.choices import allowed_help, choice, enum_choice
+from creditbox.cli.context import cli_user, console, container, error_console, fail, parse_date, print_json, who
 from creditbox.clock import FixedClock
-from creditbox.domain.errors import DomainError, Field
+from creditbox.domain.errors import DomainError, Field, LevelTooLow
 from creditbox.domain.ids import position_id
-from creditbox.domain.money import format_euro
+from creditbox.domain.money import format_euro, parse_spreadsheet_amount
+from creditbox.domain.wording import plural
 from creditbox.domain.workflow.amounts import supply_debt
+from creditbox.domain.workflow.cases import CaseStatus
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 from creditbox.domain.workflow.plans import split_evenly
+from creditbox.projections.event_labels import event_label, event_labels
 
 outbox_app = typer.Typer(help="Azioni da eseguire (outbox).", no_args_is_help=True)
 cases_app = typer.Typer(
@@ -58,7 +64,7 @@ def tick(
             report = c.dunning().run_due(
                 company,
                 business_date,
-                by=CLI_USER,
+                by=cli_user(),
                 on_progress=lambda done, total: progress.update(task, completed=done, total=total),
             )
         if as_json:
@@ -74,10 +80,12 @@ def tick(
             )
             return
         console.print(
-            f"Azienda [bold]{report.company}[/] al {business_date:%d/%m/%Y}: {report.positions} posizioni, "
-            f"{report.changed} aggiornate, {report.event_count} eventi, {len(report.actions)} azioni"
+            f"Azienda [bold]{report.company}[/] al {business_date:%d/%m/%Y}: "
+            f"{plural(report.positions, 'posizione', 'posizioni')}, "
+            f"{plural(report.changed, 'aggiornata', 'aggiornate')}, "
+            f"{plural(report.event_count, 'evento', 'eventi')}, {plural(len(report.actions), 'azione', 'azioni')}"
         )
-        _print_counter("Eventi", dict(report.events))
+        _print_counter("Eventi", _labelled(report.events, event_label))
 
 
 def simulate(
@@ -85,20 +93,21 @@ def simulate(
     start: str = typer.Option(..., "--from", help="Primo giorno (AAAA-MM-GG)"),
     end: str = typer.Option(..., "--to", help="Ultimo giorno (AAAA-MM-GG)"),
     channel_outcomes: str = typer.Option(
-        "none", "--channel-outcomes", help="'simulated': consegne, esiti e pagamenti simulati; 'none': nessuno"
+        "none",
+        "--channel-outcomes",
+        help="'simulati' (simulated): consegne, esiti e pagamenti simulati; 'nessuno' (none): nessuno",
     ),
     seed: int = typer.Option(1, "--seed", help="Seme della simulazione (stesso seme, stessa storia)"),
     operator: bool = typer.Option(True, "--operator/--no-operator", help="Un operatore conferma e approva le proposte"),
     as_json: bool = AS_JSON,
 ) -> None:
     """Simula il flusso giorno per giorno (registra gli eventi nel database configurato)."""
-    if channel_outcomes not in ("simulated", "none"):
-        fail("--channel-outcomes: 'simulated' o 'none'")
+    simulated = choice(channel_outcomes, {True: ("simulated", "simulati"), False: ("none", "nessuno")}, "esiti")
     first, last = parse_date(start, date.today(), option="--from"), parse_date(end, date.today(), option="--to")
     if last < first:
         fail("--to precede --from")
     clock = FixedClock(first)
-    channels = SimulatedChannels(seed, play=channel_outcomes == "simulated")
+    channels = SimulatedChannels(seed, play=simulated)
     with _simulation_container(clock) as c:
         c.dispatcher = channels
         code = c.companies.require(company)
@@ -146,15 +155,30 @@ def summary_json(summary: SimulationSummary) -> dict[str, Any]:
 def print_summary(summary: SimulationSummary) -> None:
     console.print(
         f"Simulazione azienda [bold]{summary.company}[/] dal {summary.start:%d/%m/%Y} al {summary.end:%d/%m/%Y} "
-        f"({summary.days} giorni): {summary.payments} pagamenti, {summary.outcomes} esiti, "
-        f"{summary.confirmations} conferme"
+        f"({plural(summary.days, 'giorno', 'giorni')}): {plural(summary.payments, 'pagamento', 'pagamenti')}, "
+        f"{plural(summary.outcomes, 'esito', 'esiti')}, {plural(summary.confirmations, 'conferma', 'conferme')}"
     )
     steps = Table("Scala", "Passo", "Ultima azione eseguita", "Pratiche", title="Pratiche per scala e passo")
     for (ladder, seq, label), n in sorted(summary.cases_by_step.items()):
         steps.add_row(ladder, str(seq), label, str(n))
     console.print(steps)
-    _print_counter("Pratiche per stato", dict(summary.cases_by_status))
+    _print_counter("Pratiche per stato", _labelled(summary.cases_by_status, _status_label))
     _print_counter("Azioni per codice", dict(summary.actions_by_code))
+
+
+def _labelled(counts: Mapping[str, int], label: Callable[[str], str]) -> dict[str, int]:
+    """``counts`` keyed by Italian labels instead of codes."""
+    labelled: dict[str, int] = {}
+    for key, n in counts.items():
+        labelled[label(key)] = labelled.get(label(key), 0) + n
+    return labelled
+
+
+def _status_label(status: str) -> str:
+    try:
+        return CaseStatus(status).label
+    except ValueError:
+        return status
 
 
 def _print_counter(title: str, counts: dict[str, int]) -> None:
@@ -228,10 +252,23 @@ def _action_json(a: ActionToDispatch) -> dict[str, Any]:
 
 # ---- case commands ------------------------------------------------------------------------------
 # Each command states only its own arguments, the CaseCommands method it calls and what it reports.
+# Every case command runs as an operator configured with ``creditbox operators`` (``--by``, else
+# CREDITBOX_USER, else the login name): unknown or disabled operators, a role without the
+# permission, a level not covering the command are refused with exit code 2.
 
-LEVEL = typer.Option(..., "--level", help="Livello di autorizzazione del responsabile")
+LEVEL = typer.Option(
+    None, "--level", help="Agire con un livello PIÙ BASSO di quello configurato per l'operatore (facoltativo)"
+)
 NOTE = typer.Option("", "--note", help="Nota")
 NOTE_REASON = typer.Option("", "--note", help="Motivo")  # the note of a discard, a refusal, a write-off
+BY = typer.Option(None, "--by", help="Operatore (default: CREDITBOX_USER, altrimenti il nome di login)")
+REFUSED = 2  # exit code of a refusal of who runs the command (unknown, disabled, role, level)
+
+_DOING = {
+    Permission.CASES_WORK: "lavorare le pratiche",
+    Permission.CASES_APPROVE: "approvare o rifiutare",
+    Permission.CASES_LITIGATE: "gestire il contenzioso",
+}
 
 
 @contextmanager
@@ -244,27 +281,81 @@ def _checked(company: str, customer: str) -> Iterator[tuple[Container, str]]:
         yield c, code
 
 
+@dataclass(frozen=True)
+class _Session:
+    """A case command about to run: the company's code, the commands and who runs them."""
+
+    code: str
+    commands: CaseCommands
+    operator: Acting
+
+    @property
+    def by(self) -> str:
+        return self.operator.name
+
+    def level(self, requested: int | None) -> int:
+        """The configured level, or a lower one asked with ``--level``; never a higher one."""
+        configured = self.operator.level
+        if requested is None:
+            return configured
+        if requested > configured:
+            fail(
+                f"livello {requested} non consentito: all'operatore {self.by!r} è configurato il livello "
+                f"{configured} (--level può solo abbassarlo)",
+                REFUSED,
+            )
+        return requested
+
+
 @contextmanager
-def _case_commands(company: str, customer: str) -> Iterator[tuple[str, CaseCommands]]:
-    """The company's code and the case commands, once the company and the customer are known."""
+def _case_commands(
+    company: str, customer: str, by: str | None, needs: Permission = Permission.CASES_WORK
+) -> Iterator[_Session]:
+    """The session of a case command, once the company, the customer and the operator are known."""
     with _checked(company, customer) as (c, code):
-        yield code, c.case_commands()
+        acting = _operator(c, code, by, needs)
+        try:
+            yield _Session(code, c.case_commands(), acting)
+        except LevelTooLow as error:
+            fail(str(error), REFUSED)
+
+
+def _operator(c: Container, company: str, by: str | None, needs: Permission) -> Acting:
+    name = who(by)
+    if name is None:
+        fail("operatore non identificato: indicare --by o impostare la variabile CREDITBOX_USER", REFUSED)
+    try:
+        acting = c.operators().acting(company, name)
+    except DomainError as error:
+        fail(str(error), REFUSED)
+    if not allows(acting.role, needs):
+        roles = ", ".join(r.label for r in roles_with(needs))
+        fail(
+            f"l'operatore {acting.name!r} ({acting.role.label}) non può {_DOING[needs]} (ruoli ammessi: {roles})",
+            REFUSED,
+        )
+    return acting
 
 
 def _report(result: CommandResult, done: str) -> None:
     if not result.changed:
         console.print(f"Nessuna modifica: l'operazione era già stata registrata ({done}).")
         return
-    console.print(f"{done[:1].upper()}{done[1:]}. Eventi: {', '.join(result.events)}")
+    console.print(f"{done[:1].upper()}{done[1:]}. Eventi: {event_labels(result.events)}")
 
 
 @cases_app.command("confirm")
 def confirm(
-    customer: str = CUSTOMER, case: str = CASE, seq: int = SEQ, company: str = COMPANY, on: str | None = ON
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    seq: int = SEQ,
+    company: str = COMPANY,
+    on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Conferma un'azione proposta (lista di lavoro)."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.confirm_proposal(code, customer, case, seq, by=CLI_USER, business_date=_date(on))
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.confirm_proposal(s.code, customer, case, seq, by=s.by, business_date=_date(on))
         _report(result, "proposta confermata")
 
 
@@ -276,10 +367,11 @@ def discard(
     company: str = COMPANY,
     note: str = NOTE_REASON,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Scarta un'azione proposta: il passo è saltato e si prosegue col successivo."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.discard_proposal(code, customer, case, seq, note, by=CLI_USER, business_date=_date(on))
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.discard_proposal(s.code, customer, case, seq, note, by=s.by, business_date=_date(on))
         _report(result, "proposta scartata")
 
 
@@ -289,12 +381,13 @@ def approve(
     case: str = CASE,
     seq: int = SEQ,
     company: str = COMPANY,
-    level: int = LEVEL,
+    level: int | None = LEVEL,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
-    """Approva un passo in attesa di autorizzazione (livello >= livello richiesto)."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.approve_step(code, customer, case, seq, level, by=CLI_USER, business_date=_date(on))
+    """Approva un passo in attesa di autorizzazione (livello dell'operatore >= livello richiesto)."""
+    with _case_commands(company, customer, by, Permission.CASES_APPROVE) as s:
+        result = s.commands.approve_step(s.code, customer, case, seq, s.level(level), by=s.by, business_date=_date(on))
         _report(result, "passo approvato")
 
 
@@ -304,13 +397,16 @@ def refuse(
     case: str = CASE,
     seq: int = SEQ,
     company: str = COMPANY,
-    level: int = LEVEL,
+    level: int | None = LEVEL,
     note: str = NOTE_REASON,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Rifiuta un passo in attesa di autorizzazione."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.refuse_step(code, customer, case, seq, level, note, by=CLI_USER, business_date=_date(on))
+    with _case_commands(company, customer, by, Permission.CASES_APPROVE) as s:
+        result = s.commands.refuse_step(
+            s.code, customer, case, seq, s.level(level), note, by=s.by, business_date=_date(on)
+        )
         _report(result, "passo rifiutato")
 
 
@@ -322,17 +418,21 @@ def outcome(
     result_code: str = typer.Argument(
         ...,
         metavar="ESITO",
-        help="sent, delivered, not_delivered, held, unclaimed, returned (A/R), positive, negative (uffici)",
+        help="A/R: "
+        + ", ".join(f"{o.label} ({o.value})" for o in StepOutcome if o.is_delivery)
+        + "; uffici: "
+        + ", ".join(f"{o.label} ({o.value})" for o in StepOutcome if not o.is_delivery),
     ),
     company: str = COMPANY,
     note: str = NOTE,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Registra l'esito di un passo eseguito (consegna, giacenza, esito ufficio tecnico o agenzia)."""
-    parsed = _choice(StepOutcome, result_code, "esito")
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.record_outcome(code, customer, case, seq, parsed, _date(on), note, by=CLI_USER)
-        _report(result, f"esito {parsed.label} registrato")
+    parsed = enum_choice(StepOutcome, result_code, "esito")
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.record_outcome(s.code, customer, case, seq, parsed, _date(on), note, by=s.by)
+        _report(result, f"esito del passo {seq} registrato: {parsed.label}")
 
 
 @cases_app.command("correct-outcome")
@@ -346,18 +446,19 @@ def correct_outcome(
     reason: str = typer.Option(..., "--reason", help="Perché si corregge (obbligatorio)"),
     replaces: str | None = typer.Option(None, "--replaces", help="L'esito errato (default: l'ultimo registrato)"),
     replaces_date: str | None = typer.Option(None, "--replaces-date", help="La data dell'esito errato"),
+    by: str | None = BY,
 ) -> None:
     """Corregge un esito registrato per errore: il nuovo esito lo sostituisce, con chi e perché."""
-    parsed = _choice(StepOutcome, result_code, "esito")
+    parsed = enum_choice(StepOutcome, result_code, "esito")
     if (replaces is None) != (replaces_date is None):
         fail("indicare sia --replaces sia --replaces-date, o nessuno dei due", code=2)
     target = None
     if replaces is not None and replaces_date is not None:
         wrong_on = parse_date(replaces_date, date.min, option="--replaces-date")
-        target = (_choice(StepOutcome, replaces, "esito"), wrong_on)
+        target = (enum_choice(StepOutcome, replaces, "esito"), wrong_on)
     when = parse_date(on, date.min, option="--date")
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.correct_outcome(code, customer, case, seq, parsed, when, reason, target, by=CLI_USER)
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.correct_outcome(s.code, customer, case, seq, parsed, when, reason, target, by=s.by)
         _report(result, f"esito corretto in {parsed.label} del {when:%d/%m/%Y}")
 
 
@@ -369,10 +470,11 @@ def reactivation(
     failed: bool = typer.Option(False, "--failed", help="Riattivazione non riuscita"),
     note: str = NOTE,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Registra l'esito della richiesta di riattivazione all'Ufficio tecnico."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.record_reactivation(code, customer, case, not failed, _date(on), note, by=CLI_USER)
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.record_reactivation(s.code, customer, case, not failed, _date(on), note, by=s.by)
         _report(result, "esito riattivazione registrato")
 
 
@@ -380,19 +482,20 @@ def reactivation(
 def lock(
     customer: str = CUSTOMER,
     company: str = COMPANY,
-    reason: str = typer.Option(..., "--reason", help="complaint (reclamo), dispute (contestazione), manual"),
+    reason: str = typer.Option(..., "--reason", help="Motivo: " + allowed_help(LockReason)),
     supply: str | None = typer.Option(None, "--supply", help="Solo questa fornitura (default: tutto il cliente)"),
     start: str | None = typer.Option(None, "--from", help="Dal (default: oggi)"),
     until: str | None = typer.Option(None, "--until", help="Fino al (incluso; default: fino a sblocco)"),
     note: str = NOTE,
+    by: str | None = BY,
 ) -> None:
     """Blocca le azioni su una fornitura o su tutto il cliente."""
-    parsed = _choice(LockReason, reason, "motivo")
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.set_lock(
-            code, customer, parsed, supply, _date(start, "--from"), _date(until, "--until"), note, by=CLI_USER
+    parsed = enum_choice(LockReason, reason, "motivo")
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.set_lock(
+            s.code, customer, parsed, supply, _date(start, "--from"), _date(until, "--until"), note, by=s.by
         )
-        _report(result, f"blocco {result.lock_id} impostato")
+        _report(result, f"blocco {result.lock_id} ({parsed.label}) impostato")
 
 
 @cases_app.command("unlock")
@@ -402,10 +505,11 @@ def unlock(
     company: str = COMPANY,
     note: str = NOTE,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Rimuove un blocco."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.lift_lock(code, customer, lock_id, _date(on), note, by=CLI_USER)
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.lift_lock(s.code, customer, lock_id, _date(on), note, by=s.by)
         _report(result, f"blocco {lock_id} rimosso")
 
 
@@ -417,15 +521,17 @@ def plan(
     instalments: int = typer.Option(..., "--instalments", help="Numero di rate mensili"),
     first: str = typer.Option(..., "--first", help="Scadenza della prima rata (AAAA-MM-GG)"),
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Concorda un piano di rientro a rate mensili uguali sullo scaduto della pratica."""
     with _checked(company, customer) as (c, code):
+        acting = _operator(c, code, by, Permission.CASES_WORK)
         when = c.dunning().business_date(_date(on), Field.BUSINESS_DATE, "--date")
         position = c.dunning().load(code, customer)
         owed = supply_debt(position, position.case(case).supply_code, when).overdue
         schedule = split_evenly(owed, instalments, parse_date(first, when, option="--first"))
-        result = c.case_commands().agree_plan(code, customer, case, schedule, by=CLI_USER, business_date=when)
-        _report(result, f"piano di rientro in {instalments} rate su {format_euro(owed)} concordato")
+        result = c.case_commands().agree_plan(code, customer, case, schedule, by=acting.name, business_date=when)
+        _report(result, f"piano di rientro in {plural(instalments, 'rata', 'rate')} su {format_euro(owed)} concordato")
 
 
 @cases_app.command("write-off")
@@ -436,13 +542,14 @@ def write_off(
     settlement: str | None = typer.Option(None, "--settlement", help="Importo concordato (transazione)"),
     note: str = NOTE_REASON,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Chiede lo stralcio (o, con --settlement, una transazione) della pratica."""
     kind = WriteOffKind.SETTLEMENT if settlement else WriteOffKind.WRITE_OFF
     amount = _amount(settlement) if settlement else Decimal("0.00")
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.request_write_off(
-            code, customer, case, kind, amount, note, by=CLI_USER, business_date=_date(on)
+    with _case_commands(company, customer, by) as s:
+        result = s.commands.request_write_off(
+            s.code, customer, case, kind, amount, note, by=s.by, business_date=_date(on)
         )
         _report(result, f"richiesta di {kind.label} registrata")
 
@@ -452,28 +559,40 @@ def approve_write_off(
     customer: str = CUSTOMER,
     case: str = CASE,
     company: str = COMPANY,
-    level: int = LEVEL,
+    level: int | None = LEVEL,
     refuse: bool = typer.Option(False, "--refuse", help="Rifiuta invece di approvare"),
     note: str = NOTE_REASON,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Approva (o rifiuta) lo stralcio o la transazione richiesti, entro il massimale del livello."""
-    with _case_commands(company, customer) as (code, commands):
+    with _case_commands(company, customer, by, Permission.CASES_APPROVE) as s:
         if refuse:
-            result = commands.refuse_write_off(code, customer, case, level, note, by=CLI_USER, business_date=_date(on))
+            result = s.commands.refuse_write_off(
+                s.code, customer, case, s.level(level), note, by=s.by, business_date=_date(on)
+            )
             _report(result, "stralcio rifiutato")
         else:
-            result = commands.approve_write_off(code, customer, case, level, by=CLI_USER, business_date=_date(on))
+            result = s.commands.approve_write_off(
+                s.code, customer, case, s.level(level), by=s.by, business_date=_date(on)
+            )
             _report(result, "stralcio approvato")
 
 
 @cases_app.command("litigation")
 def litigation(
-    customer: str = CUSTOMER, case: str = CASE, company: str = COMPANY, level: int = LEVEL, on: str | None = ON
+    customer: str = CUSTOMER,
+    case: str = CASE,
+    company: str = COMPANY,
+    level: int | None = LEVEL,
+    on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Passa la pratica all'ufficio legale (contenzioso)."""
-    with _case_commands(company, customer) as (code, commands):
-        result = commands.hand_over_to_litigation(code, customer, case, level, by=CLI_USER, business_date=_date(on))
+    with _case_commands(company, customer, by, Permission.CASES_APPROVE) as s:
+        result = s.commands.hand_over_to_litigation(
+            s.code, customer, case, s.level(level), by=s.by, business_date=_date(on)
+        )
         _report(result, "pratica passata a contenzioso")
 
 
@@ -482,30 +601,21 @@ def litigation_outcome(
     customer: str = CUSTOMER,
     case: str = CASE,
     company: str = COMPANY,
-    result_code: str = typer.Option(..., "--result", help="recovered, partially_recovered, unrecoverable"),
+    result_code: str = typer.Option(..., "--result", help="Esito: " + allowed_help(LitigationResult)),
     recovered: str = typer.Option("0", "--recovered", help="Importo recuperato"),
     note: str = NOTE,
     on: str | None = ON,
+    by: str | None = BY,
 ) -> None:
     """Registra l'esito del contenzioso (chiude la pratica)."""
-    parsed = _choice(LitigationResult, result_code, "esito")
-    with _case_commands(company, customer) as (code, commands):
+    parsed = enum_choice(LitigationResult, result_code, "esito")
+    with _case_commands(company, customer, by, Permission.CASES_LITIGATE) as s:
         amount = _amount(recovered)
-        result = commands.record_litigation_outcome(code, customer, case, parsed, amount, _date(on), note, by=CLI_USER)
-        _report(result, "esito del contenzioso registrato")
+        result = s.commands.record_litigation_outcome(s.code, customer, case, parsed, amount, _date(on), note, by=s.by)
+        _report(result, f"esito del contenzioso registrato: {parsed.label}")
 
 
 # ---- parsing the inputs -------------------------------------------------------------------------
-
-E = TypeVar("E", bound=Enum)
-
-
-def _choice(enum: type[E], text: str, what: str) -> E:
-    """``text`` as a member of ``enum`` (its value, in any case); otherwise fail listing the values."""
-    try:
-        return enum(text.strip().lower())
-    except ValueError:
-        fail(f"{what} sconosciuto {text!r} (ammessi: {', '.join(str(m.value) for m in enum)})")
 
 
 def _date(value: str | None, option: str = "--date") -> date | None:
@@ -514,8 +624,9 @@ def _date(value: str | None, option: str = "--date") -> date | None:
 
 
 def _amount(text: str) -> Decimal:
-    """An amount in either notation: ``1.234,56`` (Italian) or ``1234.56``."""
+    """An amount in either notation (``1.234,56`` Italian or ``1234.56``), in the one amount syntax
+    of the spreadsheets (``domain/money.py``): no ``1_000``, ``+5``, exponents or other digits."""
     try:
-        return Decimal(text.replace(".", "").replace(",", ".") if "," in text else text)
-    except InvalidOperation:
-        fail(f"importo non valido: {text!r}")
+        return parse_spreadsheet_amount(text)
+    except ValueError as error:
+        fail(str(error), REFUSED)

@@ -3,7 +3,8 @@ layout, or the layout a company's import profile describes).
 
 Exit 0 when the file was processed (even with rejected rows); 2 when the file cannot be read at
 all (not an xlsx, no known sheet, missing required column, missing file); 1 for an unknown company
-or an unknown profile (nothing is read).
+or an unknown profile (nothing is read). A ``--report`` naming a folder, a missing folder or the
+imported file itself is refused before anything is read (exit 2).
 ``--report FILE.xlsx`` also writes the outcome as a formatted workbook (``Riepilogo``, ``Scarti``),
 for a processed file and for one that could not be read.
 """
@@ -19,7 +20,8 @@ from rich.table import Table
 
 from creditbox.application.imports import ImportResult, profile_label
 from creditbox.application.records import UnreadableFile
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
+from creditbox.cli.paths import REFUSED, output_file
 from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
 
 UNREADABLE_EXIT = 2
@@ -65,6 +67,8 @@ def import_file(
     ),
 ) -> None:
     """Importa clienti, forniture, bollette e pagamenti da un file Excel."""
+    if report is not None:  # checked before anything is read or recorded
+        output_file(report, "--report", inputs=[file])
     try:
         content = file.read_bytes()
     except OSError as error:
@@ -75,7 +79,7 @@ def import_file(
         try:
             with new_progress(quiet=as_json) as progress:
                 result = importer.run(
-                    content, file.name, company, by=CLI_USER, progress=RichImportProgress(progress), parser=parser
+                    content, file.name, company, by=cli_user(), progress=RichImportProgress(progress), parser=parser
                 )
         except UnreadableFile as error:
             if report is not None:
@@ -98,7 +102,7 @@ def _write_report(report: Path, as_json: bool, write: Callable[[Path], None]) ->
     try:
         write(report)
     except OSError as error:
-        fail(f"impossibile scrivere il rapporto {str(report)!r}: {error.strerror or error}")
+        fail(f"impossibile scrivere il rapporto {str(report)!r}: {error.strerror or error}", REFUSED)
     # With --json the standard output is the summary alone: the note goes to the error stream.
     (error_console if as_json else console).print(f"Rapporto scritto in {report}")
 

@@ -28,6 +28,7 @@ from creditbox.application.inbox_ports import InboxUnavailable
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass
 from creditbox.bootstrap import Container
 from creditbox.cli.context import catch_up_views, console, container, error_console, fail, print_json
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE
 
 app = typer.Typer(
@@ -91,7 +92,7 @@ def _loop(
     done = 0
     warned: set[str] = set()
     with stop.installed():
-        lines.print(f"Inbox avviata: un passaggio ogni {every:g} secondi (Ctrl-C per fermarla)")
+        lines.print(f"Inbox avviata: un passaggio ogni {plural(every, 'secondo', 'secondi')} (Ctrl-C per fermarla)")
         try:
             while not stop.is_requested():
                 try:

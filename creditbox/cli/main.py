@@ -10,14 +10,17 @@ from typer.core import TyperGroup
 from creditbox.cli import (
     actions,
     companies,
+    context,
     db,
     dunning,
     imports,
     inbox,
+    operators,
     positions,
     profiles,
     projections,
     serve,
+    template,
     tokens,
     worklists,
 )
@@ -44,15 +47,31 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _who(
+    by: str | None = typer.Option(
+        None,
+        "--by",
+        help="Chi esegue il comando (default: variabile CREDITBOX_USER, altrimenti il nome di login)",
+    ),
+) -> None:
+    """CreditBox — gestione del credito e solleciti."""
+    context.set_by_option(by)
+
+
 app.add_typer(actions.app, name="actions")
 app.add_typer(companies.app, name="companies")
 app.command("import")(imports.import_file)
+app.command("template")(template.template)
 app.add_typer(inbox.app, name="inbox")
 app.add_typer(db.app, name="db")
 app.add_typer(positions.app, name="positions")
 app.add_typer(profiles.app, name="profiles")
 app.command("serve")(serve.serve)
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(operators.app, name="operators")
 app.command("tick")(dunning.tick)
 app.command("simulate")(dunning.simulate)
 app.add_typer(dunning.outbox_app, name="outbox")

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from creditbox.application.case_views import case_view, lock_view
+from creditbox.application.case_views import case_view, lock_view, waiting_for
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
 from creditbox.domain.documents import SupplyDetails
@@ -147,3 +147,32 @@ def print_summary(summary: PositionSummary) -> None:
         f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
         f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"
     )
+    print_cases(summary)
+
+
+def print_cases(summary: PositionSummary) -> None:
+    """Dunning cases and locks, with Italian states (``chiusa per pagamento``, not ``closed_paid``)."""
+    if summary.cases:
+        cases = Table("Pratica", "Fornitura", "Scala", "Stato", "Aperta il", "In attesa di", title="Pratiche")
+        for case in summary.cases:
+            cases.add_row(
+                escape(case.case_id),
+                escape(case.supply_code),
+                escape(case.ladder),
+                case.status.label,
+                f"{case.opened_on:%d/%m/%Y}",
+                escape(waiting_for(case) or ""),
+            )
+        console.print(cases)
+    if summary.locks:
+        locks = Table("Blocco", "Motivo", "Fornitura", "Dal", "Al", "Rimosso il", title="Blocchi")
+        for lock in summary.locks:
+            locks.add_row(
+                lock.lock_id,
+                lock.reason.label,
+                escape(lock.supply_code or "tutto il cliente"),
+                f"{lock.start:%d/%m/%Y}",
+                f"{lock.until:%d/%m/%Y}" if lock.until else "",
+                f"{lock.lifted_on:%d/%m/%Y}" if lock.lifted_on else "",
+            )
+        console.print(locks)

@@ -15,9 +15,10 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from creditbox.cli.context import CLI_USER, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, InvalidImportProfile
+from creditbox.domain.wording import plural
 
 UNREADABLE_EXIT = 2
 
@@ -69,10 +70,13 @@ def set_profile(
         )
     with container() as c:
         try:
-            revision = c.import_profiles().set(company, name, data, by=CLI_USER, note=note, source=f"json:{file.name}")
+            revision = c.import_profiles().set(
+                company, name, data, by=cli_user(), note=note, source=f"json:{file.name}"
+            )
         except InvalidImportProfile as error:
             error_console.print(
-                f"[bold red]Errore:[/] profilo di importazione non valido, {len(error.problems)} problemi."
+                "[bold red]Errore:[/] profilo di importazione non valido, "
+                f"{plural(len(error.problems), 'problema', 'problemi')}."
                 " Nulla è stato salvato."
             )
             for problem in error.problems:

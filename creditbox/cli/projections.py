@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from creditbox.cli.context import console, container, fail
+from creditbox.domain.wording import plural
 from creditbox.projections.runner import ProjectionFailed, follow
 
 app = typer.Typer(help="Proiezioni (modelli di lettura).", no_args_is_help=True)
@@ -50,7 +51,9 @@ def catch_up(names: list[str] | None = NAMES) -> None:
             read = runner.catch_up()
         except ProjectionFailed as error:
             fail(str(error))
-        console.print(f"{read} notifiche elaborate in {time.perf_counter() - started:.1f} s")
+        console.print(
+            f"{plural(read, 'notifica elaborata', 'notifiche elaborate')} in {time.perf_counter() - started:.1f} s"
+        )
 
 
 @app.command("status")
@@ -135,4 +138,4 @@ def rebuild(names: list[str] | None = NAMES) -> None:
             fail(str(error))
         except ProjectionFailed as error:
             fail(str(error))
-        console.print(f"Ricostruite: {read} notifiche in {time.perf_counter() - started:.1f} s")
+        console.print(f"Ricostruite: {plural(read, 'notifica', 'notifiche')} in {time.perf_counter() - started:.1f} s")

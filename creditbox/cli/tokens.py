@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 from rich.table import Table
 
-from creditbox.cli.context import CLI_USER, console, container, print_json
+from creditbox.cli.choices import allowed_help
+from creditbox.cli.choices import role as choose_role
+from creditbox.cli.context import cli_user, console, container, print_json
 from creditbox.domain.tokens import GROUP, Role
 
 app = typer.Typer(help="Token di accesso all'API.", no_args_is_help=True)
@@ -14,9 +16,7 @@ app = typer.Typer(help="Token di accesso all'API.", no_args_is_help=True)
 @app.command("create")
 def create(
     company: str = typer.Option(..., "--company", help="Codice azienda, o '*' per tutto il gruppo"),
-    role: str = typer.Option(
-        ..., "--role", help="feed | operator | supervisor | legal | auditor | admin", case_sensitive=False
-    ),
+    role: str = typer.Option(..., "--role", help="Ruolo: " + allowed_help(Role)),
     level: int | None = typer.Option(None, "--level", help="Livello di autorizzazione (solo supervisor)"),
     name: str | None = typer.Option(None, "--name", help="Nome del token (registrato su ogni operazione)"),
     as_json: bool = typer.Option(False, "--json", help="Output JSON"),
@@ -26,7 +26,7 @@ def create(
         if company.strip() != GROUP:
             company = c.companies.require(company)
         issued = c.tokens().issue(
-            company, Role.parse(role), issued_on=c.clock.today(), level=level, name=name, by=CLI_USER
+            company, choose_role(role), issued_on=c.clock.today(), level=level, name=name, by=cli_user()
         )
         token = issued.token
         if as_json:
@@ -42,7 +42,7 @@ def create(
             )
             return
         console.print(
-            f"Token [bold]{token.name}[/] ({token.role.value}, azienda {token.company}"
+            f"Token [bold]{token.name}[/] ({token.role.label}, azienda {token.company}"
             + (f", livello {token.level}" if token.level else "")
             + f") id {token.id}"
         )
@@ -54,7 +54,7 @@ def create(
 def revoke(name_or_id: str = typer.Argument(..., help="Nome o id del token")) -> None:
     """Revoca un token: dalla prossima richiesta risponde 401."""
     with container(follow=False) as c:
-        token = c.tokens().revoke(name_or_id, on=c.clock.today(), by=CLI_USER)
+        token = c.tokens().revoke(name_or_id, on=c.clock.today(), by=cli_user())
         console.print(f"Token [bold]{token.name}[/] revocato ({token.id})")
 
 
@@ -90,7 +90,7 @@ def list_tokens(
             table.add_row(
                 t.name,
                 t.company,
-                t.role.value,
+                t.role.label,
                 str(t.level or ""),
                 f"{t.issued_on:%d/%m/%Y}",
                 f"{t.revoked_on:%d/%m/%Y}" if t.revoked_on else "",

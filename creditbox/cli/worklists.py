@@ -9,8 +9,11 @@ import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
+from creditbox.cli.choices import worklist_kind
 from creditbox.cli.context import catch_up_views, console, container, fail, parse_date
+from creditbox.cli.paths import output_file, writing
 from creditbox.domain.money import format_euro
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.exports import ageing_sheets, worklist_sheet
@@ -18,7 +21,7 @@ from creditbox.projections.queries.ageing import ageing_by_position, ageing_summ
 from creditbox.projections.queries.paging import MAX_LIMIT
 from creditbox.projections.queries.worklists import WorklistItem, check_kind, worklist_counts, worklist_page
 
-KINDS_HELP = "Lista: " + ", ".join(f"{k} ({label})" for k, label in WORKLIST_LABELS.items())
+KINDS_HELP = "Lista: " + ", ".join(f"{label} ({k})" for k, label in WORKLIST_LABELS.items())
 
 
 def worklist(
@@ -28,8 +31,11 @@ def worklist(
     limit: int = typer.Option(50, "--limit", help="Righe a video (l'Excel le contiene tutte)"),
 ) -> None:
     """Liste di lavoro: proposte, approvazioni, consegne fallite, contatti mancanti, Ufficio tecnico, ..."""
+    if out is not None:
+        output_file(out, "--out")
     with container() as c:
         code = c.companies.require(company)
+        kind = worklist_kind(kind) if kind is not None else None
         try:
             check_kind(kind)
         except ValueError as error:
@@ -38,7 +44,7 @@ def worklist(
         with c.projections.connect() as conn:
             if out is not None:
                 written = export_worklist(conn, code, kind, out)
-                console.print(f"{written} righe scritte in {out}")
+                console.print(f"{plural(written, 'riga scritta', 'righe scritte')} in {out}")
                 return
             counts = worklist_counts(conn, code)
             shown = worklist_page(conn, code, kind, limit=limit).items
@@ -69,6 +75,8 @@ def ageing(
     out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
 ) -> None:
     """Anzianità dei crediti per fasce (0–30, 31–60, 61–90, 91–180, 181–365, oltre 365 giorni)."""
+    if out is not None:
+        output_file(out, "--out")
     with container() as c:
         code = c.companies.require(company)
         day = parse_date(as_of, c.clock.today(), option="--as-of")
@@ -77,7 +85,7 @@ def ageing(
             summary = ageing_summary(conn, code, day, window_days=window)
             if out is not None:
                 written = export_ageing(conn, code, day, window, out)
-                console.print(f"{written} clienti scritti in {out}")
+                console.print(f"{plural(written, 'cliente scritto', 'clienti scritti')} in {out}")
                 return
         table = Table("Fascia", "Importo", "Partite", title=f"Anzianità dei crediti — {code} al {day:%d/%m/%Y}")
         for b in summary.buckets:
@@ -85,9 +93,10 @@ def ageing(
         table.add_row("[bold]Totale[/]", f"[bold]{format_euro(summary.total)}[/]", "")
         console.print(table)
         console.print(
-            f"In prescrizione entro {window} giorni: {format_euro(summary.approaching_limit)} "
-            f"({summary.approaching_limit_count} bollette); oltre il termine: {format_euro(summary.past_limit)} "
-            f"({summary.past_limit_count})"
+            f"In prescrizione entro {plural(window, 'giorno', 'giorni')}: {format_euro(summary.approaching_limit)} "
+            f"({plural(summary.approaching_limit_count, 'bolletta', 'bollette')}); "
+            f"oltre il termine: {format_euro(summary.past_limit)} "
+            f"({plural(summary.past_limit_count, 'bolletta', 'bollette')})"
         )
 
 
@@ -101,7 +110,8 @@ def export_worklist(conn: Connection, company: str, kind: str | None, out: Path)
         cursor = page.next_cursor
         if cursor is None:
             break
-    save_workbook([worklist_sheet(items)], out)
+    with writing(out, "--out"):
+        save_workbook([worklist_sheet(items)], out)
     return len(items)
 
 
@@ -116,5 +126,6 @@ def export_ageing(conn: Connection, company: str, day: date, window: int, out: P
         cursor = page.next_cursor
         if cursor is None:
             break
-    save_workbook(ageing_sheets(summary, rows), out)
+    with writing(out, "--out"):
+        save_workbook(ageing_sheets(summary, rows), out)
     return len(rows)

@@ -20,6 +20,7 @@ from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_validation import require_valid
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import actions_table_id, normalise_company_code
+from creditbox.domain.wording import plural
 
 T = "creditbox.actions_table."
 
@@ -80,11 +81,11 @@ class RowsDiff:
     def summary(self) -> str:
         parts = []
         if self.added:
-            parts.append(f"{len(self.added)} aggiunte")
+            parts.append(plural(len(self.added), "aggiunta", "aggiunte"))
         if self.removed:
-            parts.append(f"{len(self.removed)} eliminate")
+            parts.append(plural(len(self.removed), "eliminata", "eliminate"))
         if self.changed:
-            parts.append(f"{len(self.changed)} modificate")
+            parts.append(plural(len(self.changed), "modificata", "modificate"))
         if self.reordered:
             parts.append("ordine cambiato")
         return ", ".join(parts) if parts else "nessuna differenza"

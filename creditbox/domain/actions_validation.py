@@ -16,6 +16,7 @@ from creditbox.domain.actions import ActionRow, StartPoint
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.text_policy import key_problem, text_problem
+from creditbox.domain.wording import plural
 
 TECH_PARAMETER = "tech"
 TECH_VALUES = ("limit", "suspend", "disconnect", "reactivate")
@@ -65,7 +66,7 @@ class InvalidActionsTable(InvalidCommand):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
         lines = "\n".join(f"- {p}" for p in self.problems)
-        super().__init__(f"tabella azioni non valida ({len(self.problems)} problemi):\n{lines}")
+        super().__init__(f"tabella azioni non valida ({plural(len(self.problems), 'problema', 'problemi')}):\n{lines}")
 
 
 def sort_problems(problems: Sequence[Problem]) -> list[Problem]:
@@ -108,9 +109,9 @@ def row_problems(row: ActionRow) -> list[str]:
         if problem := text_problem(f"{name}={value}"):
             found.append(f"parametro {name!r}: {problem}")
     if row.wait_before_days < 0:
-        found.append(f"attesa prima negativa: {row.wait_before_days} giorni")
+        found.append(f"attesa prima negativa: {plural(row.wait_before_days, 'giorno', 'giorni')}")
     if row.wait_after_days < 0:
-        found.append(f"attesa dopo negativa: {row.wait_after_days} giorni")
+        found.append(f"attesa dopo negativa: {plural(row.wait_after_days, 'giorno', 'giorni')}")
     if row.amount_min < 0:
         found.append(f"importo minimo negativo: {row.amount_min}")
     if row.amount_max is not None and row.amount_min >= row.amount_max:

@@ -1,4 +1,4 @@
-"""Our import layout (``excel-template.md``) as the import profiles see it: sheets, columns, kinds.
+"""Our import layout (``docs/excel-import.md``) as the import profiles see it: sheets, columns, kinds.
 
 A profile (*convertitore*) describes another company's layout in terms of this one, so its
 validation needs to know, for each of our sheets, which columns exist, which are required and

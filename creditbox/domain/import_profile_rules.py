@@ -28,6 +28,7 @@ from creditbox.domain.codes import normalise_label
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.import_layout import LAYOUT, SHEETS, Kind, LayoutColumn, find_column, find_sheet
 from creditbox.domain.text_policy import text_problem
+from creditbox.domain.wording import plural
 
 # A default or a value-map target as written in the JSON document.
 Value = str | int | float
@@ -72,7 +73,8 @@ class InvalidImportProfile(InvalidCommand):
     def __init__(self, problems: list[ProfileProblem]) -> None:
         self.problems = problems
         super().__init__(
-            f"profilo di importazione non valido ({len(problems)} problemi): " + "; ".join(map(str, problems))
+            f"profilo di importazione non valido ({plural(len(problems), 'problema', 'problemi')}): "
+            + "; ".join(map(str, problems))
         )
 
 
@@ -162,7 +164,7 @@ def check_profile_name(name: str) -> str:
     """The normalised name, or InvalidCommand."""
     key = normalise_profile_name(name)
     if key == DEFAULT_PROFILE_NAME:
-        raise InvalidCommand("il nome 'default' è riservato al profilo standard (excel-template.md)")
+        raise InvalidCommand("il nome 'default' è riservato al profilo standard")
     if key in INBOX_OUTCOME_FOLDERS:
         raise InvalidCommand(
             f"il nome {key!r} è riservato alle cartelle della inbox in cui vengono spostati i file elaborati"

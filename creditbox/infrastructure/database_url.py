@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+
+OWNER_ONLY = 0o600
+SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def make_private_sqlite_file(path: Path) -> None:
+    """Create the SQLite database file readable and writable by its owner only (0600) before SQLite
+    opens it: SQLite creates the ``-wal``, ``-shm`` and ``-journal`` companions with the database
+    file's mode. A file (and companions) already there lose any group or other access."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, OWNER_ONLY))
+    for suffix in SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and companion.stat().st_mode & 0o077:
+            os.chmod(companion, OWNER_ONLY)
 
 
 class UnsupportedDatabaseUrl(ValueError):
@@ -40,7 +56,7 @@ class DatabaseUrl:
         if self.is_sqlite:
             path = self.sqlite_path()
             if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                make_private_sqlite_file(Path(path))
             return {
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": path,
@@ -78,7 +94,10 @@ class DatabaseUrl:
     def sqlalchemy_url(self) -> str:
         """SQLAlchemy URL: psycopg 3 driver for PostgreSQL, stdlib sqlite3 for SQLite."""
         if self.is_sqlite:
-            return f"sqlite:///{self.sqlite_path()}"
+            path = self.sqlite_path()
+            if path != ":memory:":
+                make_private_sqlite_file(Path(path))
+            return f"sqlite:///{path}"
         if self.is_postgres:
             parts = urlparse(self.raw)
             rest = self.raw.split("://", 1)[1]

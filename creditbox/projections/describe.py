@@ -11,6 +11,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from creditbox.domain.tokens import Role
+from creditbox.domain.wording import plural
+
+ROLE_LABELS = {role.value: role.label for role in Role}
 METADATA = ("originator_id", "originator_version", "timestamp", "originator_topic")
 
 AGGREGATES = {
@@ -22,6 +26,7 @@ AGGREGATES = {
     "ImportProfile": "profilo di importazione",
     "ApiToken": "token API",
     "Import": "importazione",
+    "Operator": "operatore",
 }
 
 BUSINESS_DATE_FIELDS = ("business_date", "as_of", "on", "payment_date", "issue_date", "effective_date", "date")
@@ -158,6 +163,14 @@ def _outcome(d: dict[str, Any]) -> str:
     return f"{_case(d)}, passo {d.get('seq')}: {_d(d, 'outcome')} il {_d(d, 'outcome_date')}"
 
 
+def _role(d: dict[str, Any]) -> str:
+    return ROLE_LABELS.get(str(d.get("role")), str(d.get("role")))
+
+
+def _scope(d: dict[str, Any]) -> str:
+    return "tutto il gruppo" if d.get("company") == "*" else str(d.get("company"))
+
+
 WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     "DunningCaseOpened": lambda d: (
         f"Aperta la {_case(d)} sulla fornitura {d.get('supply_code')}, scala {d.get('ladder')}: "
@@ -198,7 +211,8 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "LockLifted": lambda d: f"Blocco {d.get('lock_id')} rimosso il {_d(d, 'lifted_on')}",
     "RepaymentPlanAgreed": lambda d: (
-        f"Piano di rientro concordato per la {_case(d)}: {_d(d, 'total')} in {len(d.get('instalments') or [])} rate"
+        f"Piano di rientro concordato per la {_case(d)}: {_d(d, 'total')} "
+        f"in {plural(len(d.get('instalments') or []), 'rata', 'rate')}"
     ),
     "InstalmentPaid": lambda d: f"Rata {d.get('number')} pagata ({_case(d)})",
     "InstalmentMissed": lambda d: f"Rata {d.get('number')} non pagata, scaduta il {_d(d, 'due_date')} ({_case(d)})",
@@ -214,11 +228,12 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "ActionsTableAdopted": lambda d: (
         f"Tabella azioni dell'azienda {d.get('company')}: adottata la versione {d.get('table_version')} "
-        f"({len(d.get('rows') or [])} righe, {d.get('source')})"
+        f"({plural(len(d.get('rows') or []), 'riga', 'righe')}, {d.get('source')})"
     ),
     "ActionsTableRevised": lambda d: (
-        f"Tabella azioni: nuova versione {d.get('table_version')} ({len(d.get('rows') or [])} righe, "
-        f"{d.get('source')})" + (f": {d['note']}" if d.get("note") else "")
+        f"Tabella azioni: nuova versione {d.get('table_version')} "
+        f"({plural(len(d.get('rows') or []), 'riga', 'righe')}, {d.get('source')})"
+        + (f": {d['note']}" if d.get("note") else "")
     ),
     "FileImported": lambda d: f"File importato: {d.get('file_name')} (profilo {d.get('profile')})",
     "FileReimported": lambda d: f"File importato di nuovo: {d.get('file_name')}",
@@ -226,6 +241,13 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Token API {d.get('name')} emesso: ruolo {d.get('role')}, livello {d.get('level')}, azienda {d.get('company')}"
     ),
     "TokenRevoked": lambda d: f"Token API revocato il {_d(d, 'revoked_on')}",
+    "OperatorAdded": lambda d: (
+        f"Operatore {d.get('name')} aggiunto: ruolo {_role(d)}, livello {d.get('level')}, "
+        f"azienda {_scope(d)}" + (f": {d['note']}" if d.get("note") else "")
+    ),
+    "OperatorLevelChanged": lambda d: f"Operatore: ruolo {_role(d)}, livello {d.get('level')}",
+    "OperatorDisabled": lambda d: "Operatore disabilitato" + (f": {d['note']}" if d.get("note") else ""),
+    "OperatorEnabled": lambda d: "Operatore riabilitato" + (f": {d['note']}" if d.get("note") else ""),
     "ImportProfileDefined": lambda d: (
         f"Profilo di importazione {d.get('name')} dell'azienda {d.get('company')}: versione "
         f"{d.get('profile_version')} ({d.get('source')})" + (f": {d['note']}" if d.get("note") else "")

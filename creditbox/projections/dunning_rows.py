@@ -18,6 +18,7 @@ from creditbox.domain.allocation import Allocation
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
+from creditbox.domain.wording import plural
 from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.ladder import choose_row, due_date, next_seq
@@ -319,7 +320,7 @@ def worklist_rows(
                     since=plan.agreed_on,
                     detail=(
                         f"piano del {plan.agreed_on:%d/%m/%Y} non rispettato "
-                        f"({len(plan.paid)} rate pagate su {len(plan.instalments)})"
+                        f"({plural(len(plan.paid), 'rata pagata', 'rate pagate')} su {len(plan.instalments)})"
                     ),
                 )
             )

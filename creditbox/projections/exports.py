@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from creditbox.domain.codes import ActionCode, CustomerType, Service
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import Column, Kind, SheetSpec
 from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.queries.ageing import BUCKETS, AgeingSummary, PositionAgeing
@@ -72,7 +73,7 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
             *((b.label, b.amount, b.count) for b in summary.buckets),
             ("Totale", summary.total, sum(b.count for b in summary.buckets)),
             (
-                f"In prescrizione entro {summary.window_days} giorni",
+                f"In prescrizione entro {plural(summary.window_days, 'giorno', 'giorni')}",
                 summary.approaching_limit,
                 summary.approaching_limit_count,
             ),

@@ -50,11 +50,11 @@ def test_revoke_by_name_and_names_are_unique_among_active_tokens(cli_db: str) ->
         "token"
     ]
     duplicate = CliRunner().invoke(app, ["tokens", "create", "--company", "*", "--role", "auditor", "--name", "audit"])
-    run("tokens", "revoke", "audit")
+    run("--by", "amministratore", "tokens", "revoke", "audit")
     listed = json.loads(run("tokens", "list", "--all", "--json"))
 
     assert duplicate.exit_code == 1 and "audit" in duplicate.output
-    assert listed[0]["revoked_by"] == "cli" and listed[0]["company"] == "*"
+    assert listed[0]["revoked_by"] == "amministratore" and listed[0]["company"] == "*"
     with bootstrap(Settings(database_url=cli_db)) as c:
         assert c.tokens().authenticate(secret) is None
 
@@ -68,9 +68,20 @@ def test_bad_roles_levels_and_companies_are_refused(cli_db: str) -> None:
     )
     unknown_company = runner.invoke(app, ["tokens", "create", "--company", "XYZ", "--role", "operator"])
 
-    assert bad_role.exit_code == 1 and "ruolo sconosciuto" in bad_role.output
+    assert bad_role.exit_code == 2 and "ruolo sconosciuto 'boss' (ammessi: Gestionale (feed) (feed)" in bad_role.output
     assert level_for_operator.exit_code == 1 and "supervisor" in level_for_operator.output
     assert unknown_company.exit_code == 1 and "XYZ" in unknown_company.output
+
+
+@pytest.mark.parametrize(("typed", "role"), [("Responsabile", "supervisor"), ("SUPERVISOR", "supervisor")])
+def test_a_role_is_typed_as_its_code_or_its_italian_label(cli_db: str, typed: str, role: str) -> None:
+    created = json.loads(
+        run("tokens", "create", "--company", "ACQ", "--role", typed, "--level", "2", "--name", "capo", "--json")
+    )
+    shown = CliRunner().invoke(app, ["tokens", "list"], env={"COLUMNS": "200"})
+
+    assert (created["role"], created["level"]) == (role, 2)
+    assert "Responsabile" in shown.output and "supervisor" not in shown.output
 
 
 def test_the_token_cache_keeps_a_principal_for_its_ttl_only(cli_db: str) -> None:

@@ -23,14 +23,16 @@ def test_export_import_unchanged_then_edited_then_history(cli_db: str, tmp_path:
     workbook = load_workbook(target)
     workbook[TABLE_SHEET]["K2"] = 45  # ENTI seq 1: wait after 30 -> 45
     workbook.save(target)
-    code, out, _ = run("actions", "import", str(target), "--company", "ACQ", "--note", "PEC: 45 giorni")
+    code, out, _ = run(
+        "--by", "mario", "actions", "import", str(target), "--company", "ACQ", "--note", "PEC: 45 giorni"
+    )
     assert code == 0 and "versione 2" in out
 
     code, out, _ = run("actions", "history", "--company", "ACQ", "--json")
     history = json.loads(out)
     assert [h["version"] for h in history] == [1, 2]
     assert history[1]["note"] == "PEC: 45 giorni" and history[1]["source"] == "excel:tabella.xlsx"
-    assert history[1]["changed"] == ["ENTI#1[0.00-]"] and history[1]["by"] == "cli"
+    assert history[1]["changed"] == ["ENTI#1[0.00-]"] and history[1]["by"] == "mario"
 
     code, out, _ = run("actions", "show", "--company", "ACQ", "--version", "1", "--json")
     assert json.loads(out)["rows"][0]["wait_after_days"] == 30

@@ -68,7 +68,7 @@ def test_revise_makes_version_2_and_version_1_stays_readable(container: Containe
     assert container.actions_tables.version(acq, 1).rows[4].wait_after_days == 5
     entry = container.actions_tables.history(acq)[1]
     assert (entry.version.by, entry.version.note, entry.version.at) == ("admin", "SMS 7 giorni", clock.now())
-    assert entry.diff.summary() == "1 modificate"
+    assert entry.diff.summary() == "1 modificata"
 
 
 def test_an_identical_revision_adds_no_version(container: Container, acq: str) -> None:
@@ -84,7 +84,7 @@ def test_an_invalid_revision_is_refused_with_every_problem(container: Container,
     with pytest.raises(InvalidActionsTable) as refused:
         container.actions_tables.revise(acq, rows, by="admin")
     assert [(p.row, p.message) for p in refused.value.problems] == [
-        (1, "attesa prima negativa: -1 giorni"),
+        (1, "attesa prima negativa: -1 giorno"),
         (6, "descrizione mancante"),
     ]
     assert container.actions_tables.current(acq).version == 1

@@ -88,12 +88,12 @@ def test_an_outcome_recorded_wrong_is_corrected_and_the_case_follows_the_correct
     )
 
     assert fixed.code == 0, fixed.err
-    assert "OutcomeCorrected" in fixed.out
+    assert "esito corretto" in fixed.out
     assert step(2)["outcomes"] == [{"outcome": "delivered", "date": "2026-02-18"}]
     assert step(3)["status"] == "proposed"  # delivered 18/02 + 40 days: the limitation is proposed
     [correction] = recorded(case_open, "OutcomeCorrected")
     assert (correction.replaced_outcome.value, correction.outcome.value) == ("returned", "delivered")
-    assert (correction.by, correction.reason) == ("cli", "ricevuta firmata")
+    assert (correction.by, correction.reason) == ("verdi", "ricevuta firmata")  # the operator who ran it
     assert missing_reason.code == 2 and half_target.code == 2
 
 

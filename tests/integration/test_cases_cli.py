@@ -24,6 +24,7 @@ from creditbox.cli.main import app
 from creditbox.clock import SystemClock
 from creditbox.domain.codes import SupplyStatus
 from creditbox.domain.ids import position_id
+from creditbox.projections.event_labels import event_label
 from creditbox.settings import Settings
 from tests.builders import details, supply
 
@@ -31,6 +32,8 @@ runner = CliRunner()
 
 CASE = "S-C1/1"  # the first case on supply S-C1
 DUE = date(2026, 1, 31)
+# The operators of ACQ the commands run as (name, role as typed, level).
+OPERATORS = [("rossi", "operatore", "0"), ("bianchi", "responsabile", "1"), ("verdi", "supervisor", "2")]
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,10 @@ def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("COLUMNS", "250")  # rich wraps messages at 80 columns otherwise
     created = run("companies", "add", "ACQ", "--name", "Acque Spa")
     assert created.code == 0, created.err
+    for name, role, level in OPERATORS:
+        added = run("operators", "add", name, "--company", "ACQ", "--role", role, "--level", level)
+        assert added.code == 0, added.err
+    monkeypatch.setenv("CREDITBOX_USER", "verdi")  # the supervisor of level 2 runs the commands by default
     return database_url
 
 
@@ -134,11 +141,13 @@ def test_an_outcome_is_recorded_once_and_unblocks_the_next_step(case_open: str) 
     first = cases("outcome", "C1", CASE, "2", "delivered", "--date", "2026-02-18", "--note", "firmata")
     again = cases("outcome", "C1", CASE, "2", "DELIVERED", "--date", "2026-02-18")
 
-    assert first.code == 0 and first.out.startswith("Esito consegnato registrato. Eventi: OutcomeRecorded")
+    assert first.code == 0 and first.out.startswith(
+        "Esito del passo 2 registrato: consegnato. Eventi: esito registrato"
+    )
     assert (
         again.code == 0
         and again.out.strip()
-        == "Nessuna modifica: l'operazione era già stata registrata (esito consegnato registrato)."
+        == "Nessuna modifica: l'operazione era già stata registrata (esito del passo 2 registrato: consegnato)."
     )
     assert step(2)["outcomes"] == [{"outcome": "delivered", "date": "2026-02-18"}]
     assert step(2)["delivered_on"] == "2026-02-18"
@@ -151,7 +160,7 @@ def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_
     confirmed = cases("confirm", "C1", CASE, "3", "--date", "2026-03-30")
     again = cases("confirm", "C1", CASE, "3", "--date", "2026-03-30")
 
-    assert confirmed.code == 0 and confirmed.out.strip() == "Proposta confermata. Eventi: ProposalConfirmed"
+    assert confirmed.code == 0 and confirmed.out.strip() == "Proposta confermata. Eventi: proposta confermata"
     assert (
         again.code == 0
         and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (proposta confermata)."
@@ -161,7 +170,7 @@ def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_
 
     too_low = cases("approve", "C1", CASE, "3", "--level", "0", "--date", "2026-03-30")
 
-    assert too_low.code == 1
+    assert too_low.code == 2
     assert "livello di autorizzazione 0 insufficiente" in too_low.err and "serve almeno il livello 1" in too_low.err
     assert step(3)["status"] == "awaiting_approval"
 
@@ -170,7 +179,7 @@ def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_
     # The outcome of 18/02 ran the engine up to today (SystemClock), so step 3 was proposed today:
     # an approval dated 30/03 is recorded, but nothing runs back on 30/03 (business dates only move
     # forward); the next run for today executes it.
-    assert approved.code == 0 and approved.out.strip() == "Passo approvato. Eventi: StepApproved"
+    assert approved.code == 0 and approved.out.strip() == "Passo approvato. Eventi: passo approvato"
     assert step(3)["status"] == "approved"
     today = SystemClock("Europe/Rome").today()
     days = [(today + timedelta(days=n)).isoformat() for n in range(7)]  # water: no limitation Fri/Sat/holidays
@@ -179,13 +188,13 @@ def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_
         if step(3)["status"] == "executed":
             break
     assert step(3)["status"] == "executed" and step(3)["date"] == day
-    assert [e.by for e in recorded(limitation_proposed, "StepApproved")] == ["cli"]
+    assert [e.by for e in recorded(limitation_proposed, "StepApproved")] == ["verdi"]
 
 
 def test_a_discarded_proposal_is_skipped_with_its_note(limitation_proposed: str) -> None:
     discarded = cases("discard", "C1", CASE, "3", "--note", "cliente al telefono", "--date", "2026-03-30")
 
-    assert discarded.code == 0 and discarded.out.startswith("Proposta scartata. Eventi: ProposalDiscarded")
+    assert discarded.code == 0 and discarded.out.startswith("Proposta scartata. Eventi: proposta scartata")
     assert step(3)["status"] == "skipped" and step(3)["reason"] == "discarded"
     assert [e.note for e in recorded(limitation_proposed, "ProposalDiscarded")] == ["cliente al telefono"]
     again = cases("discard", "C1", CASE, "3", "--date", "2026-03-30")
@@ -201,8 +210,8 @@ def test_a_step_awaiting_approval_is_refused_with_its_note(limitation_proposed: 
     too_low = cases("refuse", "C1", CASE, "3", "--level", "0", "--date", "2026-03-30")
     refused = cases("refuse", "C1", CASE, "3", "--level", "1", "--note", "non opportuno", "--date", "2026-03-30")
 
-    assert too_low.code == 1 and "serve almeno il livello 1" in too_low.err
-    assert refused.code == 0 and refused.out.startswith("Passo rifiutato. Eventi: StepRefused")
+    assert too_low.code == 2 and "serve almeno il livello 1" in too_low.err
+    assert refused.code == 0 and refused.out.startswith("Passo rifiutato. Eventi: passo rifiutato")
     assert step(3)["status"] == "refused"
     assert [e.note for e in recorded(limitation_proposed, "StepRefused")] == ["non opportuno"]
 
@@ -218,20 +227,23 @@ def test_a_lock_holds_the_ladder_until_it_is_lifted(case_open: str) -> None:
         "lock", "C1", "--reason", "complaint", "--supply", "S-C1", "--from", "2026-02-11", "--note", "reclamo 12"
     )
 
-    assert locked.code == 0 and locked.out.strip() == "Blocco B1 impostato. Eventi: LockSet"
+    assert locked.code == 0 and locked.out.strip() == "Blocco B1 (reclamo) impostato. Eventi: blocco impostato"
     assert (
         again.code == 0
-        and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (blocco B1 impostato)."
+        and again.out.strip()
+        == "Nessuna modifica: l'operazione era già stata registrata (blocco B1 (reclamo) impostato)."
     )
     [lock] = position()["locks"]
     assert (lock["lock_id"], lock["reason"], lock["supply"], lock["start"]) == ("B1", "complaint", "S-C1", "2026-02-11")
-    assert (lock["until"], lock["lifted_on"], lock["note"], lock["by"]) == (None, None, "reclamo 12", "cli")
+    assert (lock["until"], lock["lifted_on"], lock["note"], lock["by"]) == (None, None, "reclamo 12", "verdi")
+    shown = run("positions", "show", "C1", "--company", "ACQ")
+    assert "reclamo" in shown.out and "complaint" not in shown.out and "aperta" in shown.out
     tick("2026-02-15")
     assert [s["seq"] for s in the_case()["steps"]] == [1]  # the A/R, due on 15/02, is held
 
     lifted = cases("unlock", "C1", "B1", "--note", "reclamo chiuso", "--date", "2026-02-20")
 
-    assert lifted.code == 0 and lifted.out.startswith("Blocco B1 rimosso. Eventi: LockLifted, StepExecuted")
+    assert lifted.code == 0 and lifted.out.startswith("Blocco B1 rimosso. Eventi: blocco rimosso, passo eseguito")
     assert position()["locks"][0]["lifted_on"] == "2026-02-20"
     assert step(2)["status"] == "executed"  # on the later of 20/02 and today
 
@@ -239,7 +251,7 @@ def test_a_lock_holds_the_ladder_until_it_is_lifted(case_open: str) -> None:
 def test_a_lock_until_a_date_on_the_whole_customer(case_open: str) -> None:
     locked = cases("lock", "C1", "--reason", "manual", "--from", "2026-02-11", "--until", "2026-02-28")
 
-    assert locked.code == 0 and "Blocco B1 impostato" in locked.out
+    assert locked.code == 0 and "Blocco B1 (blocco manuale) impostato" in locked.out
     [lock] = position()["locks"]
     assert (lock["reason"], lock["supply"], lock["until"]) == ("manual", None, "2026-02-28")
 
@@ -248,8 +260,11 @@ def test_unknown_lock_reason_and_unknown_lock_are_clear_errors(case_open: str) -
     bad_reason = cases("lock", "C1", "--reason", "holiday")
     unknown_lock = cases("unlock", "C1", "B9", "--date", "2026-02-20")
 
-    assert bad_reason.code == 1
-    assert "motivo sconosciuto 'holiday' (ammessi: complaint, dispute, manual)" in bad_reason.err
+    assert bad_reason.code == 2
+    assert (
+        "motivo sconosciuto 'holiday' (ammessi: reclamo (complaint), contestazione (dispute), "
+        "blocco manuale (manual))" in bad_reason.err
+    )
     assert unknown_lock.code == 1 and "blocco 'B9' sconosciuto per il cliente 'C1'" in unknown_lock.err
     assert position()["locks"] == []
 
@@ -261,9 +276,9 @@ def test_a_repayment_plan_splits_the_overdue_into_monthly_instalments(case_open:
     planned = cases("plan", "C1", CASE, "--instalments", "3", "--first", "2026-03-01", "--date", "2026-02-12")
 
     assert planned.code == 0
-    assert planned.out.startswith("Piano di rientro in 3 rate su 120,00 € concordato. Eventi: RepaymentPlanAgreed"), (
-        planned.out
-    )
+    assert planned.out.startswith(
+        "Piano di rientro in 3 rate su 120,00 € concordato. Eventi: piano di rientro concordato"
+    ), planned.out
     case = the_case()
     assert case["status"] == "paused" and case["waiting_for"] == "piano di rientro in corso"
     assert [(i["due_date"], i["amount"]) for i in case["plan"]["instalments"]] == [
@@ -279,7 +294,7 @@ def test_a_write_off_is_requested_then_approved_within_the_level(case_open: str)
     requested = cases("write-off", "C1", CASE, "--note", "irrecuperabile", "--date", "2026-02-12")
 
     assert (
-        requested.code == 0 and requested.out.strip() == "Richiesta di stralcio registrata. Eventi: WriteOffRequested"
+        requested.code == 0 and requested.out.strip() == "Richiesta di stralcio registrata. Eventi: stralcio richiesto"
     )
     assert the_case()["write_off_request"]["kind"] == "write_off"
 
@@ -287,20 +302,23 @@ def test_a_write_off_is_requested_then_approved_within_the_level(case_open: str)
     approved = cases("approve-write-off", "C1", CASE, "--level", "1", "--date", "2026-02-12")
     again = cases("approve-write-off", "C1", CASE, "--level", "1", "--date", "2026-02-12")
 
-    assert too_low.code == 1 and "serve almeno il livello 1" in too_low.err
-    assert approved.code == 0 and approved.out.strip() == "Stralcio approvato. Eventi: WriteOffApproved, CaseWrittenOff"
+    assert too_low.code == 2 and "serve almeno il livello 1" in too_low.err
+    assert approved.code == 0
+    assert approved.out.strip() == "Stralcio approvato. Eventi: stralcio approvato, pratica stralciata"
     assert (
         again.code == 0
         and again.out.strip() == "Nessuna modifica: l'operazione era già stata registrata (stralcio approvato)."
     )
     assert the_case()["status"] == "closed_written_off"
+    shown = run("positions", "show", "C1", "--company", "ACQ")
+    assert shown.code == 0 and "chiusa: stralcio" in shown.out and "closed_written_off" not in shown.out
 
 
 def test_a_settlement_in_italian_notation_is_requested_then_refused(case_open: str) -> None:
     requested = cases("write-off", "C1", CASE, "--settlement", "60,50", "--date", "2026-02-12")
 
     assert requested.code == 0
-    assert requested.out.strip() == "Richiesta di transazione registrata. Eventi: WriteOffRequested"
+    assert requested.out.strip() == "Richiesta di transazione registrata. Eventi: stralcio richiesto"
     request = the_case()["write_off_request"]
     assert (request["kind"], request["settlement_amount"], request["amount"]) == ("settlement", "60.50", "59.50")
 
@@ -308,7 +326,7 @@ def test_a_settlement_in_italian_notation_is_requested_then_refused(case_open: s
         "approve-write-off", "C1", CASE, "--level", "1", "--refuse", "--note", "troppo poco", "--date", "2026-02-12"
     )
 
-    assert refused.code == 0 and refused.out.strip() == "Stralcio rifiutato. Eventi: WriteOffRefused"
+    assert refused.code == 0 and refused.out.strip() == "Stralcio rifiutato. Eventi: stralcio rifiutato"
     assert the_case()["status"] == "open" and the_case()["write_off_request"] is None
     assert [e.note for e in recorded(case_open, "WriteOffRefused")] == ["troppo poco"]
 
@@ -316,14 +334,14 @@ def test_a_settlement_in_italian_notation_is_requested_then_refused(case_open: s
 def test_litigation_needs_the_level_and_its_outcome_closes_the_case(case_open: str) -> None:
     too_low = cases("litigation", "C1", CASE, "--level", "1", "--date", "2026-02-12")
 
-    assert too_low.code == 1
+    assert too_low.code == 2
     assert "livello di autorizzazione 1 insufficiente per il passaggio a contenzioso" in too_low.err
     assert "serve almeno il livello 2" in too_low.err
     assert the_case()["status"] == "open"
 
     handed = cases("litigation", "C1", CASE, "--level", "2", "--date", "2026-02-12")
 
-    assert handed.code == 0 and handed.out.strip() == "Pratica passata a contenzioso. Eventi: HandedOverToLitigation"
+    assert handed.code == 0 and handed.out.strip() == "Pratica passata a contenzioso. Eventi: passaggio a contenzioso"
     assert the_case()["status"] == "in_litigation" and the_case()["waiting_for"] == "esito del contenzioso"
 
     outcome = cases(
@@ -341,7 +359,7 @@ def test_litigation_needs_the_level_and_its_outcome_closes_the_case(case_open: s
     )
 
     assert outcome.code == 0 and outcome.out.startswith(
-        "Esito del contenzioso registrato. Eventi: LitigationOutcomeRecorded"
+        "Esito del contenzioso registrato: recuperato in parte. Eventi: esito del contenzioso registrato"
     )
     assert the_case()["status"] == "closed_litigation"
     assert the_case()["litigation_result"] == "partially_recovered"
@@ -367,7 +385,9 @@ def test_the_reactivation_of_a_supply_suspended_when_its_case_was_paid(
 
     answered = cases("reactivation", "C1", CASE, *flags, "--note", "tecnico", "--date", "2026-02-16")
 
-    assert answered.code == 0 and answered.out.strip() == f"Esito riattivazione registrato. Eventi: {event}"
+    assert (
+        answered.code == 0 and answered.out.strip() == f"Esito riattivazione registrato. Eventi: {event_label(event)}"
+    )
     assert the_case()["reactivation"] == reactivation
     assert [s["status"] for s in position()["supplies"]] == [supply_status]  # 1 attivo, 4 da riattivare
     assert [e.note for e in recorded(case_open, event)] == ["tecnico"]
@@ -417,7 +437,7 @@ def test_an_unknown_company_case_or_step_is_a_clear_error(case_open: str) -> Non
     assert company.code == 1 and "azienda sconosciuta" in company.err
     assert unknown_case.code == 1 and "S-C1/9" in unknown_case.err
     assert unknown_step.code == 1 and f"la pratica {CASE} non ha un passo 9" in unknown_step.err
-    assert not_a_proposal.code == 1 and "non è una proposta (executed)" in not_a_proposal.err
+    assert not_a_proposal.code == 1 and "non è una proposta (eseguito)" in not_a_proposal.err
 
 
 def test_unknown_outcomes_and_litigation_results_list_the_allowed_values(case_open: str) -> None:
@@ -425,17 +445,21 @@ def test_unknown_outcomes_and_litigation_results_list_the_allowed_values(case_op
     wrong_for_the_action = cases("outcome", "C1", CASE, "1", "positive", "--date", "2026-02-10")
     litigation = cases("litigation-outcome", "C1", CASE, "--result", "won")
 
-    assert outcome.code == 1
+    assert outcome.code == 2
     assert (
-        "esito sconosciuto 'maybe' "
-        "(ammessi: sent, delivered, not_delivered, held, unclaimed, returned, positive, negative)" in outcome.err
+        "esito sconosciuto 'maybe' (ammessi: inviato (sent), consegnato (delivered), non consegnato "
+        "(not_delivered), in giacenza (held), compiuta giacenza (unclaimed), restituito al mittente (returned), "
+        "esito positivo (positive), esito negativo (negative))" in " ".join(outcome.err.split())
     )
     assert wrong_for_the_action.code == 1
-    assert "esito 'positive' non previsto per Sollecito SMS (ammessi: delivered, not_delivered, sent)" in (
+    assert "esito 'esito positivo' non previsto per Sollecito SMS (ammessi: consegnato, inviato, non consegnato)" in (
         wrong_for_the_action.err
     )
-    assert litigation.code == 1
-    assert "esito sconosciuto 'won' (ammessi: recovered, partially_recovered, unrecoverable)" in litigation.err
+    assert litigation.code == 2
+    assert (
+        "esito sconosciuto 'won' (ammessi: recuperato (recovered), recuperato in parte (partially_recovered), "
+        "inesigibile (unrecoverable))" in litigation.err
+    )
     assert step(1)["outcomes"] == []
 
 
@@ -445,8 +469,8 @@ def test_invalid_amounts_and_dates_are_refused_before_anything_is_recorded(case_
     day = cases("confirm", "C1", CASE, "1", "--date", "31/02/2026")
     first = cases("plan", "C1", CASE, "--instalments", "2", "--first", "domani")
 
-    assert settlement.code == 1 and "importo non valido: 'sessanta'" in settlement.err
-    assert recovered.code == 1 and "importo non valido: '12,3,4'" in recovered.err
+    assert settlement.code == 2 and "importo non valido: 'sessanta'" in settlement.err
+    assert recovered.code == 2 and "importo non valido: '12,3,4'" in recovered.err
     assert day.code == 2 and "data non valida: '31/02/2026'" in day.err
     assert first.code == 2 and "data non valida: 'domani'" in first.err
     case = the_case()

@@ -5,11 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from creditbox.cli.context import cli_user
 from tests.integration.command_line import run
 
 
-def test_set_show_and_history_with_italian_weekdays_company_days_and_ceilings(cli_db: str) -> None:
+def test_set_show_and_history_with_italian_weekdays_company_days_and_ceilings(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # When an administrator changes some settings, with Italian weekday names
+    registered_by = cli_user()  # the fixture registered the company as whoever runs the tests
+    monkeypatch.setenv("CREDITBOX_USER", "admin.gruppo")
     code, out, err = run(
         "companies", "settings", "set", "--company", "acq",
         "--grace-days", "15",
@@ -32,7 +39,7 @@ def test_set_show_and_history_with_italian_weekdays_company_days_and_ceilings(cl
     assert "livello 2 5.000,00 €" in out
     code, out, _ = run("companies", "settings", "show", "--company", "ACQ", "--json")
     shown = json.loads(out)
-    assert shown["version"] == 2 and shown["by"] == "cli" and shown["note"] == "delibera del CdA"
+    assert shown["version"] == 2 and shown["by"] == "admin.gruppo" and shown["note"] == "delibera del CdA"
     assert shown["settings"]["suspension_forbidden_weekdays"] == [4, 5, 6]
     assert shown["settings"]["company_days"] == [
         {"date": "06-24", "label": "San Giovanni Battista (patrono)"},
@@ -47,9 +54,9 @@ def test_set_show_and_history_with_italian_weekdays_company_days_and_ceilings(cl
     code, out, _ = run("companies", "settings", "history", "--company", "ACQ", "--json")
     history = json.loads(out)
     assert [(h["version"], h["by"], h["note"], h["source"]) for h in history] == [
-        (1, "cli", None, "registrazione"),
-        (2, "cli", "delibera del CdA", "cli"),
-        (3, "cli", "riapertura", "cli"),
+        (1, registered_by, None, "registrazione"),
+        (2, "admin.gruppo", "delibera del CdA", "cli"),
+        (3, "admin.gruppo", "riapertura", "cli"),
     ]
     assert history[2]["changed"] == ["suspension_forbidden_on_holiday_eves", "company_days"]
     code, out, _ = run("companies", "settings", "history", "--company", "ACQ")

@@ -45,7 +45,7 @@ def test_an_unreadable_file_still_gets_a_report_and_exits_2(cli_db: str, tmp_pat
     assert summary[0][4] == "non importato: clienti.csv: non è una cartella di lavoro Excel (.xlsx)"
 
 
-def test_a_report_that_cannot_be_written_is_an_error_after_the_summary(cli_db: str, tmp_path: Path) -> None:
+def test_a_report_that_cannot_be_written_is_refused_before_the_import(cli_db: str, tmp_path: Path) -> None:
     source = tmp_path / "gennaio.xlsx"
     source.write_bytes(workbook_bytes(generate(SampleSpec(customers=3))))
     blocker = tmp_path / "not-a-folder"
@@ -53,6 +53,6 @@ def test_a_report_that_cannot_be_written_is_an_error_after_the_summary(cli_db: s
 
     result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--report", str(blocker / "r.xlsx")])
 
-    assert result.exit_code == 1
-    assert "importato" in result.stdout
-    assert "impossibile scrivere il rapporto" in result.stderr
+    assert result.exit_code == 2
+    assert "importato" not in result.stdout
+    assert "è un file, non una cartella" in " ".join(result.stderr.split())

@@ -37,7 +37,9 @@ def write_json(path: Path, data: Any) -> Path:
 
 def test_set_show_list_and_history(cli_db: str, tmp_path: Path) -> None:
     path = write_json(tmp_path / "nord.json", PROFILE)
-    code, out, _ = run("profiles", "set", str(path), "--company", "nrd", "--name", "Nord", "--note", "primo")
+    code, out, _ = run(
+        "--by", "mario", "profiles", "set", str(path), "--company", "nrd", "--name", "Nord", "--note", "primo"
+    )
     assert code == 0
     assert "Profilo 'nord' di NRD: salvata la versione 1" in out
 
@@ -61,7 +63,7 @@ def test_set_show_list_and_history(cli_db: str, tmp_path: Path) -> None:
 
     code, out, _ = run("profiles", "show", "nord", "--company", "NRD", "--version", "1", "--json")
     shown = json.loads(out)
-    assert (shown["version"], shown["note"], shown["source"], shown["by"]) == (1, "primo", "json:nord.json", "cli")
+    assert (shown["version"], shown["note"], shown["source"], shown["by"]) == (1, "primo", "json:nord.json", "mario")
     assert shown["profile"]["sheets"]["Clienti"]["header_row"] == 3
     assert shown["profile"]["sheets"]["Forniture"]["columns"]["Stato"] == {"default": "Attivo"}
 

@@ -143,4 +143,4 @@ def test_diff_names_added_removed_and_changed_rows() -> None:
     assert diff.changed == (old[0].key,)
     assert diff.removed == (old[-1].key,)
     assert diff.added == (extra.key,)
-    assert diff.summary() == "1 aggiunte, 1 eliminate, 1 modificate"
+    assert diff.summary() == "1 aggiunta, 1 eliminata, 1 modificata"

@@ -83,7 +83,7 @@ class TestRowRules:
         assert str(problem) == "riga 2 (L passo 2): attesa prima negativa: -3 giorni"
 
     def test_a_negative_wait_after(self) -> None:
-        assert messages(validate([row(wait_after_days=-1)])) == ["attesa dopo negativa: -1 giorni"]
+        assert messages(validate([row(wait_after_days=-1)])) == ["attesa dopo negativa: -1 giorno"]
 
     def test_amount_min_above_amount_max(self) -> None:
         problem = only(validate([row(amount_min=Decimal("500.00"), amount_max=Decimal("100.00"))]))

@@ -13,10 +13,12 @@ import creditbox.domain.company
 import creditbox.domain.document_ownership
 import creditbox.domain.import_profile
 import creditbox.domain.imports
+import creditbox.domain.operators
 import creditbox.domain.position
 import creditbox.domain.supply_ownership
 import creditbox.domain.tokens  # noqa: F401  (the modules above define the aggregates)
 from creditbox.projections.describe import AGGREGATES, DESCRIBERS
+from creditbox.projections.event_labels import EVENT_LABELS
 
 
 def _aggregates(cls: type = Aggregate) -> Iterator[type]:
@@ -42,6 +44,12 @@ def test_the_domain_has_the_aggregates_we_expect() -> None:
 @pytest.mark.parametrize(("aggregate", "event"), EVENTS)
 def test_every_event_has_an_italian_description(aggregate: str, event: str) -> None:
     assert event in DESCRIBERS, f"{aggregate}.{event} has no describer in projections/describe.py"
+
+
+@pytest.mark.parametrize(("aggregate", "event"), EVENTS)
+def test_every_event_has_a_short_italian_name_for_counts(aggregate: str, event: str) -> None:
+    assert event in EVENT_LABELS, f"{aggregate}.{event} has no short name in projections/event_labels.py"
+    assert EVENT_LABELS[event] != event and EVENT_LABELS[event][:1].islower()
 
 
 @pytest.mark.parametrize("aggregate", [c.__name__ for c in AGGREGATE_CLASSES])

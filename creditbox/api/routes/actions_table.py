@@ -15,6 +15,7 @@ from creditbox.domain.actions_parsing import FIELDS, parse_row_data
 from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable, Problem
 from creditbox.domain.errors import Conflict
+from creditbox.domain.wording import plural
 
 router = APIRouter(prefix="/api/v1/companies/{company}/actions-table", tags=["actions-table"], route_class=GuardedRoute)
 
@@ -65,7 +66,7 @@ def put_table(
     except InvalidActionsTable as error:
         raise ApiProblem(
             422,
-            f"tabella azioni non valida ({len(error.problems)} problemi)",
+            f"tabella azioni non valida ({plural(len(error.problems), 'problema', 'problemi')})",
             errors=[_field_error(p) for p in error.problems],
         ) from None
     return RevisionOut(

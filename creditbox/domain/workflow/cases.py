@@ -57,6 +57,17 @@ class StepStatus(Enum):
     REFUSED = "refused"  # a supervisor refused it
 
     @property
+    def label(self) -> str:
+        return {
+            "proposed": "proposto",
+            "awaiting_approval": "in attesa di approvazione",
+            "approved": "approvato",
+            "executed": "eseguito",
+            "skipped": "saltato",
+            "refused": "rifiutato",
+        }[self.value]
+
+    @property
     def is_pending(self) -> bool:
         return self in (StepStatus.PROPOSED, StepStatus.AWAITING_APPROVAL, StepStatus.APPROVED)
 

@@ -48,7 +48,7 @@ def confirm_proposal(position: Position, case_id: str, seq: int, business_date: 
     if step.confirmed:
         return False
     if step.status != StepStatus.PROPOSED:
-        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.value})")
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.label})")
     position._proposal_confirmed(
         by=by, case_id=case_id, seq=seq, business_date=business_date, overdue=_overdue(position, case, business_date)
     )
@@ -62,7 +62,7 @@ def discard_proposal(position: Position, case_id: str, seq: int, business_date: 
     if step.status == StepStatus.SKIPPED:
         return False
     if step.status != StepStatus.PROPOSED:
-        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.value})")
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.label})")
     position._proposal_discarded(
         by=by,
         case_id=case_id,
@@ -83,7 +83,7 @@ def approve_step(
     if step.status in (StepStatus.APPROVED, StepStatus.EXECUTED):
         return False
     if step.status != StepStatus.AWAITING_APPROVAL:
-        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.value})")
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.label})")
     overdue = _overdue(position, case, business_date)
     _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
     if step.action_code == ActionCode.WRITE_OFF_REQUEST:
@@ -109,7 +109,7 @@ def refuse_step(
     if step.status == StepStatus.REFUSED:
         return False
     if step.status != StepStatus.AWAITING_APPROVAL:
-        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.value})")
+        raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.label})")
     _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
     position._step_refused(
         by=by,
@@ -201,8 +201,8 @@ def _check_outcome(case_id: str, step: StepRecord, outcome: StepOutcome, outcome
     if step.status != StepStatus.EXECUTED or step.executed_on is None:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non eseguito: nessun esito registrabile")
     if outcome not in allowed_outcomes(step.action_code):
-        allowed = ", ".join(sorted(o.value for o in allowed_outcomes(step.action_code))) or "nessuno"
-        raise InvalidCommand(f"esito {outcome.value!r} non previsto per {step.action_code.label} (ammessi: {allowed})")
+        allowed = ", ".join(sorted(o.label for o in allowed_outcomes(step.action_code))) or "nessuno"
+        raise InvalidCommand(f"esito {outcome.label!r} non previsto per {step.action_code.label} (ammessi: {allowed})")
     if outcome_date < step.executed_on:
         raise InvalidCommand(
             f"data esito {outcome_date:%d/%m/%Y} precedente all'esecuzione {step.executed_on:%d/%m/%Y}",

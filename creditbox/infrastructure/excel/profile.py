@@ -1,4 +1,4 @@
-"""The default import profile (``excel-template.md``): sheets, columns, parsers, record builders."""
+"""The default import profile (``docs/excel-import.md``): sheets, columns, parsers, record builders."""
 
 from __future__ import annotations
 
