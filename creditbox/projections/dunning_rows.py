@@ -8,6 +8,7 @@ case's last decision (a new table version applies from the next tick, which rewr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -69,25 +70,20 @@ def _table_version_of(case: DunningCase) -> int:
     return max([case.table_version, *(s.table_version for s in case.steps)])
 
 
-_NEXT_STEPS: dict[tuple[Any, int, str], NextStep] = {}
-_NEXT_STEPS_MAX = 20_000
+def next_steps(position: Position, lookups: Lookups, allocation: Allocation) -> dict[str, NextStep]:
+    """The next step of each of the position's cases.
+
+    The cases and upcoming views both need them: projections ask once per batch through
+    ``Batch.memo`` (so nothing is shared between runs, runners or databases of one process).
+    """
+    return {
+        case.case_id: next_step(position, case, lookups, case_amount(case, allocation))
+        for case in position.dunning.cases.values()
+    }
 
 
 def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
-    """When the case moves next, and with which action (None: closed, paused or waiting on someone).
-
-    Remembered per (position, version, case): the cases and upcoming views both ask in the same batch.
-    """
-    key = (position.id, position.version, case.case_id)
-    found = _NEXT_STEPS.get(key)
-    if found is None:
-        if len(_NEXT_STEPS) >= _NEXT_STEPS_MAX:
-            _NEXT_STEPS.clear()
-        found = _NEXT_STEPS[key] = _next_step(position, case, lookups, amount)
-    return found
-
-
-def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
+    """When the case moves next, and with which action (None: closed, paused or waiting on someone)."""
     if not case.is_open:
         return NextStep(None, None, None, case.status.label)
     if case.status == CaseStatus.PAUSED:
@@ -113,13 +109,15 @@ def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: 
     return NextStep(due.on, row.action_code, row.seq, row.description, due.waiting_for)
 
 
-def case_rows(position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation) -> list[dict[str, Any]]:
+def case_rows(
+    position_id: UUID, position: Position, steps: Mapping[str, NextStep], allocation: Allocation
+) -> list[dict[str, Any]]:
     rows = []
     details = position.details
     for case in position.dunning.cases.values():
         supply = position.supplies.get(case.supply_code)
         amount = case_amount(case, allocation)
-        step = next_step(position, case, lookups, amount)
+        step = steps[case.case_id]
         current = case.pending_step or case.last_executed
         rows.append(
             {
@@ -327,7 +325,7 @@ def worklist_rows(
 
 
 def upcoming_rows(
-    position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation
+    position_id: UUID, position: Position, steps: Mapping[str, NextStep], allocation: Allocation
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for case in position.dunning.cases.values():
@@ -359,7 +357,7 @@ def upcoming_rows(
                     }
                 )
             continue
-        step = next_step(position, case, lookups, amount)
+        step = steps[case.case_id]
         if step.due is not None:
             rows.append(
                 {
