@@ -254,7 +254,7 @@ def worklist_rows(
                         f"{step.seq}",
                         step,
                         since=step.business_date,
-                        detail=f"{step.description}: {step.skipped_reason.label}",
+                        detail=f"{step.description}: {step.skipped_detail or step.skipped_reason.label}",
                     )
                 )
         for step in case.steps:

@@ -302,6 +302,13 @@ class Dunning:
         reason: SkipReason,
         detail: str,
     ) -> None:
+        pending = self.cases[case_id].pending_step
+        if pending is not None and pending.seq == seq:  # an approved step whose contact went missing before it ran
+            pending.status = StepStatus.SKIPPED
+            pending.business_date = business_date
+            pending.skipped_reason = reason
+            pending.skipped_detail = detail
+            return
         record = self.on_step_decided(
             case_id,
             StepStatus.SKIPPED,
