@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.documents import CustomerDetails
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.waiting import Waiting
 
 
 def json_response(model: BaseModel) -> Response:
@@ -37,8 +39,9 @@ def customer_out(details: CustomerDetails) -> CustomerOut:
     )
 
 
-def cases_of(position: Position) -> list[CaseOut]:
-    """The position's dunning cases as the aggregate holds them (used for as-of replays)."""
+def cases_of(position: Position, waiting: Mapping[str, Waiting | None]) -> list[CaseOut]:
+    """The position's dunning cases as the aggregate holds them (used for as-of replays), with what
+    each waits for (``waiting``, by case id)."""
     dunning = getattr(position, "dunning", None)
     if dunning is None:
         return []
@@ -57,12 +60,24 @@ def cases_of(position: Position) -> list[CaseOut]:
                 action_label=step.action_code.label if step else None,
                 step_status=step.status.value if step else None,
                 opened_on=case.opened_on,
+                waiting_for=_label(waiting.get(case.case_id)),
+                waiting_for_code=_code(waiting.get(case.case_id)),
             )
         )
     return out
 
 
-def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label if waiting is not None else None
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
+
+
+def summary_of(
+    position: Position, as_of: date, waiting: Mapping[str, Waiting | None] | None = None
+) -> PositionSummaryOut:
     """A position's summary on ``as_of``, computed from the aggregate."""
     allocation = position.allocation(as_of)
     by_supply = position.overdue_by_supply(as_of)
@@ -104,5 +119,5 @@ def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
         balance=position.balance(as_of),
         overdue=position.overdue(as_of),
         credit=max(allocation.credit, Decimal("0.00")),
-        cases=cases_of(position),
+        cases=cases_of(position, waiting or {}),
     )

@@ -8,14 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from creditbox.application.unit_of_work import EventStore
+from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.errors import NotFound
-from creditbox.domain.ids import position_id
+from creditbox.domain.ids import actions_table_id, position_id
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import DunningCase
+from creditbox.domain.workflow.ladder import TableVersion
 from creditbox.domain.workflow.locks import Lock
+from creditbox.domain.workflow.waiting import Waiting, table_version_of, waiting_of
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,8 @@ class PositionSummary:
     # Dunning cases (all of them, oldest first) and locks of the position.
     cases: list[DunningCase] = field(default_factory=list)
     locks: list[Lock] = field(default_factory=list)
+    # What each open case waits for on ``as_of`` (by case id; None: only a date, or closed).
+    waiting: dict[str, Waiting | None] = field(default_factory=dict)
 
 
 class PositionReader:
@@ -63,4 +70,27 @@ class PositionReader:
             version=position.version,
             cases=list(position.dunning.cases.values()),
             locks=list(position.dunning.locks.values()),
+            waiting=self.waiting(position, as_of),
         )
+
+    def waiting(self, position: Position, as_of: date) -> dict[str, Waiting | None]:
+        """What each case of ``position`` waits for on ``as_of`` (next rows from the case's table version)."""
+        table = self._store.get_or_none(actions_table_id(position.company))
+        allocation = position.allocation(as_of)
+        locks = list(position.dunning.locks.values())
+        found: dict[str, Waiting | None] = {}
+        for case in position.dunning.cases.values():
+            version = _version(table, table_version_of(case))
+            amount = residual_of(case.bills, allocation)
+            supply = position.supplies.get(case.supply_code)
+            found[case.case_id] = waiting_of(case, locks, as_of, version, position.details, supply, amount)
+        return found
+
+
+def _version(table: Any, number: int) -> TableVersion | None:
+    if not isinstance(table, ActionsTable):
+        return None
+    try:
+        return table.get_version(number)
+    except NotFound:
+        return None

@@ -83,7 +83,7 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
         "balance": str(summary.balance),
         "overdue": str(summary.overdue),
         "credit": str(summary.credit),
-        "cases": [case_view(c) for c in summary.cases],
+        "cases": [case_view(c, summary.waiting.get(c.case_id)) for c in summary.cases],
         "locks": [lock_view(lock) for lock in summary.locks],
     }
 
@@ -143,6 +143,11 @@ def print_summary(summary: PositionSummary) -> None:
             str(i.days_overdue(summary.as_of)),
         )
     console.print(items)
+    for case in summary.cases:
+        if case.is_open:
+            waiting = summary.waiting.get(case.case_id)
+            wait = f" — in attesa di: {escape(waiting.label)}" if waiting is not None else ""
+            console.print(f"Pratica {escape(case.case_id)}: {case.status.label}{wait}")
     console.print(
         f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
         f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"

@@ -204,6 +204,7 @@ def get_history(
     """Ogni evento della posizione, in ordine (tipo, data contabile, dati, registrato il, da chi)."""
     zone = getattr(container.clock.now(), "tzinfo", None)
     history = read_history(container.app.repository.event_store, company, customer_code, as_of=as_of, zone=zone)
+    position, on = history.position, as_of or today
     return PositionHistoryOut(
         company=company,
         customer_code=customer_code,
@@ -219,5 +220,5 @@ def get_history(
             )
             for e in history.entries
         ],
-        position=summary_of(history.position, as_of or today) if history.position is not None else None,
+        position=None if position is None else summary_of(position, on, container.positions.waiting(position, on)),
     )

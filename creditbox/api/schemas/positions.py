@@ -62,6 +62,14 @@ class CaseOut(BaseModel):
     next_due_date: date | None = None
     overdue: Money | None = None
     opened_on: date | None = None
+    waiting_for: str | None = Field(
+        default=None, description="Che cosa attende la pratica (null: solo una data, o pratica chiusa)"
+    )
+    waiting_for_code: str | None = Field(
+        default=None,
+        description="plan, litigation, operator_decision, lock, confirmation, approval, execution, "
+        "failed_delivery, agency_payment, delivery_proof, outcome",
+    )
 
 
 class PositionSummaryOut(BaseModel):
