@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from creditbox.api.schemas.positions import (
     CaseOut,
     CustomerOut,
+    LostItemOut,
     OpenItemOut,
     PositionSummaryOut,
     SupplyOut,
@@ -20,6 +21,7 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.documents import CustomerDetails
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.outcomes import Loss
 from creditbox.domain.workflow.waiting import Waiting
 
 
@@ -81,7 +83,8 @@ def summary_of(
     """A position's summary on ``as_of``, computed from the aggregate."""
     allocation = position.allocation(as_of)
     by_supply = position.overdue_by_supply(as_of)
-    open_items = position.open_items(as_of)
+    open_items, lost_items = position.split_items(as_of)
+    losses = position.losses(as_of)
     open_by_supply = Counter(i.supply_code for i in open_items)
     return PositionSummaryOut(
         company=position.company,
@@ -120,4 +123,19 @@ def summary_of(
         overdue=position.overdue(as_of),
         credit=max(allocation.credit, Decimal("0.00")),
         cases=cases_of(position, waiting or {}),
+        written_off=losses[Loss.WRITTEN_OFF],
+        litigation_loss=losses[Loss.LITIGATION],
+        lost_items=[
+            LostItemOut(
+                bill_number=lost.item.bill_number,
+                supply_code=lost.item.supply_code,
+                issue_date=lost.item.issue_date,
+                due_date=lost.item.due_date,
+                amount=lost.item.amount,
+                residual=lost.item.residual,
+                loss=lost.loss.value,
+                loss_label=lost.loss.label,
+            )
+            for lost in lost_items
+        ],
     )

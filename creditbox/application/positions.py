@@ -15,11 +15,12 @@ from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import actions_table_id, position_id
-from creditbox.domain.position import Position
+from creditbox.domain.position import LostItem, Position
 from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import DunningCase
 from creditbox.domain.workflow.ladder import TableVersion
 from creditbox.domain.workflow.locks import Lock
+from creditbox.domain.workflow.outcomes import Loss
 from creditbox.domain.workflow.waiting import Waiting, table_version_of, waiting_of
 
 
@@ -39,6 +40,10 @@ class PositionSummary:
     # Dunning cases (all of them, oldest first) and locks of the position.
     cases: list[DunningCase] = field(default_factory=list)
     locks: list[Lock] = field(default_factory=list)
+    # Unpaid bills out of collection (written off or settled, lost in litigation): not in ``open_items``
+    # nor in ``overdue``, summed apart in ``losses``.
+    lost_items: list[LostItem] = field(default_factory=list)
+    losses: dict[Loss, Decimal] = field(default_factory=dict)
     # What each open case waits for on ``as_of`` (by case id; None: only a date, or closed).
     waiting: dict[str, Waiting | None] = field(default_factory=dict)
 
@@ -62,6 +67,8 @@ class PositionReader:
             details=position.details,
             supplies=sorted(position.supplies.values(), key=lambda s: s.code),
             open_items=position.open_items(as_of),
+            lost_items=position.lost_items(as_of),
+            losses=position.losses(as_of),
             balance=position.balance(as_of),
             overdue=position.overdue(as_of),
             overdue_by_supply=position.overdue_by_supply(as_of),

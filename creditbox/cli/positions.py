@@ -14,6 +14,7 @@ from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
 from creditbox.domain.documents import SupplyDetails
 from creditbox.domain.money import ZERO, format_euro
+from creditbox.domain.workflow.outcomes import Loss
 
 app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
 
@@ -80,8 +81,23 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
             }
             for i in summary.open_items
         ],
+        "lost_items": [
+            {
+                "bill_number": lost.item.bill_number,
+                "supply_code": lost.item.supply_code,
+                "issue_date": lost.item.issue_date.isoformat(),
+                "due_date": lost.item.due_date.isoformat(),
+                "amount": str(lost.item.amount),
+                "residual": str(lost.item.residual),
+                "loss": lost.loss.value,
+                "loss_label": lost.loss.label,
+            }
+            for lost in summary.lost_items
+        ],
         "balance": str(summary.balance),
         "overdue": str(summary.overdue),
+        "written_off": str(summary.losses.get(Loss.WRITTEN_OFF, ZERO)),
+        "litigation_loss": str(summary.losses.get(Loss.LITIGATION, ZERO)),
         "credit": str(summary.credit),
         "cases": [case_view(c, summary.waiting.get(c.case_id)) for c in summary.cases],
         "locks": [lock_view(lock) for lock in summary.locks],
@@ -143,6 +159,14 @@ def print_summary(summary: PositionSummary) -> None:
             str(i.days_overdue(summary.as_of)),
         )
     console.print(items)
+    if summary.lost_items:
+        lost = Table("Bolletta", "Fornitura", "Scadenza", "Residuo", "Motivo", title="Fuori dal recupero")
+        for entry in summary.lost_items:
+            i = entry.item
+            lost.add_row(
+                i.bill_number, i.supply_code, f"{i.due_date:%d/%m/%Y}", format_euro(i.residual), entry.loss.label
+            )
+        console.print(lost)
     for case in summary.cases:
         if case.is_open:
             waiting = summary.waiting.get(case.case_id)
@@ -152,3 +176,9 @@ def print_summary(summary: PositionSummary) -> None:
         f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
         f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"
     )
+    written_off, litigation = (summary.losses.get(loss, ZERO) for loss in (Loss.WRITTEN_OFF, Loss.LITIGATION))
+    if written_off or litigation:
+        console.print(
+            f"Stralciato: {format_euro(written_off)}   Perdita da contenzioso: {format_euro(litigation)}"
+            "   (non compresi nello scaduto)"
+        )

@@ -95,6 +95,11 @@ def ageing(
             f"({summary.approaching_limit_count} bollette); oltre il termine: {format_euro(summary.past_limit)} "
             f"({summary.past_limit_count})"
         )
+        console.print(
+            f"Fuori dal recupero (non nelle fasce né nel totale): stralciato {format_euro(summary.written_off)} "
+            f"({summary.written_off_count} bollette); perdita da contenzioso "
+            f"{format_euro(summary.litigation_loss)} ({summary.litigation_loss_count})"
+        )
 
 
 def export_worklist(conn: Connection, company: str, kind: str | None, out: Path) -> int:

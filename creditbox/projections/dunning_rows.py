@@ -22,6 +22,7 @@ from creditbox.domain.position import Position
 from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.ladder import choose_row, due_date, next_seq
+from creditbox.domain.workflow.waiting import Waiting, table_version_of, waiting_of
 from creditbox.projections.lookups import Lookups
 
 
@@ -66,10 +67,6 @@ def case_amount(case: DunningCase, allocation: Allocation) -> Decimal:
     return residual_of(case.bills, allocation)
 
 
-def _table_version_of(case: DunningCase) -> int:
-    return max([case.table_version, *(s.table_version for s in case.steps)])
-
-
 def next_steps(position: Position, lookups: Lookups, allocation: Allocation) -> dict[str, NextStep]:
     """The next step of each of the position's cases.
 
@@ -97,7 +94,7 @@ def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: D
     pending = case.pending_step
     if pending is not None:
         return NextStep(pending.business_date, pending.action_code, pending.seq, pending.description)
-    table = lookups.table_version(position.company, _table_version_of(case))
+    table = lookups.table_version(position.company, table_version_of(case))
     supply = position.supplies.get(case.supply_code)
     if table is None or supply is None:
         return NextStep(None, None, None, "tabella azioni non disponibile")
@@ -109,8 +106,26 @@ def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: D
     return NextStep(due.on, row.action_code, row.seq, row.description, due.waiting_for)
 
 
+def waiting_by_case(
+    position: Position, lookups: Lookups, allocation: Allocation, as_of: date
+) -> dict[str, Waiting | None]:
+    """What each case waits for on ``as_of`` (the next row from the case's actions-table version)."""
+    locks = list(position.dunning.locks.values())
+    found: dict[str, Waiting | None] = {}
+    for case in position.dunning.cases.values():
+        table = lookups.table_version(position.company, table_version_of(case)) if case.is_open else None
+        supply = position.supplies.get(case.supply_code)
+        amount = case_amount(case, allocation)
+        found[case.case_id] = waiting_of(case, locks, as_of, table, position.details, supply, amount)
+    return found
+
+
 def case_rows(
-    position_id: UUID, position: Position, steps: Mapping[str, NextStep], allocation: Allocation
+    position_id: UUID,
+    position: Position,
+    steps: Mapping[str, NextStep],
+    allocation: Allocation,
+    waiting: Mapping[str, Waiting | None],
 ) -> list[dict[str, Any]]:
     rows = []
     details = position.details
@@ -138,9 +153,19 @@ def case_rows(
                 "next_due_date": step.due,
                 "amount": amount,
                 "is_open": case.is_open,
+                "waiting_code": _code(waiting.get(case.case_id)),
+                "waiting_for": _label(waiting.get(case.case_id)),
             }
         )
     return rows
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
+
+
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label[:2000] if waiting is not None else None
 
 
 def _base(position_id: UUID, position: Position, case: DunningCase, amount: Decimal) -> dict[str, Any]:

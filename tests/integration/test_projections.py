@@ -58,7 +58,9 @@ def test_after_a_scripted_history_every_view_equals_what_the_aggregates_say(
                 (c.supply_code, c.status.value) for c in position.dunning.cases.values()
             )
         kinds = {(r.customer_code, r.kind) for r in conn.execute(select(worklist.c.customer_code, worklist.c.kind))}
-        trail = conn.execute(select(audit_trail.c.notification_id, audit_trail.c.event)).all()
+        trail = conn.execute(
+            select(audit_trail.c.notification_id, audit_trail.c.event).order_by(audit_trail.c.notification_id)
+        ).all()
     assert ("C1", "failed_delivery") in kinds  # the A/R came back
     assert ("C2", "proposal") in kinds  # delivered: the technical-office step waits for an operator
     assert ("C3", "missing_contact") in kinds  # no mobile for the SMS

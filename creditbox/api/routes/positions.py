@@ -19,6 +19,7 @@ from creditbox.api.schemas.positions import (
     CaseOut,
     CustomerOut,
     HistoryEntryOut,
+    LostItemOut,
     OpenItemOut,
     PositionHistoryOut,
     PositionSummaryOut,
@@ -26,6 +27,7 @@ from creditbox.api.schemas.positions import (
 )
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
+from creditbox.domain.workflow.outcomes import Loss
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.positions import (
     PositionFilters,
@@ -165,8 +167,25 @@ async def get_position(
                     next_due_date=c.next_due_date,
                     overdue=c.amount,
                     opened_on=c.opened_on,
+                    waiting_for=c.waiting_for,
+                    waiting_for_code=c.waiting_code,
                 )
                 for c in case_rows
+            ],
+            written_off=row.written_off,
+            litigation_loss=row.litigation_loss,
+            lost_items=[
+                LostItemOut(
+                    bill_number=i.bill_number,
+                    supply_code=i.supply_code,
+                    issue_date=i.issue_date,
+                    due_date=i.due_date,
+                    amount=i.amount,
+                    residual=i.residual,
+                    loss=i.loss or "",
+                    loss_label=Loss(i.loss).label if i.loss else "",
+                )
+                for i in summary.lost_items
             ],
         )
     )

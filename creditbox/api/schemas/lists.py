@@ -73,3 +73,13 @@ class AgeingOut(BaseModel):
     approaching_limit_count: int
     past_limit: Money
     past_limit_count: int
+    written_off: Money = Field(
+        description="Stralciato: residuo delle bollette di pratiche chiuse con stralcio o transazione "
+        "(fuori dalle fasce e dal totale)"
+    )
+    written_off_count: int = 0
+    litigation_loss: Money = Field(
+        description="Perdita da contenzioso: residuo delle bollette di pratiche chiuse dal contenzioso "
+        "(fuori dalle fasce e dal totale)"
+    )
+    litigation_loss_count: int = 0

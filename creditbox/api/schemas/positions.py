@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -72,17 +73,39 @@ class CaseOut(BaseModel):
     )
 
 
+class LostItemOut(BaseModel):
+    bill_number: str
+    supply_code: str
+    issue_date: date
+    due_date: date
+    amount: Money
+    residual: Money
+    loss: str = Field(description="written_off (stralciato) o litigation (perdita da contenzioso)")
+    loss_label: str
+
+
 class PositionSummaryOut(BaseModel):
     company: str
     customer_code: str
     as_of: date
     customer: CustomerOut
     supplies: list[SupplyOut]
-    open_items: list[OpenItemOut]
+    open_items: list[OpenItemOut] = Field(description="Partite aperte in recupero (stralciate e perse escluse)")
     balance: Money
-    overdue: Money
+    overdue: Money = Field(description="Scaduto in recupero alla data: esclusi stralciato e perdita da contenzioso")
     credit: Money
     cases: list[CaseOut]
+    written_off: Money = Field(
+        default=Decimal("0.00"),
+        description="Stralciato: residuo delle bollette di pratiche chiuse con stralcio o transazione",
+    )
+    litigation_loss: Money = Field(
+        default=Decimal("0.00"),
+        description="Perdita da contenzioso: residuo delle bollette di pratiche chiuse dal contenzioso",
+    )
+    lost_items: list[LostItemOut] = Field(
+        default_factory=list, description="Le bollette fuori dal recupero (stralciate o perse), a parte"
+    )
 
 
 class HistoryEntryOut(BaseModel):

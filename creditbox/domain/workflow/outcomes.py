@@ -122,6 +122,18 @@ class WriteOffKind(Enum):
         return {"write_off": "stralcio", "settlement": "transazione"}[self.value]
 
 
+class Loss(Enum):
+    """Why an unpaid bill left collection: its case was closed by a write-off or a settlement
+    (*stralciato*), or by a litigation outcome (*perdita da contenzioso*). Not an event value."""
+
+    WRITTEN_OFF = "written_off"
+    LITIGATION = "litigation"
+
+    @property
+    def label(self) -> str:
+        return {"written_off": "stralciato", "litigation": "perdita da contenzioso"}[self.value]
+
+
 class LitigationResult(Enum):
     RECOVERED = "recovered"  # recuperato
     PARTIALLY_RECOVERED = "partially_recovered"

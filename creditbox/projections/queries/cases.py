@@ -35,6 +35,8 @@ class CaseRow:
     next_due_date: date | None
     amount: Decimal
     is_open: bool
+    waiting_code: str | None = None  # what the open case waits for (code and Italian label)
+    waiting_for: str | None = None
 
 
 def _row(r: Any) -> CaseRow:

@@ -1,0 +1,61 @@
+"""Through the API: written-off and litigation-lost debt apart from the overdue and the ageing, and
+what each case waits for, in the live summary (read models) and in the replayed position."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from creditbox.domain.tokens import Role
+from creditbox.domain.workflow.outcomes import LockReason
+from tests.api.conftest import BASE, Api
+from tests.integration.losses import given_debt_out_of_collection
+
+
+def test_the_ageing_leaves_lost_debt_out_and_gives_it_apart(api: Api) -> None:
+    given_debt_out_of_collection(api.container)
+    ageing = api.as_(Role.OPERATOR).get(f"{BASE}/ageing").json()
+    assert ageing["total"] == "170.00"
+    assert sum(Decimal(b["amount"]) for b in ageing["buckets"]) == Decimal("170.00")
+    assert (ageing["written_off"], ageing["written_off_count"]) == ("600.00", 2)
+    assert (ageing["litigation_loss"], ageing["litigation_loss_count"]) == ("5000.00", 2)
+
+
+def test_the_summary_and_the_replayed_position_show_losses_apart(api: Api) -> None:
+    given_debt_out_of_collection(api.container)
+    operator, auditor = api.as_(Role.OPERATOR), api.as_(Role.AUDITOR)
+    for code, written_off, litigation in (("WO", "300.00", "0.00"), ("LP", "0.00", "2000.00")):
+        live = operator.get(f"{BASE}/positions/{code}").json()
+        replayed = auditor.get(f"{BASE}/positions/{code}/history").json()["position"]
+        for summary in (live, replayed):
+            assert summary["overdue"] == "0.00"
+            assert (summary["written_off"], summary["litigation_loss"]) == (written_off, litigation)
+            assert all(i["bill_number"] != f"B-{code}" for i in summary["open_items"])
+            assert [(i["bill_number"], i["loss"]) for i in summary["lost_items"]] == [
+                (f"B-{code}", "written_off" if code == "WO" else "litigation")
+            ]
+        assert live["lost_items"] == replayed["lost_items"]
+    listed = {r["customer_code"]: r["overdue"] for r in operator.get(f"{BASE}/positions").json()["items"]}
+    assert listed == {"WO": "0.00", "ST": "0.00", "LT": "0.00", "LP": "0.00", "LIVE": "120.00"}
+
+
+def test_waiting_for_in_the_live_summary_and_the_replay(api: Api) -> None:
+    # Given LIVE's case with its registered letter sent on 15/02 (the clock's today is 02/03)
+    given_debt_out_of_collection(api.container)
+    api.container.dunning().run_due("ACQ", date(2026, 2, 15))
+    api.container.projections.catch_up()
+    operator, auditor = api.as_(Role.OPERATOR), api.as_(Role.AUDITOR)
+    live = operator.get(f"{BASE}/positions/LIVE").json()["cases"][0]
+    replayed = auditor.get(f"{BASE}/positions/LIVE/history").json()["position"]["cases"][0]
+    for case in (live, replayed):
+        assert case["waiting_for_code"] == "delivery_proof"
+        assert case["waiting_for"] == "prova di consegna del passo 2 (Sollecito A/R)"
+    # When a complaint lock is set on the customer
+    api.container.case_commands().set_lock("ACQ", "LIVE", LockReason.COMPLAINT, note="reclamo", by="op")
+    api.container.projections.catch_up()
+    live = operator.get(f"{BASE}/positions/LIVE").json()["cases"][0]
+    replayed = auditor.get(f"{BASE}/positions/LIVE/history").json()["position"]["cases"][0]
+    # Then both say the case waits for the lock to be lifted
+    for case in (live, replayed):
+        assert case["waiting_for_code"] == "lock"
+        assert case["waiting_for"] == "sblocco: reclamo B1 (intero cliente, dal 02/03/2026 fino a revoca)"
