@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
+from creditbox.application.history import EventHistory, position_as_of
 from creditbox.application.unit_of_work import EventStore
 from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
@@ -46,10 +47,16 @@ class PositionSummary:
     losses: dict[Loss, Decimal] = field(default_factory=dict)
     # What each open case waits for on ``as_of`` (by case id; None: only a date, or closed).
     waiting: dict[str, Waiting | None] = field(default_factory=dict)
+    # Replayed as of a past date: what the replay says about dating (Italian).
+    notes: list[str] = field(default_factory=list)
+
+
+class PositionStore(EventStore, EventHistory, Protocol):
+    """The event store with each aggregate's events (for as-of replays)."""
 
 
 class PositionReader:
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: PositionStore) -> None:
         self._store = store
 
     def load(self, company: str, customer_code: str) -> Position:
@@ -58,8 +65,19 @@ class PositionReader:
             raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
         return position
 
-    def summary(self, company: str, customer_code: str, as_of: date) -> PositionSummary:
-        position = self.load(company, customer_code)
+    def summary(
+        self, company: str, customer_code: str, as_of: date, *, replay: bool = False, zone: Any = None
+    ) -> PositionSummary:
+        """The position on ``as_of``. With ``replay`` it is rebuilt from its events dated up to ``as_of``
+        (cases opened later left out, statuses and steps as they were, ``notes`` on what could not be
+        dated); without, today's state valued at ``as_of``."""
+        notes: list[str] = []
+        if replay:
+            replayed = position_as_of(self._store, company, customer_code, as_of, zone)
+            assert replayed.position is not None
+            position, notes = replayed.position, replayed.notes
+        else:
+            position = self.load(company, customer_code)
         allocation = position.allocation(as_of)
         return PositionSummary(
             company=position.company,
@@ -78,6 +96,7 @@ class PositionReader:
             cases=list(position.dunning.cases.values()),
             locks=list(position.dunning.locks.values()),
             waiting=self.waiting(position, as_of),
+            notes=notes,
         )
 
     def waiting(self, position: Position, as_of: date) -> dict[str, Waiting | None]:

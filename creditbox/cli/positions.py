@@ -29,7 +29,10 @@ def show(
     """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
     with container() as c:
         code = c.companies.require(company)
-        summary = c.positions.summary(code, customer, parse_date(as_of, c.clock.today()))
+        zone = getattr(c.clock.now(), "tzinfo", None)
+        day = parse_date(as_of, c.clock.today())
+        # --as-of: the position as it stood on that day, replayed from its events up to it.
+        summary = c.positions.summary(code, customer, day, replay=as_of is not None, zone=zone)
         if as_json:
             print_json(summary_as_json(summary))
         else:
@@ -100,6 +103,7 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
         "litigation_loss": str(summary.losses.get(Loss.LITIGATION, ZERO)),
         "credit": str(summary.credit),
         "cases": [case_view(c, summary.waiting.get(c.case_id)) for c in summary.cases],
+        "notes": summary.notes,
         "locks": [lock_view(lock) for lock in summary.locks],
     }
 
@@ -114,6 +118,8 @@ def supply_cell(supply: SupplyDetails) -> str:
 def print_summary(summary: PositionSummary) -> None:
     d = summary.details
     console.print(f"[bold]{summary.customer_code}[/] {d.name} — {d.customer_type.label} (azienda {summary.company})")
+    for note in summary.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
     contacts = [
         f"{label}: {value}"
         for label, value in (

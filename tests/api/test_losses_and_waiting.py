@@ -59,3 +59,20 @@ def test_waiting_for_in_the_live_summary_and_the_replay(api: Api) -> None:
     for case in (live, replayed):
         assert case["waiting_for_code"] == "lock"
         assert case["waiting_for"] == "sblocco: reclamo B1 (intero cliente, dal 02/03/2026 fino a revoca)"
+
+
+def test_history_as_of_is_the_position_then_with_its_notes(api: Api) -> None:
+    # Given WO's case written off on 20/02
+    given_debt_out_of_collection(api.container)
+    auditor = api.as_(Role.AUDITOR)
+    before = auditor.get(f"{BASE}/positions/WO/history", params={"as_of": "2026-02-15"}).json()
+    after = auditor.get(f"{BASE}/positions/WO/history").json()
+    # Then on 15/02 the case was open and the bill was overdue, not written off
+    position = before["position"]
+    assert [(c["case_id"], c["status"]) for c in position["cases"]] == [("S-WO/1", "open")]
+    assert (position["overdue"], position["written_off"], position["lost_items"]) == ("300.00", "0.00", [])
+    assert before["notes"] and before["notes"][0].startswith("Posizione ricostruita al 15/02/2026")
+    # And today it is closed, written off, and nothing was left out (no notes)
+    assert [(c["case_id"], c["status"]) for c in after["position"]["cases"]] == [("S-WO/1", "closed_written_off")]
+    assert (after["position"]["overdue"], after["position"]["written_off"]) == ("0.00", "300.00")
+    assert after["notes"] == []

@@ -240,4 +240,5 @@ def get_history(
             for e in history.entries
         ],
         position=None if position is None else summary_of(position, on, container.positions.waiting(position, on)),
+        notes=history.notes,
     )

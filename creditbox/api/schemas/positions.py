@@ -125,3 +125,7 @@ class PositionHistoryOut(BaseModel):
     position: PositionSummaryOut | None = Field(
         default=None, description="La posizione com'era alla data (eventi fino ad as_of riapplicati)"
     )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Che cosa della ricostruzione ad as_of non ha una data contabile propria (vuoto: nulla)",
+    )
