@@ -35,8 +35,17 @@ def test_the_summary_and_the_replayed_position_show_losses_apart(api: Api) -> No
                 (f"B-{code}", "written_off" if code == "WO" else "litigation")
             ]
         assert live["lost_items"] == replayed["lost_items"]
-    listed = {r["customer_code"]: r["overdue"] for r in operator.get(f"{BASE}/positions").json()["items"]}
-    assert listed == {"WO": "0.00", "ST": "0.00", "LT": "0.00", "LP": "0.00", "LIVE": "120.00"}
+    listed = {
+        r["customer_code"]: (r["overdue"], r["written_off"], r["litigation_loss"])
+        for r in operator.get(f"{BASE}/positions").json()["items"]
+    }
+    assert listed == {
+        "WO": ("0.00", "300.00", "0.00"),
+        "ST": ("0.00", "300.00", "0.00"),
+        "LT": ("0.00", "0.00", "3000.00"),
+        "LP": ("0.00", "0.00", "2000.00"),
+        "LIVE": ("120.00", "0.00", "0.00"),
+    }
 
 
 def test_waiting_for_in_the_live_summary_and_the_replay(api: Api) -> None:

@@ -98,6 +98,8 @@ def get_positions(
                 open_cases=r.open_cases,
                 current_action=r.current_action,
                 current_step=r.current_step,
+                written_off=r.written_off,
+                litigation_loss=r.litigation_loss,
             )
             for r in page.items
         ],

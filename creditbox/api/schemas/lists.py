@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,10 @@ class PositionRowOut(BaseModel):
     open_cases: int
     current_action: int | None = None
     current_step: int | None = None
+    written_off: Money = Field(default=Decimal("0.00"), description="Stralciato (non compreso nello scaduto)")
+    litigation_loss: Money = Field(
+        default=Decimal("0.00"), description="Perdita da contenzioso (non compresa nello scaduto)"
+    )
 
 
 class PositionPage(BaseModel):
