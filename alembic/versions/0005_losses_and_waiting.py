@@ -3,7 +3,8 @@
 ``rm_open_items.loss`` marks the unpaid bills of cases closed by a write-off or a settlement
 (``written_off``) or by a litigation outcome (``litigation``): they leave the ageing buckets and the
 overdue, and are summed apart in ``rm_positions.written_off`` and ``rm_positions.litigation_loss``.
-``rm_cases.waiting_code`` / ``waiting_for`` say what an open case waits for.
+``rm_cases.waiting_code`` / ``waiting_for`` say what an open case waits for, locks apart, and
+``rm_cases.locks`` the locks covering its supply (the query decides which apply on the date asked).
 
 The rows already there have none of these: the upgrade empties the tables of the ``positions``,
 ``open_items`` and ``cases`` projections and puts them back to the start of the log, so the next
@@ -35,6 +36,7 @@ def upgrade() -> None:
     with op.batch_alter_table("rm_cases", schema=None) as batch_op:
         batch_op.add_column(sa.Column("waiting_code", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("waiting_for", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("locks", sa.Text(), nullable=True))
     for name, tables in REBUILT.items():
         for table in tables:
             op.execute(f"DELETE FROM {table}")
@@ -43,6 +45,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("rm_cases", schema=None) as batch_op:
+        batch_op.drop_column("locks")
         batch_op.drop_column("waiting_for")
         batch_op.drop_column("waiting_code")
     with op.batch_alter_table("rm_positions", schema=None) as batch_op:

@@ -8,6 +8,7 @@ case's last decision (a new table version applies from the next tick, which rewr
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,14 @@ from creditbox.domain.position import Position
 from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.ladder import choose_row, due_date, next_seq
-from creditbox.domain.workflow.waiting import Waiting, table_version_of, waiting_of
+from creditbox.domain.workflow.waiting import (
+    LockSpan,
+    Waiting,
+    lock_spans,
+    next_row_of,
+    table_version_of,
+    waiting_without_locks,
+)
 from creditbox.projections.lookups import Lookups
 
 
@@ -107,17 +115,42 @@ def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: D
 
 
 def waiting_by_case(
-    position: Position, lookups: Lookups, allocation: Allocation, as_of: date
-) -> dict[str, Waiting | None]:
-    """What each case waits for on ``as_of`` (the next row from the case's actions-table version)."""
+    position: Position, lookups: Lookups, allocation: Allocation
+) -> dict[str, tuple[Waiting | None, list[LockSpan]]]:
+    """What each case waits for, locks apart (the next row from the case's actions-table version), and
+    the spans of the locks covering its supply: the query tells which are active on the date asked."""
     locks = list(position.dunning.locks.values())
-    found: dict[str, Waiting | None] = {}
+    found: dict[str, tuple[Waiting | None, list[LockSpan]]] = {}
     for case in position.dunning.cases.values():
-        table = lookups.table_version(position.company, table_version_of(case)) if case.is_open else None
+        if not case.is_open:
+            found[case.case_id] = (None, [])
+            continue
+        table = lookups.table_version(position.company, table_version_of(case))
         supply = position.supplies.get(case.supply_code)
-        amount = case_amount(case, allocation)
-        found[case.case_id] = waiting_of(case, locks, as_of, table, position.details, supply, amount)
+        if table is None or supply is None:
+            base = waiting_without_locks(case, None, known_row=False)
+        else:
+            row = next_row_of(case, table, position.details, supply, case_amount(case, allocation))
+            base = waiting_without_locks(case, row, known_row=True)
+        found[case.case_id] = (base, lock_spans(case, locks))
     return found
+
+
+def _spans_json(spans: list[LockSpan]) -> str | None:
+    if not spans:
+        return None
+    return json.dumps(
+        [
+            [
+                s.start.isoformat(),
+                s.until.isoformat() if s.until else None,
+                s.lifted_on.isoformat() if s.lifted_on else None,
+                s.label,
+            ]
+            for s in spans
+        ],
+        ensure_ascii=False,
+    )
 
 
 def case_rows(
@@ -125,7 +158,7 @@ def case_rows(
     position: Position,
     steps: Mapping[str, NextStep],
     allocation: Allocation,
-    waiting: Mapping[str, Waiting | None],
+    waiting: Mapping[str, tuple[Waiting | None, list[LockSpan]]],
 ) -> list[dict[str, Any]]:
     rows = []
     details = position.details
@@ -153,8 +186,9 @@ def case_rows(
                 "next_due_date": step.due,
                 "amount": amount,
                 "is_open": case.is_open,
-                "waiting_code": _code(waiting.get(case.case_id)),
-                "waiting_for": _label(waiting.get(case.case_id)),
+                "waiting_code": _code(waiting[case.case_id][0]),
+                "waiting_for": _label(waiting[case.case_id][0]),
+                "locks": _spans_json(waiting[case.case_id][1]),
             }
         )
     return rows

@@ -168,10 +168,12 @@ cases = Table(
     Column("next_due_date", Date, nullable=True),
     Column("amount", Cents, nullable=False),
     Column("is_open", Boolean, nullable=False),
-    # What the open case waits for (``creditbox.domain.workflow.waiting``), valued at the projection's
-    # business date when the position last changed; NULL: only a date, or closed.
+    # What the open case waits for, locks apart (``creditbox.domain.workflow.waiting``; NULL: only a
+    # date, or closed), and the locks covering its supply as JSON ``[[start, until, lifted_on, label]]``:
+    # the query tells which are active on the date asked (``waiting_on``), so nothing goes stale.
     Column("waiting_code", String(32), nullable=True),
     Column("waiting_for", Text, nullable=True),
+    Column("locks", Text, nullable=True),
     Index("ix_rm_cases_position", "position_id"),
     Index("ix_rm_cases_company_customer", "company", "customer_code"),
     Index("ix_rm_cases_company_open", "company", "is_open", "next_due_date", "case_id"),

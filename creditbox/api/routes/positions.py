@@ -28,6 +28,7 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
 from creditbox.domain.workflow.outcomes import Loss
+from creditbox.domain.workflow.waiting import Waiting
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.positions import (
     PositionFilters,
@@ -169,8 +170,8 @@ async def get_position(
                     next_due_date=c.next_due_date,
                     overdue=c.amount,
                     opened_on=c.opened_on,
-                    waiting_for=c.waiting_for,
-                    waiting_for_code=c.waiting_code,
+                    waiting_for=_label(c.waiting(today)),
+                    waiting_for_code=_code(c.waiting(today)),
                 )
                 for c in case_rows
             ],
@@ -191,6 +192,14 @@ async def get_position(
             ],
         )
     )
+
+
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label if waiting is not None else None
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
 
 
 def _supply_out(supply: SummarySupply, figures: SupplyFigures) -> SupplyOut:

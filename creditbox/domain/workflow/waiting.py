@@ -62,9 +62,27 @@ def next_row_of(
     return NextRow(choose_row(table, case.ladder, seq, customer, supply, amount).row.start_point)
 
 
+STATUS_CODES = frozenset({WaitingCode.PLAN, WaitingCode.LITIGATION, WaitingCode.OPERATOR_DECISION})
+
+
 def waiting_for(case: DunningCase, locks: list[Lock], next_row: NextRow | None, *, known_row: bool) -> Waiting | None:
     """``locks``: the locks active on the date asked that cover the case's supply. ``known_row``:
     whether ``next_row`` was read from the table (False: the table was not available)."""
+    base = waiting_without_locks(case, next_row, known_row=known_row)
+    return with_locks(base, [lock_label(lock) for lock in locks], is_open=case.is_open)
+
+
+def with_locks(base: Waiting | None, active_locks: list[str], *, is_open: bool) -> Waiting | None:
+    """``base`` (what the case waits for, locks apart) with the labels of the locks active on the date
+    asked: a lock comes after the case's status and before everything else, like in the engine."""
+    if not is_open or (base is not None and base.code in STATUS_CODES):
+        return base if is_open else None
+    if active_locks:
+        return Waiting(WaitingCode.LOCK, "sblocco: " + "; ".join(active_locks))
+    return base
+
+
+def waiting_without_locks(case: DunningCase, next_row: NextRow | None, *, known_row: bool) -> Waiting | None:
     if not case.is_open:
         return None
     by_status = {
@@ -76,8 +94,6 @@ def waiting_for(case: DunningCase, locks: list[Lock], next_row: NextRow | None, 
     }
     if case.status in by_status:
         return by_status[case.status]
-    if locks:
-        return Waiting(WaitingCode.LOCK, "sblocco: " + "; ".join(_lock_label(lock) for lock in locks))
     pending = case.pending_step
     if pending is not None:
         return _pending(pending)
@@ -124,7 +140,7 @@ def _start_point(last: StepRecord, next_row: NextRow | None, known_row: bool) ->
     return None
 
 
-def _lock_label(lock: Lock) -> str:
+def lock_label(lock: Lock) -> str:
     until = f"fino al {lock.until:%d/%m/%Y}" if lock.until is not None else "fino a revoca"
     return f"{lock.reason.label} {lock.lock_id} ({lock.scope_label}, dal {lock.start:%d/%m/%Y} {until})"
 
@@ -132,6 +148,36 @@ def _lock_label(lock: Lock) -> str:
 def table_version_of(case: DunningCase) -> int:
     """The actions-table version of the case's last decision (the next step's row comes from it)."""
     return max([case.table_version, *(s.table_version for s in case.steps)])
+
+
+@dataclass(frozen=True)
+class LockSpan:
+    """A lock as a read model keeps it: when it applies, and its label (see ``lock_label``)."""
+
+    start: date
+    until: date | None
+    lifted_on: date | None
+    label: str
+
+    def is_active(self, on: date) -> bool:
+        """As ``Lock.is_active``."""
+        if on < self.start or (self.until is not None and on > self.until):
+            return False
+        return self.lifted_on is None or on < self.lifted_on
+
+
+def lock_spans(case: DunningCase, locks: list[Lock]) -> list[LockSpan]:
+    """The locks covering the case's supply, whenever they apply."""
+    return [
+        LockSpan(lock.start, lock.until, lock.lifted_on, lock_label(lock))
+        for lock in locks
+        if lock.covers(case.supply_code)
+    ]
+
+
+def waiting_on(base: Waiting | None, spans: list[LockSpan], on: date, *, is_open: bool) -> Waiting | None:
+    """What a case waits for on ``on``, from what it waits for locks apart and its locks' spans."""
+    return with_locks(base, [span.label for span in spans if span.is_active(on)], is_open=is_open)
 
 
 def waiting_of(

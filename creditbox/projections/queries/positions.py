@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.money import CENT, ZERO, money
+from creditbox.domain.workflow.cases import CaseStatus
+from creditbox.domain.workflow.waiting import LockSpan, Waiting, waiting_on
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, check_limit, page_of
 from creditbox.projections.schema import cases, open_items, positions, projection_tracking, supplies
 
@@ -221,8 +223,20 @@ class SummaryCase:
     next_due_date: date | None
     amount: Decimal
     opened_on: date | None
-    waiting_code: str | None = None
+    waiting_code: str | None = None  # locks apart
     waiting_for: str | None = None
+    locks: list[LockSpan] = field(default_factory=list)
+
+    def waiting(self, on: date) -> Waiting | None:
+        """What the case waits for on ``on`` (its locks active that day first)."""
+        base = Waiting(self.waiting_code, self.waiting_for or "") if self.waiting_code else None
+        return waiting_on(base, self.locks, on, is_open=CaseStatus(self.status).is_open)
+
+
+def _spans(value: Any) -> list[LockSpan]:
+    if not value:
+        return []
+    return [LockSpan(date.fromisoformat(a), _day(b), _day(c), str(label)) for a, b, c, label in json.loads(value)]
 
 
 @dataclass(frozen=True)
@@ -269,6 +283,7 @@ _CASE_COLUMNS = (
     k.opened_on,
     k.waiting_code,
     k.waiting_for,
+    k.locks,
 )
 _SUMMARY_STATEMENTS: dict[str, Select[Any]] = {}
 
@@ -336,8 +351,8 @@ def position_summary(conn: Connection, company: str, customer_code: str) -> Posi
         for b, sc, i, d, a, r, loss in _json_list(row.items_json)
     ]
     case_list = [
-        SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op), wc, wf)
-        for c, s, ld, st, sp, ac, nd, am, op, wc, wf in _json_list(row.cases_json)
+        SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op), wc, wf, _spans(lk))
+        for c, s, ld, st, sp, ac, nd, am, op, wc, wf, lk in _json_list(row.cases_json)
     ]
     if dialect != "postgresql":
         supply_list.sort(key=lambda x: x.code)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from creditbox.domain.codes import Service, SupplyType
 from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
-from creditbox.domain.workflow.waiting import Waiting, WaitingCode, table_version_of, waiting_of
+from creditbox.domain.workflow.waiting import LockSpan, Waiting, WaitingCode, table_version_of, waiting_of, waiting_on
 from tests.unit.workflow.scenario import DUE, Scenario
 
 OPENED = DUE + timedelta(days=10)  # 10/02/2026
@@ -109,3 +109,21 @@ def test_a_closed_case_waits_for_nothing() -> None:
     scenario.pay("120.00", OPENED + timedelta(days=1))
     scenario.tick(OPENED + timedelta(days=2))
     assert not scenario.case.is_open and _waiting(scenario, OPENED + timedelta(days=3)) is None
+
+
+def test_lock_spans_apply_on_their_days_after_the_status_and_before_the_rest() -> None:
+    span = LockSpan(date(2026, 3, 10), date(2026, 3, 20), None, "reclamo B1 (intero cliente, …)")
+    lifted = LockSpan(date(2026, 3, 1), None, date(2026, 3, 5), "contestazione B2 (…)")
+    proof = Waiting(WaitingCode.DELIVERY_PROOF, "prova di consegna del passo 2 (Sollecito A/R)")
+    plan = Waiting(WaitingCode.PLAN, "piano di rientro in corso")
+    assert waiting_on(proof, [span, lifted], date(2026, 3, 9), is_open=True) == proof
+    assert waiting_on(proof, [span, lifted], date(2026, 3, 3), is_open=True) == Waiting(
+        WaitingCode.LOCK, "sblocco: contestazione B2 (…)"
+    )
+    assert waiting_on(proof, [span], date(2026, 3, 15), is_open=True) == Waiting(
+        WaitingCode.LOCK, "sblocco: reclamo B1 (intero cliente, …)"
+    )
+    assert waiting_on(None, [span], date(2026, 3, 15), is_open=True) is not None
+    assert waiting_on(proof, [span], date(2026, 3, 21), is_open=True) == proof
+    assert waiting_on(plan, [span], date(2026, 3, 15), is_open=True) == plan  # the status comes first
+    assert waiting_on(None, [span], date(2026, 3, 15), is_open=False) is None  # closed: nothing
