@@ -157,7 +157,9 @@ def _populate_fresh(url: str, positions: int) -> str:
             position = Position.register(
                 COMPANY,
                 code,
-                CustomerDetails(f"Cliente {n}", CustomerType.DOMESTIC, address="Via Roma 1", city="Roma"),
+                CustomerDetails(
+                    f"Cliente {n}", CustomerType.DOMESTIC, address="Via Roma 1", postcode="00184", city="Roma"
+                ),
                 by="bench",
             )
             position.register_supply(SupplyDetails(f"S{n:07d}", Service.WATER, SupplyType.SUSPENDABLE), by="bench")

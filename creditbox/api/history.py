@@ -1,33 +1,22 @@
 """A position's history straight from its events, and the position replayed as of a business date.
 
 The one query that reads the event store rather than a projection: an auditor must see exactly
-what was recorded. ``as_of`` replays only the events whose business date is on or before it.
+what was recorded. ``as_of`` replays only the events whose business date is on or before it
+(``creditbox.application.history``: the same replay as ``positions show --as-of``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from creditbox.application.history import fields_of, replay_events
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
-
-_META = ("originator_id", "originator_version", "timestamp", "originator_topic")
-# Event fields that carry the business date, most specific first.
-_DATE_FIELDS = (
-    "business_date",
-    "outcome_date",
-    "payment_date",
-    "issue_date",
-    "revoked_on",
-    "issued_on",
-    "on",
-    "date",
-)
 
 
 @dataclass(frozen=True)
@@ -44,6 +33,7 @@ class HistoryEntry:
 class PositionHistory:
     entries: list[HistoryEntry]
     position: Position | None  # replayed from the entries
+    notes: list[str] = field(default_factory=list)  # what could not be dated exactly (Italian)
 
 
 def plain(value: Any) -> Any:
@@ -63,40 +53,6 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def _own_date(fields: dict[str, Any]) -> date | None:
-    for name in _DATE_FIELDS:
-        value = fields.get(name)
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-    return None
-
-
-def business_dates(events: list[Any], zone: Any) -> list[date]:
-    """The business date of each event.
-
-    An event with a date of its own (``business_date``, ``issue_date``, ``payment_date``...) has
-    that one. Master data (customer, supplies) carry none: an event without a date takes the one
-    of the event before it; the leading ones (the registration) take the earlier of their recorded
-    date and the earliest business date of the position, so they are part of every replay that has any data.
-    """
-    own = [_own_date({k: v for k, v in vars(e).items() if k not in _META}) for e in events]
-    recorded = [e.timestamp.astimezone(zone).date() if zone is not None else e.timestamp.date() for e in events]
-    dated = [d for d in own if d is not None]
-    first_dated = min(dated) if dated else None
-    result: list[date] = []
-    previous: date | None = None
-    for own_date, recorded_date in zip(own, recorded, strict=True):
-        if own_date is not None:
-            current = own_date
-        elif previous is not None:
-            current = previous
-        else:
-            current = min(recorded_date, first_dated) if first_dated is not None else recorded_date
-        result.append(current)
-        previous = current
-    return result
-
-
 def read_history(
     event_store: Any, company: str, customer_code: str, *, as_of: date | None, zone: Any
 ) -> PositionHistory:
@@ -104,26 +60,16 @@ def read_history(
     events = list(event_store.get(position_id(company, customer_code)))
     if not events:
         raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
-    entries: list[HistoryEntry] = []
-    aggregate: Any = None
-    for event, business in zip(events, business_dates(events, zone), strict=True):
-        if as_of is not None and business > as_of:
-            continue
-        if aggregate is None and event.originator_version != 1:
-            continue  # nothing can apply before the position exists
-        fields = {k: v for k, v in vars(event).items() if k not in _META}
-        if aggregate is not None:
-            # Events after ``as_of`` were left out: align the version so the next one applies.
-            aggregate.version = event.originator_version - 1
-        aggregate = event.mutate(aggregate)
-        entries.append(
-            HistoryEntry(
-                version=event.originator_version,
-                type=type(event).__name__,
-                business_date=business,
-                recorded_at=event.timestamp,
-                by=fields.get("by"),
-                data={k: plain(v) for k, v in fields.items() if k != "by"},
-            )
+    replay, applied = replay_events(events, as_of, zone)
+    entries = [
+        HistoryEntry(
+            version=event.originator_version,
+            type=type(event).__name__,
+            business_date=business,
+            recorded_at=event.timestamp,
+            by=fields_of(event).get("by"),
+            data={k: plain(v) for k, v in fields_of(event).items() if k != "by"},
         )
-    return PositionHistory(entries=entries, position=aggregate if isinstance(aggregate, Position) else None)
+        for event, business in applied
+    ]
+    return PositionHistory(entries=entries, position=replay.position, notes=replay.notes)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from pydantic import BaseModel
 from creditbox.api.schemas.positions import (
     CaseOut,
     CustomerOut,
+    LostItemOut,
     OpenItemOut,
     PositionSummaryOut,
     SupplyOut,
@@ -19,6 +21,8 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.documents import CustomerDetails
 from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.outcomes import Loss
+from creditbox.domain.workflow.waiting import Waiting
 
 
 def json_response(model: BaseModel) -> Response:
@@ -37,8 +41,9 @@ def customer_out(details: CustomerDetails) -> CustomerOut:
     )
 
 
-def cases_of(position: Position) -> list[CaseOut]:
-    """The position's dunning cases as the aggregate holds them (used for as-of replays)."""
+def cases_of(position: Position, waiting: Mapping[str, Waiting | None]) -> list[CaseOut]:
+    """The position's dunning cases as the aggregate holds them (used for as-of replays), with what
+    each waits for (``waiting``, by case id)."""
     dunning = getattr(position, "dunning", None)
     if dunning is None:
         return []
@@ -57,16 +62,29 @@ def cases_of(position: Position) -> list[CaseOut]:
                 action_label=step.action_code.label if step else None,
                 step_status=step.status.value if step else None,
                 opened_on=case.opened_on,
+                waiting_for=_label(waiting.get(case.case_id)),
+                waiting_for_code=_code(waiting.get(case.case_id)),
             )
         )
     return out
 
 
-def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label if waiting is not None else None
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
+
+
+def summary_of(
+    position: Position, as_of: date, waiting: Mapping[str, Waiting | None] | None = None
+) -> PositionSummaryOut:
     """A position's summary on ``as_of``, computed from the aggregate."""
     allocation = position.allocation(as_of)
     by_supply = position.overdue_by_supply(as_of)
-    open_items = position.open_items(as_of)
+    open_items, lost_items = position.split_items(as_of)
+    losses = position.losses(as_of)
     open_by_supply = Counter(i.supply_code for i in open_items)
     return PositionSummaryOut(
         company=position.company,
@@ -104,5 +122,20 @@ def summary_of(position: Position, as_of: date) -> PositionSummaryOut:
         balance=position.balance(as_of),
         overdue=position.overdue(as_of),
         credit=max(allocation.credit, Decimal("0.00")),
-        cases=cases_of(position),
+        cases=cases_of(position, waiting or {}),
+        written_off=losses[Loss.WRITTEN_OFF],
+        litigation_loss=losses[Loss.LITIGATION],
+        lost_items=[
+            LostItemOut(
+                bill_number=lost.item.bill_number,
+                supply_code=lost.item.supply_code,
+                issue_date=lost.item.issue_date,
+                due_date=lost.item.due_date,
+                amount=lost.item.amount,
+                residual=lost.item.residual,
+                loss=lost.loss.value,
+                loss_label=lost.loss.label,
+            )
+            for lost in lost_items
+        ],
     )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from creditbox.domain.codes import ActionCode
-from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.cases import DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.locks import Lock
-from creditbox.domain.workflow.outcomes import StepOutcome
+from creditbox.domain.workflow.waiting import Waiting
 
 
-def case_view(case: DunningCase) -> dict[str, Any]:
+def case_view(case: DunningCase, waiting: Waiting | None = None) -> dict[str, Any]:
+    """``waiting``: what the case waits for (``creditbox.domain.workflow.waiting``), None when nothing."""
     plan = case.plans[-1] if case.plans else None
     return {
         "case_id": case.case_id,
@@ -24,7 +24,8 @@ def case_view(case: DunningCase) -> dict[str, Any]:
         "threshold": str(case.threshold),
         "overdue_at_opening": str(case.overdue_at_opening),
         "bills": list(case.bills),
-        "waiting_for": waiting_for(case),
+        "waiting_for": waiting.label if waiting is not None else None,
+        "waiting_for_code": waiting.code if waiting is not None else None,
         "steps": [step_view(s) for s in case.steps],
         "plan": None
         if plan is None
@@ -84,31 +85,6 @@ def step_view(step: StepRecord) -> dict[str, Any]:
         "overdue": str(step.overdue),
         "approval_level": step.approval_level,
     }
-
-
-def waiting_for(case: DunningCase) -> str | None:
-    """What the case is waiting for, in Italian (None when closed or simply waiting for a date)."""
-    if not case.is_open:
-        return None
-    if case.status == CaseStatus.PAUSED:
-        return "piano di rientro in corso"
-    if case.status == CaseStatus.IN_LITIGATION:
-        return "esito del contenzioso"
-    if case.status == CaseStatus.LADDER_EXHAUSTED:
-        return "decisione dell'operatore (azioni esaurite)"
-    pending = case.pending_step
-    if pending is not None:
-        return {
-            StepStatus.PROPOSED: f"conferma dell'operatore (passo {pending.seq})",
-            StepStatus.AWAITING_APPROVAL: f"approvazione livello {pending.approval_level} (passo {pending.seq})",
-            StepStatus.APPROVED: f"esecuzione del passo {pending.seq}",
-        }.get(pending.status)
-    last = case.last_executed
-    if last is not None and last.delivery_failed:
-        return f"consegna fallita del passo {last.seq}"
-    if last is not None and last.action_code == ActionCode.COLLECTION_AGENCY and last.outcome == StepOutcome.POSITIVE:
-        return "pagamento recuperato dall'agenzia"
-    return None
 
 
 def lock_view(lock: Lock) -> dict[str, Any]:

@@ -9,11 +9,12 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from creditbox.application.case_views import case_view, lock_view, waiting_for
+from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
 from creditbox.domain.documents import SupplyDetails
 from creditbox.domain.money import ZERO, format_euro
+from creditbox.domain.workflow.outcomes import Loss
 
 app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
 
@@ -28,7 +29,10 @@ def show(
     """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
     with container() as c:
         code = c.companies.require(company)
-        summary = c.positions.summary(code, customer, parse_date(as_of, c.clock.today(), option="--as-of"))
+        zone = getattr(c.clock.now(), "tzinfo", None)
+        day = parse_date(as_of, c.clock.today(), option="--as-of")
+        # --as-of: the position as it stood on that day, replayed from its events up to it.
+        summary = c.positions.summary(code, customer, day, replay=as_of is not None, zone=zone)
         if as_json:
             print_json(summary_as_json(summary))
         else:
@@ -80,10 +84,26 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
             }
             for i in summary.open_items
         ],
+        "lost_items": [
+            {
+                "bill_number": lost.item.bill_number,
+                "supply_code": lost.item.supply_code,
+                "issue_date": lost.item.issue_date.isoformat(),
+                "due_date": lost.item.due_date.isoformat(),
+                "amount": str(lost.item.amount),
+                "residual": str(lost.item.residual),
+                "loss": lost.loss.value,
+                "loss_label": lost.loss.label,
+            }
+            for lost in summary.lost_items
+        ],
         "balance": str(summary.balance),
         "overdue": str(summary.overdue),
+        "written_off": str(summary.losses.get(Loss.WRITTEN_OFF, ZERO)),
+        "litigation_loss": str(summary.losses.get(Loss.LITIGATION, ZERO)),
         "credit": str(summary.credit),
-        "cases": [case_view(c) for c in summary.cases],
+        "cases": [case_view(c, summary.waiting.get(c.case_id)) for c in summary.cases],
+        "notes": summary.notes,
         "locks": [lock_view(lock) for lock in summary.locks],
     }
 
@@ -98,6 +118,8 @@ def supply_cell(supply: SupplyDetails) -> str:
 def print_summary(summary: PositionSummary) -> None:
     d = summary.details
     console.print(f"[bold]{summary.customer_code}[/] {d.name} — {d.customer_type.label} (azienda {summary.company})")
+    for note in summary.notes:
+        console.print(f"[yellow]{escape(note)}[/]")
     contacts = [
         f"{label}: {value}"
         for label, value in (
@@ -143,10 +165,24 @@ def print_summary(summary: PositionSummary) -> None:
             str(i.days_overdue(summary.as_of)),
         )
     console.print(items)
+    if summary.lost_items:
+        lost = Table("Bolletta", "Fornitura", "Scadenza", "Residuo", "Motivo", title="Fuori dal recupero")
+        for entry in summary.lost_items:
+            i = entry.item
+            lost.add_row(
+                i.bill_number, i.supply_code, f"{i.due_date:%d/%m/%Y}", format_euro(i.residual), entry.loss.label
+            )
+        console.print(lost)
     console.print(
         f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
         f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"
     )
+    written_off, litigation = (summary.losses.get(loss, ZERO) for loss in (Loss.WRITTEN_OFF, Loss.LITIGATION))
+    if written_off or litigation:
+        console.print(
+            f"Stralciato: {format_euro(written_off)}   Perdita da contenzioso: {format_euro(litigation)}"
+            "   (non compresi nello scaduto)"
+        )
     print_cases(summary)
 
 
@@ -155,13 +191,14 @@ def print_cases(summary: PositionSummary) -> None:
     if summary.cases:
         cases = Table("Pratica", "Fornitura", "Scala", "Stato", "Aperta il", "In attesa di", title="Pratiche")
         for case in summary.cases:
+            waiting = summary.waiting.get(case.case_id)
             cases.add_row(
                 escape(case.case_id),
                 escape(case.supply_code),
                 escape(case.ladder),
                 case.status.label,
                 f"{case.opened_on:%d/%m/%Y}",
-                escape(waiting_for(case) or ""),
+                escape(waiting.label) if waiting is not None else "",
             )
         console.print(cases)
     if summary.locks:

@@ -98,6 +98,11 @@ def ageing(
             f"oltre il termine: {format_euro(summary.past_limit)} "
             f"({plural(summary.past_limit_count, 'bolletta', 'bollette')})"
         )
+        console.print(
+            f"Fuori dal recupero (non nelle fasce né nel totale): stralciato {format_euro(summary.written_off)} "
+            f"({summary.written_off_count} bollette); perdita da contenzioso "
+            f"{format_euro(summary.litigation_loss)} ({summary.litigation_loss_count})"
+        )
 
 
 def export_worklist(conn: Connection, company: str, kind: str | None, out: Path) -> int:

@@ -7,6 +7,7 @@ read nothing but their arguments.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -26,7 +27,14 @@ from creditbox.domain.workflow import engine
 from creditbox.domain.workflow.cases import CaseStatus, Dunning, DunningCase, StepStatus
 from creditbox.domain.workflow.ladder import TableVersion
 from creditbox.domain.workflow.locks import Lock
-from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, SkipReason, StepOutcome, WriteOffKind
+from creditbox.domain.workflow.outcomes import (
+    LitigationResult,
+    LockReason,
+    Loss,
+    SkipReason,
+    StepOutcome,
+    WriteOffKind,
+)
 
 T = "creditbox.position."
 
@@ -734,15 +742,38 @@ class Position(Aggregate):
         return money(sum(allocation.residuals.values(), ZERO) - allocation.credit)
 
     def open_items(self, as_of: date | None = None, supply_code: str | None = None) -> list[OpenItem]:
+        """The bills with something still owed and still in collection: bills of a case closed by a
+        write-off, a settlement or a litigation outcome are left out (see ``lost_items``)."""
+        lost = self.dunning.lost_bills(as_of)
+        return [i for i in self._unpaid(as_of, supply_code) if i.bill_number not in lost]
+
+    def lost_items(self, as_of: date | None = None) -> list[LostItem]:
+        """The unpaid bills taken out of collection (*stralciato*, *perdita da contenzioso*)."""
+        return self.split_items(as_of)[1]
+
+    def split_items(self, as_of: date | None = None) -> tuple[list[OpenItem], list[LostItem]]:
+        """The unpaid bills in collection and those out of it, computed once."""
+        lost = self.dunning.lost_bills(as_of)
+        unpaid = self._unpaid(as_of, None)
+        live = [i for i in unpaid if i.bill_number not in lost]
+        return live, [LostItem(i, lost[i.bill_number]) for i in unpaid if i.bill_number in lost]
+
+    def losses(self, as_of: date | None = None) -> dict[Loss, Decimal]:
+        """What is unpaid on the bills taken out of collection, by reason (every reason, zero when none)."""
+        totals = dict.fromkeys(Loss, ZERO)
+        for lost in self.lost_items(as_of):
+            totals[lost.loss] = money(totals[lost.loss] + lost.item.residual)
+        return totals
+
+    def _unpaid(self, as_of: date | None, supply_code: str | None) -> list[OpenItem]:
         residuals = self.allocation(as_of).residuals
-        items = [
+        return [
             OpenItem(b.number, b.supply_code, b.issue_date, b.due_date, b.amount, residuals[b.number])
             for b in sorted(self.bills.values(), key=bill_order_key)
             if b.number in residuals
             and residuals[b.number] > ZERO
             and (supply_code is None or b.supply_code == supply_code)
         ]
-        return items
 
     def overdue(self, as_of: date, supply_code: str | None = None) -> Decimal:
         """Sum of residuals of bills whose due date is before ``as_of``."""
@@ -758,6 +789,14 @@ class Position(Aggregate):
     def oldest_unpaid_due_date(self, as_of: date, supply_code: str | None = None) -> date | None:
         dues = [i.due_date for i in self.open_items(as_of, supply_code) if i.due_date < as_of]
         return min(dues) if dues else None
+
+
+@dataclass(frozen=True)
+class LostItem:
+    """An unpaid bill out of collection, and why."""
+
+    item: OpenItem
+    loss: Loss
 
 
 def _bill_summary(bill: Bill) -> str:

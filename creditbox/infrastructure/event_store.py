@@ -47,6 +47,10 @@ class CreditBoxApplication(Application[UUID]):
     def exists(self, aggregate_id: UUID) -> bool:
         return self.repository.__contains__(aggregate_id)
 
+    def events_of(self, aggregate_id: UUID) -> list[Any]:
+        """Every stored event of the aggregate, in order (as-of replays)."""
+        return list(self.repository.event_store.get(aggregate_id))
+
     def originators_of(self, topic: str) -> list[UUID]:
         ids: list[UUID] = []
         start = 1

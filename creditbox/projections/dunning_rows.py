@@ -8,6 +8,8 @@ case's last decision (a new table version applies from the next tick, which rewr
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +24,14 @@ from creditbox.domain.wording import plural
 from creditbox.domain.workflow.amounts import residual_of
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.ladder import choose_row, due_date, next_seq
+from creditbox.domain.workflow.waiting import (
+    LockSpan,
+    Waiting,
+    lock_spans,
+    next_row_of,
+    table_version_of,
+    waiting_without_locks,
+)
 from creditbox.projections.lookups import Lookups
 
 
@@ -69,29 +79,20 @@ def case_amount(case: DunningCase, allocation: Allocation) -> Decimal:
     return residual_of(case.bills, allocation)
 
 
-def _table_version_of(case: DunningCase) -> int:
-    return max([case.table_version, *(s.table_version for s in case.steps)])
+def next_steps(position: Position, lookups: Lookups, allocation: Allocation) -> dict[str, NextStep]:
+    """The next step of each of the position's cases.
 
-
-_NEXT_STEPS: dict[tuple[Any, int, str], NextStep] = {}
-_NEXT_STEPS_MAX = 20_000
+    The cases and upcoming views both need them: projections ask once per batch through
+    ``Batch.memo`` (so nothing is shared between runs, runners or databases of one process).
+    """
+    return {
+        case.case_id: next_step(position, case, lookups, case_amount(case, allocation))
+        for case in position.dunning.cases.values()
+    }
 
 
 def next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
-    """When the case moves next, and with which action (None: closed, paused or waiting on someone).
-
-    Remembered per (position, version, case): the cases and upcoming views both ask in the same batch.
-    """
-    key = (position.id, position.version, case.case_id)
-    found = _NEXT_STEPS.get(key)
-    if found is None:
-        if len(_NEXT_STEPS) >= _NEXT_STEPS_MAX:
-            _NEXT_STEPS.clear()
-        found = _NEXT_STEPS[key] = _next_step(position, case, lookups, amount)
-    return found
-
-
-def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: Decimal) -> NextStep:
+    """When the case moves next, and with which action (None: closed, paused or waiting on someone)."""
     if not case.is_open:
         return NextStep(None, None, None, case.status.label)
     if case.status == CaseStatus.PAUSED:
@@ -105,7 +106,7 @@ def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: 
     pending = case.pending_step
     if pending is not None:
         return NextStep(pending.business_date, pending.action_code, pending.seq, pending.description)
-    table = lookups.table_version(position.company, _table_version_of(case))
+    table = lookups.table_version(position.company, table_version_of(case))
     supply = position.supplies.get(case.supply_code)
     if table is None or supply is None:
         return NextStep(None, None, None, "tabella azioni non disponibile")
@@ -120,13 +121,58 @@ def _next_step(position: Position, case: DunningCase, lookups: Lookups, amount: 
     return NextStep(due.on, row.action_code, row.seq, row.description, due.waiting_for)
 
 
-def case_rows(position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation) -> list[dict[str, Any]]:
+def waiting_by_case(
+    position: Position, lookups: Lookups, allocation: Allocation
+) -> dict[str, tuple[Waiting | None, list[LockSpan]]]:
+    """What each case waits for, locks apart (the next row from the case's actions-table version), and
+    the spans of the locks covering its supply: the query tells which are active on the date asked."""
+    locks = list(position.dunning.locks.values())
+    found: dict[str, tuple[Waiting | None, list[LockSpan]]] = {}
+    for case in position.dunning.cases.values():
+        if not case.is_open:
+            found[case.case_id] = (None, [])
+            continue
+        table = lookups.table_version(position.company, table_version_of(case))
+        supply = position.supplies.get(case.supply_code)
+        if table is None or supply is None:
+            base = waiting_without_locks(case, None, known_row=False)
+        else:
+            row = next_row_of(case, table, position.details, supply, case_amount(case, allocation))
+            base = waiting_without_locks(case, row, known_row=True)
+        found[case.case_id] = (base, lock_spans(case, locks))
+    return found
+
+
+def _spans_json(spans: list[LockSpan]) -> str | None:
+    if not spans:
+        return None
+    return json.dumps(
+        [
+            [
+                s.start.isoformat(),
+                s.until.isoformat() if s.until else None,
+                s.lifted_on.isoformat() if s.lifted_on else None,
+                s.label,
+            ]
+            for s in spans
+        ],
+        ensure_ascii=False,
+    )
+
+
+def case_rows(
+    position_id: UUID,
+    position: Position,
+    steps: Mapping[str, NextStep],
+    allocation: Allocation,
+    waiting: Mapping[str, tuple[Waiting | None, list[LockSpan]]],
+) -> list[dict[str, Any]]:
     rows = []
     details = position.details
     for case in position.dunning.cases.values():
         supply = position.supplies.get(case.supply_code)
         amount = case_amount(case, allocation)
-        step = next_step(position, case, lookups, amount)
+        step = steps[case.case_id]
         current = case.pending_step or case.last_executed
         rows.append(
             {
@@ -147,9 +193,20 @@ def case_rows(position_id: UUID, position: Position, lookups: Lookups, allocatio
                 "next_due_date": step.due,
                 "amount": amount,
                 "is_open": case.is_open,
+                "waiting_code": _code(waiting[case.case_id][0]),
+                "waiting_for": _label(waiting[case.case_id][0]),
+                "locks": _spans_json(waiting[case.case_id][1]),
             }
         )
     return rows
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
+
+
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label[:2000] if waiting is not None else None
 
 
 def _base(position_id: UUID, position: Position, case: DunningCase, amount: Decimal) -> dict[str, Any]:
@@ -263,7 +320,7 @@ def worklist_rows(
                         f"{step.seq}",
                         step,
                         since=step.business_date,
-                        detail=f"{step.description}: {step.skipped_reason.label}",
+                        detail=f"{step.description}: {step.skipped_detail or step.skipped_reason.label}",
                     )
                 )
         for step in case.steps:
@@ -334,7 +391,7 @@ def worklist_rows(
 
 
 def upcoming_rows(
-    position_id: UUID, position: Position, lookups: Lookups, allocation: Allocation
+    position_id: UUID, position: Position, steps: Mapping[str, NextStep], allocation: Allocation
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for case in position.dunning.cases.values():
@@ -366,7 +423,7 @@ def upcoming_rows(
                     }
                 )
             continue
-        step = next_step(position, case, lookups, amount)
+        step = steps[case.case_id]
         if step.due is not None:
             rows.append(
                 {

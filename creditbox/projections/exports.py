@@ -78,6 +78,12 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
                 summary.approaching_limit_count,
             ),
             ("Oltre il termine di prescrizione biennale", summary.past_limit, summary.past_limit_count),
+            ("Stralciato (fuori dalle fasce e dal totale)", summary.written_off, summary.written_off_count),
+            (
+                "Perdita da contenzioso (fuori dalle fasce e dal totale)",
+                summary.litigation_loss,
+                summary.litigation_loss_count,
+            ),
         ],
     )
     columns = (
@@ -88,6 +94,8 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
         *(Column(spec.label, Kind.EURO) for spec in BUCKETS),
         Column("Totale", Kind.EURO),
         Column(f"In prescrizione entro {summary.window_days} gg", Kind.EURO),
+        Column("Stralciato", Kind.EURO),
+        Column("Perdita da contenzioso", Kind.EURO),
     )
     detail = SheetSpec(
         f"Anzianità al {as_of:%d-%m-%Y}",
@@ -101,6 +109,8 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
                 *(a.buckets[spec.key] for spec in BUCKETS),
                 a.total,
                 a.approaching_limit,
+                a.written_off,
+                a.litigation_loss,
             )
             for a in by_position
         ),

@@ -4,7 +4,7 @@ balances, residuals and allocation are the aggregate's own)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import partial
@@ -16,7 +16,8 @@ from sqlalchemy import Connection, Table, delete
 from creditbox.domain.allocation import Allocation
 from creditbox.domain.documents import OpenItem
 from creditbox.domain.money import ZERO, money
-from creditbox.domain.position import Position
+from creditbox.domain.position import LostItem, Position
+from creditbox.domain.workflow.outcomes import Loss
 from creditbox.projections.bulk import insert_rows
 from creditbox.projections.dates import add_years
 from creditbox.projections.framework import Batch
@@ -29,12 +30,14 @@ class Facts:
     """What the views read from a position's documents, computed once per batch for every projection."""
 
     allocation: Allocation
-    items: list[OpenItem]
+    items: list[OpenItem]  # unpaid and in collection
     balance: Decimal
+    lost: list[LostItem] = field(default_factory=list)  # unpaid, out of collection (write-off, litigation)
 
 
 def facts_of(position: Position) -> Facts:
-    return Facts(position.allocation(), position.open_items(), position.balance())
+    items, lost = position.split_items()
+    return Facts(position.allocation(), items, position.balance(), lost)
 
 
 def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position, Facts]]:
@@ -96,7 +99,8 @@ def supply_rows(position_id: UUID, position: Position) -> list[dict[str, Any]]:
 
 def open_item_rows(position_id: UUID, position: Position, facts: Facts) -> list[dict[str, Any]]:
     rows = []
-    for item in facts.items:
+    unpaid = [(item, None) for item in facts.items] + [(lost.item, lost.loss.value) for lost in facts.lost]
+    for item, loss in unpaid:
         supply = position.supplies.get(item.supply_code)
         rows.append(
             {
@@ -112,6 +116,7 @@ def open_item_rows(position_id: UUID, position: Position, facts: Facts) -> list[
                 "amount": item.amount,
                 "residual": item.residual,
                 "prescription_date": prescription_date(item.due_date),
+                "loss": loss,
             }
         )
     return rows
@@ -136,6 +141,10 @@ def case_summary(position: Position) -> dict[str, Any]:
     }
 
 
+def _lost(facts: Facts, loss: Loss) -> Decimal:
+    return money(sum((lost.item.residual for lost in facts.lost if lost.loss == loss), ZERO))
+
+
 def position_row(position_id: UUID, position: Position, facts: Facts, as_of: date) -> dict[str, Any]:
     items = facts.items
     details = position.details
@@ -152,6 +161,8 @@ def position_row(position_id: UUID, position: Position, facts: Facts, as_of: dat
         "credit": max(facts.allocation.credit, ZERO),
         "oldest_due_date": min((i.due_date for i in items), default=None),
         "open_items": len(items),
+        "written_off": _lost(facts, Loss.WRITTEN_OFF),
+        "litigation_loss": _lost(facts, Loss.LITIGATION),
         "has_email": bool(details.email),
         "has_pec": bool(details.pec),
         "has_mobile": bool(details.mobile),

@@ -117,6 +117,9 @@ positions = Table(
     Column("postcode", Text, nullable=True),
     Column("city", Text, nullable=True),
     Column("province", Text, nullable=True),
+    # Unpaid on bills out of collection: written off or settled (*stralciato*), lost in litigation.
+    Column("written_off", Cents, nullable=False, server_default="0"),
+    Column("litigation_loss", Cents, nullable=False, server_default="0"),
     Column("version", Integer, nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
     Index("ux_rm_positions_company_customer", "company", "customer_code", unique=True),
@@ -157,6 +160,9 @@ open_items = Table(
     Column("residual", Cents, nullable=False),
     # due date + 2 years: the biennial limitation (*prescrizione biennale*) of utility bills.
     Column("prescription_date", Date, nullable=False),
+    # NULL: in collection. Else why the bill left it (``Loss``): "written_off" (*stralciato*: write-off
+    # or settlement) or "litigation" (*perdita da contenzioso*). Such rows are out of every bucket.
+    Column("loss", String(16), nullable=True),
     Index("ix_rm_open_items_company_due", "company", "due_date"),
     Index("ix_rm_open_items_company_customer", "company", "customer_code", "due_date"),
     Index("ix_rm_open_items_company_prescription", "company", "prescription_date"),
@@ -182,6 +188,12 @@ cases = Table(
     Column("next_due_date", Date, nullable=True),
     Column("amount", Cents, nullable=False),
     Column("is_open", Boolean, nullable=False),
+    # What the open case waits for, locks apart (``creditbox.domain.workflow.waiting``; NULL: only a
+    # date, or closed), and the locks covering its supply as JSON ``[[start, until, lifted_on, label]]``:
+    # the query tells which are active on the date asked (``waiting_on``), so nothing goes stale.
+    Column("waiting_code", String(32), nullable=True),
+    Column("waiting_for", Text, nullable=True),
+    Column("locks", Text, nullable=True),
     Index("ix_rm_cases_position", "position_id"),
     Index("ix_rm_cases_company_customer", "company", "customer_code"),
     Index("ix_rm_cases_company_open", "company", "is_open", "next_due_date", "case_id"),

@@ -22,6 +22,8 @@ BY = "test"
 
 
 def customer(code: str, *, mobile: str | None = "3330000000", **extra: Any) -> list[Record]:
+    """A customer with a complete postal address (letters need one) and a water supply."""
+    extra = {"address": f"Via Roma {code}", "postcode": "00184", "city": "Roma", **extra}
     return [
         CustomerRecord(code, details(name=f"Cliente {code}", mobile=mobile, **extra)),  # type: ignore[arg-type]
         SupplyRecord(code, supply(f"S-{code}")),

@@ -117,7 +117,7 @@ def _given_a_water_customer(container: Container) -> None:
     if not container.app.exists(company_id("ACQ")):
         container.companies.register("ACQ", "Acque", by="test")
     records = [
-        CustomerRecord("C1", details(mobile="3331234567", address="Via Roma 1", city="Roma")),
+        CustomerRecord("C1", details(mobile="3331234567", address="Via Roma 1", postcode="00100", city="Roma")),
         SupplyRecord("C1", supply("S-C1")),
         BillRecord("B-C1", "C1", "S-C1", date(2026, 1, 1), DUE, Decimal("120.00")),
     ]

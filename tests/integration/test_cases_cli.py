@@ -76,7 +76,7 @@ def given_a_water_customer(database_url: str, amount: str = "120.00") -> None:
     """Customer C1, domestic water supply S-C1 (ladder ACQUA-DOMESTICI), one bill due 31/01/2026."""
     ingest(
         database_url,
-        CustomerRecord("C1", details(mobile="3331234567", address="Via Roma 1", city="Roma")),
+        CustomerRecord("C1", details(mobile="3331234567", address="Via Roma 1", postcode="00184", city="Roma")),
         SupplyRecord("C1", supply("S-C1")),
         BillRecord("B-C1", "C1", "S-C1", date(2026, 1, 1), DUE, Decimal(amount)),
     )

@@ -25,7 +25,7 @@ def _given_a_water_customer(container: Container, customer: str = "C1", amount: 
     if not container.app.exists(company_id("ACQ")):
         container.companies.register("ACQ", "Acque", by="test")
     records = [
-        CustomerRecord(customer, details(mobile="3331234567", address="Via Roma 1", city="Roma")),
+        CustomerRecord(customer, details(mobile="3331234567", address="Via Roma 1", postcode="00184", city="Roma")),
         SupplyRecord(customer, supply(f"S-{customer}")),
         BillRecord(f"B-{customer}", customer, f"S-{customer}", date(2026, 1, 1), DUE, Decimal(amount)),
     ]

@@ -11,7 +11,7 @@ from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
-from creditbox.projections.schema import metadata, positions, projection_tracking
+from creditbox.projections.schema import cases, metadata, positions, projection_tracking
 from tests.integration.projection_history import dump, run_history
 
 
@@ -44,6 +44,35 @@ def test_0004_has_the_positions_projection_rebuilt_with_supplies_and_contacts(
     try:
         with engine.connect() as conn:
             assert "rm_supplies" not in inspect(conn).get_table_names()
+        command.upgrade(config, "0004")
+        with engine.connect() as conn:
+            assert conn.scalar(select(positions.c.position_id).limit(1)) is None
+            tracked = select(projection_tracking.c.name, projection_tracking.c.notification_id)
+            reset = {name: position for name, position in conn.execute(tracked)}
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    assert reset["positions"] == 0 and reset["open_items"] > 0  # only the positions projection starts over
+    container.projections.catch_up()
+    with container.projections.connect() as conn:
+        assert dump(conn) == expected
+
+
+def test_0006_rebuilds_positions_open_items_and_cases_with_losses_and_waiting(
+    container: Container, clock: FixedClock
+) -> None:
+    """A database at 0005 has no loss, written-off or waiting columns: the upgrade empties the tables of
+    the positions, open_items and cases projections and sets those three back to the start; the next
+    catch-up fills them as they were."""
+    run_history(container, clock)
+    with container.projections.connect() as conn:
+        expected = dump(conn)
+    waiting = cases.c.keys().index("waiting_code")
+    assert any(row[waiting] for row in expected["rm_cases"])  # some case waits for something
+    config = alembic_config(container.database)
+    command.downgrade(config, "0005")
+    engine = create_engine(container.database.sqlalchemy_url())
+    try:
         command.upgrade(config, "head")
         with engine.connect() as conn:
             assert conn.scalar(select(positions.c.position_id).limit(1)) is None
@@ -51,7 +80,8 @@ def test_0004_has_the_positions_projection_rebuilt_with_supplies_and_contacts(
             reset = {name: position for name, position in conn.execute(tracked)}
     finally:
         engine.dispose()
-    assert reset["positions"] == 0 and reset["open_items"] > 0  # only the positions projection starts over
+    assert reset["positions"] == reset["open_items"] == reset["cases"] == 0
+    assert reset["worklists"] > 0 and reset["audit_trail"] > 0
     container.projections.catch_up()
     with container.projections.connect() as conn:
         assert dump(conn) == expected

@@ -19,6 +19,7 @@ from creditbox.api.schemas.positions import (
     CaseOut,
     CustomerOut,
     HistoryEntryOut,
+    LostItemOut,
     OpenItemOut,
     PositionHistoryOut,
     PositionSummaryOut,
@@ -27,6 +28,8 @@ from creditbox.api.schemas.positions import (
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import NotFound
 from creditbox.domain.text_policy import check_key
+from creditbox.domain.workflow.outcomes import Loss
+from creditbox.domain.workflow.waiting import Waiting
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT
 from creditbox.projections.queries.positions import (
     PositionFilters,
@@ -97,6 +100,8 @@ def get_positions(
                 open_cases=r.open_cases,
                 current_action=r.current_action,
                 current_step=r.current_step,
+                written_off=r.written_off,
+                litigation_loss=r.litigation_loss,
             )
             for r in page.items
         ],
@@ -166,11 +171,36 @@ async def get_position(
                     next_due_date=c.next_due_date,
                     overdue=c.amount,
                     opened_on=c.opened_on,
+                    waiting_for=_label(c.waiting(today)),
+                    waiting_for_code=_code(c.waiting(today)),
                 )
                 for c in case_rows
             ],
+            written_off=row.written_off,
+            litigation_loss=row.litigation_loss,
+            lost_items=[
+                LostItemOut(
+                    bill_number=i.bill_number,
+                    supply_code=i.supply_code,
+                    issue_date=i.issue_date,
+                    due_date=i.due_date,
+                    amount=i.amount,
+                    residual=i.residual,
+                    loss=i.loss or "",
+                    loss_label=Loss(i.loss).label if i.loss else "",
+                )
+                for i in summary.lost_items
+            ],
         )
     )
+
+
+def _label(waiting: Waiting | None) -> str | None:
+    return waiting.label if waiting is not None else None
+
+
+def _code(waiting: Waiting | None) -> str | None:
+    return waiting.code if waiting is not None else None
 
 
 def _supply_out(supply: SummarySupply, figures: SupplyFigures) -> SupplyOut:
@@ -205,6 +235,7 @@ def get_history(
     """Ogni evento della posizione, in ordine (tipo, data contabile, dati, registrato il, da chi)."""
     zone = getattr(container.clock.now(), "tzinfo", None)
     history = read_history(container.app.repository.event_store, company, customer_code, as_of=as_of, zone=zone)
+    position, on = history.position, as_of or today
     return PositionHistoryOut(
         company=company,
         customer_code=customer_code,
@@ -220,5 +251,6 @@ def get_history(
             )
             for e in history.entries
         ],
-        position=summary_of(history.position, as_of or today) if history.position is not None else None,
+        position=None if position is None else summary_of(position, on, container.positions.waiting(position, on)),
+        notes=history.notes,
     )

@@ -103,4 +103,8 @@ def get_ageing(
         approaching_limit_count=summary.approaching_limit_count,
         past_limit=summary.past_limit,
         past_limit_count=summary.past_limit_count,
+        written_off=summary.written_off,
+        written_off_count=summary.written_off_count,
+        litigation_loss=summary.litigation_loss,
+        litigation_loss_count=summary.litigation_loss_count,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
@@ -24,6 +25,10 @@ class PositionRowOut(BaseModel):
     open_cases: int
     current_action: int | None = None
     current_step: int | None = None
+    written_off: Money = Field(default=Decimal("0.00"), description="Stralciato (non compreso nello scaduto)")
+    litigation_loss: Money = Field(
+        default=Decimal("0.00"), description="Perdita da contenzioso (non compresa nello scaduto)"
+    )
 
 
 class PositionPage(BaseModel):
@@ -73,3 +78,13 @@ class AgeingOut(BaseModel):
     approaching_limit_count: int
     past_limit: Money
     past_limit_count: int
+    written_off: Money = Field(
+        description="Stralciato: residuo delle bollette di pratiche chiuse con stralcio o transazione "
+        "(fuori dalle fasce e dal totale)"
+    )
+    written_off_count: int = 0
+    litigation_loss: Money = Field(
+        description="Perdita da contenzioso: residuo delle bollette di pratiche chiuse dal contenzioso "
+        "(fuori dalle fasce e dal totale)"
+    )
+    litigation_loss_count: int = 0

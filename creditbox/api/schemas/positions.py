@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -62,6 +63,25 @@ class CaseOut(BaseModel):
     next_due_date: date | None = None
     overdue: Money | None = None
     opened_on: date | None = None
+    waiting_for: str | None = Field(
+        default=None, description="Che cosa attende la pratica (null: solo una data, o pratica chiusa)"
+    )
+    waiting_for_code: str | None = Field(
+        default=None,
+        description="plan, litigation, operator_decision, lock, confirmation, approval, execution, "
+        "failed_delivery, agency_payment, delivery_proof, outcome",
+    )
+
+
+class LostItemOut(BaseModel):
+    bill_number: str
+    supply_code: str
+    issue_date: date
+    due_date: date
+    amount: Money
+    residual: Money
+    loss: str = Field(description="written_off (stralciato) o litigation (perdita da contenzioso)")
+    loss_label: str
 
 
 class PositionSummaryOut(BaseModel):
@@ -70,11 +90,22 @@ class PositionSummaryOut(BaseModel):
     as_of: date
     customer: CustomerOut
     supplies: list[SupplyOut]
-    open_items: list[OpenItemOut]
+    open_items: list[OpenItemOut] = Field(description="Partite aperte in recupero (stralciate e perse escluse)")
     balance: Money
-    overdue: Money
+    overdue: Money = Field(description="Scaduto in recupero alla data: esclusi stralciato e perdita da contenzioso")
     credit: Money
     cases: list[CaseOut]
+    written_off: Money = Field(
+        default=Decimal("0.00"),
+        description="Stralciato: residuo delle bollette di pratiche chiuse con stralcio o transazione",
+    )
+    litigation_loss: Money = Field(
+        default=Decimal("0.00"),
+        description="Perdita da contenzioso: residuo delle bollette di pratiche chiuse dal contenzioso",
+    )
+    lost_items: list[LostItemOut] = Field(
+        default_factory=list, description="Le bollette fuori dal recupero (stralciate o perse), a parte"
+    )
 
 
 class HistoryEntryOut(BaseModel):
@@ -93,4 +124,8 @@ class PositionHistoryOut(BaseModel):
     events: list[HistoryEntryOut]
     position: PositionSummaryOut | None = Field(
         default=None, description="La posizione com'era alla data (eventi fino ad as_of riapplicati)"
+    )
+    notes: list[str] = Field(
+        default_factory=list,
+        description="Che cosa della ricostruzione ad as_of non ha una data contabile propria (vuoto: nulla)",
     )

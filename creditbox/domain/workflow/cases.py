@@ -14,7 +14,7 @@ from typing import Any
 
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.workflow.locks import Lock
-from creditbox.domain.workflow.outcomes import SkipReason, StepOutcome, WriteOffKind
+from creditbox.domain.workflow.outcomes import Loss, SkipReason, StepOutcome, WriteOffKind
 from creditbox.domain.workflow.plans import Instalment, RepaymentPlan
 
 
@@ -207,6 +207,18 @@ class Dunning:
         closed = (CaseStatus.CLOSED_WRITTEN_OFF, CaseStatus.CLOSED_SETTLED, CaseStatus.CLOSED_LITIGATION)
         return {b for c in self.cases_of(supply_code) if c.status in closed for b in c.bills}
 
+    def lost_bills(self, as_of: date | None = None) -> dict[str, Loss]:
+        """Bills taken out of collection by a case closed (on or before ``as_of``) by a write-off or a
+        settlement (``Loss.WRITTEN_OFF``) or by a litigation outcome (``Loss.LITIGATION``)."""
+        found: dict[str, Loss] = {}
+        for case in self.cases.values():
+            loss = _LOSSES.get(case.status)
+            if loss is None or (as_of is not None and case.closed_on is not None and case.closed_on > as_of):
+                continue
+            for bill in case.bills:
+                found.setdefault(bill, loss)
+        return found
+
     def active_locks(self, on: date, supply_code: str | None) -> list[Lock]:
         return [lock for lock in self.locks.values() if lock.is_active(on) and lock.covers(supply_code)]
 
@@ -313,6 +325,13 @@ class Dunning:
         reason: SkipReason,
         detail: str,
     ) -> None:
+        pending = self.cases[case_id].pending_step
+        if pending is not None and pending.seq == seq:  # an approved step whose contact went missing before it ran
+            pending.status = StepStatus.SKIPPED
+            pending.business_date = business_date
+            pending.skipped_reason = reason
+            pending.skipped_detail = detail
+            return
         record = self.on_step_decided(
             case_id,
             StepStatus.SKIPPED,
@@ -417,3 +436,10 @@ class Dunning:
         by: str,
     ) -> None:
         self.cases[case_id].write_off_request = WriteOffRequest(kind, amount, settlement_amount, business_date, by)
+
+
+_LOSSES = {
+    CaseStatus.CLOSED_WRITTEN_OFF: Loss.WRITTEN_OFF,
+    CaseStatus.CLOSED_SETTLED: Loss.WRITTEN_OFF,
+    CaseStatus.CLOSED_LITIGATION: Loss.LITIGATION,
+}

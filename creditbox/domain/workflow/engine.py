@@ -34,6 +34,7 @@ from creditbox.domain.workflow.ladder import (
     due_date,
     is_interruption,
     is_suspendable,
+    missing_contact_detail,
     next_seq,
 )
 from creditbox.domain.workflow.outcomes import SkipReason, WriteOffKind
@@ -236,7 +237,7 @@ class _Context:
             return [self._skip(case, row, debt, SkipReason.NOT_SUSPENDABLE, detail)]
         recipient, missing = contact_for(row.action_code, self.position.details)
         if missing is not None:
-            return [self._skip(case, row, debt, missing, missing.label)]
+            return [self._skip(case, row, debt, missing, missing_contact_detail(missing, self.position.details))]
         step = self._step_data(case, row, debt, on)
         if row.mode == StepMode.PROPOSAL:
             return [Decision("_step_proposed", step)]
@@ -253,7 +254,11 @@ class _Context:
             return [self._skip_recorded(case, pending, debt, SkipReason.NOT_SUSPENDABLE, self.supply.supply_type.label)]
         if interruption and self.calendar.is_forbidden(self.today):
             return []
-        recipient, _ = contact_for(pending.action_code, self.position.details)
+        recipient, missing = contact_for(pending.action_code, self.position.details)
+        if missing is not None:
+            # The contact was removed since the proposal: skipped onto the missing-contacts worklist.
+            detail = missing_contact_detail(missing, self.position.details)
+            return [self._skip_pending(case, pending, debt, missing, detail)]
         step = {
             "case_id": case.case_id,
             "seq": pending.seq,
@@ -334,6 +339,25 @@ class _Context:
                 "table_version": self.table.version,
                 "action_code": row.action_code,
                 "description": row.description,
+                "business_date": self.today,
+                "overdue": debt.overdue,
+                "reason": reason,
+                "detail": detail,
+            },
+        )
+
+    def _skip_pending(
+        self, case: DunningCase, pending: StepRecord, debt: SupplyDebt, reason: SkipReason, detail: str
+    ) -> Decision:
+        return Decision(
+            "_step_skipped",
+            {
+                "case_id": case.case_id,
+                "seq": pending.seq,
+                "row_key": pending.row_key,
+                "table_version": pending.table_version,
+                "action_code": pending.action_code,
+                "description": pending.description,
                 "business_date": self.today,
                 "overdue": debt.overdue,
                 "reason": reason,

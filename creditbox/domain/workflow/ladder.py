@@ -150,6 +150,28 @@ def is_suspendable(customer: CustomerDetails, supply: SupplyDetails) -> bool:
     )
 
 
+LETTER_CODES = frozenset({ActionCode.FRIENDLY_REMINDER, ActionCode.REGISTERED_LETTER})
+
+
+def missing_postal_parts(customer: CustomerDetails) -> list[str]:
+    """What a letter cannot do without: the street (with its number, as the master data sends it), the
+    postcode (*CAP*) and the town (*comune*). The province is printed when known, never required.
+    A value of blanks only counts as missing."""
+    parts = (("indirizzo", customer.address), ("CAP", customer.postcode), ("comune", customer.city))
+    return [label for label, value in parts if not (value and value.strip())]
+
+
+def postal_address(customer: CustomerDetails) -> str | None:
+    """The address a letter is sent to, on one line; None when incomplete (see ``missing_postal_parts``)."""
+    if missing_postal_parts(customer):
+        return None
+    assert customer.address and customer.postcode and customer.city
+    address = f"{customer.address.strip()}, {customer.postcode.strip()} {customer.city.strip()}"
+    if customer.province and customer.province.strip():
+        address += f" ({customer.province.strip()})"
+    return address
+
+
 def contact_for(action_code: ActionCode, customer: CustomerDetails) -> tuple[str | None, SkipReason | None]:
     """The recipient of a message step, or the reason it must be skipped."""
     if action_code == ActionCode.SMS:
@@ -158,10 +180,14 @@ def contact_for(action_code: ActionCode, customer: CustomerDetails) -> tuple[str
         return (customer.email, None) if customer.email else (None, SkipReason.MISSING_EMAIL)
     if action_code == ActionCode.PEC:
         return (customer.pec, None) if customer.pec else (None, SkipReason.MISSING_PEC)
-    if action_code in (ActionCode.FRIENDLY_REMINDER, ActionCode.REGISTERED_LETTER):
-        parts = [customer.address, " ".join(p for p in (customer.postcode, customer.city) if p)]
-        address = ", ".join(p for p in parts if p)
-        if customer.province:
-            address += f" ({customer.province})"
-        return (address or None, None)
+    if action_code in LETTER_CODES:
+        address = postal_address(customer)
+        return (address, None) if address is not None else (None, SkipReason.MISSING_ADDRESS)
     return (None, None)
+
+
+def missing_contact_detail(reason: SkipReason, customer: CustomerDetails) -> str:
+    """The worklist's detail of a skip for a missing contact (which parts of the address lack)."""
+    if reason == SkipReason.MISSING_ADDRESS:
+        return f"{reason.label}: manca {', '.join(missing_postal_parts(customer))}"
+    return reason.label

@@ -75,6 +75,7 @@ class SkipReason(Enum):
     MISSING_MOBILE = "missing_mobile"
     MISSING_EMAIL = "missing_email"
     MISSING_PEC = "missing_pec"
+    MISSING_ADDRESS = "missing_address"  # letters (codes 3, 4): street, postcode or town missing
     NOT_SUSPENDABLE = "not_suspendable"  # suspension never for supply type 2/4 or customer type 4
     DISCARDED = "discarded"  # an operator discarded the proposal
 
@@ -86,6 +87,7 @@ class SkipReason(Enum):
             "missing_mobile": "cellulare mancante",
             "missing_email": "e-mail mancante",
             "missing_pec": "indirizzo PEC mancante",
+            "missing_address": "indirizzo postale mancante o incompleto",
             "not_suspendable": "fornitura non sospendibile",
             "discarded": "proposta scartata dall'operatore",
         }[self.value]
@@ -93,7 +95,12 @@ class SkipReason(Enum):
     @property
     def needs_attention(self) -> bool:
         """Skips that go on a worklist (a contact to be completed)."""
-        return self in (SkipReason.MISSING_MOBILE, SkipReason.MISSING_EMAIL, SkipReason.MISSING_PEC)
+        return self in (
+            SkipReason.MISSING_MOBILE,
+            SkipReason.MISSING_EMAIL,
+            SkipReason.MISSING_PEC,
+            SkipReason.MISSING_ADDRESS,
+        )
 
 
 class LockReason(Enum):
@@ -113,6 +120,18 @@ class WriteOffKind(Enum):
     @property
     def label(self) -> str:
         return {"write_off": "stralcio", "settlement": "transazione"}[self.value]
+
+
+class Loss(Enum):
+    """Why an unpaid bill left collection: its case was closed by a write-off or a settlement
+    (*stralciato*), or by a litigation outcome (*perdita da contenzioso*). Not an event value."""
+
+    WRITTEN_OFF = "written_off"
+    LITIGATION = "litigation"
+
+    @property
+    def label(self) -> str:
+        return {"written_off": "stralciato", "litigation": "perdita da contenzioso"}[self.value]
 
 
 class LitigationResult(Enum):

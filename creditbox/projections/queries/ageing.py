@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, and_, case, func, select, type_coerce
 
 from creditbox.domain.money import ZERO
+from creditbox.domain.workflow.outcomes import Loss
 from creditbox.projections.dates import add_days
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, Ordering, Page, check_limit, page_of
 from creditbox.projections.schema import Cents, open_items, positions
@@ -53,7 +54,7 @@ def bucket_of(due_date: date, as_of: date) -> BucketSpec:
 
 
 def _in_bucket(spec: BucketSpec, as_of: date) -> ColumnElement[bool]:
-    conditions = []
+    conditions = [LIVE]
     if spec.min_days is not None:
         conditions.append(o.due_date <= add_days(as_of, -spec.min_days))
     if spec.max_days is not None:
@@ -62,7 +63,13 @@ def _in_bucket(spec: BucketSpec, as_of: date) -> ColumnElement[bool]:
 
 
 def _approaching(as_of: date, window_days: int) -> ColumnElement[bool]:
-    return and_(o.prescription_date >= as_of, o.prescription_date < add_days(as_of, window_days))
+    return and_(LIVE, o.prescription_date >= as_of, o.prescription_date < add_days(as_of, window_days))
+
+
+# In collection: bills written off, settled or lost in litigation are out of every bucket and total.
+LIVE: ColumnElement[bool] = o.loss.is_(None)
+WRITTEN_OFF: ColumnElement[bool] = o.loss == Loss.WRITTEN_OFF.value
+LITIGATION_LOSS: ColumnElement[bool] = o.loss == Loss.LITIGATION.value
 
 
 def _sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -92,6 +99,11 @@ class AgeingSummary:
     approaching_limit_count: int
     past_limit: Decimal  # due date + 2 years already passed
     past_limit_count: int
+    # Out of collection, apart from the buckets: written off or settled, lost in litigation.
+    written_off: Decimal = ZERO
+    written_off_count: int = 0
+    litigation_loss: Decimal = ZERO
+    litigation_loss_count: int = 0
 
 
 def _filters(company: str, customer_type: int | None, service: int | None) -> list[ColumnElement[bool]]:
@@ -115,8 +127,9 @@ def ageing_summary(
     columns: list[ColumnElement[Any]] = []
     for spec in BUCKETS:
         columns += [_sum_if(_in_bucket(spec, as_of)), _count_if(_in_bucket(spec, as_of))]
-    approaching, past = _approaching(as_of, window_days), o.prescription_date < as_of
+    approaching, past = _approaching(as_of, window_days), and_(LIVE, o.prescription_date < as_of)
     columns += [_sum_if(approaching), _count_if(approaching), _sum_if(past), _count_if(past)]
+    columns += [_sum_if(WRITTEN_OFF), _count_if(WRITTEN_OFF), _sum_if(LITIGATION_LOSS), _count_if(LITIGATION_LOSS)]
     row = conn.execute(select(*columns).where(*_filters(company, customer_type, service))).one()
     values = list(row)
     buckets = [
@@ -133,6 +146,10 @@ def ageing_summary(
         approaching_limit_count=int(tail[1]),
         past_limit=tail[2] or ZERO,
         past_limit_count=int(tail[3]),
+        written_off=tail[4] or ZERO,
+        written_off_count=int(tail[5]),
+        litigation_loss=tail[6] or ZERO,
+        litigation_loss_count=int(tail[7]),
     )
 
 
@@ -143,8 +160,10 @@ class PositionAgeing:
     customer_type: int
     buckets: dict[str, Decimal]
     total: Decimal
-    oldest_due_date: date
+    oldest_due_date: date | None  # of what is in collection (None: only bills out of it)
     approaching_limit: Decimal
+    written_off: Decimal = ZERO
+    litigation_loss: Decimal = ZERO
 
 
 ORDERING = Ordering("ageing", (o.customer_code,), ("str",))
@@ -169,8 +188,10 @@ def ageing_by_position(
             o.customer_code,
             func.max(positions.c.name).label("name"),
             func.max(positions.c.customer_type).label("customer_type"),
-            func.min(o.due_date).label("oldest_due_date"),
+            func.min(case((LIVE, o.due_date), else_=None)).label("oldest_due_date"),
             _sum_if(_approaching(as_of, window_days)).label("approaching_limit"),
+            _sum_if(WRITTEN_OFF).label("written_off"),
+            _sum_if(LITIGATION_LOSS).label("litigation_loss"),
             *amounts,
         )
         .join(positions, positions.c.position_id == o.position_id)
@@ -189,8 +210,10 @@ def ageing_by_position(
                 customer_type=int(m["customer_type"]),
                 buckets=buckets,
                 total=sum(buckets.values(), ZERO),
-                oldest_due_date=m["oldest_due_date"],
+                oldest_due_date=_as_date(m["oldest_due_date"]),
                 approaching_limit=m["approaching_limit"] or ZERO,
+                written_off=m["written_off"] or ZERO,
+                litigation_loss=m["litigation_loss"] or ZERO,
             )
         )
     items, next_cursor = page_of(rows, limit, ORDERING, lambda a: [a.customer_code])
@@ -208,8 +231,9 @@ class OpenItemRow:
     residual: Decimal
     prescription_date: date
     days_overdue: int
-    bucket: str
+    bucket: str  # the bucket's label, or the loss's (*stralciato*, *perdita da contenzioso*)
     approaching_limit: bool
+    loss: str | None = None  # ``Loss`` value when out of collection
 
 
 def open_items_of(
@@ -225,6 +249,7 @@ def open_items_of(
 
 def _open_item(m: Any, as_of: date, window_days: int) -> OpenItemRow:
     prescription: date = m["prescription_date"]
+    loss: str | None = m["loss"]
     return OpenItemRow(
         customer_code=m["customer_code"],
         bill_number=m["bill_number"],
@@ -235,9 +260,17 @@ def _open_item(m: Any, as_of: date, window_days: int) -> OpenItemRow:
         residual=m["residual"],
         prescription_date=prescription,
         days_overdue=max(0, (as_of - m["due_date"]).days),
-        bucket=bucket_of(m["due_date"], as_of).label,
-        approaching_limit=as_of <= prescription < add_days(as_of, window_days),
+        bucket=Loss(loss).label if loss is not None else bucket_of(m["due_date"], as_of).label,
+        approaching_limit=loss is None and as_of <= prescription < add_days(as_of, window_days),
+        loss=loss,
     )
+
+
+def _as_date(value: Any) -> date | None:
+    """A ``min(CASE …)`` comes back as text on SQLite."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def bucket_labels() -> Sequence[tuple[str, str]]:

@@ -35,6 +35,9 @@ class CaseRow:
     next_due_date: date | None
     amount: Decimal
     is_open: bool
+    waiting_code: str | None = None  # what the open case waits for, locks apart (code and Italian label)
+    waiting_for: str | None = None
+    locks: str | None = None  # the locks covering its supply (JSON, see the schema)
 
 
 def _row(r: Any) -> CaseRow:

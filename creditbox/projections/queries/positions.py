@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -13,6 +13,8 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.money import CENT, ZERO, money
+from creditbox.domain.workflow.cases import CaseStatus
+from creditbox.domain.workflow.waiting import LockSpan, Waiting, waiting_on
 from creditbox.projections.dates import add_days
 from creditbox.projections.queries.paging import DEFAULT_LIMIT, MAX_LIMIT, Ordering, Page, check_limit, page_of
 from creditbox.projections.schema import cases, open_items, positions, projection_tracking, supplies
@@ -60,6 +62,9 @@ class PositionRow:
     postcode: str | None
     city: str | None
     province: str | None
+    # Unpaid on bills out of collection (not in ``overdue`` nor ``open_amount``).
+    written_off: Decimal = ZERO
+    litigation_loss: Decimal = ZERO
 
     def days_overdue(self, as_of: date) -> int:
         if self.oldest_due_date is None:
@@ -113,6 +118,8 @@ def _row(r: Any) -> PositionRow:
         postcode=m["postcode"],
         city=m["city"],
         province=m["province"],
+        written_off=m["written_off"],
+        litigation_loss=m["litigation_loss"],
     )
 
 
@@ -183,6 +190,7 @@ class SummaryItem:
     due_date: date
     amount: Decimal
     residual: Decimal
+    loss: str | None = None  # ``Loss`` value: out of collection (written off, lost in litigation)
 
 
 @dataclass(frozen=True)
@@ -216,6 +224,20 @@ class SummaryCase:
     next_due_date: date | None
     amount: Decimal
     opened_on: date | None
+    waiting_code: str | None = None  # locks apart
+    waiting_for: str | None = None
+    locks: list[LockSpan] = field(default_factory=list)
+
+    def waiting(self, on: date) -> Waiting | None:
+        """What the case waits for on ``on`` (its locks active that day first)."""
+        base = Waiting(self.waiting_code, self.waiting_for or "") if self.waiting_code else None
+        return waiting_on(base, self.locks, on, is_open=CaseStatus(self.status).is_open)
+
+
+def _spans(value: Any) -> list[LockSpan]:
+    if not value:
+        return []
+    return [LockSpan(date.fromisoformat(a), _day(b), _day(c), str(label)) for a, b, c, label in json.loads(value)]
 
 
 @dataclass(frozen=True)
@@ -226,8 +248,9 @@ class PositionSummary:
 
     position: PositionRow
     supplies: list[SummarySupply]
-    open_items: list[SummaryItem]
+    open_items: list[SummaryItem]  # in collection
     cases: list[SummaryCase]
+    lost_items: list[SummaryItem] = field(default_factory=list)  # out of collection
 
     def overdue(self, as_of: date) -> Decimal:
         """The residuals of the open bills due before ``as_of``."""
@@ -248,8 +271,21 @@ o = open_items.c
 k = cases.c
 u = supplies.c
 _SUPPLY_COLUMNS = (u.supply_code, u.service, u.supply_type, u.status, u.meter, u.address)
-_ITEM_COLUMNS = (o.bill_number, o.supply_code, o.issue_date, o.due_date, o.amount, o.residual)
-_CASE_COLUMNS = (k.case_id, k.supply_code, k.ladder, k.status, k.step, k.action, k.next_due_date, k.amount, k.opened_on)
+_ITEM_COLUMNS = (o.bill_number, o.supply_code, o.issue_date, o.due_date, o.amount, o.residual, o.loss)
+_CASE_COLUMNS = (
+    k.case_id,
+    k.supply_code,
+    k.ladder,
+    k.status,
+    k.step,
+    k.action,
+    k.next_due_date,
+    k.amount,
+    k.opened_on,
+    k.waiting_code,
+    k.waiting_for,
+    k.locks,
+)
 _SUMMARY_STATEMENTS: dict[str, Select[Any]] = {}
 
 
@@ -312,18 +348,20 @@ def position_summary(conn: Connection, company: str, customer_code: str) -> Posi
         for c, sv, st, ss, m, ad in _json_list(row.supplies_json)
     ]
     items = [
-        SummaryItem(str(b), str(sc), date.fromisoformat(i), date.fromisoformat(d), _euro(a), _euro(r))
-        for b, sc, i, d, a, r in _json_list(row.items_json)
+        SummaryItem(str(b), str(sc), date.fromisoformat(i), date.fromisoformat(d), _euro(a), _euro(r), loss)
+        for b, sc, i, d, a, r, loss in _json_list(row.items_json)
     ]
     case_list = [
-        SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op))
-        for c, s, ld, st, sp, ac, nd, am, op in _json_list(row.cases_json)
+        SummaryCase(str(c), str(s), ld, str(st), sp, ac, _day(nd), _euro(am), _day(op), wc, wf, _spans(lk))
+        for c, s, ld, st, sp, ac, nd, am, op, wc, wf, lk in _json_list(row.cases_json)
     ]
     if dialect != "postgresql":
         supply_list.sort(key=lambda x: x.code)
         items.sort(key=lambda i: (i.due_date, i.bill_number))
         case_list.sort(key=lambda c: c.case_id)
-    return PositionSummary(_row(row), supply_list, items, case_list[:MAX_LIMIT])
+    live = [i for i in items if i.loss is None]
+    lost = [i for i in items if i.loss is not None]
+    return PositionSummary(_row(row), supply_list, live, case_list[:MAX_LIMIT], lost)
 
 
 def supplies_of(conn: Connection, company: str, customer_code: str) -> list[SummarySupply]:

@@ -1,0 +1,139 @@
+"""A position as it stood on a business date, replayed from its own events (CLI ``positions show
+--as-of``, the API's ``history?as_of=``).
+
+Each event has a business date: its own (``business_date``, ``outcome_date``, ``payment_date``,
+``issue_date``, a lock's ``start`` or ``lifted_on``...). Master data sent by the billing system
+(customer details, supplies and their statuses) carries none: such an event takes the date of the event
+before it, and the leading ones (the registration) the earlier of their recorded date and the
+position's earliest business date. The replay applies, in log order, the events dated on or before
+the date asked and says how many undated ones it had to date that way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
+
+from creditbox.domain.errors import NotFound
+from creditbox.domain.ids import position_id
+from creditbox.domain.position import Position
+
+META = ("originator_id", "originator_version", "timestamp", "originator_topic")
+# Event fields that carry the business date, most specific first.
+DATE_FIELDS = (
+    "business_date",
+    "outcome_date",
+    "payment_date",
+    "issue_date",
+    "lifted_on",
+    "start",
+    "revoked_on",
+    "issued_on",
+    "on",
+    "date",
+)
+
+
+class EventHistory(Protocol):
+    def events_of(self, aggregate_id: UUID) -> list[Any]:
+        """Every stored event of the aggregate, in order."""
+        ...
+
+
+def fields_of(event: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(event).items() if k not in META}
+
+
+def own_date(fields: dict[str, Any]) -> date | None:
+    for name in DATE_FIELDS:
+        value = fields.get(name)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+    return None
+
+
+def business_dates(events: list[Any], zone: Any) -> list[date]:
+    """The business date of each event (see the module's docstring)."""
+    own = [own_date(fields_of(e)) for e in events]
+    recorded = [e.timestamp.astimezone(zone).date() if zone is not None else e.timestamp.date() for e in events]
+    dated = [d for d in own if d is not None]
+    first_dated = min(dated) if dated else None
+    result: list[date] = []
+    previous: date | None = None
+    for own_date_, recorded_date in zip(own, recorded, strict=True):
+        if own_date_ is not None:
+            current = own_date_
+        elif previous is not None:
+            current = previous
+        else:
+            current = min(recorded_date, first_dated) if first_dated is not None else recorded_date
+        result.append(current)
+        previous = current
+    return result
+
+
+@dataclass
+class Replay:
+    position: Position | None
+    as_of: date
+    applied: int = 0
+    left_out: int = 0  # events dated after ``as_of``
+    # Master-data events applied with the date of the event before them (the registration apart).
+    undated_applied: list[str] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[str]:
+        """What the output must say about dating (Italian; empty when nothing was left out)."""
+        if not self.left_out:
+            return []
+        notes = [
+            f"Posizione ricostruita al {self.as_of:%d/%m/%Y} dai suoi eventi: "
+            f"{self.applied} applicati, {self.left_out} successivi esclusi."
+        ]
+        if self.undated_applied:
+            notes.append(
+                "Anagrafica e forniture inviate dal gestionale non hanno una data contabile propria: "
+                f"{len(self.undated_applied)} variazioni ({', '.join(sorted(set(self.undated_applied)))}) "
+                "sono datate con l'evento che le precede e potrebbero essere più recenti della data richiesta."
+            )
+        return notes
+
+
+def replay_events(events: Iterable[Any], as_of: date | None, zone: Any) -> tuple[Replay, list[tuple[Any, date]]]:
+    """Apply the events dated on or before ``as_of`` (all when None). Returns the replay and the applied
+    events with their business dates."""
+    listed = list(events)
+    dates = business_dates(listed, zone)
+    aggregate: Any = None
+    replay = Replay(None, as_of or date.max)
+    applied: list[tuple[Any, date]] = []
+    for event, business in zip(listed, dates, strict=True):
+        if as_of is not None and business > as_of:
+            replay.left_out += 1
+            continue
+        if aggregate is None and event.originator_version != 1:
+            replay.left_out += 1
+            continue  # nothing can apply before the position exists
+        if aggregate is not None:
+            # Events after ``as_of`` were left out: align the version so the next one applies.
+            aggregate.version = event.originator_version - 1
+            if own_date(fields_of(event)) is None:
+                replay.undated_applied.append(type(event).__name__)
+        aggregate = event.mutate(aggregate)
+        replay.applied += 1
+        applied.append((event, business))
+    replay.position = aggregate if isinstance(aggregate, Position) else None
+    return replay, applied
+
+
+def position_as_of(history: EventHistory, company: str, customer_code: str, as_of: date, zone: Any) -> Replay:
+    events = history.events_of(position_id(company, customer_code))
+    if not events:
+        raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
+    replay, _ = replay_events(events, as_of, zone)
+    if replay.position is None:
+        raise NotFound(f"cliente {customer_code!r} non ancora registrato al {as_of:%d/%m/%Y}")
+    return replay
