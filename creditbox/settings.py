@@ -23,3 +23,12 @@ class Settings(BaseSettings):
     background_write_threshold: int = 50_000
     # The inbox root: one folder per company code (``inbox/ACQ/``), imported by `creditbox inbox run`.
     inbox_dir: str = "inbox"
+    # Reading workbooks (docs/excel-import.md, "Limits"): each file is checked, then read in a
+    # child process with these limits; a file beyond them is refused (422, exit 2, failed/).
+    import_max_rows: int = 1_100_000  # per sheet: the last row of any cell
+    import_max_columns: int = 256  # per sheet: the last column of any cell
+    import_max_cells: int = 20_000_000  # per sheet: rows × columns, and cells written
+    import_max_uncompressed_mb: int = 4096  # all the members of the zip, decompressed
+    import_max_ratio: int = 200  # decompressed / compressed size of a member above 1 MiB
+    import_reader_memory_mb: int = 3072  # address space of the reading process
+    import_reader_seconds: float = 900.0  # wall time of the check and the read
