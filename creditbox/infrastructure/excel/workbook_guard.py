@@ -29,13 +29,14 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from xml.parsers import expat
 
 from creditbox.application.records import UnreadableFile
 
 EXCEL_ROWS = 1_048_576
 EXCEL_COLUMNS = 16_384
-CHUNK = 1 << 20
+CHUNK = 4 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
@@ -157,25 +158,38 @@ def _drain(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str, li
 
 
 class _TextRuns:
-    """The longest run of bytes between two tags, across chunks (no ``<`` in XML text)."""
+    """The longest run of bytes between two tags, across chunks (no ``<`` in XML text). A run
+    longer than the limit holds a whole window of half the limit: only windows are probed, and
+    the run is measured exactly around a window without any ``<``."""
 
     def __init__(self, member: str, file_name: str, limits: WorkbookLimits) -> None:
         self._limit = limits.max_text_bytes
-        self._too_long = re.compile(rb"[^<]{%d}" % (self._limit + 1))
+        self._half = max(self._limit // 2, 1)
         self._run = 0
         self._where = (member, file_name)
 
     def feed(self, chunk: bytes) -> None:
         first = chunk.find(b"<")
-        head = len(chunk) if first < 0 else first
-        if self._run + head > self._limit or self._too_long.search(chunk):
+        if first < 0:
+            self._run += len(chunk)
+            self._check(self._run)
+            return
+        self._check(self._run + first)
+        last = chunk.rfind(b"<")
+        for start in range(first + 1, last, self._half):
+            if chunk.find(b"<", start, start + self._half) < 0:
+                left = chunk.rfind(b"<", 0, start)
+                right = chunk.find(b"<", start)
+                self._check(right - left - 1)
+        self._run = len(chunk) - last - 1
+
+    def _check(self, run: int) -> None:
+        if run > self._limit:
             member, file_name = self._where
             raise _refuse(
                 file_name,
                 f"nell'elemento {member!r} un testo (o uno spazio vuoto) supera {thousands(self._limit)} byte",
             )
-        last = chunk.rfind(b"<")
-        self._run = self._run + len(chunk) if last < 0 else len(chunk) - last - 1
 
 
 # A tag with an optional namespace prefix; cell references are upper-case letters then digits.
@@ -183,6 +197,12 @@ _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br\s*=\s*[\"']\$?([A-Za-z]{1,10})\$?([0-9]{1,12})[\"']")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br\s*=\s*[\"']([0-9]{1,12})[\"']")
+# The fast path: cells and rows as Excel, LibreOffice and openpyxl write them (no prefix, the
+# reference first). Used for a chunk only when it accounts for every cell and row element there.
+_PLAIN_CELL_REF = re.compile(rb'<c r="([A-Z]{1,10})([0-9]{1,12})"')
+_PLAIN_ROW_REF = re.compile(rb'<row r="([0-9]{1,12})"')
+_PREFIXED = re.compile(rb":(?:c|row)[\s/>]")
+_UNUSUAL_SPACE = re.compile(rb"<(?:c|row)[\t\n\r/]")
 _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*?\bref\s*=\s*[\"']([^\"']{0,64})[\"']")
 _RANGE_END = re.compile(r"\$?([A-Za-z]{1,10})\$?([0-9]{1,12})$")
 _MAX_TAG = 64 * 1024
@@ -216,19 +236,26 @@ class _XlsxScan:
     def _scan(self, data: bytes) -> None:
         if not data:
             return
-        self.cells += len(_CELL.findall(data))
-        refs = _CELL_REF.findall(data)
+        prefixed = _PREFIXED.search(data) is not None or _UNUSUAL_SPACE.search(data) is not None
+        cells = len(_CELL.findall(data)) if prefixed else data.count(b"<c ") + data.count(b"<c>")
+        self.cells += cells
+        refs = _PLAIN_CELL_REF.findall(data)
+        if prefixed or len(refs) != cells:
+            refs = _CELL_REF.findall(data)
         if refs:
             self.referenced_cells += len(refs)
-            letters, numbers = zip(*refs, strict=True)
-            self.max_column = max(self.max_column, *(column_number(c.decode()) for c in set(letters)))
-            self.max_row = max(self.max_row, max(map(int, numbers)))
-        self.rows += len(_ROW.findall(data))
-        rows = _ROW_REF.findall(data)
+            letters = set(map(itemgetter(0), refs))
+            self.max_column = max(self.max_column, *(column_number(c.decode()) for c in letters))
+            self.max_row = max(self.max_row, max(map(int, map(itemgetter(1), refs))))
+        count = len(_ROW.findall(data)) if prefixed else data.count(b"<row ") + data.count(b"<row>")
+        self.rows += count
+        rows = _PLAIN_ROW_REF.findall(data)
+        if prefixed or len(rows) != count:
+            rows = _ROW_REF.findall(data)
         if rows:
             self.referenced_rows += len(rows)
             self.max_row = max(self.max_row, max(map(int, rows)))
-        for declared in _DIMENSION.findall(data):
+        for declared in _DIMENSION.findall(data) if b"dimension" in data else ():
             end = _RANGE_END.search(declared.decode("ascii", "replace").split(":")[-1])
             if end is None:
                 raise self._refused(f"dimensione dichiarata non valida ({declared[:64]!r})")
