@@ -86,10 +86,10 @@ def test_a_failure_while_filing_away_leaves_the_file_in_place_and_no_report(
     [entry] = folder.entries("ACQ")
     real_replace = os.replace
 
-    def replace_failing_on_the_excel_report(source: str | Path, target: str | Path) -> None:
+    def replace_failing_on_the_excel_report(source: str | Path, target: str | Path, **dir_fds: int) -> None:
         if str(target).endswith(".scarti.xlsx"):
             raise OSError(28, "disco pieno")
-        real_replace(source, target)
+        real_replace(source, target, **dir_fds)
 
     monkeypatch.setattr(inbox_folder.os, "replace", replace_failing_on_the_excel_report)
 
