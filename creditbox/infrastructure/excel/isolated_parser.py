@@ -27,11 +27,19 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from creditbox.application.records import ParsedSheet, ParsedWorkbook, UnreadableFile
+from creditbox.application.records import (
+    BillRecord,
+    ParsedSheet,
+    ParsedWorkbook,
+    PaymentRecord,
+    SourcedRecord,
+    UnreadableFile,
+)
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits, thousands
 
 if TYPE_CHECKING:
@@ -156,6 +164,27 @@ def _send(connection: Connection, message: tuple[Any, ...]) -> None:
     connection.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def _shared(chunk: list[SourcedRecord]) -> list[SourcedRecord]:
+    """The chunk with equal values of bills and payments (codes, dates, amounts) made one object,
+    so pickle sends each once and the parent holds each once per chunk: a bill's customer and
+    supply codes and its dates repeat from row to row. Keys carry the type and, for amounts, the
+    digits as written (1.0 and 1.00 stay apart)."""
+    memo: dict[object, object] = {}
+
+    def one(value: object) -> object:
+        key = (Decimal, value.as_tuple()) if isinstance(value, Decimal) else (type(value), value)
+        return memo.setdefault(key, value)
+
+    shared = []
+    for sourced in chunk:
+        record = sourced.record
+        if isinstance(record, BillRecord | PaymentRecord):
+            values = [one(getattr(record, f.name)) for f in fields(record)]
+            sourced = sourced._replace(record=type(record)(*values))  # type: ignore[arg-type]
+        shared.append(sourced)
+    return shared
+
+
 def _limit(limits: ReaderLimits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     seconds = max(int(limits.seconds) + 1, 1)
@@ -192,7 +221,7 @@ def _child(fd: int) -> None:
     for sheet in workbook.sheets.values():
         records = sheet.records
         for start in range(0, len(records), CHUNK_RECORDS):
-            _send(connection, ("records", sheet.name, records[start : start + CHUNK_RECORDS]))
+            _send(connection, ("records", sheet.name, _shared(records[start : start + CHUNK_RECORDS])))
         sheet.records = []
     _send(connection, ("end",))
 
