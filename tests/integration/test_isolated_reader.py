@@ -44,16 +44,14 @@ def same(a: ParsedWorkbook, b: ParsedWorkbook) -> None:
 
 
 class TestTheSameResult:
-    def test_the_default_layout_gives_the_records_and_rejections_of_reading_in_process(
-        self, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
-        # Chunks of 7 records: sheets cross several chunks.
-        monkeypatch.setattr(isolated_parser, "CHUNK_RECORDS", 7)
+    @pytest.mark.parametrize("chunk", [7, isolated_parser.CHUNK_RECORDS])
+    def test_the_default_layout_gives_the_records_and_rejections_of_reading_in_process(self, chunk: int) -> None:
+        # Chunks of 7 records: every sheet crosses several chunks.
         data = generate(SampleSpec(customers=25))
         with_bad_rows(data)
         content = workbook_bytes(data)
 
-        isolated = IsolatedParser().parse(content, "gennaio.xlsx")
+        isolated = IsolatedParser(chunk_records=chunk).parse(content, "gennaio.xlsx")
 
         same(isolated, ExcelWorkbookParser().parse(content, "gennaio.xlsx"))
         assert sum(len(s.records) for s in isolated.sheets.values()) > 100
@@ -63,7 +61,7 @@ class TestTheSameResult:
         content = other_layout_bytes(every_supply_active(generate(SampleSpec(customers=10))))
         profile = version(PROFILE)
 
-        isolated = IsolatedParser(profile).parse(content, "loro.xlsx")
+        isolated = IsolatedParser(profile, chunk_records=5).parse(content, "loro.xlsx")
 
         same(isolated, ProfileWorkbookParser(profile).parse(content, "loro.xlsx"))
         assert (isolated.profile, isolated.profile_version) == ("nord", 1)

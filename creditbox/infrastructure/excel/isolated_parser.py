@@ -9,8 +9,9 @@ nor the inbox reads a workbook itself: ``IsolatedParser`` starts a plain child i
    (``RLIMIT_CPU``); the parent also kills it after ``seconds`` of wall time;
 2. checks the workbook (``workbook_guard.check_workbook``) before any reader sees it;
 3. parses it with the default layout or a company's profile version, and
-4. sends the result back over a socket pair, sheet by sheet, records in pickled chunks of
-   ``CHUNK_RECORDS``, so no single message holds the whole workbook.
+4. sends the records back over a socket pair as the parser makes them, in pickled chunks of
+   ``CHUNK_RECORDS`` (the child never holds more than a chunk of records), then each sheet's
+   rejections and the warnings.
 
 Whatever goes wrong in the child (a refusal, ``MemoryError``, an abort, a kill, the time running
 out) reaches the caller as ``UnreadableFile`` with an Italian reason: the API answers 422, the CLI
@@ -62,9 +63,16 @@ class IsolatedParser:
     """A ``WorkbookParser`` reading in a child process: the default layout (``version`` None) or
     one version of a company's import profile."""
 
-    def __init__(self, version: ProfileVersion | None = None, limits: ReaderLimits | None = None) -> None:
+    def __init__(
+        self,
+        version: ProfileVersion | None = None,
+        limits: ReaderLimits | None = None,
+        *,
+        chunk_records: int = CHUNK_RECORDS,
+    ) -> None:
         self._version = version
         self._limits = limits or ReaderLimits()
+        self._chunk_records = chunk_records
         self.profile: str = version.name if version is not None else DEFAULT_PROFILE
         self.profile_version: int | None = version.version if version is not None else None
 
@@ -82,7 +90,7 @@ class IsolatedParser:
         deadline = time.monotonic() + self._limits.seconds
         try:
             try:
-                connection.send((self._version, self._limits, file_name))
+                connection.send((self._version, self._limits, file_name, self._chunk_records))
                 connection.send_bytes(content)
             except OSError:
                 raise _ChildGone from None
@@ -125,21 +133,28 @@ def _next(connection: Connection, deadline: float) -> Any:
 
 
 def _receive(connection: Connection, deadline: float, file_name: str, limits: ReaderLimits) -> ParsedWorkbook:
-    message = _next(connection, deadline)
+    """Records come first, chunk by chunk, as the child parses; then the sheets' rejections and
+    the warnings; then the end."""
+    records: dict[str, list[SourcedRecord]] = {}
+    while (message := _next(connection, deadline))[0] == "records":
+        records.setdefault(message[1], []).extend(message[2])
     if message[0] == "refused":
         raise UnreadableFile(message[1])
-    if message[0] == "failed":
+    if message[0] != "workbook":
         raise UnreadableFile(f"{file_name}: file Excel illeggibile ({message[1]})")
     _, sheets, warnings, profile, profile_version = message
     workbook = ParsedWorkbook(sheets={}, warnings=warnings, profile=profile, profile_version=profile_version)
     for name, headers, source, rejections, rejected_rows in sheets:
         workbook.sheets[name] = ParsedSheet(
-            name=name, headers=headers, source=source, rejections=rejections, rejected_rows=rejected_rows
+            name=name,
+            headers=headers,
+            source=source,
+            rejections=rejections,
+            rejected_rows=rejected_rows,
+            records=records.pop(name, []),
         )
-    while (message := _next(connection, deadline))[0] == "records":
-        workbook.sheets[message[1]].records.extend(message[2])
-    if message[0] != "end":
-        raise UnreadableFile(f"{file_name}: file Excel illeggibile ({message[1]})")
+    if _next(connection, deadline)[0] != "end":
+        raise UnreadableFile(f"{file_name}: file Excel illeggibile (risposta incompleta)")
     return workbook
 
 
@@ -185,6 +200,25 @@ def _shared(chunk: list[SourcedRecord]) -> list[SourcedRecord]:
     return shared
 
 
+class _Sending(list[SourcedRecord]):
+    """A sheet's records, sent to the parent every ``chunk_records`` as the parser appends them:
+    the child never holds more than a chunk of records."""
+
+    def __init__(self, connection: Connection, sheet: str, chunk_records: int) -> None:
+        super().__init__()
+        self._connection, self._sheet, self._chunk_records = connection, sheet, chunk_records
+
+    def append(self, record: SourcedRecord) -> None:
+        super().append(record)
+        if len(self) >= self._chunk_records:
+            self.flush()
+
+    def flush(self) -> None:
+        if self:
+            _send(self._connection, ("records", self._sheet, _shared(list(self))))
+            self.clear()
+
+
 def _limit(limits: ReaderLimits) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     seconds = max(int(limits.seconds) + 1, 1)
@@ -193,7 +227,7 @@ def _limit(limits: ReaderLimits) -> None:
 
 def _child(fd: int) -> None:
     connection = Connection(fd)
-    version, limits, file_name = connection.recv()
+    version, limits, file_name, chunk_records = connection.recv()
     _limit(limits)
     content = connection.recv_bytes()
     # Imported after the limits: what the readers load counts against them too.
@@ -201,9 +235,19 @@ def _child(fd: int) -> None:
     from creditbox.infrastructure.excel.workbook_guard import check_workbook
     from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
 
+    sending: list[_Sending] = []
+
+    def records_for(sheet: str) -> list[SourcedRecord]:
+        sending.append(_Sending(connection, sheet, chunk_records))
+        return sending[-1]
+
     try:
         check_workbook(content, file_name, limits.workbook)
-        parser = ProfileWorkbookParser(version) if version is not None else ExcelWorkbookParser()
+        parser = (
+            ProfileWorkbookParser(version, records_for=records_for)
+            if version is not None
+            else ExcelWorkbookParser(records_for=records_for)
+        )
         workbook = parser.parse(content, file_name)
     except UnreadableFile as error:
         _send(connection, ("refused", str(error)))
@@ -215,14 +259,10 @@ def _child(fd: int) -> None:
     except Exception as error:  # any failure of a reader is a refusal of the file
         _send(connection, ("failed", f"{type(error).__name__}: {error}"))
         return
-    del content
+    for records in sending:
+        records.flush()
     sheets = [(s.name, s.headers, s.source, s.rejections, s.rejected_rows) for s in workbook.sheets.values()]
     _send(connection, ("workbook", sheets, workbook.warnings, workbook.profile, workbook.profile_version))
-    for sheet in workbook.sheets.values():
-        records = sheet.records
-        for start in range(0, len(records), CHUNK_RECORDS):
-            _send(connection, ("records", sheet.name, _shared(records[start : start + CHUNK_RECORDS])))
-        sheet.records = []
     _send(connection, ("end",))
 
 

@@ -8,7 +8,7 @@ are ignored and reported as warnings. A file that cannot be read at all raises `
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from python_calamine import CalamineSheet, CalamineWorkbook
@@ -18,6 +18,15 @@ from creditbox.infrastructure.excel.headers import header_key, match_headers
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, PROFILE_NAME, RowError, SheetSpec
 
 ZIP_MAGIC = b"PK\x03\x04"
+# The list a sheet's records go in, by our sheet name: a plain list, or one that sends its
+# records on as they come (the reading process, ``isolated_parser.py``).
+RecordsFor = Callable[[str], list[SourcedRecord]]
+
+
+def new_records(sheet: str) -> list[SourcedRecord]:
+    return []
+
+
 MISSING = "valore obbligatorio mancante"
 
 
@@ -27,8 +36,11 @@ class ExcelWorkbookParser:
     profile = PROFILE_NAME
     profile_version: int | None = None
 
-    def __init__(self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE) -> None:
+    def __init__(
+        self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE, *, records_for: RecordsFor = new_records
+    ) -> None:
         self._sheets = {header_key(spec.name): spec for spec in sheets}
+        self._records_for = records_for
 
     def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
         workbook = open_workbook(content, file_name)
@@ -68,7 +80,7 @@ class ExcelWorkbookParser:
         for name in Sheet.ALL:
             for spec, rows, indexes, as_written in layouts:
                 if spec.name == name:
-                    sheets[name] = _parse_rows(spec, rows, indexes, as_written)
+                    sheets[name] = _parse_rows(spec, rows, indexes, as_written, self._records_for(name))
         workbook.close()
         return ParsedWorkbook(sheets=sheets, warnings=warnings, profile=self.profile)
 
@@ -95,10 +107,14 @@ def _blank(cell: Any) -> bool:
 
 
 def _parse_rows(
-    spec: SheetSpec, rows: Iterator[list[Any]], indexes: dict[str, int], as_written: dict[str, str]
+    spec: SheetSpec,
+    rows: Iterator[list[Any]],
+    indexes: dict[str, int],
+    as_written: dict[str, str],
+    records: list[SourcedRecord],
 ) -> ParsedSheet:
     """The hot loop of the import: kept tight on purpose (hundreds of thousands of rows)."""
-    sheet = ParsedSheet(name=spec.name, headers=dict(as_written))
+    sheet = ParsedSheet(name=spec.name, headers=dict(as_written), records=records)
     present = [
         (c.field, c.required, c.parse, indexes[c.label], as_written[c.label])
         for c in spec.columns
