@@ -27,14 +27,16 @@ from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
 from creditbox.application.unit_of_work import BatchSaver, BulkLoader
 from creditbox.clock import Clock, SystemClock
+from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
-from creditbox.infrastructure.excel.profile_reader import ProfileWorkbookParser, check_profile_value
-from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
+from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, ReaderLimits
+from creditbox.infrastructure.excel.profile_reader import check_profile_value
+from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
@@ -67,15 +69,35 @@ class Container:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         tolerance = self.settings.future_date_tolerance_days
         options = {"savers": self.batch_saver, "future_tolerance_days": tolerance, **options}
-        return ImportService(self.app, self.loader, ExcelWorkbookParser(), self.clock, **options)
+        return ImportService(self.app, self.loader, self.workbook_parser(), self.clock, **options)
+
+    def reader_limits(self) -> ReaderLimits:
+        """What a workbook may hold and what reading it may take (the ``import_*`` settings)."""
+        s = self.settings
+        workbook = WorkbookLimits(
+            max_rows=s.import_max_rows,
+            max_columns=s.import_max_columns,
+            max_cells=s.import_max_cells,
+            max_total_bytes=s.import_max_uncompressed_mb << 20,
+            max_member_bytes=min(WorkbookLimits.max_member_bytes, s.import_max_uncompressed_mb << 20),
+            max_ratio=s.import_max_ratio,
+        )
+        return ReaderLimits(
+            memory_bytes=s.import_reader_memory_mb << 20, seconds=s.import_reader_seconds, workbook=workbook
+        )
+
+    def workbook_parser(self, version: ProfileVersion | None = None) -> IsolatedParser:
+        """The parser of the default layout (``version`` None) or of a profile version: checked,
+        then read in a child process within ``reader_limits()``."""
+        return IsolatedParser(version, self.reader_limits())
 
     def import_profiles(self) -> ImportProfiles:
         """The companies' import profiles (*convertitore*) and the parser an import uses with one."""
         return ImportProfiles(
             self.app,
             self.clock,
-            default_parser=ExcelWorkbookParser,
-            make_parser=ProfileWorkbookParser,
+            default_parser=self.workbook_parser,
+            make_parser=self.workbook_parser,
             check_value=check_profile_value,
         )
 
@@ -93,7 +115,7 @@ class Container:
             ExcelImportReport(),
             self.clock,
             profiles=self.import_profiles(),
-            make_parser=ProfileWorkbookParser,
+            make_parser=self.workbook_parser,
         )
 
     def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:

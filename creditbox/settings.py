@@ -40,3 +40,12 @@ class Settings(BaseSettings):
     # within the window; past them the address is refused with 429 for the window (0 = no limit).
     auth_failure_limit: int = 10
     auth_failure_window_seconds: float = 300.0
+    # Reading workbooks (docs/excel-import.md, "Limits"): each file is checked, then read in a
+    # child process with these limits; a file beyond them is refused (422, exit 2, failed/).
+    import_max_rows: int = 1_100_000  # per sheet: the last row of any cell
+    import_max_columns: int = 256  # per sheet: the last column of any cell
+    import_max_cells: int = 20_000_000  # per sheet: rows × columns, and cells written
+    import_max_uncompressed_mb: int = 4096  # all the members of the zip, decompressed
+    import_max_ratio: int = 200  # decompressed / compressed size of a member above 1 MiB
+    import_reader_memory_mb: int = 3072  # address space of the reading process
+    import_reader_seconds: float = 900.0  # wall time of the check and the read

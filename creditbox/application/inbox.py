@@ -13,6 +13,12 @@ files are read through that profile's current version at the time of the pass, a
 own ``done/`` and ``failed/`` (names no profile may take). A subfolder naming no profile of the
 company is reported like a folder naming no company, its files left where they are.
 
+Symbolic links are never followed: a link in a company or profile folder (to a file or to a
+folder, ``x.xlsx -> ../OTH/done/their.xlsx``) is moved, as a link and unread, into ``failed/``
+with its report; a link at the root (a company folder that is a link) is reported and never
+entered; a ``done/`` or ``failed/`` that is a link is never written through: the file stays and
+the pass reports the error (see ``infrastructure/inbox_folder.py``).
+
 Crash safety comes from the import's idempotency: the file is moved only after its import is
 recorded, so a crash in between leaves it in the inbox, and the next pass imports it again, which
 records nothing (the same file is already imported) and moves it to ``done/`` with its report.
@@ -49,6 +55,7 @@ OUTCOME_FOLDERS = (DONE, FAILED)
 JSON_REPORT = ".esito.json"
 EXCEL_REPORT = ".scarti.xlsx"
 IMPORTED_SUFFIX = ".xlsx"
+LINK_REFUSED = "collegamento simbolico: non letto né importato (la inbox non segue i collegamenti)"
 
 
 @dataclass(frozen=True)
@@ -115,6 +122,9 @@ class Inbox:
     def _company_folders(self, outcome: InboxPass, wanted: str | None) -> list[tuple[str, str]]:
         """(folder, company code) for each folder to import from; unknown ones are noted."""
         found: list[tuple[str, str]] = []
+        for link in self._folder.links():
+            if wanted is None or normalise_company_code(link) == wanted:
+                outcome.unknown_folders.append(UnknownFolder(link, 0, f"{link}: {LINK_REFUSED}"))
         for folder in self._folder.company_folders():
             if wanted is not None:
                 if normalise_company_code(folder) == wanted:
@@ -164,6 +174,8 @@ class Inbox:
         # Anything going wrong with one file must not stop the pass: the file stays where it is
         # and the next pass tries it again (the import is idempotent).
         try:
+            if entry.link:
+                return self._refuse(outcome, entry, f"{entry.name}: {LINK_REFUSED}")
             if not entry.name.lower().endswith(IMPORTED_SUFFIX):
                 return self._refuse(outcome, entry, f"{entry.name}: non è una cartella di lavoro Excel (.xlsx)")
             content = self._folder.read(entry)

@@ -28,6 +28,8 @@ class InboxEntry:
     modified: float  # seconds since the epoch, as the file system keeps it
     # Unchanged for the folder's minimum age: not being written any more.
     settled: bool
+    # A symbolic link (to a file or a folder): never read nor followed, filed in ``failed/``.
+    link: bool = False
 
 
 class InboxFolder(Protocol):
@@ -41,18 +43,26 @@ class InboxFolder(Protocol):
         Raises ``InboxUnavailable`` when the root cannot be used."""
         ...
 
-    def company_folders(self) -> list[str]: ...
+    def company_folders(self) -> list[str]:
+        """The real folders directly in the root (never symbolic links), sorted."""
+        ...
+
+    def links(self) -> list[str]:
+        """The symbolic links directly in the root: reported, never entered."""
+        ...
 
     def subfolders(self, folder: str) -> list[str]:
-        """The names of the folders directly in ``folder`` (hidden ones never listed), sorted."""
+        """The names of the real folders directly in ``folder`` (hidden ones and links never listed), sorted."""
         ...
 
     def entries(self, folder: str) -> list[InboxEntry]:
-        """The files directly in ``folder`` ("ACQ" or "ACQ/nord"), oldest first."""
+        """The files directly in ``folder`` ("ACQ" or "ACQ/nord"), oldest first; symbolic links
+        (to anything) are listed with ``link`` set."""
         ...
 
     def read(self, entry: InboxEntry) -> bytes | None:
-        """The file's bytes, or None when it changed since it was listed (still being written)."""
+        """The file's bytes, or None when it changed since it was listed (still being written).
+        Never follows a link: raises ``OSError`` for a link or anything but a regular file."""
         ...
 
     def file_away(self, entry: InboxEntry, outcome: str, reports: Mapping[str, bytes], at: datetime) -> list[str]:

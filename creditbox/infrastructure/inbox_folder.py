@@ -14,15 +14,25 @@ the root with ``/``: ``ACQ``, ``ACQ/nord``).
   ``gennaio.20260302-091500-2.xlsx``.
 - A pass holds an exclusive ``flock`` on ``<root>/.creditbox-inbox.lock``, so two timers on the
   same root never import the same file at the same time.
+- Symbolic links are never followed below the root (the root itself may be one). Every folder
+  is opened component by component from the root with ``O_NOFOLLOW``, files are read through
+  ``O_NOFOLLOW | O_NONBLOCK`` and must be regular files, reports are created with ``O_EXCL |
+  O_NOFOLLOW`` relative to the folder they go in: nothing is read or written outside the
+  company's folder. A link in a company or profile folder (to a file, or a folder) is listed as
+  a link, never read: the inbox moves the link itself into ``failed/``. A link at the root is
+  reported (``links``) and never entered; a ``done/`` or ``failed/`` that is a link is never
+  written through (filing fails, the file stays).
 """
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
@@ -33,6 +43,11 @@ LOCK_NAME = ".creditbox-inbox.lock"
 TEMPORARY_PREFIXES = (".", "~$")
 TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload")
 MAX_SEQUENCE = 10_000
+_DIRECTORY = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+class LinkRefused(OSError):
+    """A path below the root goes through a symbolic link (or is not a folder where one is due)."""
 
 
 def is_temporary(name: str) -> bool:
@@ -54,7 +69,9 @@ class LocalInboxFolder:
     @contextmanager
     def exclusive(self) -> Iterator[bool]:
         self._check_root()
-        with open(self._root / LOCK_NAME, "a+b") as lock:
+        flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC
+        descriptor = os.open(self._root / LOCK_NAME, flags, 0o600)
+        with os.fdopen(descriptor, "r+b") as lock:
             try:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -67,52 +84,96 @@ class LocalInboxFolder:
 
     def company_folders(self) -> list[str]:
         self._check_root()
-        return _folders(self._root)
+        return self.subfolders("")
+
+    def links(self) -> list[str]:
+        """The symbolic links directly in the root (never entered), sorted."""
+        self._check_root()
+        with self._directory("") as fd:
+            return sorted(e.name for e in os.scandir(fd) if e.is_symlink() and not e.name.startswith("."))
 
     def subfolders(self, folder: str) -> list[str]:
-        return _folders(self._root / folder)
+        with self._directory(folder) as fd:
+            return sorted(
+                e.name for e in os.scandir(fd) if e.is_dir(follow_symlinks=False) and not e.name.startswith(".")
+            )
 
     def entries(self, folder: str) -> list[InboxEntry]:
         now = self._now()
         found: list[InboxEntry] = []
-        for item in os.scandir(self._root / folder):
-            if is_temporary(item.name) or not item.is_file():
-                continue
-            stat = item.stat()
-            settled = now - stat.st_mtime >= self._min_age
-            found.append(InboxEntry(folder, item.name, stat.st_size, stat.st_mtime, settled))
+        with self._directory(folder) as fd:
+            for item in os.scandir(fd):
+                if is_temporary(item.name):
+                    continue
+                if item.is_symlink():
+                    found.append(InboxEntry(folder, item.name, 0, 0.0, True, link=True))
+                    continue
+                if not item.is_file(follow_symlinks=False):
+                    continue
+                status = item.stat(follow_symlinks=False)
+                settled = now - status.st_mtime >= self._min_age
+                found.append(InboxEntry(folder, item.name, status.st_size, status.st_mtime, settled))
         return sorted(found, key=lambda e: (e.modified, e.name))
 
     def read(self, entry: InboxEntry) -> bytes | None:
-        path = self._root / entry.folder / entry.name
-        content = path.read_bytes()
-        stat = path.stat()
-        if len(content) != entry.size or stat.st_size != entry.size or stat.st_mtime != entry.modified:
+        if entry.link:
+            raise LinkRefused(errno.ELOOP, "collegamento simbolico: non letto", entry.name)
+        with self._directory(entry.folder) as folder:
+            flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+            descriptor = os.open(entry.name, flags, dir_fd=folder)
+        with os.fdopen(descriptor, "rb") as file:
+            before = os.fstat(file.fileno())
+            if not stat.S_ISREG(before.st_mode):
+                raise LinkRefused(errno.EINVAL, "non è un file regolare: non letto", entry.name)
+            content = file.read()
+            after = os.fstat(file.fileno())
+        if len(content) != entry.size or after.st_size != entry.size or after.st_mtime != entry.modified:
             return None
         return content
 
     def file_away(self, entry: InboxEntry, outcome: str, reports: Mapping[str, bytes], at: datetime) -> list[str]:
-        source = self._root / entry.folder / entry.name
-        target_dir = self._root / entry.folder / outcome
-        target_dir.mkdir(exist_ok=True)
-        extension = Path(entry.name).suffix
-        stem = _free_stem(target_dir, entry.name[: len(entry.name) - len(extension)], extension, reports, at)
-        written: list[Path] = []
-        try:
-            for suffix, data in reports.items():
-                path = target_dir / f"{stem}{suffix}"
-                _write_atomically(path, data)
-                written.append(path)
-            target = target_dir / f"{stem}{extension}"
-            os.rename(source, target)
-        except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
-            raise
-        return [self._relative(p) for p in (target, *written)]
+        with self._directory(entry.folder) as folder:
+            with suppress(FileExistsError):
+                os.mkdir(outcome, 0o750, dir_fd=folder)
+            with self._directory(f"{entry.folder}/{outcome}") as target:
+                extension = Path(entry.name).suffix
+                stem = _free_stem(target, entry.name[: len(entry.name) - len(extension)], extension, reports, at)
+                written: list[str] = []
+                try:
+                    for suffix, data in reports.items():
+                        _write_atomically(target, f"{stem}{suffix}", data)
+                        written.append(f"{stem}{suffix}")
+                    # Renames the entry itself: a link is moved as a link, never followed.
+                    os.rename(entry.name, f"{stem}{extension}", src_dir_fd=folder, dst_dir_fd=target)
+                except BaseException:
+                    for name in written:
+                        _unlink(target, name)
+                    raise
+        where = f"{entry.folder}/{outcome}"
+        return [f"{where}/{name}" for name in (f"{stem}{extension}", *written)]
 
-    def _relative(self, path: Path) -> str:
-        return path.relative_to(self._root).as_posix()
+    @contextmanager
+    def _directory(self, folder: str) -> Iterator[int]:
+        """A descriptor of ``folder`` (relative to the root, ``/``-separated; "" for the root),
+        opened one component at a time without following any link."""
+        descriptor = os.open(self._root, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            for part in [p for p in folder.split("/") if p]:
+                if part in (".", ".."):
+                    raise LinkRefused(errno.EINVAL, "percorso non ammesso", folder)
+                try:
+                    child = os.open(part, _DIRECTORY, dir_fd=descriptor)
+                except OSError as error:
+                    if error.errno in (errno.ELOOP, errno.ENOTDIR):
+                        raise LinkRefused(
+                            error.errno, "collegamento simbolico o non una cartella: non seguito", folder
+                        ) from None
+                    raise
+                os.close(descriptor)
+                descriptor = child
+            yield descriptor
+        finally:
+            os.close(descriptor)
 
     def _check_root(self) -> None:
         if not self._root.is_dir():
@@ -121,16 +182,25 @@ class LocalInboxFolder:
             )
 
 
-def _folders(path: Path) -> list[str]:
-    return sorted(e.name for e in os.scandir(path) if e.is_dir() and not e.name.startswith("."))
+def _exists(folder: int, name: str) -> bool:
+    try:
+        os.lstat(name, dir_fd=folder)
+    except FileNotFoundError:
+        return False
+    return True
 
 
-def _free_stem(target_dir: Path, stem: str, extension: str, reports: Mapping[str, bytes], at: datetime) -> str:
+def _unlink(folder: int, name: str) -> None:
+    with suppress(FileNotFoundError):
+        os.unlink(name, dir_fd=folder)
+
+
+def _free_stem(target_dir: int, stem: str, extension: str, reports: Mapping[str, bytes], at: datetime) -> str:
     """The first name under which neither the file nor any of its reports exists yet."""
 
     def free(candidate: str) -> bool:
         names = (f"{candidate}{extension}", *(f"{candidate}{suffix}" for suffix in reports))
-        return not any((target_dir / name).exists() for name in names)
+        return not any(_exists(target_dir, name) for name in names)
 
     if free(stem):
         return stem
@@ -140,13 +210,17 @@ def _free_stem(target_dir: Path, stem: str, extension: str, reports: Mapping[str
     for sequence in range(2, MAX_SEQUENCE):
         if free(candidate := f"{stamped}-{sequence}"):
             return candidate
-    raise FileExistsError(f"nessun nome libero per {stem}{extension} in {target_dir}")
+    raise FileExistsError(f"nessun nome libero per {stem}{extension}")
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
+def _write_atomically(folder: int, name: str, data: bytes) -> None:
+    """Write ``name`` in ``folder`` through a hidden temporary name, never through a link."""
+    temporary = f".{name}.tmp"
+    _unlink(folder, temporary)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
     try:
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
+        with os.fdopen(os.open(temporary, flags, 0o640, dir_fd=folder), "wb") as file:
+            file.write(data)
+        os.replace(temporary, name, src_dir_fd=folder, dst_dir_fd=folder)
     finally:
-        temporary.unlink(missing_ok=True)
+        _unlink(folder, temporary)

@@ -231,11 +231,11 @@ class TestCrashSafety:
         real_rename = os.rename
         calls: list[str] = []
 
-        def rename_failing_once(source: str | Path, target: str | Path) -> None:
+        def rename_failing_once(source: str | Path, target: str | Path, **dir_fds: int) -> None:
             calls.append(str(target))
             if len(calls) == 1:
                 raise OSError(5, "errore di I/O simulato")
-            real_rename(source, target)
+            real_rename(source, target, **dir_fds)
 
         monkeypatch.setattr(inbox_folder.os, "rename", rename_failing_once)
 

@@ -86,10 +86,10 @@ def test_a_failure_while_filing_away_leaves_the_file_in_place_and_no_report(
     [entry] = folder.entries("ACQ")
     real_replace = os.replace
 
-    def replace_failing_on_the_excel_report(source: str | Path, target: str | Path) -> None:
+    def replace_failing_on_the_excel_report(source: str | Path, target: str | Path, **dir_fds: int) -> None:
         if str(target).endswith(".scarti.xlsx"):
             raise OSError(28, "disco pieno")
-        real_replace(source, target)
+        real_replace(source, target, **dir_fds)
 
     monkeypatch.setattr(inbox_folder.os, "replace", replace_failing_on_the_excel_report)
 
@@ -130,3 +130,35 @@ def test_profile_folders_are_listed_and_filed_like_company_folders(root: Path) -
         "ACQ/nord/done/gennaio.scarti.xlsx",
     ]
     assert sorted(p.name for p in (root / "ACQ" / "nord").iterdir()) == ["done", "~$gennaio.xlsx"]
+
+
+def test_a_lock_file_that_is_a_link_is_never_opened_through(root: Path, tmp_path: Path) -> None:
+    root.mkdir()
+    target = tmp_path / "altrove.lock"
+    os.symlink(target, root / inbox_folder.LOCK_NAME)
+    folder = LocalInboxFolder(root, now=lambda: NOW)
+
+    with pytest.raises(OSError), folder.exclusive():
+        pass
+
+    assert not target.exists()
+
+
+def test_links_are_listed_as_links_and_never_read(root: Path, tmp_path: Path) -> None:
+    secret = drop(tmp_path / "altrove", "segreto.xlsx", NOW - 100, b"PK\x03\x04 segreto")
+    drop(root / "ACQ", "vero.xlsx", NOW - 100)
+    os.symlink(secret, root / "ACQ" / "x.xlsx")
+    os.symlink(tmp_path / "altrove", root / "ACQ" / "nord")
+    os.symlink(root / "ACQ", root / "GAS")
+    folder = LocalInboxFolder(root, now=lambda: NOW)
+
+    entries = {e.name: e for e in folder.entries("ACQ")}
+
+    assert {name for name, e in entries.items() if e.link} == {"x.xlsx", "nord"}
+    assert not entries["vero.xlsx"].link
+    assert folder.subfolders("ACQ") == []
+    assert folder.company_folders() == ["ACQ"] and folder.links() == ["GAS"]
+    with pytest.raises(OSError, match="collegamento simbolico"):
+        folder.read(entries["x.xlsx"])
+    with pytest.raises(OSError, match="collegamento simbolico"):
+        folder.entries("GAS")

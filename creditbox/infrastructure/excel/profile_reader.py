@@ -22,7 +22,7 @@ from creditbox.domain.import_profile_rules import ColumnMapping, ProfileDocument
 from creditbox.infrastructure.excel import values
 from creditbox.infrastructure.excel.headers import header_key
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, RowError, SheetSpec
-from creditbox.infrastructure.excel.workbook_reader import MISSING, open_workbook
+from creditbox.infrastructure.excel.workbook_reader import MISSING, RecordsFor, new_records, open_workbook
 
 _SPECS = {spec.name: spec for spec in DEFAULT_PROFILE}
 _NO_DEFAULT = object()
@@ -108,7 +108,8 @@ def _constant(parse: Callable[[object], Any], raw: object, where: str, problems:
 class ProfileWorkbookParser:
     """Parses the bytes of an ``.xlsx`` file in another layout, as one version of a profile describes it."""
 
-    def __init__(self, profile: ProfileVersion) -> None:
+    def __init__(self, profile: ProfileVersion, *, records_for: RecordsFor = new_records) -> None:
+        self._records_for = records_for
         self.profile = profile.name
         self.profile_version = profile.version
         self._problems: list[str] = []
@@ -186,7 +187,7 @@ class ProfileWorkbookParser:
                     if text and index not in taken:
                         warnings.append(f"foglio {name!r}: colonna {text!r} ignorata")
         sheets = {
-            spec.name: _parse_rows(spec, name, mapping.header_row, rows, columns)
+            spec.name: _parse_rows(spec, name, mapping.header_row, rows, columns, self._records_for(spec.name))
             for mapping, spec, name, rows, columns in layouts
         }
         return ParsedWorkbook(
@@ -222,9 +223,10 @@ def _parse_rows(
     header_row: int,
     rows: list[list[Any]],
     columns: list[tuple[_Column, int | None, str]],
+    records: list[SourcedRecord],
 ) -> ParsedSheet:
     headers = {c.label: header for c, _, header in columns}
-    sheet = ParsedSheet(name=spec.name, headers=headers, source=source)
+    sheet = ParsedSheet(name=spec.name, headers=headers, source=source, records=records)
     read = [(c, i) for c, i, _ in columns if i is not None]
     constant = {c.field: c.default for c, i, _ in columns if i is None and c.default is not _NO_DEFAULT}
     absent = {c.field: None for c in spec.columns} | constant

@@ -8,15 +8,25 @@ are ignored and reported as warnings. A file that cannot be read at all raises `
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 
 from creditbox.application.records import ParsedSheet, ParsedWorkbook, Rejection, Sheet, SourcedRecord, UnreadableFile
 from creditbox.infrastructure.excel.headers import header_key, match_headers
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, PROFILE_NAME, RowError, SheetSpec
 
 ZIP_MAGIC = b"PK\x03\x04"
+# The list a sheet's records go in, by our sheet name: a plain list, or one that sends its
+# records on as they come (the reading process, ``isolated_parser.py``).
+RecordsFor = Callable[[str], list[SourcedRecord]]
+
+
+def new_records(sheet: str) -> list[SourcedRecord]:
+    return []
+
+
 MISSING = "valore obbligatorio mancante"
 
 
@@ -26,8 +36,11 @@ class ExcelWorkbookParser:
     profile = PROFILE_NAME
     profile_version: int | None = None
 
-    def __init__(self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE) -> None:
+    def __init__(
+        self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE, *, records_for: RecordsFor = new_records
+    ) -> None:
         self._sheets = {header_key(spec.name): spec for spec in sheets}
+        self._records_for = records_for
 
     def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
         workbook = open_workbook(content, file_name)
@@ -44,18 +57,16 @@ class ExcelWorkbookParser:
             raise UnreadableFile(
                 f"{file_name}: nessun foglio riconosciuto (attesi: {', '.join(Sheet.ALL)}; presenti: {names})"
             )
-        tables: list[tuple[SheetSpec, list[list[Any]]]] = []
+        tables: list[tuple[SheetSpec, list[Any] | None, Iterator[list[Any]]]] = []
         for spec, written in found:
-            rows = workbook.get_sheet_by_name(written).to_python(skip_empty_area=False)
-            tables.append((spec, rows))
-        workbook.close()
+            rows = sheet_rows(workbook.get_sheet_by_name(written))
+            tables.append((spec, next(rows, None), rows))
         # Check every header first: a missing required column refuses the whole file.
         layouts = []
-        for spec, rows in tables:
-            header = rows[0] if rows else []
-            indexes, as_written, extra = match_headers(header, [c.label for c in spec.columns], spec.aliases)
+        for spec, header, rows in tables:
+            indexes, as_written, extra = match_headers(header or [], [c.label for c in spec.columns], spec.aliases)
             missing = [label for label in spec.required if label not in indexes]
-            if missing and not rows:
+            if missing and header is None:
                 warnings.append(f"foglio {spec.name!r} vuoto: ignorato")
                 continue
             if missing:
@@ -69,7 +80,8 @@ class ExcelWorkbookParser:
         for name in Sheet.ALL:
             for spec, rows, indexes, as_written in layouts:
                 if spec.name == name:
-                    sheets[name] = _parse_rows(spec, rows, indexes, as_written)
+                    sheets[name] = _parse_rows(spec, rows, indexes, as_written, self._records_for(name))
+        workbook.close()
         return ParsedWorkbook(sheets=sheets, warnings=warnings, profile=self.profile)
 
 
@@ -82,15 +94,27 @@ def open_workbook(content: bytes, file_name: str) -> CalamineWorkbook:
         raise UnreadableFile(f"{file_name}: file Excel illeggibile ({error})") from None
 
 
+def sheet_rows(sheet: CalamineSheet) -> Iterator[list[Any]]:
+    """The sheet's rows from A1, converted one at a time (a big sheet is never held as Python
+    lists): ``iter_rows`` when the used range starts at A1, else the padded whole."""
+    if sheet.start in (None, (0, 0)):
+        return iter(sheet.iter_rows())
+    return iter(sheet.to_python(skip_empty_area=False))
+
+
 def _blank(cell: Any) -> bool:
     return cell is None or cell == "" or (type(cell) is str and cell.isspace())
 
 
 def _parse_rows(
-    spec: SheetSpec, rows: list[list[Any]], indexes: dict[str, int], as_written: dict[str, str]
+    spec: SheetSpec,
+    rows: Iterator[list[Any]],
+    indexes: dict[str, int],
+    as_written: dict[str, str],
+    records: list[SourcedRecord],
 ) -> ParsedSheet:
     """The hot loop of the import: kept tight on purpose (hundreds of thousands of rows)."""
-    sheet = ParsedSheet(name=spec.name, headers=dict(as_written))
+    sheet = ParsedSheet(name=spec.name, headers=dict(as_written), records=records)
     present = [
         (c.field, c.required, c.parse, indexes[c.label], as_written[c.label])
         for c in spec.columns
@@ -103,8 +127,7 @@ def _parse_rows(
     build = spec.build
     append = sheet.records.append
     rejections = sheet.rejections
-    for offset in range(1, len(rows)):
-        row = rows[offset]
+    for offset, row in enumerate(rows, start=1):
         if len(row) <= used[-1]:
             row = [*row, *([""] * (used[-1] + 1 - len(row)))]
         lead = row[first]

@@ -1,0 +1,79 @@
+"""Peak memory of a big import: a workbook of 1,000,000 bills (100,000 customers and supplies)
+checked, read in its child process and imported end to end through ``ImportService`` on SQLite.
+
+Prints the time of the checks alone, of the whole import, and the peak resident memory of this
+process (the import) and of the reading process, against the target of 1 GB each.
+
+Environment: ``BENCH_BIG_BILLS`` (default 1,000,000; customers and supplies are a tenth of it);
+``BENCH_BIG_DATABASE`` (default ``sqlite:///bench-output/bench-big.sqlite3``, emptied first).
+The workbook is cached in ``bench-output/``.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from pathlib import Path
+
+from creditbox.bootstrap import bootstrap
+from creditbox.infrastructure.excel.workbook_guard import check_workbook
+from creditbox.sample_data import SampleSpec, sample_workbook
+from creditbox.settings import Settings
+
+OUTPUT = Path("bench-output")
+TARGET_MB = 1024
+
+
+def peak_mb(who: int) -> int:
+    return resource.getrusage(who).ru_maxrss // 1024  # kilobytes on Linux
+
+
+def workbook(bills: int) -> Path:
+    spec = SampleSpec(customers=bills // 10, supplies=bills // 10, bills=bills, payments=0, seed=4242)
+    path = OUTPUT / f"big-import-{bills}.xlsx"
+    if not path.exists():
+        started = time.perf_counter()
+        print(f"generating {path} ...", flush=True)
+        sample_workbook(path.with_suffix(".tmp.xlsx"), spec)
+        path.with_suffix(".tmp.xlsx").rename(path)
+        print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+    return path
+
+
+def fresh_sqlite(url: str) -> str:
+    path = Path(url.removeprefix("sqlite:///"))
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return url
+
+
+def run() -> None:
+    OUTPUT.mkdir(exist_ok=True)
+    bills = int(os.environ.get("BENCH_BIG_BILLS", "1000000"))
+    path = workbook(bills)
+    content = path.read_bytes()
+    print(f"workbook {path.name}: {bills:,} bills ({len(content) / 1e6:.1f} MB)", flush=True)
+
+    started = time.perf_counter()
+    check_workbook(content, path.name)
+    print(f"checks before reading: {time.perf_counter() - started:.1f} s", flush=True)
+
+    url = fresh_sqlite(os.environ.get("BENCH_BIG_DATABASE", f"sqlite:///{OUTPUT / 'bench-big.sqlite3'}"))
+    with bootstrap(Settings(database_url=url)) as container:
+        container.companies.register("BIG", "Benchmark S.p.A.", by="bench")
+        before = peak_mb(resource.RUSAGE_SELF)
+        started = time.perf_counter()
+        result = container.importer().run(content, path.name, "BIG", by="bench")
+        seconds = time.perf_counter() - started
+    totals = result.totals
+    importer, reader = peak_mb(resource.RUSAGE_SELF), peak_mb(resource.RUSAGE_CHILDREN)
+    print(
+        f"import: {totals.accepted:,} rows accepted, {totals.rejected:,} rejected, {result.events:,} events"
+        f" in {seconds:.0f} s",
+        flush=True,
+    )
+    print(f"peak memory: import process {importer:,} MB (before the import {before:,} MB)", flush=True)
+    print(f"peak memory: reading process {reader:,} MB", flush=True)
+    for who, mb in (("import process", importer), ("reading process", reader)):
+        print(f"target: {who} under {TARGET_MB:,} MB: {'OK' if mb < TARGET_MB else 'MISSED'}", flush=True)
