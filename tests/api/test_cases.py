@@ -141,6 +141,17 @@ def test_a_lock_is_set_once_and_lifted(api: Api) -> None:
     assert by_of(api, "LockSet") == [api.name(Role.OPERATOR)]
 
 
+def test_lifting_an_unknown_lock_is_404(api: Api) -> None:
+    open_case(api, [row(1, 3, "proposal")])
+    operator = api.as_(Role.OPERATOR)
+
+    unknown = operator.post(f"{BASE}/positions/C1/locks/B9/lift", json={"note": "mai esistito"})
+
+    assert unknown.status_code == 404
+    assert "blocco 'B9' sconosciuto" in unknown.json()["detail"]
+    assert by_of(api, "LockLifted") == []
+
+
 def test_a_repayment_plan_must_add_up_to_the_overdue(api: Api) -> None:
     open_case(api, [row(1, 3)], amount="100.00")
     operator = api.as_(Role.OPERATOR)

@@ -1,8 +1,9 @@
 """Hypothesis strategies of hostile input: texts with control, bidi, zero-width and non-ASCII digit
 characters, amounts in every spelling ``Decimal()`` would take, JSON values of any type.
 
-Dates are kept between 2000 and 2030 when they are valid: the bounds of business dates (and what a
-date near year 9999 does to the read models) are tested apart, by the tests of the date guarantees.
+Dates are mostly plausible (2000–2030), else any date of the calendar, the edges of the business-date
+range and the year-9999 dates that once halted the read models: each must be accepted or refused
+clearly, never crash anything.
 """
 
 from __future__ import annotations
@@ -91,7 +92,21 @@ hostile_text = st.one_of(
 
 plain_key = st.text(alphabet=string.ascii_uppercase + string.digits, min_size=1, max_size=6).map(lambda s: "K" + s)
 
-sane_dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31))
+EDGE_DATES = [
+    date.min,
+    date(1989, 12, 31),
+    date(1990, 1, 1),
+    date(2099, 12, 31),
+    date(2100, 1, 1),
+    date(9999, 12, 1),
+    date.max,
+]
+sane_dates = st.one_of(
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    st.dates(min_value=date(2000, 1, 1), max_value=date(2030, 12, 31)),
+    st.dates(),
+    st.sampled_from(EDGE_DATES),
+)
 
 amount_texts = st.one_of(
     st.decimals(min_value=-(10**15), max_value=10**15, allow_nan=False, allow_infinity=False, places=3).map(str),
@@ -140,6 +155,7 @@ cells = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False),
     sane_dates,
     st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2030, 12, 31)),
+    st.datetimes(),
     escaped_text,
     amount_texts,
 )

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
-from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed
+from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed, NotFound
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.workflow.amounts import supply_debt
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
@@ -293,7 +293,7 @@ def set_lock(
 def lift_lock(position: Position, lock_id: str, lifted_on: date, note: str, *, by: str) -> bool:
     lock = position.dunning.locks.get(lock_id)
     if lock is None:
-        raise InvalidCommand(f"blocco {lock_id!r} sconosciuto per il cliente {position.customer_code!r}")
+        raise NotFound(f"blocco {lock_id!r} sconosciuto per il cliente {position.customer_code!r}")
     if lock.lifted_on is not None:
         return False
     check_in_range(lifted_on, Field.LIFTED_ON, "data di sblocco")
