@@ -88,12 +88,13 @@ def test_history_as_of_is_the_position_then_with_its_notes(api: Api) -> None:
 
 
 def test_a_lock_that_starts_or_ends_without_any_event_shows_on_the_day_it_applies(api: Api) -> None:
-    # Given LIVE's letter sent on 15/02, a complaint lock that ended on 28/02 and one from 10/03 to 20/03
+    # Given LIVE's letter sent on 15/02, a complaint lock that ended on 28/02 and one set today (02/03)
+    # from tomorrow (a start within the future-date tolerance) to 20/03
     given_debt_out_of_collection(api.container)
     api.container.dunning().run_due("ACQ", date(2026, 2, 15))
     commands = api.container.case_commands()
     commands.set_lock("ACQ", "LIVE", LockReason.COMPLAINT, None, date(2026, 2, 16), date(2026, 2, 28), by="op")
-    commands.set_lock("ACQ", "LIVE", LockReason.DISPUTE, None, date(2026, 3, 10), date(2026, 3, 20), by="op")
+    commands.set_lock("ACQ", "LIVE", LockReason.DISPUTE, None, date(2026, 3, 3), date(2026, 3, 20), by="op")
     api.container.projections.catch_up()
     operator = api.as_(Role.OPERATOR)
 
@@ -104,7 +105,7 @@ def test_a_lock_that_starts_or_ends_without_any_event_shows_on_the_day_it_applie
     assert live()["waiting_for_code"] == "delivery_proof"
     # When the business date moves to 12/03 with no event at all: the second lock applies
     api.container.clock.set(date(2026, 3, 12))  # type: ignore[attr-defined]
-    assert live()["waiting_for"] == "sblocco: contestazione B2 (intero cliente, dal 10/03/2026 fino al 20/03/2026)"
+    assert live()["waiting_for"] == "sblocco: contestazione B2 (intero cliente, dal 03/03/2026 fino al 20/03/2026)"
     # And from 21/03 it no longer does
     api.container.clock.set(date(2026, 3, 21))  # type: ignore[attr-defined]
     assert live()["waiting_for_code"] == "delivery_proof"
