@@ -136,7 +136,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
     """Records come first, chunk by chunk, as the child parses; then the sheets' rejections and
     the warnings; then the end."""
     records: dict[str, list[SourcedRecord]] = {}
-    values = _SharedValues()
+    values = SharedValues()
     while (message := _next(connection, deadline))[0] == "records":
         records.setdefault(message[1], []).extend(values.share(message[2]))
     if message[0] == "refused":
@@ -159,7 +159,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
     return workbook
 
 
-class _SharedValues:
+class SharedValues:
     """Equal values of bills and payments made one object across the whole file, as the chunks
     arrive: the child shares them within a chunk, this across chunks (a million bills carry a few
     thousand dates and amounts, but each chunk would otherwise bring its own copies). Only values
