@@ -1,9 +1,10 @@
 """Run every benchmark module ``bench/bench_*.py`` (each exposes ``run() -> None``), or only those named:
-``python -m bench [import ...]``."""
+``python -m bench [import ...]``. ``--bills N`` sets the size of ``big_import`` (``BENCH_BIG_BILLS``)."""
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import sys
 import time
@@ -12,6 +13,11 @@ import bench
 
 
 def main(argv: list[str]) -> int:
+    argv = list(argv)
+    if "--bills" in argv:
+        at = argv.index("--bills")
+        os.environ["BENCH_BIG_BILLS"] = str(int(argv[at + 1]))
+        del argv[at : at + 2]
     wanted = set(argv)
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     failures = 0

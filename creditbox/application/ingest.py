@@ -15,7 +15,7 @@ import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.ownerships import DocumentKey, Ownerships
@@ -40,7 +40,7 @@ from creditbox.application.records import (
 )
 from creditbox.application.unit_of_work import BatchSaver, BatchSavers, BulkLoader, EventStore
 from creditbox.domain.business_dates import DateWindow
-from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership
+from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership, document_refusal
 from creditbox.domain.errors import DomainError, Field
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
@@ -118,8 +118,11 @@ class Ingestor:
     def _save_in_process(self, _records: int) -> AbstractContextManager[BatchSaver]:
         return InProcessSaver(self._store)
 
-    def ingest(self, company: str, records: Sequence[Record], *, by: str) -> IngestReport:
-        """Apply ``records`` for ``company`` (already known to exist). Results align with ``records``."""
+    def ingest(self, company: str, records: Sequence[Record], *, by: str, release: bool = False) -> IngestReport:
+        """Apply ``records`` for ``company`` (already known to exist). Results align with ``records``.
+
+        ``release``: ``records`` is a list the caller hands over; each record is dropped from it
+        (set to None) once its chunk is applied, so that a big run holds less and less of it."""
         results: list[RecordResult | None] = [None] * len(records)
         by_position: dict[str, list[int]] = {}
         for index, record in enumerate(records):
@@ -143,6 +146,8 @@ class Ingestor:
                     saver.save(*to_save)
                 if self._on_progress is not None:
                     self._on_progress(sum(len(by_position[c]) for c in chunk))
+                if release:
+                    _release(chunk, by_position, cast("list[Record | None]", records))
         report.results = [r if r is not None else NOT_PROCESSED for r in results]
         return report
 
@@ -191,6 +196,13 @@ class Ingestor:
         return to_save
 
 
+def _release(customer_codes: list[str], by_position: dict[str, list[int]], records: list[Record | None]) -> None:
+    """Drop the records of an applied chunk, and their indexes."""
+    for code in customer_codes:
+        for index in by_position.pop(code):
+            records[index] = None
+
+
 def _new_documents(position: Position | None, records: Iterable[Record]) -> Iterator[DocumentKey]:
     """The bill numbers and payment ids among ``records`` that the position does not hold yet."""
     for record in records:
@@ -234,10 +246,10 @@ def _apply(
     customer = position.customer_code
     if isinstance(record, SupplyRecord):
         owner = ownerships.supply_owner(record.supply.code)
-        if owner is not None and owner.customer_code != customer:
+        if owner is not None and owner != customer:
             raise RecordConflict(
                 Column.SUPPLY_CODE,
-                f"la fornitura {record.supply.code!r} appartiene già al cliente {owner.customer_code!r}",
+                f"la fornitura {record.supply.code!r} appartiene già al cliente {owner!r}",
             )
         changed = position.register_supply(record.supply, by=by)
         claim = ownerships.claim_supply(record.supply.code, customer, by=by) if owner is None else None
@@ -265,7 +277,7 @@ def _apply(
 
 def _check_document_owner(ownerships: Ownerships, kind: DocumentKind, number: str, customer: str, column: str) -> None:
     owner = ownerships.document_owner(kind, number)
-    refusal = owner.refusal(customer) if owner is not None else None
+    refusal = document_refusal(kind, number, owner, customer) if owner is not None else None
     if refusal is not None:
         raise RecordConflict(column, f"{refusal}: un numero appartiene a un solo cliente dell'azienda")
 

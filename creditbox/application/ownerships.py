@@ -26,14 +26,20 @@ DocumentKey = tuple[DocumentKind, str]
 
 
 class Ownerships:
+    """What one run knows of the claims: for each key, only the code of the customer it belongs
+    to (a string the records share), never the claim aggregates themselves. A run of a million
+    bills claims a million numbers; keeping their aggregates after their save cost most of the
+    import's memory."""
+
     def __init__(self, company: str, loader: BulkLoader) -> None:
         self._company = company
         self._loader = loader
-        self._supplies: dict[str, SupplyOwnership] = {}
-        self._documents: dict[DocumentKey, DocumentOwnership] = {}
+        # Key -> the customer code it belongs to (claimed before the run, or by this run).
+        self._supplies: dict[str, str] = {}
+        self._documents: dict[DocumentKind, dict[str, str]] = {kind: {} for kind in DocumentKind}
         # Keys looked up and found unclaimed: asked once per run.
         self._unclaimed_supplies: set[str] = set()
-        self._unclaimed_documents: set[DocumentKey] = set()
+        self._unclaimed_documents: dict[DocumentKind, set[str]] = {kind: set() for kind in DocumentKind}
 
     # ---- loading ----------------------------------------------------------------------------
 
@@ -51,7 +57,7 @@ class Ownerships:
             if claim is None:
                 self._unclaimed_supplies.add(code)
             else:
-                self._supplies[code] = claim
+                self._supplies[code] = claim.customer_code
         return loaded
 
     def load_documents(self, keys: Iterable[DocumentKey]) -> None:
@@ -59,34 +65,36 @@ class Ownerships:
         wanted = {
             key: document_ownership_id(self._company, key[0].value, key[1])
             for key in keys
-            if key not in self._documents and key not in self._unclaimed_documents
+            if key[1] not in self._documents[key[0]] and key[1] not in self._unclaimed_documents[key[0]]
         }
         if not wanted:
             return
         loaded = self._loader.load_many(wanted.values())
-        for key, claim_id in wanted.items():
+        for (kind, number), claim_id in wanted.items():
             claim = loaded.get(claim_id)
             if claim is None:
-                self._unclaimed_documents.add(key)
+                self._unclaimed_documents[kind].add(number)
             else:
-                self._documents[key] = claim
+                self._documents[kind][number] = claim.customer_code
 
     # ---- asking and claiming ----------------------------------------------------------------
 
-    def supply_owner(self, supply_code: str) -> SupplyOwnership | None:
+    def supply_owner(self, supply_code: str) -> str | None:
+        """The code of the customer the supply belongs to (None: unclaimed)."""
         return self._supplies.get(supply_code)
 
-    def document_owner(self, kind: DocumentKind, number: str) -> DocumentOwnership | None:
-        return self._documents.get((kind, number))
+    def document_owner(self, kind: DocumentKind, number: str) -> str | None:
+        """The code of the customer the bill number or payment id belongs to (None: unclaimed)."""
+        return self._documents[kind].get(number)
 
     def claim_supply(self, supply_code: str, customer_code: str, *, by: str) -> SupplyOwnership:
         claim = SupplyOwnership.claim(self._company, supply_code, customer_code, by=by)
-        self._supplies[supply_code] = claim
+        self._supplies[supply_code] = customer_code
         self._unclaimed_supplies.discard(supply_code)
         return claim
 
     def claim_document(self, kind: DocumentKind, number: str, customer_code: str, *, by: str) -> DocumentOwnership:
         claim = DocumentOwnership.claim(self._company, kind, number, customer_code, by=by)
-        self._documents[(kind, number)] = claim
-        self._unclaimed_documents.discard((kind, number))
+        self._documents[kind][number] = customer_code
+        self._unclaimed_documents[kind].discard(number)
         return claim

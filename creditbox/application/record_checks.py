@@ -129,10 +129,10 @@ def check_bill(position: Position, ownerships: Ownerships, record: BillRecord) -
     """Refuse with the precise column what the domain would refuse with a general message."""
     if record.supply_code not in position.supplies:
         owner = ownerships.supply_owner(record.supply_code)
-        if owner is not None and owner.customer_code != position.customer_code:
+        if owner is not None and owner != position.customer_code:
             raise RecordConflict(
                 Column.SUPPLY_CODE,
-                f"la fornitura {record.supply_code!r} appartiene al cliente {owner.customer_code!r}, "
+                f"la fornitura {record.supply_code!r} appartiene al cliente {owner!r}, "
                 f"non a {position.customer_code!r}",
             )
         raise UnknownReference(

@@ -12,19 +12,19 @@ from typing import NamedTuple
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CustomerRecord:
     customer_code: str
     details: CustomerDetails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SupplyRecord:
     customer_code: str
     supply: SupplyDetails
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BillRecord:
     number: str
     customer_code: str
@@ -34,7 +34,7 @@ class BillRecord:
     amount: Decimal
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PaymentRecord:
     payment_id: str
     customer_code: str
@@ -73,7 +73,7 @@ class RejectionKind(Enum):
     NOT_PROCESSED = "not_processed"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordResult:
     outcome: Outcome
     reason: str | None = None

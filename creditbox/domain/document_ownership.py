@@ -71,6 +71,11 @@ class DocumentOwnership(Aggregate):
 
     def refusal(self, customer_code: str) -> str | None:
         """Why ``customer_code`` may not record this document (None when it is theirs)."""
-        if customer_code == self.customer_code:
-            return None
-        return f"{self.kind.label} {self.number!r} {_RECORDED[self.kind]} per il cliente {self.customer_code!r}"
+        return document_refusal(self.kind, self.number, self.customer_code, customer_code)
+
+
+def document_refusal(kind: DocumentKind, number: str, owner: str, customer_code: str) -> str | None:
+    """Why ``customer_code`` may not record a document that belongs to ``owner`` (None: theirs)."""
+    if customer_code == owner:
+        return None
+    return f"{kind.label} {number!r} {_RECORDED[kind]} per il cliente {owner!r}"

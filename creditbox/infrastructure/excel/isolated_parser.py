@@ -28,7 +28,7 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
@@ -136,8 +136,9 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
     """Records come first, chunk by chunk, as the child parses; then the sheets' rejections and
     the warnings; then the end."""
     records: dict[str, list[SourcedRecord]] = {}
+    values = SharedValues()
     while (message := _next(connection, deadline))[0] == "records":
-        records.setdefault(message[1], []).extend(message[2])
+        records.setdefault(message[1], []).extend(values.share(message[2]))
     if message[0] == "refused":
         raise UnreadableFile(message[1])
     if message[0] != "workbook":
@@ -156,6 +157,51 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
     if _next(connection, deadline)[0] != "end":
         raise UnreadableFile(f"{file_name}: file Excel illeggibile (risposta incompleta)")
     return workbook
+
+
+class SharedValues:
+    """Equal values of bills and payments made one object across the whole file, as the chunks
+    arrive: the child shares them within a chunk, this across chunks (a million bills carry a few
+    thousand dates and amounts, but each chunk would otherwise bring its own copies). Only values
+    that repeat are kept here — customer and supply codes, dates, amounts, payment methods —
+    never bill numbers or payment ids, which are unique. Amounts are keyed by their digits as
+    written (1.0 and 1.00 stay apart)."""
+
+    _BILL: tuple[str, ...] = ("customer_code", "supply_code", "issue_date", "due_date", "amount")
+    _PAYMENT: tuple[str, ...] = ("customer_code", "payment_date", "amount", "method")
+
+    def __init__(self) -> None:
+        self._texts: dict[str, str] = {}
+        self._dates: dict[object, object] = {}
+        self._amounts: dict[str, Decimal] = {}
+
+    def share(self, chunk: list[SourcedRecord]) -> list[SourcedRecord]:
+        for index, sourced in enumerate(chunk):
+            record = sourced.record
+            if isinstance(record, BillRecord):
+                names = self._BILL
+            elif isinstance(record, PaymentRecord):
+                names = self._PAYMENT
+            else:
+                continue
+            changes = {}
+            for name in names:
+                value = getattr(record, name)
+                shared = self._one(value)
+                if shared is not value:
+                    changes[name] = shared
+            if changes:
+                chunk[index] = sourced._replace(record=replace(record, **changes))  # type: ignore[arg-type]
+        return chunk
+
+    def _one(self, value: object) -> object:
+        if type(value) is str:
+            return self._texts.setdefault(value, value)
+        if type(value) is Decimal:
+            return self._amounts.setdefault(str(value), value)
+        if value is None:
+            return value
+        return self._dates.setdefault((type(value), value), value)
 
 
 def _why(file_name: str, returncode: int | None, limits: ReaderLimits) -> str:
