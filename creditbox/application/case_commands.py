@@ -16,7 +16,6 @@ from decimal import Decimal
 from creditbox.application.dunning import DunningService
 from creditbox.domain.errors import Field
 from creditbox.domain.position import Position
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 
 
@@ -46,7 +45,7 @@ class CaseCommands:
         self, company: str, customer: str, case_id: str, seq: int, *, by: str, business_date: date | None = None
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        return self._finish(position, commands.confirm_proposal(position, case_id, seq, when, by=by), when, by)
+        return self._finish(position, position.confirm_proposal(case_id, seq, when, by=by), when, by)
 
     def discard_proposal(
         self,
@@ -60,7 +59,7 @@ class CaseCommands:
         business_date: date | None = None,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        return self._finish(position, commands.discard_proposal(position, case_id, seq, when, note, by=by), when, by)
+        return self._finish(position, position.discard_proposal(case_id, seq, when, note, by=by), when, by)
 
     def approve_step(
         self,
@@ -75,7 +74,7 @@ class CaseCommands:
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
         settings = self._service.settings(position.company)
-        changed = commands.approve_step(position, case_id, seq, level, settings, when, by=by)
+        changed = position.approve_step(case_id, seq, level, settings, when, by=by)
         return self._finish(position, changed, when, by)
 
     def refuse_step(
@@ -91,7 +90,7 @@ class CaseCommands:
         business_date: date | None = None,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        changed = commands.refuse_step(position, case_id, seq, level, when, note, by=by)
+        changed = position.refuse_step(case_id, seq, level, when, note, by=by)
         return self._finish(position, changed, when, by)
 
     # ---- outcomes -------------------------------------------------------------------------
@@ -109,7 +108,7 @@ class CaseCommands:
         by: str,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
-        changed = commands.record_outcome(position, case_id, seq, outcome, when, note, by=by)
+        changed = position.record_outcome(case_id, seq, outcome, when, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by)
 
     def correct_outcome(
@@ -129,7 +128,7 @@ class CaseCommands:
         supersedes it, with who and why; the case then follows the correction."""
         position = self._service.load(company, customer)
         when = self._outcome_date(outcome_date)
-        changed = commands.correct_outcome(position, case_id, seq, replaces, outcome, when, reason, by=by)
+        changed = position.correct_outcome(case_id, seq, replaces, outcome, when, reason, by=by)
         return self._finish(position, changed, self._service.business_date(None), by)
 
     def record_reactivation(
@@ -144,7 +143,7 @@ class CaseCommands:
         by: str,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
-        changed = commands.record_reactivation_outcome(position, case_id, positive, when, note, by=by)
+        changed = position.record_reactivation_outcome(case_id, positive, when, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by)
 
     # ---- locks ----------------------------------------------------------------------------
@@ -163,7 +162,7 @@ class CaseCommands:
     ) -> CommandResult:
         position = self._service.load(company, customer)
         when = self._service.business_date(start, Field.LOCK_START, "inizio del blocco")
-        lock_id, changed = commands.set_lock(position, reason, supply_code, when, until, note, by=by)
+        lock_id, changed = position.set_lock(reason, supply_code, when, until, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by, lock_id)
 
     def lift_lock(
@@ -178,7 +177,7 @@ class CaseCommands:
     ) -> CommandResult:
         position = self._service.load(company, customer)
         when = self._service.business_date(lifted_on, Field.LIFTED_ON, "data di sblocco")
-        changed = commands.lift_lock(position, lock_id, when, note, by=by)
+        changed = position.lift_lock(lock_id, when, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by, lock_id)
 
     # ---- plans, write-off, litigation ------------------------------------------------------
@@ -194,7 +193,7 @@ class CaseCommands:
         business_date: date | None = None,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        return self._finish(position, commands.agree_plan(position, case_id, instalments, when, by=by), when, by)
+        return self._finish(position, position.agree_plan(case_id, instalments, when, by=by), when, by)
 
     def request_write_off(
         self,
@@ -209,7 +208,7 @@ class CaseCommands:
         business_date: date | None = None,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        changed = commands.request_write_off(position, case_id, kind, settlement_amount, when, note, by=by)
+        changed = position.request_write_off(case_id, kind, settlement_amount, when, note, by=by)
         return self._finish(position, changed, when, by)
 
     def approve_write_off(
@@ -217,7 +216,7 @@ class CaseCommands:
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
         settings = self._service.settings(position.company)
-        changed = commands.approve_write_off(position, case_id, level, settings, when, by=by)
+        changed = position.approve_write_off(case_id, level, settings, when, by=by)
         return self._finish(position, changed, when, by)
 
     def refuse_write_off(
@@ -232,7 +231,7 @@ class CaseCommands:
         business_date: date | None = None,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
-        changed = commands.refuse_write_off(position, case_id, level, when, note, by=by)
+        changed = position.refuse_write_off(case_id, level, when, note, by=by)
         return self._finish(position, changed, when, by)
 
     def hand_over_to_litigation(
@@ -240,7 +239,7 @@ class CaseCommands:
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._service.business_date(business_date)
         settings = self._service.settings(position.company)
-        changed = commands.hand_over_to_litigation(position, case_id, level, settings, when, by=by)
+        changed = position.hand_over_to_litigation(case_id, level, settings, when, by=by)
         return self._finish(position, changed, when, by)
 
     def record_litigation_outcome(
@@ -256,5 +255,5 @@ class CaseCommands:
         by: str,
     ) -> CommandResult:
         position, when = self._service.load(company, customer), self._outcome_date(outcome_date)
-        changed = commands.record_litigation_outcome(position, case_id, result, recovered_amount, when, note, by=by)
+        changed = position.record_litigation_outcome(case_id, result, recovered_amount, when, note, by=by)
         return self._finish(position, changed, self._service.business_date(None), by)

@@ -1,8 +1,10 @@
 """The Position aggregate (*posizione creditoria*): one customer of one company.
 
-Public methods *decide* (validate, detect no-op re-sends and conflicts); private ``@event``
-methods *record*. Replaying the recorded events rebuilds the same state: the ``@event`` bodies
-read nothing but their arguments.
+Public methods *decide* (validate, detect no-op re-sends and conflicts) and *record* events; each
+event is a class that applies itself (``position_events`` for master data, ``workflow.events``
+for dunning), reading nothing but its own fields, so replaying the recorded events rebuilds the
+same state. The dunning decisions are taken by ``creditbox.domain.workflow`` (the engine for
+ticks, the case commands for operators), which returns them as data for the position to record.
 """
 
 from __future__ import annotations
@@ -10,37 +12,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.allocation import Allocation, allocate, bill_order_key
 from creditbox.domain.business_dates import check_in_range
-from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
+from creditbox.domain.codes import CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import Bill, CustomerDetails, OpenItem, Payment, SupplyDetails
 from creditbox.domain.errors import Conflict, Field, InvalidCommand, NotFound
 from creditbox.domain.ids import normalise_company_code, position_id
 from creditbox.domain.money import ZERO, money
-from creditbox.domain.workflow import engine
-from creditbox.domain.workflow.cases import CaseStatus, Dunning, DunningCase, StepStatus
-from creditbox.domain.workflow.ladder import TableVersion
-from creditbox.domain.workflow.locks import Lock
-from creditbox.domain.workflow.outcomes import (
-    LitigationResult,
-    LockReason,
-    Loss,
-    SkipReason,
-    StepOutcome,
-    WriteOffKind,
+from creditbox.domain.position_events import (
+    BillIssued,
+    CreditNoteIssued,
+    CustomerDetailsChanged,
+    PaymentReceived,
+    PaymentReversed,
+    SupplyDetailsChanged,
+    SupplyRegistered,
+    SupplyStatusChanged,
 )
+from creditbox.domain.recorded_events import POSITION_TOPIC_PREFIX, RecordedEvent, concrete_events
+from creditbox.domain.workflow import commands, engine
+from creditbox.domain.workflow.cases import Dunning, DunningCase
+from creditbox.domain.workflow.decisions import Decisions
+from creditbox.domain.workflow.ladder import TableVersion
+from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, Loss, StepOutcome, WriteOffKind
 
-T = "creditbox.position."
+MAX_WORKFLOW_ROUNDS = 200
+
+
+class WorkflowDoesNotSettle(RuntimeError):
+    """The engine kept deciding for one business date: a bug in the actions table or the engine."""
+
+
+T = POSITION_TOPIC_PREFIX
 
 
 class Position(Aggregate):
     TOPIC = "creditbox.position.Position"
+    # Every event class a position records besides its registration (``CustomerRegistered``).
+    RECORDED_EVENTS: ClassVar[tuple[type[RecordedEvent], ...]] = concrete_events(T)
 
     class Created(Aggregate.Created):
         TOPIC = T + "Created"
@@ -96,49 +111,23 @@ class Position(Aggregate):
         self.payments: dict[str, Payment] = {}
         self.dunning = Dunning()
 
-    def _record(self, event_name: str, **kwargs: Any) -> None:
-        """Trigger the event class that an ``@event`` method defines, without the decorator's
-        argument coercion (twice as fast; the import records hundreds of thousands of these).
-        Applying the event still runs the decorated method, exactly as on replay."""
-        self.trigger_event(getattr(type(self), event_name), **kwargs)
+    def _record(self, event_class: type[RecordedEvent], *, by: str, **data: Any) -> None:
+        """Record one event: trigger it (it applies itself) with who recorded it."""
+        self.trigger_event(event_class, by=by, **data)
+
+    def _record_all(self, decisions: Decisions, *, by: str) -> bool:
+        """Record what the workflow decided, in order. Returns whether anything was decided."""
+        for decision in decisions:
+            self.trigger_event(decision.event, by=by, **decision.data)
+        return bool(decisions)
 
     # ---- customer master data -------------------------------------------------------------
 
     def update_details(self, details: CustomerDetails, *, by: str) -> bool:
         if details == self.details:
             return False
-        self._details_changed(by=by, **details.as_event_data())
+        self._record(CustomerDetailsChanged, by=by, **details.as_event_data())
         return True
-
-    @event("CustomerDetailsChanged", topic=T + "CustomerDetailsChanged")
-    def _details_changed(
-        self,
-        by: str,
-        name: str,
-        customer_type: CustomerType,
-        fiscal_code: str | None,
-        vat_number: str | None,
-        email: str | None,
-        pec: str | None,
-        mobile: str | None,
-        address: str | None,
-        postcode: str | None,
-        city: str | None,
-        province: str | None,
-    ) -> None:
-        self.details = CustomerDetails(
-            name,
-            customer_type,
-            fiscal_code,
-            vat_number,
-            email,
-            pec,
-            mobile,
-            address,
-            postcode,
-            city,
-            province,
-        )
 
     # ---- supplies -------------------------------------------------------------------------
 
@@ -146,56 +135,16 @@ class Position(Aggregate):
         existing = self.supplies.get(supply.code)
         if existing == supply:
             return False
-        if existing is None:
-            self._record("SupplyRegistered", by=by, **supply.as_event_data())
-        else:
-            self._supply_details_changed(by=by, **supply.as_event_data())
+        event_class = SupplyRegistered if existing is None else SupplyDetailsChanged
+        self._record(event_class, by=by, **supply.as_event_data())
         return True
-
-    @event("SupplyRegistered", topic=T + "SupplyRegistered")
-    def _supply_registered(
-        self,
-        by: str,
-        code: str,
-        service: Service,
-        supply_type: SupplyType,
-        status: SupplyStatus,
-        meter: str | None,
-        address: str | None,
-    ) -> None:
-        self.supplies[code] = SupplyDetails(code, service, supply_type, status, meter, address)
-
-    @event("SupplyDetailsChanged", topic=T + "SupplyDetailsChanged")
-    def _supply_details_changed(
-        self,
-        by: str,
-        code: str,
-        service: Service,
-        supply_type: SupplyType,
-        status: SupplyStatus,
-        meter: str | None,
-        address: str | None,
-    ) -> None:
-        self.supplies[code] = SupplyDetails(code, service, supply_type, status, meter, address)
 
     def change_supply_status(self, code: str, status: SupplyStatus, reason: str, *, by: str) -> bool:
         supply = self.supply(code)
         if supply.status == status:
             return False
-        self._supply_status_changed(by=by, code=code, status=status, reason=reason)
+        self._record(SupplyStatusChanged, by=by, code=code, status=status, reason=reason)
         return True
-
-    @event("SupplyStatusChanged", topic=T + "SupplyStatusChanged")
-    def _supply_status_changed(self, by: str, code: str, status: SupplyStatus, reason: str) -> None:
-        old = self.supplies[code]
-        self.supplies[code] = SupplyDetails(
-            code=old.code,
-            service=old.service,
-            supply_type=old.supply_type,
-            status=status,
-            meter=old.meter,
-            address=old.address,
-        )
 
     def supply(self, code: str) -> SupplyDetails:
         try:
@@ -230,30 +179,16 @@ class Position(Aggregate):
             if existing == candidate:
                 return False
             raise Conflict(f"bolletta {number!r} già presente con dati diversi ({_bill_summary(existing)})")
-        fields: dict[str, Any] = {
-            "number": number,
-            "supply_code": supply_code,
-            "issue_date": issue_date,
-            "due_date": due_date,
-            "amount": amount,
-        }
-        if amount > ZERO:
-            self._record("BillIssued", by=by, **fields)
-        else:
-            self._record("CreditNoteIssued", by=by, **fields)
+        self._record(
+            BillIssued if amount > ZERO else CreditNoteIssued,
+            by=by,
+            number=number,
+            supply_code=supply_code,
+            issue_date=issue_date,
+            due_date=due_date,
+            amount=amount,
+        )
         return True
-
-    @event("BillIssued", topic=T + "BillIssued")
-    def _bill_issued(
-        self, by: str, number: str, supply_code: str, issue_date: date, due_date: date, amount: Decimal
-    ) -> None:
-        self.bills[number] = Bill(number, supply_code, issue_date, due_date, amount)
-
-    @event("CreditNoteIssued", topic=T + "CreditNoteIssued")
-    def _credit_note_issued(
-        self, by: str, number: str, supply_code: str, issue_date: date, due_date: date, amount: Decimal
-    ) -> None:
-        self.credit_notes[number] = Bill(number, supply_code, issue_date, due_date, amount)
 
     # ---- payments -------------------------------------------------------------------------
 
@@ -285,53 +220,36 @@ class Position(Aggregate):
             if existing == candidate:
                 return False
             raise Conflict(f"pagamento {payment_id!r} già presente con dati diversi")
-        fields: dict[str, Any] = {
-            "payment_id": payment_id,
-            "payment_date": payment_date,
-            "amount": amount,
-            "bill_number": bill_number,
-            "method": method,
-        }
-        if amount > ZERO:
-            self._record("PaymentReceived", by=by, **fields)
-        else:
-            self._record("PaymentReversed", by=by, **fields)
+        self._record(
+            PaymentReceived if amount > ZERO else PaymentReversed,
+            by=by,
+            payment_id=payment_id,
+            payment_date=payment_date,
+            amount=amount,
+            bill_number=bill_number,
+            method=method,
+        )
         return True
 
-    @event("PaymentReceived", topic=T + "PaymentReceived")
-    def _payment_received(
-        self,
-        by: str,
-        payment_id: str,
-        payment_date: date,
-        amount: Decimal,
-        bill_number: str | None,
-        method: str | None,
-    ) -> None:
-        self.payments[payment_id] = Payment(payment_id, payment_date, amount, bill_number, method)
-
-    @event("PaymentReversed", topic=T + "PaymentReversed")
-    def _payment_reversed(
-        self,
-        by: str,
-        payment_id: str,
-        payment_date: date,
-        amount: Decimal,
-        bill_number: str | None,
-        method: str | None,
-    ) -> None:
-        self.payments[payment_id] = Payment(payment_id, payment_date, amount, bill_number, method)
-
     # ---- dunning: cases, steps, outcomes, locks, plans, write-offs, litigation ---------------
-    # State lives in ``self.dunning`` (creditbox.domain.workflow.cases.Dunning); the decisions are
-    # taken by creditbox.domain.workflow (engine for ticks, commands for operators), which call the
-    # private @event methods below. Every decision event carries the business date and the
-    # overdue amount it was made on; the engine's decisions also the table version and row key.
+    # State lives in ``self.dunning`` (creditbox.domain.workflow.cases.Dunning). The workflow
+    # decides — the engine for ticks, the case commands for operators — and returns decisions
+    # (creditbox.domain.workflow.decisions); the methods below record them, and each event
+    # (creditbox.domain.workflow.events) applies itself. Every decision event carries the business
+    # date and the overdue amount it was made on; the engine's decisions also the table version
+    # and row key. Each command returns False when it was already carried out (a retry is a no-op).
 
     def run_workflow(self, table: TableVersion, settings: CompanySettings, business_date: date, *, by: str) -> int:
-        """Run everything due on ``business_date``. Returns the number of events recorded (0: nothing due)."""
+        """Run everything due on ``business_date``: decide, record, decide again until nothing more
+        is due. Returns the number of events recorded (0: nothing due)."""
         check_in_range(business_date, Field.BUSINESS_DATE, "data lavorativa")
-        return engine.run(self, table, settings, business_date, by=by)
+        recorded = 0
+        for _ in range(MAX_WORKFLOW_ROUNDS):
+            decisions = engine.decide(self, table, settings, business_date)
+            if not self._record_all(decisions, by=by):
+                return recorded
+            recorded += len(decisions)
+        raise WorkflowDoesNotSettle(f"il flusso del cliente {self.customer_code} non si stabilizza al {business_date}")
 
     def case(self, case_id: str) -> DunningCase:
         try:
@@ -339,390 +257,97 @@ class Position(Aggregate):
         except KeyError:
             raise NotFound(f"pratica {case_id!r} sconosciuta per il cliente {self.customer_code!r}") from None
 
-    @event("DunningCaseOpened", topic=T + "DunningCaseOpened")
-    def _case_opened(
-        self,
-        by: str,
-        case_id: str,
-        supply_code: str,
-        ladder: str,
-        table_version: int,
-        row_key: str,
-        threshold: Decimal,
-        business_date: date,
-        overdue: Decimal,
-        bill_numbers: list[str],
-        oldest_due_date: date,
-        settings_version: int | None = None,
-    ) -> None:
-        self.dunning.on_case_opened(
-            case_id, supply_code, ladder, table_version, row_key, threshold, business_date, overdue, bill_numbers
-        )
+    def confirm_proposal(self, case_id: str, seq: int, business_date: date, *, by: str) -> bool:
+        return self._record_all(commands.confirm_proposal(self, case_id, seq, business_date), by=by)
 
-    @event("BillsJoinedCase", topic=T + "BillsJoinedCase")
-    def _bills_joined_case(
-        self, by: str, case_id: str, bill_numbers: list[str], business_date: date, overdue: Decimal
-    ) -> None:
-        self.dunning.cases[case_id].bills.extend(bill_numbers)
+    def discard_proposal(self, case_id: str, seq: int, business_date: date, note: str, *, by: str) -> bool:
+        return self._record_all(commands.discard_proposal(self, case_id, seq, business_date, note), by=by)
 
-    @event("StepProposed", topic=T + "StepProposed")
-    def _step_proposed(
+    def approve_step(
+        self, case_id: str, seq: int, level: int, settings: CompanySettings, business_date: date, *, by: str
+    ) -> bool:
+        return self._record_all(commands.approve_step(self, case_id, seq, level, settings, business_date), by=by)
+
+    def refuse_step(self, case_id: str, seq: int, level: int, business_date: date, note: str, *, by: str) -> bool:
+        return self._record_all(commands.refuse_step(self, case_id, seq, level, business_date, note), by=by)
+
+    def record_outcome(
+        self, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str, *, by: str
+    ) -> bool:
+        if not self._record_all(commands.record_outcome(self, case_id, seq, outcome, outcome_date, note), by=by):
+            return False
+        self._record_all(commands.after_outcome(self, case_id, seq, outcome, outcome_date), by=by)
+        return True
+
+    def correct_outcome(
         self,
-        by: str,
         case_id: str,
         seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        due_date: date,
-        overdue: Decimal,
-        approval_level: int,
-        wait_after_days: int,
-        parameters: dict[str, str],
-    ) -> None:
-        self.dunning.on_step_decided(
-            case_id,
-            StepStatus.PROPOSED,
-            seq,
-            row_key,
-            table_version,
-            action_code,
-            description,
-            business_date,
-            overdue,
-            approval_level,
-            wait_after_days,
-            parameters,
-        )
-
-    @event("ApprovalRequested", topic=T + "ApprovalRequested")
-    def _approval_requested(
-        self,
-        by: str,
-        case_id: str,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        due_date: date,
-        overdue: Decimal,
-        approval_level: int,
-        wait_after_days: int,
-        parameters: dict[str, str],
-    ) -> None:
-        self.dunning.on_step_decided(
-            case_id,
-            StepStatus.AWAITING_APPROVAL,
-            seq,
-            row_key,
-            table_version,
-            action_code,
-            description,
-            business_date,
-            overdue,
-            approval_level,
-            wait_after_days,
-            parameters,
-        )
-
-    @event("StepExecuted", topic=T + "StepExecuted")
-    def _step_executed(
-        self,
-        by: str,
-        case_id: str,
-        action_id: str,
-        supply_code: str,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        due_date: date,
-        overdue: Decimal,
-        approval_level: int,
-        wait_after_days: int,
-        parameters: dict[str, str],
-        recipient: str | None,
-        settings_version: int | None = None,
-    ) -> None:
-        self.dunning.on_step_executed(
-            case_id,
-            seq,
-            row_key,
-            table_version,
-            action_code,
-            description,
-            business_date,
-            overdue,
-            approval_level,
-            wait_after_days,
-            parameters,
-        )
-
-    @event("StepSkipped", topic=T + "StepSkipped")
-    def _step_skipped(
-        self,
-        by: str,
-        case_id: str,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        overdue: Decimal,
-        reason: SkipReason,
-        detail: str,
-    ) -> None:
-        self.dunning.on_step_skipped(
-            case_id, seq, row_key, table_version, action_code, description, business_date, overdue, reason, detail
-        )
-
-    @event("ProposalConfirmed", topic=T + "ProposalConfirmed")
-    def _proposal_confirmed(self, by: str, case_id: str, seq: int, business_date: date, overdue: Decimal) -> None:
-        self.dunning.on_proposal_confirmed(case_id, seq)
-
-    @event("ProposalDiscarded", topic=T + "ProposalDiscarded")
-    def _proposal_discarded(
-        self, by: str, case_id: str, seq: int, business_date: date, overdue: Decimal, note: str
-    ) -> None:
-        self.dunning.on_proposal_discarded(case_id, seq, business_date, note)
-
-    @event("StepApproved", topic=T + "StepApproved")
-    def _step_approved(
-        self,
-        by: str,
-        case_id: str,
-        seq: int,
-        level: int,
-        business_date: date,
-        overdue: Decimal,
-        settings_version: int | None = None,
-    ) -> None:
-        self.dunning.on_step_approved(case_id, seq)
-
-    @event("StepRefused", topic=T + "StepRefused")
-    def _step_refused(
-        self, by: str, case_id: str, seq: int, level: int, business_date: date, overdue: Decimal, note: str
-    ) -> None:
-        self.dunning.on_step_refused(case_id, seq, business_date, note)
-
-    @event("OutcomeRecorded", topic=T + "OutcomeRecorded")
-    def _outcome_recorded(
-        self, by: str, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str
-    ) -> None:
-        self.dunning.on_outcome(case_id, seq, outcome, outcome_date)
-
-    @event("OutcomeCorrected", topic=T + "OutcomeCorrected")
-    def _outcome_corrected(
-        self,
-        by: str,
-        case_id: str,
-        seq: int,
-        replaced_outcome: StepOutcome,
-        replaced_date: date,
+        replaces: tuple[StepOutcome, date] | None,
         outcome: StepOutcome,
         outcome_date: date,
         reason: str,
-    ) -> None:
-        self.dunning.on_outcome_corrected(case_id, seq, (replaced_outcome, replaced_date), (outcome, outcome_date))
-
-    @event("DeliveryFailed", topic=T + "DeliveryFailed")
-    def _delivery_failed(
-        self, by: str, case_id: str, seq: int, action_code: ActionCode, outcome: StepOutcome, outcome_date: date
-    ) -> None:
-        pass  # the outcome is already on the step; this event puts the failure on a worklist
-
-    @event("LadderExhausted", topic=T + "LadderExhausted")
-    def _ladder_exhausted(
-        self, by: str, case_id: str, table_version: int, last_seq: int, business_date: date, overdue: Decimal
-    ) -> None:
-        self.dunning.on_status(case_id, CaseStatus.LADDER_EXHAUSTED)
-
-    @event("CaseClosedAsPaid", topic=T + "CaseClosedAsPaid")
-    def _case_closed_as_paid(
-        self,
+        *,
         by: str,
-        case_id: str,
-        table_version: int,
-        row_key: str,
-        threshold: Decimal,
-        business_date: date,
-        overdue: Decimal,
-    ) -> None:
-        self.dunning.on_closed(case_id, CaseStatus.CLOSED_PAID, business_date)
+    ) -> bool:
+        """Supersede an outcome recorded by mistake (see ``commands.correct_outcome``)."""
+        correction = commands.correct_outcome(self, case_id, seq, replaces, outcome, outcome_date, reason)
+        if not self._record_all(correction, by=by):
+            return False
+        self._record_all(commands.after_outcome(self, case_id, seq, outcome, outcome_date), by=by)
+        return True
 
-    @event("ReactivationRequested", topic=T + "ReactivationRequested")
-    def _reactivation_requested(
-        self, by: str, case_id: str, action_id: str, supply_code: str, business_date: date, overdue: Decimal
-    ) -> None:
-        self.dunning.cases[case_id].reactivation = "requested"
-        self._set_supply_status(supply_code, SupplyStatus.TO_BE_REACTIVATED)
+    def record_reactivation_outcome(
+        self, case_id: str, positive: bool, outcome_date: date, note: str, *, by: str
+    ) -> bool:
+        decisions = commands.record_reactivation_outcome(self, case_id, positive, outcome_date, note)
+        return self._record_all(decisions, by=by)
 
-    @event("SupplyReactivated", topic=T + "SupplyReactivated")
-    def _supply_reactivated(self, by: str, case_id: str, supply_code: str, outcome_date: date, note: str) -> None:
-        self.dunning.cases[case_id].reactivation = "done"
-        self._set_supply_status(supply_code, SupplyStatus.ACTIVE)
+    def set_lock(
+        self, reason: LockReason, supply_code: str | None, start: date, until: date | None, note: str, *, by: str
+    ) -> tuple[str, bool]:
+        """Returns the lock id and whether it was new (the same lock sent again is not duplicated)."""
+        lock_id, decisions = commands.set_lock(self, reason, supply_code, start, until, note)
+        return lock_id, self._record_all(decisions, by=by)
 
-    @event("ReactivationFailed", topic=T + "ReactivationFailed")
-    def _reactivation_failed(self, by: str, case_id: str, supply_code: str, outcome_date: date, note: str) -> None:
-        self.dunning.cases[case_id].reactivation = "failed"
+    def lift_lock(self, lock_id: str, lifted_on: date, note: str, *, by: str) -> bool:
+        return self._record_all(commands.lift_lock(self, lock_id, lifted_on, note), by=by)
 
-    @event("SupplySuspended", topic=T + "SupplySuspended")
-    def _supply_suspended(self, by: str, case_id: str, seq: int, supply_code: str, outcome_date: date) -> None:
-        self._set_supply_status(supply_code, SupplyStatus.SUSPENDED)
+    def agree_plan(self, case_id: str, schedule: list[tuple[date, Decimal]], business_date: date, *, by: str) -> bool:
+        return self._record_all(commands.agree_plan(self, case_id, schedule, business_date), by=by)
 
-    @event("LockSet", topic=T + "LockSet")
-    def _lock_set(
+    def request_write_off(
+        self, case_id: str, kind: WriteOffKind, settlement_amount: Decimal, business_date: date, note: str, *, by: str
+    ) -> bool:
+        decisions = commands.request_write_off(self, case_id, kind, settlement_amount, business_date, note)
+        return self._record_all(decisions, by=by)
+
+    def approve_write_off(
+        self, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
+    ) -> bool:
+        return self._record_all(commands.approve_write_off(self, case_id, level, settings, business_date), by=by)
+
+    def refuse_write_off(self, case_id: str, level: int, business_date: date, note: str, *, by: str) -> bool:
+        return self._record_all(commands.refuse_write_off(self, case_id, level, business_date, note), by=by)
+
+    def hand_over_to_litigation(
+        self, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
+    ) -> bool:
+        decisions = commands.hand_over_to_litigation(self, case_id, level, settings, business_date)
+        return self._record_all(decisions, by=by)
+
+    def record_litigation_outcome(
         self,
-        by: str,
-        lock_id: str,
-        reason: LockReason,
-        supply_code: str | None,
-        start: date,
-        until: date | None,
-        note: str,
-    ) -> None:
-        self.dunning.locks[lock_id] = Lock(lock_id, reason, supply_code, start, until, note, by)
-
-    @event("LockLifted", topic=T + "LockLifted")
-    def _lock_lifted(self, by: str, lock_id: str, lifted_on: date, note: str) -> None:
-        self.dunning.locks[lock_id].lifted_on = lifted_on
-
-    @event("RepaymentPlanAgreed", topic=T + "RepaymentPlanAgreed")
-    def _plan_agreed(
-        self,
-        by: str,
-        case_id: str,
-        business_date: date,
-        overdue: Decimal,
-        total: Decimal,
-        instalments: list[dict[str, Any]],
-        bill_numbers: list[str],
-    ) -> None:
-        self.dunning.on_plan_agreed(case_id, business_date, instalments, bill_numbers, by)
-
-    @event("InstalmentPaid", topic=T + "InstalmentPaid")
-    def _instalment_paid(
-        self,
-        by: str,
-        case_id: str,
-        number: int,
-        due_date: date,
-        business_date: date,
-        paid: Decimal,
-        settings_version: int | None = None,
-    ) -> None:
-        self.dunning.on_instalment_paid(case_id, number)
-
-    @event("InstalmentMissed", topic=T + "InstalmentMissed")
-    def _instalment_missed(
-        self,
-        by: str,
-        case_id: str,
-        number: int,
-        due_date: date,
-        business_date: date,
-        paid: Decimal,
-        expected: Decimal,
-        settings_version: int | None = None,
-    ) -> None:
-        pass  # RepaymentPlanBroken follows in the same decision
-
-    @event("RepaymentPlanBroken", topic=T + "RepaymentPlanBroken")
-    def _plan_broken(self, by: str, case_id: str, business_date: date, overdue: Decimal) -> None:
-        self.dunning.on_plan_ended(case_id, "broken", CaseStatus.OPEN, business_date)
-
-    @event("RepaymentPlanCompleted", topic=T + "RepaymentPlanCompleted")
-    def _plan_completed(self, by: str, case_id: str, business_date: date, overdue: Decimal) -> None:
-        self.dunning.on_plan_ended(case_id, "completed", CaseStatus.CLOSED_PLAN_COMPLETED, business_date)
-
-    @event("WriteOffRequested", topic=T + "WriteOffRequested")
-    def _write_off_requested(
-        self,
-        by: str,
-        case_id: str,
-        kind: WriteOffKind,
-        amount: Decimal,
-        settlement_amount: Decimal,
-        business_date: date,
-        overdue: Decimal,
-        note: str,
-    ) -> None:
-        self.dunning.on_write_off_requested(case_id, kind, amount, settlement_amount, business_date, by)
-
-    @event("WriteOffApproved", topic=T + "WriteOffApproved")
-    def _write_off_approved(
-        self,
-        by: str,
-        case_id: str,
-        kind: WriteOffKind,
-        level: int,
-        amount: Decimal,
-        business_date: date,
-        settings_version: int | None = None,
-    ) -> None:
-        pass  # CaseWrittenOff follows and closes the case
-
-    @event("WriteOffRefused", topic=T + "WriteOffRefused")
-    def _write_off_refused(
-        self, by: str, case_id: str, kind: WriteOffKind, level: int, business_date: date, note: str
-    ) -> None:
-        self.dunning.cases[case_id].write_off_request = None
-
-    @event("CaseWrittenOff", topic=T + "CaseWrittenOff")
-    def _case_written_off(
-        self,
-        by: str,
-        case_id: str,
-        kind: WriteOffKind,
-        amount: Decimal,
-        settlement_amount: Decimal,
-        business_date: date,
-        overdue: Decimal,
-        table_version: int | None,
-        row_key: str | None,
-    ) -> None:
-        status = CaseStatus.CLOSED_SETTLED if kind == WriteOffKind.SETTLEMENT else CaseStatus.CLOSED_WRITTEN_OFF
-        self.dunning.on_closed(case_id, status, business_date)
-
-    @event("HandedOverToLitigation", topic=T + "HandedOverToLitigation")
-    def _handed_over_to_litigation(
-        self,
-        by: str,
-        case_id: str,
-        seq: int | None,
-        table_version: int | None,
-        row_key: str | None,
-        level: int | None,
-        business_date: date,
-        overdue: Decimal,
-        settings_version: int | None = None,
-    ) -> None:
-        self.dunning.on_status(case_id, CaseStatus.IN_LITIGATION)
-
-    @event("LitigationOutcomeRecorded", topic=T + "LitigationOutcomeRecorded")
-    def _litigation_outcome_recorded(
-        self,
-        by: str,
         case_id: str,
         result: LitigationResult,
         recovered_amount: Decimal,
         outcome_date: date,
-        overdue: Decimal,
         note: str,
-    ) -> None:
-        self.dunning.cases[case_id].litigation_result = result.value
-        self.dunning.on_closed(case_id, CaseStatus.CLOSED_LITIGATION, outcome_date)
-
-    def _set_supply_status(self, code: str, status: SupplyStatus) -> None:
-        old = self.supplies[code]
-        self.supplies[code] = SupplyDetails(old.code, old.service, old.supply_type, status, old.meter, old.address)
+        *,
+        by: str,
+    ) -> bool:
+        decisions = commands.record_litigation_outcome(self, case_id, result, recovered_amount, outcome_date, note)
+        return self._record_all(decisions, by=by)
 
     # ---- queries --------------------------------------------------------------------------
 

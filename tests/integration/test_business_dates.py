@@ -21,7 +21,6 @@ from creditbox.clock import FixedClock
 from creditbox.domain.business_dates import DateInFuture, DateOutOfRange
 from creditbox.domain.errors import Field
 from creditbox.domain.ids import company_id, position_id
-from creditbox.domain.workflow import commands as domain_commands
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
 from creditbox.sample_data import BadRow, SampleSpec, generate
@@ -197,7 +196,7 @@ class TestCorrectingAnOutcome:
         # Recorded before the guard existed (straight through the domain): delivered on 18/02/2029.
         service = letter_sent.dunning()
         position = service.load("ACQ", "C1")
-        domain_commands.record_outcome(position, CASE, 2, StepOutcome.DELIVERED, date(2029, 2, 18), "", by="op")
+        position.record_outcome(CASE, 2, StepOutcome.DELIVERED, date(2029, 2, 18), "", by="op")
         service.save(position)
         service.run_due("ACQ", date(2026, 3, 30))
         assert service.load("ACQ", "C1").case(CASE).step(3) is None  # blocked until 2029

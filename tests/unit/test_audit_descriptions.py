@@ -30,10 +30,19 @@ def _aggregates(cls: type = Aggregate) -> Iterator[type]:
 
 AGGREGATE_CLASSES = sorted(set(_aggregates()), key=lambda c: c.__name__)
 EVENTS = sorted(
-    (aggregate.__name__, name)
-    for aggregate in AGGREGATE_CLASSES
-    for name, value in vars(aggregate).items()
-    if isinstance(value, type) and issubclass(value, Aggregate.Event) and name not in ("Event", "Created")
+    {
+        *(
+            (aggregate.__name__, name)
+            for aggregate in AGGREGATE_CLASSES
+            for name, value in vars(aggregate).items()
+            if isinstance(value, type) and issubclass(value, Aggregate.Event) and name not in ("Event", "Created")
+        ),
+        *(
+            (aggregate.__name__, event.__name__)
+            for aggregate in AGGREGATE_CLASSES
+            for event in getattr(aggregate, "RECORDED_EVENTS", ())
+        ),
+    }
 )
 
 

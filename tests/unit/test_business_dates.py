@@ -26,7 +26,6 @@ from creditbox.domain.codes import ActionCode
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.errors import Field
 from creditbox.domain.position import Position
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.calendar import SuspensionCalendar
 from creditbox.domain.workflow.cases import DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.ladder import StaticTable, due_date
@@ -141,12 +140,12 @@ class TestCaseCommandsRefuseOutOfRangeDates:
     def test_locks_and_lifts(self, day: date) -> None:
         position = a_position()
         with pytest.raises(DateOutOfRange):
-            commands.set_lock(position, LockReason.MANUAL, None, day, None, "", by="t")
+            position.set_lock(LockReason.MANUAL, None, day, None, "", by="t")
         with pytest.raises(DateOutOfRange):
             validate_lock_dates(date(2026, 3, 2), day)
-        lock_id, _ = commands.set_lock(position, LockReason.MANUAL, None, date(2026, 3, 2), None, "", by="t")
+        lock_id, _ = position.set_lock(LockReason.MANUAL, None, date(2026, 3, 2), None, "", by="t")
         with pytest.raises(DateOutOfRange):
-            commands.lift_lock(position, lock_id, day, "", by="t")
+            position.lift_lock(lock_id, day, "", by="t")
 
     @pytest.mark.parametrize("day", [date(1, 1, 1), date(2100, 1, 1), date.max], ids=str)
     def test_instalments(self, day: date) -> None:
@@ -157,13 +156,13 @@ class TestCaseCommandsRefuseOutOfRangeDates:
     def test_business_dates_and_outcome_dates_of_commands(self, day: date) -> None:
         position = _with_an_open_case()
         with pytest.raises(DateOutOfRange):
-            commands.confirm_proposal(position, "S1/1", 1, day, by="t")
+            position.confirm_proposal("S1/1", 1, day, by="t")
         with pytest.raises(DateOutOfRange):
-            commands.request_write_off(position, "S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), day, "", by="t")
+            position.request_write_off("S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), day, "", by="t")
         with pytest.raises(DateOutOfRange):
-            commands.record_outcome(position, "S1/1", 1, StepOutcome.DELIVERED, day, "", by="t")
+            position.record_outcome("S1/1", 1, StepOutcome.DELIVERED, day, "", by="t")
         with pytest.raises(DateOutOfRange):
-            commands.correct_outcome(position, "S1/1", 1, None, StepOutcome.DELIVERED, day, "errore", by="t")
+            position.correct_outcome("S1/1", 1, None, StepOutcome.DELIVERED, day, "errore", by="t")
 
 
 def _with_an_open_case() -> Position:
@@ -215,7 +214,7 @@ class TestOverflowSafeArithmetic:
     def test_the_instalment_tolerance_after_a_plan_due_late_does_not_overflow(self) -> None:
         position = _with_an_open_case()
         overdue = Decimal("100.00")
-        commands.agree_plan(position, "S1/1", [(LATEST, overdue)], date(2026, 2, 11), by="t")
+        position.agree_plan("S1/1", [(LATEST, overdue)], date(2026, 2, 11), by="t")
         huge = replace(CompanySettings(), instalment_tolerance_days=10**7)
         position.run_workflow(_STANDARD_TABLE, huge, LATEST, by="t")
         plan = position.case("S1/1").plan

@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from creditbox.domain.allocation import Allocation, bill_order_key
 from creditbox.domain.money import ZERO, money
-
-if TYPE_CHECKING:
-    from creditbox.domain.position import Position
+from creditbox.domain.workflow.view import PositionView
 
 
 @dataclass(frozen=True)
@@ -26,7 +23,9 @@ class SupplyDebt:
     oldest_due: date | None
 
 
-def supply_debt(position: Position, supply_code: str, as_of: date, allocation: Allocation | None = None) -> SupplyDebt:
+def supply_debt(
+    position: PositionView, supply_code: str, as_of: date, allocation: Allocation | None = None
+) -> SupplyDebt:
     allocation = allocation if allocation is not None else position.allocation(as_of)
     excluded = position.dunning.settled_bills(supply_code)
     bills = sorted(

@@ -1,7 +1,8 @@
 """Dunning case state (*pratica di sollecito*) and its step records.
 
-The Position aggregate holds one :class:`Dunning` value and its ``@event`` methods call the
-``on_*`` mutators here with nothing but the event arguments, so replay rebuilds the same state.
+The Position aggregate holds one :class:`Dunning` value; the dunning events
+(``creditbox.domain.workflow.events``) change it with nothing but their own fields, so replay
+rebuilds the same state.
 """
 
 from __future__ import annotations
@@ -9,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import Enum
-from typing import Any
+from enum import Enum, StrEnum
 
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.workflow.locks import Lock
-from creditbox.domain.workflow.outcomes import Loss, SkipReason, StepOutcome, WriteOffKind
-from creditbox.domain.workflow.plans import Instalment, RepaymentPlan
+from creditbox.domain.workflow.outcomes import LitigationResult, Loss, SkipReason, StepOutcome, WriteOffKind
+from creditbox.domain.workflow.plans import PlanStatus, RepaymentPlan
 
 
 class CaseStatus(Enum):
@@ -46,6 +46,14 @@ class CaseStatus(Enum):
             "closed_settled": "chiusa: transazione",
             "closed_litigation": "chiusa: esito contenzioso",
         }[self.value]
+
+
+class Reactivation(StrEnum):
+    """Where the reactivation of a supply suspended for this case stands."""
+
+    REQUESTED = "requested"  # the case closed as paid: the technical office must reactivate
+    DONE = "done"
+    FAILED = "failed"
 
 
 class StepStatus(Enum):
@@ -141,8 +149,8 @@ class DunningCase:
     plans: list[RepaymentPlan] = field(default_factory=list)
     write_off_request: WriteOffRequest | None = None
     closed_on: date | None = None
-    reactivation: str | None = None  # requested | done | failed
-    litigation_result: str | None = None
+    reactivation: Reactivation | None = None
+    litigation_result: LitigationResult | None = None
 
     @property
     def is_open(self) -> bool:
@@ -179,6 +187,22 @@ class DunningCase:
         if self.closed_on is not None:
             dates.append(self.closed_on)
         return max(dates)
+
+    def close(self, status: CaseStatus, on: date) -> None:
+        """Close the case (a running repayment plan closes with it)."""
+        self.status = status
+        self.closed_on = on
+        if self.plan is not None:
+            self.plan.status = PlanStatus.CLOSED
+
+    def end_plan(self, plan_status: PlanStatus, case_status: CaseStatus, on: date) -> None:
+        """End the running plan: broken (the case resumes) or completed (the case closes)."""
+        plan = self.plan
+        assert plan is not None
+        plan.status = plan_status
+        self.status = case_status
+        if not case_status.is_open:
+            self.closed_on = on
 
 
 @dataclass
@@ -221,221 +245,6 @@ class Dunning:
 
     def active_locks(self, on: date, supply_code: str | None) -> list[Lock]:
         return [lock for lock in self.locks.values() if lock.is_active(on) and lock.covers(supply_code)]
-
-    # ---- mutators (called only from the Position's @event methods) -------------------------
-
-    def on_case_opened(
-        self,
-        case_id: str,
-        supply_code: str,
-        ladder: str,
-        table_version: int,
-        row_key: str,
-        threshold: Decimal,
-        business_date: date,
-        overdue: Decimal,
-        bill_numbers: list[str],
-    ) -> None:
-        self.cases[case_id] = DunningCase(
-            case_id=case_id,
-            supply_code=supply_code,
-            ladder=ladder,
-            opened_on=business_date,
-            threshold=threshold,
-            opening_row_key=row_key,
-            table_version=table_version,
-            overdue_at_opening=overdue,
-            bills=list(bill_numbers),
-        )
-
-    def on_step_decided(
-        self,
-        case_id: str,
-        status: StepStatus,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        overdue: Decimal,
-        approval_level: int,
-        wait_after_days: int,
-        parameters: dict[str, str],
-    ) -> StepRecord:
-        record = StepRecord(
-            seq=seq,
-            row_key=row_key,
-            table_version=table_version,
-            action_code=action_code,
-            description=description,
-            status=status,
-            business_date=business_date,
-            overdue=overdue,
-            approval_level=approval_level,
-            wait_after_days=wait_after_days,
-            parameters=dict(parameters),
-        )
-        self.cases[case_id].steps.append(record)
-        return record
-
-    def on_step_executed(
-        self,
-        case_id: str,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        overdue: Decimal,
-        approval_level: int,
-        wait_after_days: int,
-        parameters: dict[str, str],
-    ) -> None:
-        record = self.cases[case_id].step(seq)
-        if record is None:
-            record = self.on_step_decided(
-                case_id,
-                StepStatus.EXECUTED,
-                seq,
-                row_key,
-                table_version,
-                action_code,
-                description,
-                business_date,
-                overdue,
-                approval_level,
-                wait_after_days,
-                parameters,
-            )
-        record.status = StepStatus.EXECUTED
-        record.executed_on = business_date
-
-    def on_step_skipped(
-        self,
-        case_id: str,
-        seq: int,
-        row_key: str,
-        table_version: int,
-        action_code: ActionCode,
-        description: str,
-        business_date: date,
-        overdue: Decimal,
-        reason: SkipReason,
-        detail: str,
-    ) -> None:
-        pending = self.cases[case_id].pending_step
-        if pending is not None and pending.seq == seq:  # an approved step whose contact went missing before it ran
-            pending.status = StepStatus.SKIPPED
-            pending.business_date = business_date
-            pending.skipped_reason = reason
-            pending.skipped_detail = detail
-            return
-        record = self.on_step_decided(
-            case_id,
-            StepStatus.SKIPPED,
-            seq,
-            row_key,
-            table_version,
-            action_code,
-            description,
-            business_date,
-            overdue,
-            0,
-            0,
-            {},
-        )
-        record.skipped_reason = reason
-        record.skipped_detail = detail
-
-    def _pending(self, case_id: str, seq: int) -> StepRecord:
-        record = self.cases[case_id].step(seq)
-        assert record is not None
-        return record
-
-    def on_proposal_confirmed(self, case_id: str, seq: int) -> None:
-        record = self._pending(case_id, seq)
-        record.confirmed = True
-        record.status = StepStatus.AWAITING_APPROVAL if record.approval_level > 0 else StepStatus.APPROVED
-
-    def on_proposal_discarded(self, case_id: str, seq: int, business_date: date, note: str) -> None:
-        record = self._pending(case_id, seq)
-        record.status = StepStatus.SKIPPED
-        record.business_date = business_date
-        record.skipped_reason = SkipReason.DISCARDED
-        record.skipped_detail = note
-
-    def on_step_approved(self, case_id: str, seq: int) -> None:
-        self._pending(case_id, seq).status = StepStatus.APPROVED
-
-    def on_step_refused(self, case_id: str, seq: int, business_date: date, note: str) -> None:
-        record = self._pending(case_id, seq)
-        record.status = StepStatus.REFUSED
-        record.business_date = business_date
-        record.skipped_detail = note
-
-    def on_outcome(self, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date) -> None:
-        self._pending(case_id, seq).outcomes.append((outcome, outcome_date))
-
-    def on_outcome_corrected(
-        self, case_id: str, seq: int, replaced: tuple[StepOutcome, date], outcome: tuple[StepOutcome, date]
-    ) -> None:
-        outcomes = self._pending(case_id, seq).outcomes
-        outcomes[outcomes.index(replaced)] = outcome
-
-    def on_status(self, case_id: str, status: CaseStatus) -> None:
-        self.cases[case_id].status = status
-
-    def on_closed(self, case_id: str, status: CaseStatus, business_date: date) -> None:
-        case = self.cases[case_id]
-        case.status = status
-        case.closed_on = business_date
-        if case.plan is not None:
-            case.plan.status = "closed"
-
-    def on_plan_agreed(
-        self,
-        case_id: str,
-        business_date: date,
-        instalments: list[dict[str, Any]],
-        bill_numbers: list[str],
-        by: str,
-    ) -> None:
-        case = self.cases[case_id]
-        plan = RepaymentPlan(
-            agreed_on=business_date,
-            instalments=tuple(Instalment.from_event_data(i) for i in instalments),
-            bills=tuple(bill_numbers),
-            by=by,
-        )
-        case.plans.append(plan)
-        case.status = CaseStatus.PAUSED
-
-    def on_instalment_paid(self, case_id: str, number: int) -> None:
-        plan = self.cases[case_id].plan
-        assert plan is not None
-        plan.paid.add(number)
-
-    def on_plan_ended(self, case_id: str, plan_status: str, case_status: CaseStatus, business_date: date) -> None:
-        case = self.cases[case_id]
-        plan = case.plan
-        assert plan is not None
-        plan.status = plan_status
-        case.status = case_status
-        if not case_status.is_open:
-            case.closed_on = business_date
-
-    def on_write_off_requested(
-        self,
-        case_id: str,
-        kind: WriteOffKind,
-        amount: Decimal,
-        settlement_amount: Decimal,
-        business_date: date,
-        by: str,
-    ) -> None:
-        self.cases[case_id].write_off_request = WriteOffRequest(kind, amount, settlement_amount, business_date, by)
 
 
 _LOSSES = {

@@ -1,9 +1,10 @@
 """Operator and supervisor commands on a position's dunning cases.
 
-Each function *decides* (validates the case's state, the supervisor's level) and records the
-events through the Position's private ``@event`` methods. They return ``False`` when the command
-was already carried out (a retry is a no-op) and raise a :class:`DomainError` naming the problem
-otherwise (a :class:`LevelTooLow` when the supervisor's level is below what the command needs).
+Each function *decides* (validates the case's state, the supervisor's level) and returns the
+:class:`~creditbox.domain.workflow.decisions.Decision` values to record; the Position records them
+(its public methods of the same names call these). No decision (an empty list) means the command
+was already carried out (a retry is a no-op); a :class:`DomainError` names the problem otherwise
+(a :class:`LevelTooLow` when the supervisor's level is below what the command needs).
 Commands checked against the company settings (write-off ceilings, the litigation level) record
 the settings version they were checked against (``settings_version``).
 What becomes due because of a command (a confirmed step, a resumed case) is executed by the engine
@@ -14,15 +15,16 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
 
 from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed, NotFound
 from creditbox.domain.money import ZERO, money
+from creditbox.domain.workflow import events
 from creditbox.domain.workflow.amounts import supply_debt
-from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.cases import CaseStatus, DunningCase, Reactivation, StepRecord, StepStatus
+from creditbox.domain.workflow.decisions import Decision, Decisions
 from creditbox.domain.workflow.ladder import is_interruption
 from creditbox.domain.workflow.locks import validate_lock_dates
 from creditbox.domain.workflow.outcomes import (
@@ -33,123 +35,137 @@ from creditbox.domain.workflow.outcomes import (
     allowed_outcomes,
 )
 from creditbox.domain.workflow.plans import build_instalments
+from creditbox.domain.workflow.view import PositionView
 
-if TYPE_CHECKING:
-    from creditbox.domain.position import Position
+NOTHING: Decisions = []  # the command was already carried out
 
 
 # ---- proposals and approvals ----------------------------------------------------------------
 
 
-def confirm_proposal(position: Position, case_id: str, seq: int, business_date: date, *, by: str) -> bool:
+def confirm_proposal(position: PositionView, case_id: str, seq: int, business_date: date) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.confirmed:
-        return False
+        return NOTHING
     if step.status != StepStatus.PROPOSED:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.label})")
-    position._proposal_confirmed(
-        by=by, case_id=case_id, seq=seq, business_date=business_date, overdue=_overdue(position, case, business_date)
-    )
-    return True
+    return [
+        Decision(
+            events.ProposalConfirmed,
+            dict(
+                case_id=case_id, seq=seq, business_date=business_date, overdue=_overdue(position, case, business_date)
+            ),
+        )
+    ]
 
 
-def discard_proposal(position: Position, case_id: str, seq: int, business_date: date, note: str, *, by: str) -> bool:
+def discard_proposal(position: PositionView, case_id: str, seq: int, business_date: date, note: str) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status == StepStatus.SKIPPED:
-        return False
+        return NOTHING
     if step.status != StepStatus.PROPOSED:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non è una proposta ({step.status.label})")
-    position._proposal_discarded(
-        by=by,
-        case_id=case_id,
-        seq=seq,
-        business_date=business_date,
-        overdue=_overdue(position, case, business_date),
-        note=note,
-    )
-    return True
+    return [
+        Decision(
+            events.ProposalDiscarded,
+            dict(
+                case_id=case_id,
+                seq=seq,
+                business_date=business_date,
+                overdue=_overdue(position, case, business_date),
+                note=note,
+            ),
+        )
+    ]
 
 
 def approve_step(
-    position: Position, case_id: str, seq: int, level: int, settings: CompanySettings, business_date: date, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, seq: int, level: int, settings: CompanySettings, business_date: date
+) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status in (StepStatus.APPROVED, StepStatus.EXECUTED):
-        return False
+        return NOTHING
     if step.status != StepStatus.AWAITING_APPROVAL:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.label})")
     overdue = _overdue(position, case, business_date)
     _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
     if step.action_code == ActionCode.WRITE_OFF_REQUEST:
         _check_ceiling(level, overdue, settings)
-    position._step_approved(
-        by=by,
-        case_id=case_id,
-        seq=seq,
-        level=level,
-        business_date=business_date,
-        overdue=overdue,
-        settings_version=settings.version,
-    )
-    return True
+    return [
+        Decision(
+            events.StepApproved,
+            dict(
+                case_id=case_id,
+                seq=seq,
+                level=level,
+                business_date=business_date,
+                overdue=overdue,
+                settings_version=settings.version,
+            ),
+        )
+    ]
 
 
 def refuse_step(
-    position: Position, case_id: str, seq: int, level: int, business_date: date, note: str, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, seq: int, level: int, business_date: date, note: str
+) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     step = _step(case, seq)
     if step.status == StepStatus.REFUSED:
-        return False
+        return NOTHING
     if step.status != StepStatus.AWAITING_APPROVAL:
         raise NotAllowed(f"passo {seq} della pratica {case_id} non attende approvazione ({step.status.label})")
     _check_level(level, step.approval_level, f"il passo {seq} ({step.description})")
-    position._step_refused(
-        by=by,
-        case_id=case_id,
-        seq=seq,
-        level=level,
-        business_date=business_date,
-        overdue=_overdue(position, case, business_date),
-        note=note,
-    )
-    return True
+    return [
+        Decision(
+            events.StepRefused,
+            dict(
+                case_id=case_id,
+                seq=seq,
+                level=level,
+                business_date=business_date,
+                overdue=_overdue(position, case, business_date),
+                note=note,
+            ),
+        )
+    ]
 
 
 # ---- outcomes -------------------------------------------------------------------------------
 
 
 def record_outcome(
-    position: Position, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date, note: str
+) -> Decisions:
     case = position.case(case_id)
     step = _step(case, seq)
     _check_outcome(case_id, step, outcome, outcome_date)
     if (outcome, outcome_date) in step.outcomes:
-        return False
-    position._outcome_recorded(by=by, case_id=case_id, seq=seq, outcome=outcome, outcome_date=outcome_date, note=note)
-    _after_outcome(position, case, step, outcome, outcome_date, by=by)
-    return True
+        return NOTHING
+    return [
+        Decision(
+            events.OutcomeRecorded,
+            dict(case_id=case_id, seq=seq, outcome=outcome, outcome_date=outcome_date, note=note),
+        )
+    ]
 
 
 def correct_outcome(
-    position: Position,
+    position: PositionView,
     case_id: str,
     seq: int,
     replaces: tuple[StepOutcome, date] | None,
     outcome: StepOutcome,
     outcome_date: date,
     reason: str,
-    *,
-    by: str,
-) -> bool:
+) -> Decisions:
     """Supersede an outcome recorded by mistake (``replaces``; default: the step's latest) with
     ``outcome`` on ``outcome_date``. The step's effective outcomes — what the engine decides on —
     then hold the correction instead of the mistake; the history keeps both, with who and why."""
@@ -163,13 +179,13 @@ def correct_outcome(
     target = replaces if replaces is not None else step.outcomes[-1]
     if target not in step.outcomes:
         if (outcome, outcome_date) in step.outcomes:
-            return False  # the same correction sent again
+            return NOTHING  # the same correction sent again
         wrong, on = target
         raise InvalidCommand(
             f"passo {seq} della pratica {case_id}: nessun esito {wrong.label!r} del {on:%d/%m/%Y} da correggere"
         )
     if target == (outcome, outcome_date):
-        return False
+        return NOTHING
     wrong_outcome, wrong_date = target
     if (
         wrong_outcome == StepOutcome.POSITIVE
@@ -181,8 +197,7 @@ def correct_outcome(
             f"passo {seq} della pratica {case_id}: l'esito positivo ha sospeso la fornitura; "
             "si può correggerne la data, non l'esito (la riattivazione segue il pagamento)"
         )
-    position._outcome_corrected(
-        by=by,
+    correction = dict(
         case_id=case_id,
         seq=seq,
         replaced_outcome=wrong_outcome,
@@ -191,8 +206,7 @@ def correct_outcome(
         outcome_date=outcome_date,
         reason=reason.strip(),
     )
-    _after_outcome(position, case, step, outcome, outcome_date, by=by)
-    return True
+    return [Decision(events.OutcomeCorrected, correction)]
 
 
 def _check_outcome(case_id: str, step: StepRecord, outcome: StepOutcome, outcome_date: date) -> None:
@@ -210,15 +224,19 @@ def _check_outcome(case_id: str, step: StepRecord, outcome: StepOutcome, outcome
         )
 
 
-def _after_outcome(
-    position: Position, case: DunningCase, step: StepRecord, outcome: StepOutcome, outcome_date: date, *, by: str
-) -> None:
-    """What an outcome brings about: a failed delivery on the worklist, a suspended supply."""
-    case_id, seq = case.case_id, step.seq
+def after_outcome(
+    position: PositionView, case_id: str, seq: int, outcome: StepOutcome, outcome_date: date
+) -> Decisions:
+    """What an outcome, once on the step (recorded or corrected), brings about: a failed delivery on
+    the worklist, a suspended supply."""
+    case = position.case(case_id)
+    step = _step(case, seq)
+    decisions: Decisions = []
     if outcome.is_delivery_failure and step.delivered_on is None:
-        position._delivery_failed(
-            by=by, case_id=case_id, seq=seq, action_code=step.action_code, outcome=outcome, outcome_date=outcome_date
+        failed = dict(
+            case_id=case_id, seq=seq, action_code=step.action_code, outcome=outcome, outcome_date=outcome_date
         )
+        decisions.append(Decision(events.DeliveryFailed, failed))
     supply = position.supply(case.supply_code)
     if (
         outcome == StepOutcome.POSITIVE
@@ -226,50 +244,45 @@ def _after_outcome(
         and step.tech != "limit"
         and supply.status == SupplyStatus.ACTIVE
     ):
-        position._supply_suspended(
-            by=by, case_id=case_id, seq=seq, supply_code=case.supply_code, outcome_date=outcome_date
-        )
+        suspended = dict(case_id=case_id, seq=seq, supply_code=case.supply_code, outcome_date=outcome_date)
+        decisions.append(Decision(events.SupplySuspended, suspended))
+    return decisions
 
 
 def record_reactivation_outcome(
-    position: Position, case_id: str, positive: bool, outcome_date: date, note: str, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, positive: bool, outcome_date: date, note: str
+) -> Decisions:
     check_in_range(outcome_date, Field.OUTCOME_DATE, "data esito")
     case = position.case(case_id)
     if case.reactivation is None:
         raise NotAllowed(f"nessuna richiesta di riattivazione per la pratica {case_id}")
-    if case.reactivation == "done":
-        return False
-    data: dict[str, Any] = {
-        "by": by,
+    if case.reactivation == Reactivation.DONE:
+        return NOTHING
+    data = {
         "case_id": case_id,
         "supply_code": case.supply_code,
         "outcome_date": outcome_date,
         "note": note,
     }
     if positive:
-        position._supply_reactivated(**data)
-    elif case.reactivation == "failed":
-        return False
-    else:
-        position._reactivation_failed(**data)
-    return True
+        return [Decision(events.SupplyReactivated, data)]
+    if case.reactivation == Reactivation.FAILED:
+        return NOTHING
+    return [Decision(events.ReactivationFailed, data)]
 
 
 # ---- locks ----------------------------------------------------------------------------------
 
 
 def set_lock(
-    position: Position,
+    position: PositionView,
     reason: LockReason,
     supply_code: str | None,
     start: date,
     until: date | None,
     note: str,
-    *,
-    by: str,
-) -> tuple[str, bool]:
-    """Returns the lock id and whether it was new (the same lock sent again is not duplicated)."""
+) -> tuple[str, Decisions]:
+    """Returns the lock id and the decision to set it (none: the same lock sent again is not duplicated)."""
     if supply_code is not None:
         position.supply(supply_code)
     validate_lock_dates(start, until)
@@ -282,31 +295,28 @@ def set_lock(
             note,
         )
         if same and lock.lifted_on is None:
-            return lock.lock_id, False
+            return lock.lock_id, NOTHING
     lock_id = position.dunning.next_lock_id()
-    position._lock_set(
-        by=by, lock_id=lock_id, reason=reason, supply_code=supply_code, start=start, until=until, note=note
-    )
-    return lock_id, True
+    new_lock = dict(lock_id=lock_id, reason=reason, supply_code=supply_code, start=start, until=until, note=note)
+    return lock_id, [Decision(events.LockSet, new_lock)]
 
 
-def lift_lock(position: Position, lock_id: str, lifted_on: date, note: str, *, by: str) -> bool:
+def lift_lock(position: PositionView, lock_id: str, lifted_on: date, note: str) -> Decisions:
     lock = position.dunning.locks.get(lock_id)
     if lock is None:
         raise NotFound(f"blocco {lock_id!r} sconosciuto per il cliente {position.customer_code!r}")
     if lock.lifted_on is not None:
-        return False
+        return NOTHING
     check_in_range(lifted_on, Field.LIFTED_ON, "data di sblocco")
-    position._lock_lifted(by=by, lock_id=lock_id, lifted_on=lifted_on, note=note)
-    return True
+    return [Decision(events.LockLifted, dict(lock_id=lock_id, lifted_on=lifted_on, note=note))]
 
 
 # ---- repayment plans ------------------------------------------------------------------------
 
 
 def agree_plan(
-    position: Position, case_id: str, schedule: list[tuple[date, Decimal]], business_date: date, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, schedule: list[tuple[date, Decimal]], business_date: date
+) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     if case.plan is not None:
@@ -321,36 +331,37 @@ def agree_plan(
             f"il totale delle rate ({total}) deve essere pari allo scaduto della pratica ({debt.overdue})",
             field=Field.AMOUNT,
         )
-    position._plan_agreed(
-        by=by,
-        case_id=case_id,
-        business_date=business_date,
-        overdue=debt.overdue,
-        total=total,
-        instalments=[i.as_event_data() for i in instalments],
-        bill_numbers=list(debt.bills),
-    )
-    return True
+    return [
+        Decision(
+            events.RepaymentPlanAgreed,
+            dict(
+                case_id=case_id,
+                business_date=business_date,
+                overdue=debt.overdue,
+                total=total,
+                instalments=[i.as_event_data() for i in instalments],
+                bill_numbers=list(debt.bills),
+            ),
+        )
+    ]
 
 
 # ---- write-off, settlement, litigation ------------------------------------------------------
 
 
 def request_write_off(
-    position: Position,
+    position: PositionView,
     case_id: str,
     kind: WriteOffKind,
     settlement_amount: Decimal,
     business_date: date,
     note: str,
-    *,
-    by: str,
-) -> bool:
+) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     if case.write_off_request is not None:
         if case.write_off_request.kind == kind and case.write_off_request.settlement_amount == money(settlement_amount):
-            return False
+            return NOTHING
         raise NotAllowed(f"la pratica {case_id} ha già una richiesta di {case.write_off_request.kind.label} in attesa")
     overdue = _overdue(position, case, business_date)
     settlement_amount = money(settlement_amount)
@@ -358,26 +369,29 @@ def request_write_off(
         raise InvalidCommand("lo stralcio non prevede un importo concordato (usare la transazione)", field=Field.AMOUNT)
     if kind == WriteOffKind.SETTLEMENT and not ZERO < settlement_amount < overdue:
         raise InvalidCommand(f"importo della transazione tra 0 e lo scaduto ({overdue}) esclusi", field=Field.AMOUNT)
-    position._write_off_requested(
-        by=by,
-        case_id=case_id,
-        kind=kind,
-        amount=money(overdue - settlement_amount),
-        settlement_amount=settlement_amount,
-        business_date=business_date,
-        overdue=overdue,
-        note=note,
-    )
-    return True
+    return [
+        Decision(
+            events.WriteOffRequested,
+            dict(
+                case_id=case_id,
+                kind=kind,
+                amount=money(overdue - settlement_amount),
+                settlement_amount=settlement_amount,
+                business_date=business_date,
+                overdue=overdue,
+                note=note,
+            ),
+        )
+    ]
 
 
 def approve_write_off(
-    position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, level: int, settings: CompanySettings, business_date: date
+) -> Decisions:
     _check_business_date(business_date)
     case = position.case(case_id)
     if case.status in (CaseStatus.CLOSED_WRITTEN_OFF, CaseStatus.CLOSED_SETTLED):
-        return False
+        return NOTHING
     case = _open_case(position, case_id)
     request = case.write_off_request
     if request is None:
@@ -385,8 +399,7 @@ def approve_write_off(
     _check_level(level, 1, f"la {request.kind.label}")
     _check_ceiling(level, request.amount, settings)
     overdue = _overdue(position, case, business_date)
-    position._write_off_approved(
-        by=by,
+    approved = dict(
         case_id=case_id,
         kind=request.kind,
         level=level,
@@ -394,91 +407,101 @@ def approve_write_off(
         business_date=business_date,
         settings_version=settings.version,
     )
-    position._case_written_off(
-        by=by,
-        case_id=case_id,
-        kind=request.kind,
-        amount=request.amount,
-        settlement_amount=request.settlement_amount,
-        business_date=business_date,
-        overdue=overdue,
-        table_version=None,
-        row_key=None,
-    )
-    return True
+    return [
+        Decision(events.WriteOffApproved, approved),
+        Decision(
+            events.CaseWrittenOff,
+            dict(
+                case_id=case_id,
+                kind=request.kind,
+                amount=request.amount,
+                settlement_amount=request.settlement_amount,
+                business_date=business_date,
+                overdue=overdue,
+                table_version=None,
+                row_key=None,
+            ),
+        ),
+    ]
 
 
-def refuse_write_off(position: Position, case_id: str, level: int, business_date: date, note: str, *, by: str) -> bool:
+def refuse_write_off(position: PositionView, case_id: str, level: int, business_date: date, note: str) -> Decisions:
     _check_business_date(business_date)
     case = _open_case(position, case_id)
     request = case.write_off_request
     if request is None:
-        return False
+        return NOTHING
     _check_level(level, 1, f"la {request.kind.label}")
-    position._write_off_refused(
-        by=by, case_id=case_id, kind=request.kind, level=level, business_date=business_date, note=note
-    )
-    return True
+    return [
+        Decision(
+            events.WriteOffRefused,
+            dict(case_id=case_id, kind=request.kind, level=level, business_date=business_date, note=note),
+        )
+    ]
 
 
 def hand_over_to_litigation(
-    position: Position, case_id: str, level: int, settings: CompanySettings, business_date: date, *, by: str
-) -> bool:
+    position: PositionView, case_id: str, level: int, settings: CompanySettings, business_date: date
+) -> Decisions:
     _check_business_date(business_date)
     case = position.case(case_id)
     if case.status == CaseStatus.IN_LITIGATION:
-        return False
+        return NOTHING
     case = _open_case(position, case_id)
     _check_level(level, settings.litigation_approval_level, "il passaggio a contenzioso")
-    position._handed_over_to_litigation(
-        by=by,
-        case_id=case_id,
-        seq=None,
-        table_version=None,
-        row_key=None,
-        level=level,
-        business_date=business_date,
-        overdue=_overdue(position, case, business_date),
-        settings_version=settings.version,
-    )
-    return True
+    return [
+        Decision(
+            events.HandedOverToLitigation,
+            dict(
+                case_id=case_id,
+                seq=None,
+                table_version=None,
+                row_key=None,
+                level=level,
+                business_date=business_date,
+                overdue=_overdue(position, case, business_date),
+                settings_version=settings.version,
+            ),
+        )
+    ]
 
 
 def record_litigation_outcome(
-    position: Position,
+    position: PositionView,
     case_id: str,
     result: LitigationResult,
     recovered_amount: Decimal,
     outcome_date: date,
     note: str,
-    *,
-    by: str,
-) -> bool:
+) -> Decisions:
     case = position.case(case_id)
     if case.status == CaseStatus.CLOSED_LITIGATION:
-        return False
+        return NOTHING
     if case.status != CaseStatus.IN_LITIGATION:
         raise NotAllowed(f"pratica {case_id} non è in contenzioso ({case.status.label})")
     check_in_range(outcome_date, Field.OUTCOME_DATE, "data esito")
     recovered_amount = money(recovered_amount)
     if recovered_amount < ZERO:
         raise InvalidCommand("importo recuperato negativo", field=Field.AMOUNT)
-    position._litigation_outcome_recorded(
-        by=by,
-        case_id=case_id,
-        result=result,
-        recovered_amount=recovered_amount,
-        outcome_date=outcome_date,
-        overdue=_overdue(position, case, outcome_date),
-        note=note,
-    )
-    return True
+    return [
+        Decision(
+            events.LitigationOutcomeRecorded,
+            dict(
+                case_id=case_id,
+                result=result,
+                recovered_amount=recovered_amount,
+                outcome_date=outcome_date,
+                overdue=_overdue(position, case, outcome_date),
+                note=note,
+            ),
+        )
+    ]
 
 
 # ---- helpers --------------------------------------------------------------------------------
 
 
-def _open_case(position: Position, case_id: str) -> DunningCase:
+def _open_case(position: PositionView, case_id: str) -> DunningCase:
     case = position.case(case_id)
     if not case.is_open:
         raise NotAllowed(f"pratica {case_id} {case.status.label}")
@@ -496,7 +519,7 @@ def _check_business_date(business_date: date) -> None:
     check_in_range(business_date, Field.BUSINESS_DATE, "data")
 
 
-def _overdue(position: Position, case: DunningCase, business_date: date) -> Decimal:
+def _overdue(position: PositionView, case: DunningCase, business_date: date) -> Decimal:
     return supply_debt(position, case.supply_code, business_date).overdue
 
 

@@ -1,21 +1,23 @@
 """The dunning engine: given a position, an actions-table version, the company settings and a
-business date, decide what happens to each supply's case — and record it on the position.
+business date, decide what happens to each supply's case.
 
 The decisions that depend on a setting (a case opened after the grace period, a step executed on
 an allowed day, an instalment paid or missed within the tolerances, a hand-over to litigation)
 record ``settings_version``: the version of the company settings that decided them.
 
-``decide`` is a pure function returning :class:`Decision` values (the Position event to record
-and its data); ``run`` applies them and decides again until nothing more is due, so running the
-same business date twice records nothing the second time.
+``decide`` is a pure function returning :class:`~creditbox.domain.workflow.decisions.Decision`
+values (the dunning event to record and its data); ``Position.run_workflow`` records them and
+decides again until nothing more is due, so running the same business date twice records nothing
+the second time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from creditbox.domain.actions import ActionRow, StepMode
 from creditbox.domain.allocation import Allocation
@@ -23,9 +25,11 @@ from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import SupplyDetails
+from creditbox.domain.workflow import events
 from creditbox.domain.workflow.amounts import SupplyDebt, residual_of, supply_debt
 from creditbox.domain.workflow.calendar import SuspensionCalendar
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.decisions import Decision
 from creditbox.domain.workflow.ladder import (
     TableVersion,
     choose_ladder,
@@ -38,38 +42,12 @@ from creditbox.domain.workflow.ladder import (
     next_seq,
 )
 from creditbox.domain.workflow.outcomes import SkipReason, WriteOffKind
-
-if TYPE_CHECKING:
-    from creditbox.domain.position import Position
-
-MAX_ROUNDS = 200
+from creditbox.domain.workflow.view import PositionView
 
 
-@dataclass(frozen=True)
-class Decision:
-    """One event to record on the position: ``method`` is the Position's private @event method."""
-
-    method: str
-    data: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def name(self) -> str:
-        return _EVENT_NAMES.get(self.method, self.method)
-
-
-def run(position: Position, table: TableVersion, settings: CompanySettings, business_date: date, *, by: str) -> int:
-    recorded = 0
-    for _ in range(MAX_ROUNDS):
-        decisions = decide(position, table, settings, business_date)
-        if not decisions:
-            return recorded
-        for decision in decisions:
-            getattr(position, decision.method)(by=by, **decision.data)
-            recorded += 1
-    raise RuntimeError(f"il flusso del cliente {position.customer_code} non si stabilizza al {business_date}")
-
-
-def decide(position: Position, table: TableVersion, settings: CompanySettings, business_date: date) -> list[Decision]:
+def decide(
+    position: PositionView, table: TableVersion, settings: CompanySettings, business_date: date
+) -> list[Decision]:
     """What is due on ``business_date``: at most one group of decisions per supply."""
     allocation = position.allocation(business_date)
     calendar = SuspensionCalendar(settings)
@@ -80,9 +58,29 @@ def decide(position: Position, table: TableVersion, settings: CompanySettings, b
     return decisions
 
 
+@dataclass(frozen=True)
+class _Origin:
+    """Where a step comes from: its place on the ladder and the actions-table row it was read from."""
+
+    seq: int
+    row_key: str
+    table_version: int
+    action_code: ActionCode
+    description: str
+
+    def as_data(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "row_key": self.row_key,
+            "table_version": self.table_version,
+            "action_code": self.action_code,
+            "description": self.description,
+        }
+
+
 @dataclass
 class _Context:
-    position: Position
+    position: PositionView
     table: TableVersion
     settings: CompanySettings
     calendar: SuspensionCalendar
@@ -110,7 +108,7 @@ class _Context:
             return self._maybe_open(debt)
         joined = [b for b in debt.bills if b not in case.bills]
         if joined:
-            return [self._d("_bills_joined_case", case, debt, bill_numbers=joined)]
+            return [self._d(events.BillsJoinedCase, case, debt, bill_numbers=joined)]
         if case.plan is not None:
             plan_decisions = self._plan(case, debt)
             if plan_decisions:
@@ -140,7 +138,7 @@ class _Context:
             return []
         return [
             Decision(
-                "_case_opened",
+                events.DunningCaseOpened,
                 {
                     "case_id": self.position.dunning.next_case_id(self.supply_code),
                     "supply_code": self.supply_code,
@@ -160,7 +158,7 @@ class _Context:
     def _close_as_paid(self, case: DunningCase, debt: SupplyDebt) -> list[Decision]:
         decisions = [
             Decision(
-                "_case_closed_as_paid",
+                events.CaseClosedAsPaid,
                 {
                     "case_id": case.case_id,
                     "table_version": self.table.version,
@@ -174,7 +172,7 @@ class _Context:
         if self.supply.status == SupplyStatus.SUSPENDED:
             decisions.append(
                 self._d(
-                    "_reactivation_requested",
+                    events.ReactivationRequested,
                     case,
                     debt,
                     action_id=self._action_id(case, "riattivazione"),
@@ -190,16 +188,16 @@ class _Context:
         assert plan is not None
         instalment = plan.next_unpaid()
         if instalment is None:
-            return [self._d("_plan_completed", case, debt)]
+            return [self._d(events.RepaymentPlanCompleted, case, debt)]
         paid = plan.total - residual_of(plan.bills, self.allocation)
         expected = plan.covered_up_to(instalment.number)
         base = {"case_id": case.case_id, "number": instalment.number, "due_date": instalment.due_date}
         version = {"settings_version": self.settings.version}
         if paid + self.settings.instalment_tolerance_amount >= expected:
-            return [Decision("_instalment_paid", {**base, "business_date": self.today, "paid": paid, **version})]
+            return [Decision(events.InstalmentPaid, {**base, "business_date": self.today, "paid": paid, **version})]
         if self.today > add_days(instalment.due_date, self.settings.instalment_tolerance_days):
             missed = {**base, "business_date": self.today, "paid": paid, "expected": expected, **version}
-            return [Decision("_instalment_missed", missed), self._d("_plan_broken", case, debt)]
+            return [Decision(events.InstalmentMissed, missed), self._d(events.RepaymentPlanBroken, case, debt)]
         return []
 
     # ---- steps ----------------------------------------------------------------------------
@@ -209,7 +207,7 @@ class _Context:
         if seq is None:
             return [
                 Decision(
-                    "_ladder_exhausted",
+                    events.LadderExhausted,
                     {
                         "case_id": case.case_id,
                         "table_version": self.table.version,
@@ -240,9 +238,9 @@ class _Context:
             return [self._skip(case, row, debt, missing, missing_contact_detail(missing, self.position.details))]
         step = self._step_data(case, row, debt, on)
         if row.mode == StepMode.PROPOSAL:
-            return [Decision("_step_proposed", step)]
+            return [Decision(events.StepProposed, step)]
         if row.approval_level > 0:
-            return [Decision("_approval_requested", step)]
+            return [Decision(events.ApprovalRequested, step)]
         if interruption and self.calendar.is_forbidden(self.today):
             return []
         return self._execute(case, step, row.action_code, debt, recipient)
@@ -259,20 +257,16 @@ class _Context:
             # The contact was removed since the proposal: skipped onto the missing-contacts worklist.
             detail = missing_contact_detail(missing, self.position.details)
             return [self._skip_pending(case, pending, debt, missing, detail)]
-        step = {
-            "case_id": case.case_id,
-            "seq": pending.seq,
-            "row_key": pending.row_key,
-            "table_version": pending.table_version,
-            "action_code": pending.action_code,
-            "description": pending.description,
-            "business_date": self.today,
-            "due_date": pending.business_date,
-            "overdue": debt.overdue,
-            "approval_level": pending.approval_level,
-            "wait_after_days": pending.wait_after_days,
-            "parameters": dict(pending.parameters),
-        }
+        origin = _Origin(pending.seq, pending.row_key, pending.table_version, pending.action_code, pending.description)
+        step = self._step_fields(
+            case,
+            origin,
+            debt,
+            pending.business_date,
+            pending.approval_level,
+            pending.wait_after_days,
+            pending.parameters,
+        )
         return self._execute(case, step, pending.action_code, debt, recipient)
 
     def _execute(
@@ -285,12 +279,12 @@ class _Context:
             "recipient": recipient,
             "settings_version": self.settings.version,
         }
-        decisions = [Decision("_step_executed", executed)]
+        decisions = [Decision(events.StepExecuted, executed)]
         ref = {"table_version": step["table_version"], "row_key": step["row_key"]}
         if code == ActionCode.LITIGATION:
             decisions.append(
                 self._d(
-                    "_handed_over_to_litigation",
+                    events.HandedOverToLitigation,
                     case,
                     debt,
                     seq=step["seq"],
@@ -302,7 +296,7 @@ class _Context:
         elif code == ActionCode.WRITE_OFF_REQUEST:
             decisions.append(
                 self._d(
-                    "_case_written_off",
+                    events.CaseWrittenOff,
                     case,
                     debt,
                     kind=WriteOffKind.WRITE_OFF,
@@ -314,62 +308,50 @@ class _Context:
         return decisions
 
     def _step_data(self, case: DunningCase, row: ActionRow, debt: SupplyDebt, due: date) -> dict[str, Any]:
+        origin = _Origin(row.seq, row.key, self.table.version, row.action_code, row.description)
+        return self._step_fields(case, origin, debt, due, row.approval_level, row.wait_after_days, dict(row.parameters))
+
+    def _step_fields(
+        self,
+        case: DunningCase,
+        origin: _Origin,
+        debt: SupplyDebt,
+        due: date,
+        approval_level: int,
+        wait_after_days: int,
+        parameters: Mapping[str, str],
+    ) -> dict[str, Any]:
         return {
             "case_id": case.case_id,
-            "seq": row.seq,
-            "row_key": row.key,
-            "table_version": self.table.version,
-            "action_code": row.action_code,
-            "description": row.description,
+            **origin.as_data(),
             "business_date": self.today,
             "due_date": due,
             "overdue": debt.overdue,
-            "approval_level": row.approval_level,
-            "wait_after_days": row.wait_after_days,
-            "parameters": dict(row.parameters),
+            "approval_level": approval_level,
+            "wait_after_days": wait_after_days,
+            "parameters": dict(parameters),
         }
 
     def _skip(self, case: DunningCase, row: ActionRow, debt: SupplyDebt, reason: SkipReason, detail: str) -> Decision:
-        return Decision(
-            "_step_skipped",
-            {
-                "case_id": case.case_id,
-                "seq": row.seq,
-                "row_key": row.key,
-                "table_version": self.table.version,
-                "action_code": row.action_code,
-                "description": row.description,
-                "business_date": self.today,
-                "overdue": debt.overdue,
-                "reason": reason,
-                "detail": detail,
-            },
-        )
+        origin = _Origin(row.seq, row.key, self.table.version, row.action_code, row.description)
+        return self._skip_step(case, origin, debt, reason, detail)
 
     def _skip_pending(
         self, case: DunningCase, pending: StepRecord, debt: SupplyDebt, reason: SkipReason, detail: str
     ) -> Decision:
-        return Decision(
-            "_step_skipped",
-            {
-                "case_id": case.case_id,
-                "seq": pending.seq,
-                "row_key": pending.row_key,
-                "table_version": pending.table_version,
-                "action_code": pending.action_code,
-                "description": pending.description,
-                "business_date": self.today,
-                "overdue": debt.overdue,
-                "reason": reason,
-                "detail": detail,
-            },
-        )
+        origin = _Origin(pending.seq, pending.row_key, pending.table_version, pending.action_code, pending.description)
+        return self._skip_step(case, origin, debt, reason, detail)
+
+    def _skip_step(
+        self, case: DunningCase, origin: _Origin, debt: SupplyDebt, reason: SkipReason, detail: str
+    ) -> Decision:
+        return self._d(events.StepSkipped, case, debt, **origin.as_data(), reason=reason, detail=detail)
 
     def _skip_recorded(
         self, case: DunningCase, pending: StepRecord, debt: SupplyDebt, reason: SkipReason, detail: str
     ) -> Decision:
         return Decision(
-            "_proposal_discarded",
+            events.ProposalDiscarded,
             {
                 "case_id": case.case_id,
                 "seq": pending.seq,
@@ -381,28 +363,8 @@ class _Context:
 
     # ---- helpers --------------------------------------------------------------------------
 
-    def _d(self, method: str, case: DunningCase, debt: SupplyDebt, **data: Any) -> Decision:
-        return Decision(method, {"case_id": case.case_id, "business_date": self.today, "overdue": debt.overdue, **data})
+    def _d(self, event: type[events.DunningEvent], case: DunningCase, debt: SupplyDebt, **data: Any) -> Decision:
+        return Decision(event, {"case_id": case.case_id, "business_date": self.today, "overdue": debt.overdue, **data})
 
     def _action_id(self, case: DunningCase, step: str) -> str:
         return f"{self.position.company}/{self.position.customer_code}/{case.case_id}/{step}"
-
-
-_EVENT_NAMES = {
-    "_case_opened": "DunningCaseOpened",
-    "_bills_joined_case": "BillsJoinedCase",
-    "_step_proposed": "StepProposed",
-    "_approval_requested": "ApprovalRequested",
-    "_step_executed": "StepExecuted",
-    "_step_skipped": "StepSkipped",
-    "_proposal_discarded": "ProposalDiscarded",
-    "_ladder_exhausted": "LadderExhausted",
-    "_case_closed_as_paid": "CaseClosedAsPaid",
-    "_reactivation_requested": "ReactivationRequested",
-    "_instalment_paid": "InstalmentPaid",
-    "_instalment_missed": "InstalmentMissed",
-    "_plan_broken": "RepaymentPlanBroken",
-    "_plan_completed": "RepaymentPlanCompleted",
-    "_handed_over_to_litigation": "HandedOverToLitigation",
-    "_case_written_off": "CaseWrittenOff",
-}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.errors import Field, InvalidCommand
@@ -33,6 +34,13 @@ class Instalment:
         return cls(int(str(data["number"])), due, money(str(data["amount"])))
 
 
+class PlanStatus(StrEnum):
+    RUNNING = "running"
+    BROKEN = "broken"  # an instalment was missed: the case resumes its ladder
+    COMPLETED = "completed"  # every instalment paid: the case closes
+    CLOSED = "closed"  # the case closed otherwise while the plan ran
+
+
 @dataclass
 class RepaymentPlan:
     agreed_on: date
@@ -40,7 +48,7 @@ class RepaymentPlan:
     bills: tuple[str, ...]
     by: str
     paid: set[int] = field(default_factory=set)
-    status: str = "running"  # running | broken | completed
+    status: PlanStatus = PlanStatus.RUNNING
 
     @property
     def total(self) -> Decimal:
@@ -48,7 +56,7 @@ class RepaymentPlan:
 
     @property
     def is_running(self) -> bool:
-        return self.status == "running"
+        return self.status == PlanStatus.RUNNING
 
     def covered_up_to(self, number: int) -> Decimal:
         return money(sum((i.amount for i in self.instalments if i.number <= number), ZERO))

@@ -11,7 +11,6 @@ from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStat
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 from creditbox.domain.position import Position
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.cases import DunningCase, StepStatus
 from creditbox.domain.workflow.ladder import StaticTable, TableVersion
 from creditbox.domain.workflow.outcomes import StepOutcome
@@ -96,17 +95,15 @@ class Scenario:
             if not case.is_open or step is None:
                 continue
             if step.status == StepStatus.PROPOSED:
-                commands.confirm_proposal(self.position, case.case_id, step.seq, self.today, by="op")
+                self.position.confirm_proposal(case.case_id, step.seq, self.today, by="op")
             if step.status == StepStatus.AWAITING_APPROVAL:
-                commands.approve_step(
-                    self.position, case.case_id, step.seq, level, self.settings, self.today, by="boss"
-                )
+                self.position.approve_step(case.case_id, step.seq, level, self.settings, self.today, by="boss")
             names += self.collect()
             names += self.tick()
         return names
 
     def outcome(self, seq: int, outcome: StepOutcome, on: date | None = None) -> list[str]:
-        commands.record_outcome(self.position, self.case.case_id, seq, outcome, on or self.today, "", by="op")
+        self.position.record_outcome(self.case.case_id, seq, outcome, on or self.today, "", by="op")
         return self.collect()
 
     def pay(self, amount: str, on: date | None = None, payment_id: str | None = None) -> list[str]:

@@ -10,7 +10,6 @@ import pytest
 from creditbox.domain.actions import ActionRow, StartPoint, StepMode
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.errors import InvalidCommand, NotAllowed
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.cases import CaseStatus, StepStatus
 from creditbox.domain.workflow.ladder import StaticTable
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, SkipReason, StepOutcome, WriteOffKind
@@ -98,9 +97,7 @@ class TestPayments:
         scenario.pay("500.00")
         assert scenario.tick() == ["CaseClosedAsPaid", "ReactivationRequested"]
         assert scenario.position.supplies["S1"].status == SupplyStatus.TO_BE_REACTIVATED
-        commands.record_reactivation_outcome(
-            scenario.position, scenario.case.case_id, True, scenario.today, "", by="ut"
-        )
+        scenario.position.record_reactivation_outcome(scenario.case.case_id, True, scenario.today, "", by="ut")
         assert scenario.collect() == ["SupplyReactivated"]
         assert scenario.position.supplies["S1"].status == SupplyStatus.ACTIVE
 
@@ -171,27 +168,27 @@ class TestApprovals:
         step = scenario.case.pending_step
         assert step is not None and step.action_code == ActionCode.WRITE_OFF_REQUEST
         assert step.status == StepStatus.PROPOSED
-        commands.confirm_proposal(scenario.position, scenario.case.case_id, step.seq, scenario.today, by="op")
+        scenario.position.confirm_proposal(scenario.case.case_id, step.seq, scenario.today, by="op")
         scenario.collect()
         return scenario
 
     def test_a_too_low_level_cannot_approve(self) -> None:
         scenario = self._at_write_off()
         with pytest.raises(NotAllowed, match="livello di autorizzazione 0 insufficiente"):
-            commands.approve_step(scenario.position, "S1/1", 5, 0, scenario.settings, scenario.today, by="junior")
+            scenario.position.approve_step("S1/1", 5, 0, scenario.settings, scenario.today, by="junior")
         assert scenario.collect() == []
 
     def test_write_off_ceiling_of_the_level_is_enforced(self) -> None:
         scenario = self._at_write_off()
         settings = scenario.settings.with_changes(write_off_ceilings={1: Decimal("100.00"), 2: Decimal("1000.00")})
         with pytest.raises(NotAllowed, match="massimale"):
-            commands.approve_step(scenario.position, "S1/1", 5, 1, settings, scenario.today, by="boss")
-        commands.approve_step(scenario.position, "S1/1", 5, 2, settings, scenario.today, by="boss")
+            scenario.position.approve_step("S1/1", 5, 1, settings, scenario.today, by="boss")
+        scenario.position.approve_step("S1/1", 5, 2, settings, scenario.today, by="boss")
         assert scenario.collect() == ["StepApproved"]
 
     def test_write_off_approved_closes_the_case(self) -> None:
         scenario = self._at_write_off()
-        commands.approve_step(scenario.position, "S1/1", 5, 1, scenario.settings, scenario.today, by="boss")
+        scenario.position.approve_step("S1/1", 5, 1, scenario.settings, scenario.today, by="boss")
         scenario.collect()
         assert scenario.tick() == ["StepExecuted", "CaseWrittenOff"]
         assert scenario.case.status == CaseStatus.CLOSED_WRITTEN_OFF
@@ -200,7 +197,7 @@ class TestApprovals:
 
     def test_write_off_refused_leaves_the_ladder_exhausted(self) -> None:
         scenario = self._at_write_off()
-        commands.refuse_step(scenario.position, "S1/1", 5, 1, scenario.today, "no", by="boss")
+        scenario.position.refuse_step("S1/1", 5, 1, scenario.today, "no", by="boss")
         assert scenario.collect() == ["StepRefused"]
         assert scenario.tick() == ["LadderExhausted"]
         assert scenario.case.status == CaseStatus.LADDER_EXHAUSTED and scenario.case.is_open
@@ -208,14 +205,12 @@ class TestApprovals:
     def test_manual_write_off_request_approved_and_refused(self) -> None:
         scenario = Scenario.given(amount="300.00")
         scenario.tick(OPENED)
-        commands.request_write_off(scenario.position, "S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), OPENED, "", by="op")
-        commands.refuse_write_off(scenario.position, "S1/1", 1, OPENED, "no", by="boss")
+        scenario.position.request_write_off("S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), OPENED, "", by="op")
+        scenario.position.refuse_write_off("S1/1", 1, OPENED, "no", by="boss")
         assert scenario.collect() == ["WriteOffRequested", "WriteOffRefused"]
         assert scenario.case.is_open
-        commands.request_write_off(
-            scenario.position, "S1/1", WriteOffKind.SETTLEMENT, Decimal("200"), OPENED, "accordo", by="op"
-        )
-        commands.approve_write_off(scenario.position, "S1/1", 1, scenario.settings, OPENED, by="boss")
+        scenario.position.request_write_off("S1/1", WriteOffKind.SETTLEMENT, Decimal("200"), OPENED, "accordo", by="op")
+        scenario.position.approve_write_off("S1/1", 1, scenario.settings, OPENED, by="boss")
         assert scenario.collect() == ["WriteOffRequested", "WriteOffApproved", "CaseWrittenOff"]
         assert scenario.case.status == CaseStatus.CLOSED_SETTLED
 
@@ -223,12 +218,12 @@ class TestApprovals:
         scenario = Scenario.given(amount="3000.00")
         scenario.tick(OPENED)
         with pytest.raises(NotAllowed):
-            commands.hand_over_to_litigation(scenario.position, "S1/1", 1, scenario.settings, OPENED, by="op")
-        commands.hand_over_to_litigation(scenario.position, "S1/1", 2, scenario.settings, OPENED, by="boss")
+            scenario.position.hand_over_to_litigation("S1/1", 1, scenario.settings, OPENED, by="op")
+        scenario.position.hand_over_to_litigation("S1/1", 2, scenario.settings, OPENED, by="boss")
         assert scenario.collect() == ["HandedOverToLitigation"]
         assert scenario.days(date(2026, 6, 1), operator=True) == []  # the legal team has it
-        commands.record_litigation_outcome(
-            scenario.position, "S1/1", LitigationResult.UNRECOVERABLE, Decimal("0"), scenario.today, "", by="legal"
+        scenario.position.record_litigation_outcome(
+            "S1/1", LitigationResult.UNRECOVERABLE, Decimal("0"), scenario.today, "", by="legal"
         )
         assert scenario.collect() == ["LitigationOutcomeRecorded"]
         assert scenario.case.status == CaseStatus.CLOSED_LITIGATION
@@ -237,7 +232,7 @@ class TestApprovals:
 class TestLocks:
     def test_lock_until_a_date(self) -> None:
         scenario = Scenario.given()
-        commands.set_lock(scenario.position, LockReason.MANUAL, "S1", DUE, date(2026, 3, 1), "", by="op")
+        scenario.position.set_lock(LockReason.MANUAL, "S1", DUE, date(2026, 3, 1), "", by="op")
         scenario.collect()
         names = scenario.days(date(2026, 3, 1))
         assert names == ["DunningCaseOpened"]  # opened, nothing executed
@@ -246,21 +241,19 @@ class TestLocks:
     def test_complaint_lock_blocks_notices_and_suspension_until_lifted(self) -> None:
         scenario = Scenario.given(amount="500.00")
         walk(scenario, date(2026, 3, 1))
-        lock_id, new = commands.set_lock(
-            scenario.position, LockReason.COMPLAINT, None, scenario.today, None, "", by="op"
-        )
+        lock_id, new = scenario.position.set_lock(LockReason.COMPLAINT, None, scenario.today, None, "", by="op")
         assert new and lock_id == "B1"
         scenario.collect()
         walk(scenario, date(2026, 6, 1))
         assert scenario.case.steps[-1].seq == 2
-        commands.lift_lock(scenario.position, lock_id, scenario.today, "risolto", by="op")
+        scenario.position.lift_lock(lock_id, scenario.today, "risolto", by="op")
         scenario.collect()
         assert scenario.tick() == ["StepProposed"]
 
     def test_the_same_lock_twice_is_not_duplicated(self) -> None:
         scenario = Scenario.given()
-        first = commands.set_lock(scenario.position, LockReason.DISPUTE, None, DUE, None, "x", by="op")
-        again = commands.set_lock(scenario.position, LockReason.DISPUTE, None, DUE, None, "x", by="op")
+        first = scenario.position.set_lock(LockReason.DISPUTE, None, DUE, None, "x", by="op")
+        again = scenario.position.set_lock(LockReason.DISPUTE, None, DUE, None, "x", by="op")
         assert first == ("B1", True) and again == ("B1", False)
         assert scenario.collect() == ["LockSet"]
 
@@ -271,7 +264,7 @@ class TestPlans:
         scenario.days(date(2026, 2, 20))
         scenario.outcome(2, StepOutcome.DELIVERED, date(2026, 2, 18))
         schedule = split_evenly(Decimal("300.00"), 3, date(2026, 3, 15))
-        commands.agree_plan(scenario.position, "S1/1", schedule, scenario.today, by="op")
+        scenario.position.agree_plan("S1/1", schedule, scenario.today, by="op")
         assert scenario.collect() == ["RepaymentPlanAgreed"]
         assert scenario.case.status == CaseStatus.PAUSED
         return scenario
@@ -300,7 +293,7 @@ class TestPlans:
         scenario = Scenario.given(amount="300.00")
         scenario.tick(OPENED)
         with pytest.raises(InvalidCommand, match="totale delle rate"):
-            commands.agree_plan(scenario.position, "S1/1", [(date(2026, 3, 1), Decimal("100"))], OPENED, by="op")
+            scenario.position.agree_plan("S1/1", [(date(2026, 3, 1), Decimal("100"))], OPENED, by="op")
 
 
 class TestSuspensionRules:

@@ -9,7 +9,6 @@ import pytest
 
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import LevelTooLow, NotAllowed
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.domain.workflow.ladder import StaticTable
 from creditbox.domain.workflow.outcomes import WriteOffKind
@@ -30,7 +29,7 @@ def _awaiting_approval() -> Scenario:
 def _write_off_requested(amount: str) -> Scenario:
     scenario = Scenario.given(amount=amount)
     scenario.tick(OPENED)
-    commands.request_write_off(scenario.position, "S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), OPENED, "", by="op")
+    scenario.position.request_write_off("S1/1", WriteOffKind.WRITE_OFF, Decimal("0"), OPENED, "", by="op")
     scenario.collect()
     return scenario
 
@@ -38,24 +37,24 @@ def _write_off_requested(amount: str) -> Scenario:
 def test_approving_or_refusing_a_step_below_its_level() -> None:
     scenario = _awaiting_approval()
     with pytest.raises(LevelTooLow):
-        commands.approve_step(scenario.position, "S1/1", 1, 2, scenario.settings, OPENED, by="boss")
+        scenario.position.approve_step("S1/1", 1, 2, scenario.settings, OPENED, by="boss")
     with pytest.raises(LevelTooLow):
-        commands.refuse_step(scenario.position, "S1/1", 1, 2, OPENED, "no", by="boss")
+        scenario.position.refuse_step("S1/1", 1, 2, OPENED, "no", by="boss")
     assert scenario.collect() == []
-    commands.approve_step(scenario.position, "S1/1", 1, 3, scenario.settings, OPENED, by="boss")
+    scenario.position.approve_step("S1/1", 1, 3, scenario.settings, OPENED, by="boss")
     assert scenario.collect() == ["StepApproved"]
 
 
 def test_a_write_off_above_the_ceiling_of_the_level_or_without_a_level() -> None:
     scenario = _write_off_requested("3000.00")  # default ceilings: 1 → 1000, 2 → 10000
     with pytest.raises(LevelTooLow):
-        commands.approve_write_off(scenario.position, "S1/1", 1, scenario.settings, OPENED, by="boss")
+        scenario.position.approve_write_off("S1/1", 1, scenario.settings, OPENED, by="boss")
     with pytest.raises(LevelTooLow):
-        commands.approve_write_off(scenario.position, "S1/1", 0, scenario.settings, OPENED, by="op")
+        scenario.position.approve_write_off("S1/1", 0, scenario.settings, OPENED, by="op")
     with pytest.raises(LevelTooLow):
-        commands.refuse_write_off(scenario.position, "S1/1", 0, OPENED, "no", by="op")
+        scenario.position.refuse_write_off("S1/1", 0, OPENED, "no", by="op")
     assert scenario.collect() == []
-    commands.approve_write_off(scenario.position, "S1/1", 2, scenario.settings, OPENED, by="boss")
+    scenario.position.approve_write_off("S1/1", 2, scenario.settings, OPENED, by="boss")
     assert "WriteOffApproved" in scenario.collect()
 
 
@@ -64,15 +63,15 @@ def test_a_hand_over_to_litigation_below_the_company_s_level() -> None:
     scenario.tick(OPENED)
     level = scenario.settings.litigation_approval_level
     with pytest.raises(LevelTooLow):
-        commands.hand_over_to_litigation(scenario.position, "S1/1", level - 1, scenario.settings, OPENED, by="op")
+        scenario.position.hand_over_to_litigation("S1/1", level - 1, scenario.settings, OPENED, by="op")
 
 
 def test_a_command_that_does_not_fit_the_state_is_not_a_level_refusal() -> None:
     scenario = Scenario.given()
     assert scenario.tick(OPENED) == ["DunningCaseOpened", "StepExecuted"]  # not a proposal
     with pytest.raises(NotAllowed) as error:
-        commands.confirm_proposal(scenario.position, "S1/1", 1, OPENED, by="op")
+        scenario.position.confirm_proposal("S1/1", 1, OPENED, by="op")
     assert not isinstance(error.value, LevelTooLow)
     with pytest.raises(NotAllowed) as no_request:
-        commands.approve_write_off(scenario.position, "S1/1", 3, scenario.settings, OPENED, by="boss")
+        scenario.position.approve_write_off("S1/1", 3, scenario.settings, OPENED, by="boss")
     assert not isinstance(no_request.value, LevelTooLow)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from creditbox.domain.codes import ActionCode, Service, SupplyType
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.domain.workflow.ladder import contact_for, missing_postal_parts, postal_address
 from creditbox.domain.workflow.outcomes import SkipReason, StepOutcome
@@ -95,14 +94,12 @@ def test_an_approved_letter_whose_address_was_removed_is_skipped_not_sent() -> N
             scenario.work_worklist()
     pending = scenario.case.pending_step
     assert pending is not None and pending.action_code == ActionCode.REGISTERED_LETTER
-    commands.confirm_proposal(scenario.position, scenario.case.case_id, pending.seq, scenario.today, by="op")
+    scenario.position.confirm_proposal(scenario.case.case_id, pending.seq, scenario.today, by="op")
     scenario.collect()
     # When the address is removed before the approved letter runs
     scenario.position.update_details(customer(address=None), by="billing")
     scenario.collect()
-    commands.approve_step(
-        scenario.position, scenario.case.case_id, pending.seq, 3, scenario.settings, scenario.today, by="boss"
-    )
+    scenario.position.approve_step(scenario.case.case_id, pending.seq, 3, scenario.settings, scenario.today, by="boss")
     scenario.collect()
     names = scenario.tick()
     # Then the step is skipped for the missing address instead of executed with no recipient

@@ -16,7 +16,6 @@ from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import SupplyDetails
 from creditbox.domain.errors import DomainError
 from creditbox.domain.position import Position
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.calendar import SuspensionCalendar
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.domain.workflow.ladder import is_interruption
@@ -78,7 +77,7 @@ def _apply(position: Position, op: tuple[Any, ...], today: date, n: int) -> date
 def _operator_command(position: Position, op: tuple[Any, ...], today: date) -> None:
     kind = op[0]
     if kind == "lock":
-        commands.set_lock(position, LockReason.COMPLAINT, op[1], today, today + timedelta(days=op[2]), "", by="op")
+        position.set_lock(LockReason.COMPLAINT, op[1], today, today + timedelta(days=op[2]), "", by="op")
         return
     for case in position.dunning.cases.values():
         if kind == "outcome":
@@ -86,13 +85,13 @@ def _operator_command(position: Position, op: tuple[Any, ...], today: date) -> N
             if executed:
                 step = executed[op[2] % len(executed)]
                 if op[1] in allowed_outcomes(step.action_code):
-                    commands.record_outcome(position, case.case_id, step.seq, op[1], today, "", by="op")
+                    position.record_outcome(case.case_id, step.seq, op[1], today, "", by="op")
         elif kind == "operator" and case.is_open and case.pending_step is not None:
             step = case.pending_step
             if step.status == StepStatus.PROPOSED:
-                commands.confirm_proposal(position, case.case_id, step.seq, today, by="op")
+                position.confirm_proposal(case.case_id, step.seq, today, by="op")
             elif step.status == StepStatus.AWAITING_APPROVAL:
-                commands.approve_step(position, case.case_id, step.seq, op[1], SETTINGS, today, by="boss")
+                position.approve_step(case.case_id, step.seq, op[1], SETTINGS, today, by="boss")
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from creditbox.domain.codes import Service, SupplyType
-from creditbox.domain.workflow import commands
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
 from creditbox.domain.workflow.waiting import LockSpan, Waiting, WaitingCode, table_version_of, waiting_of, waiting_on
 from tests.unit.workflow.scenario import DUE, Scenario
@@ -63,7 +62,7 @@ def test_an_active_complaint_lock_is_what_the_case_waits_for() -> None:
     # Given a case with the SMS sent, then a complaint lock on the supply from 12/02 until 28/02
     scenario = Scenario.given()
     scenario.tick(OPENED)
-    commands.set_lock(scenario.position, LockReason.COMPLAINT, "S1", date(2026, 2, 12), date(2026, 2, 28), "", by="op")
+    scenario.position.set_lock(LockReason.COMPLAINT, "S1", date(2026, 2, 12), date(2026, 2, 28), "", by="op")
     scenario.collect()
     # Then while the lock is active the case waits for it, with reason, id, scope and dates
     waiting = _waiting(scenario, date(2026, 2, 20))
@@ -76,12 +75,12 @@ def test_an_active_complaint_lock_is_what_the_case_waits_for() -> None:
 def test_a_customer_wide_lock_until_lifted_and_its_lifting() -> None:
     scenario = Scenario.given()
     scenario.tick(OPENED)
-    commands.set_lock(scenario.position, LockReason.DISPUTE, None, OPENED, None, "", by="op")
+    scenario.position.set_lock(LockReason.DISPUTE, None, OPENED, None, "", by="op")
     scenario.collect()
     waiting = _waiting(scenario, date(2026, 6, 1))
     assert waiting is not None and waiting.code == WaitingCode.LOCK
     assert "contestazione B1 (intero cliente, dal 10/02/2026 fino a revoca)" in waiting.label
-    commands.lift_lock(scenario.position, "B1", date(2026, 3, 1), "", by="op")
+    scenario.position.lift_lock("B1", date(2026, 3, 1), "", by="op")
     scenario.collect()
     assert _waiting(scenario, date(2026, 6, 1)) is None
 
