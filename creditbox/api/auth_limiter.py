@@ -81,6 +81,11 @@ class AuthFailureLimiter:
             state.blocked_until = now + self.window
             return True
 
+    @property
+    def tracked(self) -> int:
+        """How many addresses are tracked now (at most ``max_addresses``)."""
+        return len(self._addresses)
+
     def _make_room(self, now: float) -> None:
         if len(self._addresses) < self._max:
             return

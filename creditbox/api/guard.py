@@ -213,17 +213,20 @@ async def _check_body(request: Request, media: str | None) -> None:
         if size > limit:
             raise _too_large(limit)
         chunks.append(chunk)
-    request._body = b"".join(chunks)
-    if media == "json" and request._body:
-        _keep_number_texts(request)
+    body = b"".join(chunks)
+    # Starlette serves a body already read from ``_body``: the one documented way to hand it on.
+    request._body = body  # noqa: SLF001
+    if media == "json" and body:
+        _keep_number_texts(request, body)
 
 
-def _keep_number_texts(request: Request) -> None:
+def _keep_number_texts(request: Request, body: bytes) -> None:
     """Parse the JSON body keeping how each number with a fraction or an exponent was written
     (``JsonNumber``), so the amount check sees ``1e2`` and not ``100.0``. A body this parse refuses
     is left to FastAPI's own, which answers its usual 422."""
     try:
-        request._json = json.loads(request._body, parse_float=JsonNumber)
+        # Starlette's ``Request.json()`` answers from ``_json`` once it is set.
+        request._json = json.loads(body, parse_float=JsonNumber)  # noqa: SLF001
     except ValueError:
         return
 

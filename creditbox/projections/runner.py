@@ -147,7 +147,7 @@ class ProjectionRunner(ProjectionUpdates):
                     if not notifications:
                         break
                     read += len(notifications)
-                    self._apply(conn, self._decode(notifications), active, positions, as_of, failures)
+                    self._apply(conn, self.decode(notifications), active, positions, as_of, failures)
                     batches += 1
                     if batches % ANALYZE_EVERY == 0:
                         self._analyze(conn, active)
@@ -163,7 +163,7 @@ class ProjectionRunner(ProjectionUpdates):
             with self._connect() as conn:
                 with conn.begin():
                     positions = {n: t.notification_id for n, t in tracking.read(conn, self.names).items()}
-                items = self._decode(notifications)
+                items = self.decode(notifications)
                 self._apply(conn, items, self.projections, positions, self.clock.today(), failures)
             if failures:
                 raise ProjectionFailed(failures)

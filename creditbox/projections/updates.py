@@ -67,7 +67,7 @@ class ProjectionUpdates:
     before_commit: Callable[[str, Batch], None] | None
     _subjects: dict[UUID, poison.Subject]
 
-    def _decode(self, notifications: Sequence[Notification]) -> list[Item]:
+    def decode(self, notifications: Sequence[Notification]) -> list[Item]:
         mapper = self.app.mapper
         to_domain_event = mapper.to_domain_event
         plain_json = mapper.cipher is None and mapper.compressor is None
@@ -212,7 +212,7 @@ class ProjectionUpdates:
             found = self.app.recorder.select_notifications(start=nid, limit=1)
             if found and found[0].id == nid:
                 notifications.append(found[0])
-        return self._decode(notifications)
+        return self.decode(notifications)
 
     def _retry_aggregate(self, conn: Connection, projection: Projection, originator_id: UUID) -> bool:
         """Apply one aggregate's quarantined events; on a failure apply those before the first that

@@ -69,7 +69,7 @@ class TestTheLimiter:
         limiter = AuthFailureLimiter(1, 60, now=FakeTime(), max_addresses=100)
         for n in range(1000):
             limiter.failed(f"10.0.{n // 256}.{n % 256}")
-        assert len(limiter._addresses) <= 100
+        assert limiter.tracked <= 100
         limiter2 = AuthFailureLimiter(2, 60, now=FakeTime(), max_addresses=10)
         limiter2.failed("x")
         limiter2.failed("x")

@@ -126,7 +126,7 @@ def test_the_same_notifications_fed_twice_change_nothing(container: Container, c
         assert dump(conn) == before
     # Past the tracking guard, the projections' writes are idempotent too: the last batch applied
     # again rewrites the same rows (views are rewritten from the state after the batch).
-    batch = Batch(runner._decode(again), runner.states, as_of=END, lookups=runner.lookups)
+    batch = Batch(runner.decode(again), runner.states, as_of=END, lookups=runner.lookups)
     with container.projections.engine.begin() as conn:
         for projection in runner.projections:
             projection.apply(batch, conn)

@@ -14,6 +14,7 @@ from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
+from creditbox.domain.position_events import BillIssued
 from creditbox.projections.queries.ageing import ageing_summary
 from creditbox.projections.queries.positions import PositionFilters, list_positions
 from creditbox.projections.queries.worklists import worklist_counts
@@ -43,8 +44,8 @@ def poison(container: Container, company: str, code: str, number: str = "BX") ->
     stand whatever the store holds.
     """
     target = position(container, company, code)
-    target._record(
-        "BillIssued",
+    target.trigger_event(
+        BillIssued,
         by=BY,
         number=number,
         supply_code=f"S-{code}",
