@@ -30,7 +30,7 @@ def case_view(case: DunningCase, waiting: Waiting | None = None) -> dict[str, An
         "plan": None
         if plan is None
         else {
-            "status": plan.status,
+            "status": plan.status.value,
             "agreed_on": plan.agreed_on.isoformat(),
             "total": str(plan.total),
             "instalments": [
@@ -51,8 +51,8 @@ def case_view(case: DunningCase, waiting: Waiting | None = None) -> dict[str, An
             "settlement_amount": str(case.write_off_request.settlement_amount),
             "requested_on": case.write_off_request.requested_on.isoformat(),
         },
-        "reactivation": case.reactivation,
-        "litigation_result": case.litigation_result,
+        "reactivation": case.reactivation.value if case.reactivation is not None else None,
+        "litigation_result": case.litigation_result.value if case.litigation_result is not None else None,
     }
 
 
