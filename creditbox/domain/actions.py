@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
@@ -39,6 +39,34 @@ class StepMode(Enum):
     @property
     def label(self) -> str:
         return {"auto": "automatico", "proposal": "proposta"}[self.value]
+
+
+class TechnicalRequest(StrEnum):
+    """What the technical office is asked to do: the ``tech=`` parameter of an action-7 row."""
+
+    LIMIT = "limit"
+    SUSPEND = "suspend"
+    DISCONNECT = "disconnect"
+    REACTIVATE = "reactivate"
+
+    @property
+    def label(self) -> str:
+        return {
+            "limit": "limitazione della fornitura",
+            "suspend": "sospensione della fornitura",
+            "disconnect": "distacco / risoluzione",
+            "reactivate": "riattivazione",
+        }[self.value]
+
+    @property
+    def interrupts(self) -> bool:
+        """Limits, suspends or disconnects the supply (forbidden days apply)."""
+        return self is not TechnicalRequest.REACTIVATE
+
+    @property
+    def suspends(self) -> bool:
+        """A positive outcome leaves the supply suspended (a limitation does not)."""
+        return self.interrupts and self is not TechnicalRequest.LIMIT
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from creditbox.domain.actions import ActionRow, StartPoint
+from creditbox.domain.actions import ActionRow, StartPoint, TechnicalRequest
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.text_policy import key_problem, text_problem
 from creditbox.domain.wording import plural
 
 TECH_PARAMETER = "tech"
-TECH_VALUES = ("limit", "suspend", "disconnect", "reactivate")
+TECH_VALUES = tuple(request.value for request in TechnicalRequest)
 # Parameters each action code understands; codes not listed accept any parameter.
 KNOWN_PARAMETERS: dict[ActionCode, frozenset[str]] = {ActionCode.TECHNICAL_OFFICE: frozenset({TECH_PARAMETER})}
 

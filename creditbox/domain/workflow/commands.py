@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from creditbox.domain.actions import TechnicalRequest
 from creditbox.domain.business_dates import check_in_range
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
@@ -191,7 +192,7 @@ def correct_outcome(
         wrong_outcome == StepOutcome.POSITIVE
         and outcome != StepOutcome.POSITIVE
         and is_interruption(step.action_code, step.tech)
-        and step.tech != "limit"
+        and step.tech != TechnicalRequest.LIMIT
     ):
         raise NotAllowed(
             f"passo {seq} della pratica {case_id}: l'esito positivo ha sospeso la fornitura; "
@@ -241,7 +242,7 @@ def after_outcome(
     if (
         outcome == StepOutcome.POSITIVE
         and is_interruption(step.action_code, step.tech)
-        and step.tech != "limit"
+        and step.tech != TechnicalRequest.LIMIT
         and supply.status == SupplyStatus.ACTIVE
     ):
         suspended = dict(case_id=case_id, seq=seq, supply_code=case.supply_code, outcome_date=outcome_date)

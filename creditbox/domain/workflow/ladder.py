@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from creditbox.domain.actions import ActionRow, StartPoint
+from creditbox.domain.actions import ActionRow, StartPoint, TechnicalRequest
 from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode, CustomerType, SupplyType
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
@@ -135,7 +135,7 @@ def due_date(case: DunningCase, row: ActionRow) -> Due:
     return Due(max(by_start, by_wait))
 
 
-TECH_INTERRUPTIONS = frozenset({"suspend", "limit", "disconnect"})
+TECH_INTERRUPTIONS = frozenset(request.value for request in TechnicalRequest if request.interrupts)
 
 
 def is_interruption(action_code: ActionCode, tech: str | None) -> bool:

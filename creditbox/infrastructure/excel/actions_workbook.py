@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from creditbox.domain.actions import ActionRow, StartPoint, StepMode
+from creditbox.domain.actions import ActionRow, StartPoint, StepMode, TechnicalRequest
 from creditbox.domain.actions_parsing import (
     FIELD_BY_NAME,
     ParsedTable,
@@ -27,7 +27,7 @@ from creditbox.domain.actions_parsing import (
     parse_table,
 )
 from creditbox.domain.actions_table import TableVersion
-from creditbox.domain.actions_validation import TECH_VALUES, Problem
+from creditbox.domain.actions_validation import Problem
 from creditbox.domain.codes import (
     ActionCode,
     CodedEnum,
@@ -98,14 +98,12 @@ def legend_rows() -> Iterator[list[Any]]:
         yield [FIELD_BY_NAME["start_point"].header, point.value, point.label]
     for mode in StepMode:
         yield [FIELD_BY_NAME["mode"].header, mode.value, mode.label]
-    tech = {
-        "limit": "limitazione della fornitura",
-        "suspend": "sospensione della fornitura",
-        "disconnect": "distacco / risoluzione",
-        "reactivate": "riattivazione",
-    }
-    for value in TECH_VALUES:
-        yield [FIELD_BY_NAME["parameters"].header, f"tech={value}", f"Ufficio tecnico (codice azione 7): {tech[value]}"]
+    for request in TechnicalRequest:
+        yield [
+            FIELD_BY_NAME["parameters"].header,
+            f"tech={request.value}",
+            f"Ufficio tecnico (codice azione 7): {request.label}",
+        ]
     notes = (
         (
             "Tipologie cliente, Servizi, Tipologie fornitura, Stati fornitura",
