@@ -60,6 +60,11 @@ class Position(Aggregate):
     class Created(Aggregate.Created):
         TOPIC = T + "Created"
 
+    @classmethod
+    def records(cls, event: object) -> bool:
+        """Whether ``event`` is one a position records (its registration or any later event)."""
+        return isinstance(event, cls.Event) or type(event) in cls.RECORDED_EVENTS
+
     @staticmethod
     def create_id(company: str, customer_code: str, **_: Any) -> UUID:
         return position_id(company, customer_code)

@@ -43,7 +43,7 @@ def facts_of(position: Position) -> Facts:
 def touched_positions(batch: Batch) -> Iterator[tuple[UUID, Position, Facts]]:
     """The positions with events in ``batch``, each with its state after the batch and its facts."""
     for originator_id in batch.originators():
-        if isinstance(batch.events_of(originator_id)[0], Position.Event):
+        if Position.records(batch.events_of(originator_id)[0]):
             state = batch.state(originator_id)
             if isinstance(state, Position):
                 yield originator_id, state, batch.memo(originator_id, "facts", partial(facts_of, state))
