@@ -95,12 +95,14 @@ def replayed_digests(app: CreditBoxApplication, exported: list[dict[str, Any]]) 
 
 def position_event_topics() -> set[str]:
     """The topics of the events a Position records: the event classes nested in ``Position`` or
-    attached to it as class attributes, and the subclasses of its event base class; the bases
+    attached to it as class attributes, those it lists in ``RECORDED_EVENTS``, and the subclasses
+    of its event base class; the bases
     of other event classes (``Position.Event``) and ``NEVER_RECORDED`` are not recorded themselves."""
     candidates: set[type] = set()
     for _, value in inspect.getmembers(Position, inspect.isclass):
         if issubclass(value, CanMutateAggregate):
             candidates.add(value)
+    candidates.update(getattr(Position, "RECORDED_EVENTS", ()))  # explicit event classes
     pending: list[type] = [Position.Event]
     while pending:
         klass = pending.pop()
