@@ -180,14 +180,29 @@ class Container:
         self.close()
 
 
-def bootstrap(settings: Settings | None = None, clock: Clock | None = None) -> Container:
+# eventsourcing's plain-old-Python-objects recorders: the events held in this process's memory.
+IN_MEMORY_EVENTS = {"PERSISTENCE_MODULE": "eventsourcing.popo"}
+
+
+def bootstrap(
+    settings: Settings | None = None, clock: Clock | None = None, *, events_in_memory: bool = False
+) -> Container:
+    """The container on ``settings`` (read from the environment by default).
+
+    ``events_in_memory``: the events are kept in memory (eventsourcing's POPO store) instead of the
+    database, which then holds only the read models; nothing is durable. The tests of the use cases
+    run on it: they need the event store's behaviour, not a database's.
+    """
     settings = settings or Settings()
     clock = clock or SystemClock(settings.timezone)
     database = DatabaseUrl(settings.database_url)
+    env = (
+        dict(IN_MEMORY_EVENTS)
+        if events_in_memory
+        else database.eventsourcing_env(pool_size=settings.pool_size, lock_timeout=settings.lock_timeout_seconds)
+    )
     with schema_lock(database):  # constructing the application creates the event store tables
-        app = CreditBoxApplication(
-            env=database.eventsourcing_env(pool_size=settings.pool_size, lock_timeout=settings.lock_timeout_seconds)
-        )
+        app = CreditBoxApplication(env=env)
     app.write_gate = WriteGate(serialise=database.is_sqlite, wait=settings.write_wait_seconds)
     return Container(
         settings=settings,

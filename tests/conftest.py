@@ -1,8 +1,19 @@
 """Shared fixtures. Integration tests run against real services and *fail* when one is missing.
 
-Backends: every test that takes ``database_url`` runs twice, on SQLite (a file in tmp) and on
-PostgreSQL (``CREDITBOX_TEST_POSTGRES_URL``, default ``postgresql://postgres@127.0.0.1:5432/creditbox_test``;
-the database is created if missing and emptied before each test).
+Backends: a test that takes ``database_url`` or ``container`` runs once per backend of its kind, chosen
+by its markers (``backends_of``):
+
+- by default (infrastructure, projections, queries, migrations): on SQLite (a file in tmp) **and** on
+  PostgreSQL (``CREDITBOX_TEST_POSTGRES_URL``, default ``postgresql://postgres@127.0.0.1:5432/creditbox_test``;
+  the database is created if missing and emptied before each test);
+- ``cli_or_api`` (the command line and the HTTP API, which add no storage of their own): on SQLite only;
+  those also marked ``postgres_smoke``, a chosen few per command group and route family, on PostgreSQL too;
+- ``use_case`` (the application services alone, no read model, no second process): on eventsourcing's
+  in-memory event store (``bootstrap(..., events_in_memory=True)``); ``container`` is the only backend
+  fixture such a test may take (it has no ``database_url``).
+
+PostgreSQL missing is a failure, not a skip. The backend shows in the test id (``[sqlite]``,
+``[postgres]``, ``[memory]``): ``pytest -k postgres`` runs the PostgreSQL cases.
 """
 
 from __future__ import annotations
@@ -22,7 +33,22 @@ from creditbox.clock import FixedClock
 from creditbox.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/creditbox_test"
-BACKENDS = ["sqlite", "postgres"]
+SQLITE, POSTGRES, MEMORY = "sqlite", "postgres", "memory"
+BACKENDS = [SQLITE, POSTGRES]
+
+
+def backends_of(test: pytest.Item) -> list[str]:
+    """The backends a test runs on, from its markers (the module docstring says why)."""
+    if test.get_closest_marker("use_case") is not None:
+        return [MEMORY]
+    if test.get_closest_marker("cli_or_api") is not None:
+        return BACKENDS if test.get_closest_marker("postgres_smoke") is not None else [SQLITE]
+    return BACKENDS
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", backends_of(metafunc.definition))
 
 
 def postgres_test_url() -> str:
@@ -59,13 +85,15 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=BACKENDS)
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if backend == SQLITE:
         return f"sqlite:///{tmp_path / 'creditbox.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_url")
-    reset_postgres(url)
-    return url
+    if backend == POSTGRES:
+        url: str = request.getfixturevalue("postgres_url")
+        reset_postgres(url)
+        return url
+    pytest.fail(f"{request.node.nodeid} runs on the in-memory event store (use_case): it has no database URL")
 
 
 # The business date of the tests; a module importing generated sample data (issued up to
@@ -82,6 +110,13 @@ def clock(request: pytest.FixtureRequest) -> FixedClock:
 
 
 @pytest.fixture
-def container(database_url: str, clock: FixedClock) -> Iterator[Container]:
+def container(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    if backend == MEMORY:
+        # The events in memory; the read models (unused by the use cases) would go to a file in tmp.
+        read_models = Settings(database_url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}")
+        with bootstrap(read_models, clock=clock, events_in_memory=True) as c:
+            yield c
+        return
+    database_url: str = request.getfixturevalue("database_url")
     with bootstrap(Settings(database_url=database_url), clock=clock) as c:
         yield c

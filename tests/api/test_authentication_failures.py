@@ -15,6 +15,8 @@ from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api
 
+pytestmark = pytest.mark.cli_or_api
+
 POSITIONS = f"{BASE}/positions"
 ROUTE = "/api/v1/companies/{company}/positions"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
@@ -18,6 +19,8 @@ from creditbox.api.permissions import allows, permission_of
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, OWN, Api, bill, seed_customer
 from tests.api.test_imports_and_actions_table import upload, workbook
+
+pytestmark = pytest.mark.cli_or_api
 
 PUBLIC = {"/healthz", "/openapi.json", "/docs", *(f"{ASSETS_URL}/{name}" for name in ASSETS)}
 # A value for every path parameter the API uses; a new parameter must be added here.
@@ -104,6 +107,7 @@ def test_the_authorisation_matrix(api: Api) -> None:
     assert checked >= 20 * len(Role) * 3
 
 
+@pytest.mark.postgres_smoke
 def test_another_companys_404_is_the_same_as_an_unknown_companys(api: Api) -> None:
     seed_customer(api)
     headers = api.headers(Role.AUDITOR, "other")
@@ -119,6 +123,7 @@ def test_another_companys_404_is_the_same_as_an_unknown_companys(api: Api) -> No
     assert "Mario" not in existing.text
 
 
+@pytest.mark.postgres_smoke
 def test_unknown_malformed_and_revoked_tokens_are_401(api: Api) -> None:
     service = api.container.tokens()
     issued = service.issue("ACQ", Role.AUDITOR, issued_on=api.container.clock.today(), name="temp", by="test")

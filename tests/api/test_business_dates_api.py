@@ -1,4 +1,4 @@
-"""Business dates through the API, on both backends: every date of a request lies in the range
+"""Business dates through the API: every date of a request lies in the range
 (01/01/1990 – 31/12/2099) or the answer is a 422 naming the field; facts and commands dated beyond
 today (02/03/2026) plus the tolerance (one day) are a 422 too; an outcome is corrected with a reason."""
 
@@ -12,6 +12,8 @@ from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api, bill, payment, seed_customer
 from tests.api.test_cases import CASE, by_of, open_case
 from tests.api.test_imports_and_actions_table import row
+
+pytestmark = pytest.mark.cli_or_api
 
 OUT_OF_RANGE = ["9999-12-01", "9999-12-31", "0001-01-01", "2100-01-01", "1989-12-31", "3026-03-02"]
 
@@ -100,6 +102,7 @@ class TestCaseCommands:
 
 
 class TestTheCorrectionOfAnOutcome:
+    @pytest.mark.postgres_smoke
     def test_a_wrong_outcome_is_corrected_the_case_follows_it_and_the_history_keeps_both(self, api: Api) -> None:
         open_case(api, [row(1, 4, wait_after_days=0), row(2, 3, start="previous_delivered")])
         operator = api.as_(Role.OPERATOR)

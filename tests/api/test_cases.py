@@ -12,6 +12,8 @@ from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api, bill, customer, supply
 from tests.api.test_imports_and_actions_table import row
 
+pytestmark = pytest.mark.cli_or_api
+
 CASE = f"{BASE}/positions/C1/cases/S1/1"
 
 
@@ -79,6 +81,7 @@ def test_confirming_what_is_not_a_proposal_is_a_conflict_and_an_unknown_case_is_
     assert unknown_customer.status_code == 404
 
 
+@pytest.mark.postgres_smoke
 def test_approval_above_the_token_level_is_403_and_within_it_runs(api: Api) -> None:
     open_case(api, [row(1, 3, level=3)])
     assert [i["level"] for i in worklist(api, "approval")] == [3]
@@ -122,6 +125,7 @@ def test_outcomes_are_recorded_and_an_outcome_the_action_does_not_have_is_invali
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "outcome"
 
 
+@pytest.mark.postgres_smoke
 def test_a_lock_is_set_once_and_lifted(api: Api) -> None:
     open_case(api, [row(1, 3, "proposal")])
     operator = api.as_(Role.OPERATOR)
@@ -202,6 +206,7 @@ def test_a_settlement_can_be_refused(api: Api) -> None:
     assert case_of(api)["status"] not in ("closed_settled", "closed_written_off")
 
 
+@pytest.mark.postgres_smoke
 def test_litigation_hand_over_needs_the_level_and_legal_records_the_outcome(api: Api) -> None:
     open_case(api, [row(1, 3)])
 

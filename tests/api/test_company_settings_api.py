@@ -1,12 +1,16 @@
-"""The company settings through the API (both backends): versions, history, admin-only changes,
+"""The company settings through the API: versions, history, admin-only changes,
 optimistic concurrency, every problem named by field, other companies invisible."""
 
 from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, OTHER, Api, bill, seed_customer
+
+pytestmark = pytest.mark.cli_or_api
 
 SETTINGS = f"{BASE}/settings"
 
@@ -64,6 +68,7 @@ def test_the_new_grace_period_decides_when_the_next_tick_opens_a_case(api: Api) 
     assert dunning.run_due("ACQ", date(2026, 2, 20)).events["DunningCaseOpened"] == 1
 
 
+@pytest.mark.postgres_smoke
 def test_only_an_admin_changes_settings_and_another_company_is_404(api: Api) -> None:
     change = {"settings": {"grace_period_days": 1}}
     for role in (Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR, Role.LEGAL, Role.FEED):
@@ -128,6 +133,7 @@ def test_an_invalid_document_is_refused_naming_every_wrong_field(api: Api) -> No
     assert [e["field"] for e in unknown_top.json()["errors"]] == ["colour"]
 
 
+@pytest.mark.postgres_smoke
 def test_a_change_based_on_a_stale_version_is_409(api: Api) -> None:
     admin = api.as_(Role.ADMIN)
     assert admin.put(SETTINGS, json={"settings": {"grace_period_days": 12}, "expected_version": 1}).status_code == 200

@@ -26,6 +26,10 @@ from creditbox.settings import Settings
 from tests.api.conftest import BASE, OWN, Api, bill, issue_tokens, payment, seed_customer
 from tests.api.live_server import live_server
 
+# Concurrent writes are the backends' business (turns on SQLite, retried clashes on PostgreSQL):
+# every test runs on both.
+pytestmark = [pytest.mark.cli_or_api, pytest.mark.postgres_smoke]
+
 WRITERS = 20
 
 

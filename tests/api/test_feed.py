@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api, bill, customer, payment, seed_customer, supply
+
+pytestmark = pytest.mark.cli_or_api
 
 PROBLEM = "application/problem+json"
 
@@ -79,6 +83,7 @@ def test_a_bill_is_idempotent_and_a_resend_with_other_content_is_a_conflict(api:
     assert list(api.container.positions.load("ACQ", "C1").bills) == ["B1"]
 
 
+@pytest.mark.postgres_smoke
 def test_a_batch_answers_per_record_and_keeps_the_good_ones(api: Api) -> None:
     seed_customer(api)
     feed = api.as_(Role.FEED)
@@ -171,6 +176,7 @@ def test_every_feed_command_records_the_token_name(api: Api) -> None:
     assert [e["type"] for e in events] == ["CustomerRegistered", "SupplyRegistered", "BillIssued"]
 
 
+@pytest.mark.postgres_smoke
 def test_a_bill_number_or_payment_id_of_another_customer_is_a_conflict(api: Api) -> None:
     seed_customer(api, "C1", "S1")
     seed_customer(api, "C2", "S2")

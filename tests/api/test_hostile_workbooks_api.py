@@ -1,5 +1,5 @@
 """A workbook built to exhaust the reader, uploaded through the API: a 422 problem document, and
-the server answers the next request. Through the app (both backends) and through a real uvicorn
+the server answers the next request. Through the app and through a real uvicorn
 server process whose checks are turned off, so the reader itself aborts in its child process."""
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from creditbox.settings import Settings
 from tests import hostile_workbooks as hostile
 from tests.api.conftest import BASE, OTHER, OWN, Api, issue_tokens
 from tests.api.test_imports_and_actions_table import XLSX, upload, workbook
+
+pytestmark = pytest.mark.cli_or_api
 
 PROBLEM = "application/problem+json"
 

@@ -1,4 +1,4 @@
-"""Excel uploads with a company's import profile (``?profile=``), on both backends."""
+"""Excel uploads with a company's import profile (``?profile=``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from tests.api.test_imports_and_actions_table import upload, workbook
 from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
 
-pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+pytestmark = [pytest.mark.cli_or_api, pytest.mark.today(AFTER_THE_SAMPLE_DATA)]
 
 
+@pytest.mark.postgres_smoke
 def test_an_upload_with_a_profile_reads_their_layout_and_names_their_rows(api: Api) -> None:
     api.container.import_profiles().set(OWN, "nord", PROFILE, by="test")
     data = every_supply_active(generate(SampleSpec(customers=5)))

@@ -6,10 +6,13 @@ import io
 from datetime import date
 from typing import Any
 
+import pytest
 from openpyxl import Workbook
 
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api
+
+pytestmark = pytest.mark.cli_or_api
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -39,6 +42,7 @@ def upload(api: Api, content: bytes, name: str = "clienti.xlsx", media: str = XL
     return api.as_(role).post(f"{BASE}/imports", files={"file": (name, content, media)})
 
 
+@pytest.mark.postgres_smoke
 def test_an_upload_imports_the_good_rows_reports_the_bad_ones_and_twice_adds_nothing(api: Api) -> None:
     content = workbook(bad_bill=True)  # built once: openpyxl stamps the creation time into the file
     first = upload(api, content)
@@ -76,6 +80,7 @@ def test_an_upload_that_is_not_a_workbook_is_415_and_too_large_is_413(api: Api) 
     assert large.status_code == 413
 
 
+@pytest.mark.postgres_smoke
 def test_an_unknown_import_is_404_and_another_companys_import_is_not_visible(api: Api) -> None:
     imported = upload(api, workbook()).json()
 
@@ -111,6 +116,7 @@ def row(seq: int, code: int, mode: str = "auto", level: int = 0, start: str = "o
     }
 
 
+@pytest.mark.postgres_smoke
 def test_the_actions_table_is_versioned_and_a_put_is_validated_like_the_excel_import(api: Api) -> None:
     admin = api.as_(Role.ADMIN)
     standard = admin.get(f"{BASE}/actions-table").json()

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from creditbox.domain.workflow.outcomes import LockReason
 from tests.api.conftest import BASE, Api
 from tests.integration.losses import given_debt_out_of_collection
+
+pytestmark = pytest.mark.cli_or_api
 
 
 def test_the_ageing_leaves_lost_debt_out_and_gives_it_apart(api: Api) -> None:
@@ -48,6 +52,7 @@ def test_the_summary_and_the_replayed_position_show_losses_apart(api: Api) -> No
     }
 
 
+@pytest.mark.postgres_smoke
 def test_waiting_for_in_the_live_summary_and_the_replay(api: Api) -> None:
     # Given LIVE's case with its registered letter sent on 15/02 (the clock's today is 02/03)
     given_debt_out_of_collection(api.container)

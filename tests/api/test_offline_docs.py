@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from creditbox.api.docs_page import ASSETS, ASSETS_URL
 from tests.api.conftest import Api
+
+pytestmark = pytest.mark.cli_or_api
 
 # src="…" / href="…" / url: '…' in the page
 _REFERENCES = re.compile(r"""(?:src|href)\s*=\s*["']([^"']+)["']|url\s*:\s*["']([^"']+)["']""")

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api, bill, customer, payment, seed_customer, supply
+
+pytestmark = pytest.mark.cli_or_api
 
 
 def feed_three_customers(api: Api) -> None:
@@ -15,6 +19,7 @@ def feed_three_customers(api: Api) -> None:
     feed.post(f"{BASE}/payments", json=payment("P1", "C3", amount="45.00"))
 
 
+@pytest.mark.postgres_smoke
 def test_the_summary_has_balance_overdue_open_items_and_cases(api: Api) -> None:
     seed_customer(api)
     feed = api.as_(Role.FEED)
@@ -136,6 +141,7 @@ def test_the_summary_follows_a_supply_status_change_and_new_contacts(api: Api) -
     assert (after["customer"]["pec"], after["customer"]["city"]) == ("mario@pec.example.it", "Milano")
 
 
+@pytest.mark.postgres_smoke
 def test_positions_are_filtered_and_paged_by_cursor(api: Api) -> None:
     feed_three_customers(api)
     reader = api.as_(Role.AUDITOR)
@@ -155,6 +161,7 @@ def test_positions_are_filtered_and_paged_by_cursor(api: Api) -> None:
     assert bad_cursor.status_code == 422
 
 
+@pytest.mark.postgres_smoke
 def test_ageing_buckets_the_open_items(api: Api) -> None:
     feed_three_customers(api)
 
@@ -172,6 +179,7 @@ def test_worklists_refuse_an_unknown_kind(api: Api) -> None:
     assert "nonsense" in response.json()["detail"]
 
 
+@pytest.mark.postgres_smoke
 def test_history_as_of_replays_only_the_events_up_to_that_business_date(api: Api) -> None:
     seed_customer(api)
     feed = api.as_(Role.FEED)

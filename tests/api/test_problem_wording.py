@@ -18,6 +18,8 @@ from creditbox.domain.tokens import Role
 from creditbox.infrastructure.write_gate import DatabaseBusy
 from tests.api.conftest import BASE, Api, bill, customer, payment, seed_customer
 
+pytestmark = pytest.mark.cli_or_api
+
 ENGLISH = re.compile(
     r"Value error|Assertion failed|Input should|Field required|String should|should be|should have|"
     r"Extra inputs|Not Found|Method Not Allowed|There was an error|Missing boundary|valid integer|"

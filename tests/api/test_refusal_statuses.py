@@ -18,6 +18,8 @@ from tests.api.conftest import BASE, Api, bill, seed_customer
 from tests.api.test_cases import CASE, open_case
 from tests.api.test_imports_and_actions_table import row
 
+pytestmark = pytest.mark.cli_or_api
+
 # None of the words the edges used to look for ("già presente", "appartiene", "livello di
 # autorizzazione", "massimale").
 NEUTRAL = "rifiutato"

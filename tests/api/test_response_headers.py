@@ -20,6 +20,8 @@ from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, Api, bill, seed_customer
 from tests.api.live_server import free_port, live_server
 
+pytestmark = pytest.mark.cli_or_api
+
 SECURITY = {"cache-control": "no-store", "x-content-type-options": "nosniff"}
 # Headers that would tell an attacker what runs behind the API.
 REVEALING = {"server", "x-powered-by", "x-aspnet-version", "via"}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -21,6 +22,8 @@ from schemathesis.specs.openapi.checks import (
 from creditbox.api.permissions import PERMISSION_KEY, Permission, roles_with
 from creditbox.domain.tokens import Role
 from tests.api.conftest import BASE, OWN, Api, bill, seed_customer
+
+pytestmark = pytest.mark.cli_or_api
 
 EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

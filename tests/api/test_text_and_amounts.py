@@ -1,4 +1,4 @@
-"""The text policy and the amount syntax at the API's edge, on both backends.
+"""The text policy and the amount syntax at the API's edge.
 
 Every variant of a bad key, a bad text or a bad amount is refused with a 422 problem document
 naming the field; nothing is recorded. Line breaks in a single-line text are folded, in a note kept.
@@ -10,10 +10,14 @@ import json
 from typing import Any
 from urllib.parse import quote
 
+import pytest
+
 from creditbox.domain.tokens import Role
 from creditbox.sample_data import SampleSpec, generate, workbook_bytes
 from tests.api.conftest import BASE, Api, bill, customer, payment, seed_customer
 from tests.api.test_imports_and_actions_table import upload
+
+pytestmark = pytest.mark.cli_or_api
 
 BAD_KEYS = [
     "C\x00",  # NUL
@@ -111,6 +115,7 @@ def test_control_and_bidi_characters_in_names_are_refused(api: Api) -> None:
     assert response.status_code == 200
 
 
+@pytest.mark.postgres_smoke
 def test_line_breaks_in_a_name_are_folded_into_one_space(api: Api) -> None:
     feed = api.as_(Role.FEED)
     response = feed.put(f"{BASE}/customers/C1", json=customer(name="Mario\r\nRossi", address="Via Roma 1\n\tPiano 2"))

@@ -6,12 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from creditbox.bootstrap import bootstrap
-from creditbox.cli.main import app
 from creditbox.domain.tokens import Role, token_hash
 from creditbox.settings import Settings
+from tests.integration.command_line import invoke
+
+pytestmark = pytest.mark.cli_or_api
 
 
 @pytest.fixture
@@ -23,11 +24,12 @@ def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def run(*args: str) -> str:
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(*args)
     assert result.exit_code == 0, result.output
     return result.output
 
 
+@pytest.mark.postgres_smoke
 def test_create_prints_the_secret_once_and_stores_only_its_hash(cli_db: str, tmp_path: Path) -> None:
     created = json.loads(
         run("tokens", "create", "--company", "acq", "--role", "supervisor", "--level", "2", "--name", "Rossi", "--json")
@@ -45,11 +47,12 @@ def test_create_prints_the_secret_once_and_stores_only_its_hash(cli_db: str, tmp
     assert any(token_hash(created["token"]).encode() in state for state in stored)
 
 
+@pytest.mark.postgres_smoke
 def test_revoke_by_name_and_names_are_unique_among_active_tokens(cli_db: str) -> None:
     secret = json.loads(run("tokens", "create", "--company", "*", "--role", "auditor", "--name", "audit", "--json"))[
         "token"
     ]
-    duplicate = CliRunner().invoke(app, ["tokens", "create", "--company", "*", "--role", "auditor", "--name", "audit"])
+    duplicate = invoke("tokens", "create", "--company", "*", "--role", "auditor", "--name", "audit")
     run("--by", "amministratore", "tokens", "revoke", "audit")
     listed = json.loads(run("tokens", "list", "--all", "--json"))
 
@@ -60,13 +63,9 @@ def test_revoke_by_name_and_names_are_unique_among_active_tokens(cli_db: str) ->
 
 
 def test_bad_roles_levels_and_companies_are_refused(cli_db: str) -> None:
-    runner = CliRunner()
-
-    bad_role = runner.invoke(app, ["tokens", "create", "--company", "ACQ", "--role", "boss"])
-    level_for_operator = runner.invoke(
-        app, ["tokens", "create", "--company", "ACQ", "--role", "operator", "--level", "2"]
-    )
-    unknown_company = runner.invoke(app, ["tokens", "create", "--company", "XYZ", "--role", "operator"])
+    bad_role = invoke("tokens", "create", "--company", "ACQ", "--role", "boss")
+    level_for_operator = invoke("tokens", "create", "--company", "ACQ", "--role", "operator", "--level", "2")
+    unknown_company = invoke("tokens", "create", "--company", "XYZ", "--role", "operator")
 
     assert bad_role.exit_code == 2 and "ruolo sconosciuto 'boss' (ammessi: Gestionale (feed) (feed)" in bad_role.output
     assert level_for_operator.exit_code == 1 and "supervisor" in level_for_operator.output
@@ -78,7 +77,7 @@ def test_a_role_is_typed_as_its_code_or_its_italian_label(cli_db: str, typed: st
     created = json.loads(
         run("tokens", "create", "--company", "ACQ", "--role", typed, "--level", "2", "--name", "capo", "--json")
     )
-    shown = CliRunner().invoke(app, ["tokens", "list"], env={"COLUMNS": "200"})
+    shown = invoke("tokens", "list", env={"COLUMNS": "200"})
 
     assert (created["role"], created["level"]) == (role, 2)
     assert "Responsabile" in shown.output and "supervisor" not in shown.output

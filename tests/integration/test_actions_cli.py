@@ -1,4 +1,4 @@
-"""``creditbox actions`` through the real command line (Typer's CliRunner), on both backends."""
+"""``creditbox actions`` through the real command line (Typer's CliRunner)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from openpyxl import load_workbook
 from creditbox.infrastructure.excel.actions_workbook import TABLE_SHEET
 from tests.integration.command_line import run
 
+pytestmark = pytest.mark.cli_or_api
 
+
+@pytest.mark.postgres_smoke
 def test_export_import_unchanged_then_edited_then_history(cli_db: str, tmp_path: Path) -> None:
     target = tmp_path / "tabella.xlsx"
     code, out, _ = run("actions", "export", "--company", "acq", "--out", str(target))

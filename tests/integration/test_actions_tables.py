@@ -1,4 +1,4 @@
-"""The actions-table use cases on both backends: the standard table at registration, revisions,
+"""The actions-table use cases, on the in-memory event store: the standard table at registration, revisions,
 history, and the Excel round trip through real .xlsx files."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from creditbox.domain.errors import InvalidCommand, NotFound
 from creditbox.domain.ids import company_id
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.excel.actions_workbook import LEGEND_SHEET, TABLE_SHEET, export_table, read_table
+
+pytestmark = pytest.mark.use_case
 
 HEADERS = [
     "Scala", "Passo", "Tipologie cliente", "Servizi", "Tipologie fornitura", "Stati fornitura", "Codice azione",

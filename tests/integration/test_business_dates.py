@@ -1,4 +1,4 @@
-"""Business dates at the storage-backed boundaries, on SQLite and PostgreSQL: the Excel import (real
+"""Business dates at the storage-backed boundaries (the use cases, on the in-memory event store): the Excel import (real
 ``.xlsx`` files), the ingestor (payments ahead of the business date), the case commands (outcomes,
 locks, lifts, business dates ahead of today) and the correction of an outcome recorded by mistake.
 
@@ -27,6 +27,8 @@ from creditbox.sample_data import BadRow, SampleSpec, generate
 from tests.builders import details, supply
 from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
+
+pytestmark = pytest.mark.use_case
 
 TODAY = date(2026, 3, 2)
 DUE = date(2026, 1, 31)

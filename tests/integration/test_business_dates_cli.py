@@ -1,4 +1,4 @@
-"""Business dates on the command line, on both backends: a date option outside the range, or a fact
+"""Business dates on the command line: a date option outside the range, or a fact
 or command dated beyond today plus the tolerance, ends with exit code 2 and an Italian message, and
 records nothing; ``cases correct-outcome`` supersedes an outcome recorded by mistake.
 
@@ -22,6 +22,8 @@ from tests.integration.test_cases_cli import (
     step,
     tick,
 )
+
+pytestmark = pytest.mark.cli_or_api
 
 AHEAD = (date.today() + timedelta(days=30)).isoformat()
 
@@ -72,6 +74,7 @@ def test_a_date_beyond_today_plus_the_tolerance_exits_2_and_records_nothing(
     assert recorded(case_open, "LockSet") == []
 
 
+@pytest.mark.postgres_smoke
 def test_an_outcome_recorded_wrong_is_corrected_and_the_case_follows_the_correction(case_open: str) -> None:  # noqa: F811
     tick("2026-02-15")
     wrong = cases("outcome", "C1", CASE, "2", "returned", "--date", "2026-02-18")

@@ -1,4 +1,4 @@
-"""``creditbox cases …`` through the real command line (Typer's CliRunner), on both backends.
+"""``creditbox cases …`` through the real command line (Typer's CliRunner).
 
 The state is built as an operator would: a company from the CLI, a water customer fed in by the
 ingestor, ``creditbox tick`` on fixed past dates, then the case commands. Every command is given
@@ -10,42 +10,28 @@ to what later days cannot change (proposals and approvals wait for a person).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, Record, SupplyRecord
 from creditbox.bootstrap import bootstrap
-from creditbox.cli.main import app
 from creditbox.clock import SystemClock
 from creditbox.domain.codes import SupplyStatus
 from creditbox.domain.ids import position_id
 from creditbox.projections.event_labels import event_label
 from creditbox.settings import Settings
 from tests.builders import details, supply
+from tests.integration.command_line import Run, run
 
-runner = CliRunner()
+pytestmark = pytest.mark.cli_or_api
 
 CASE = "S-C1/1"  # the first case on supply S-C1
 DUE = date(2026, 1, 31)
 # The operators of ACQ the commands run as (name, role as typed, level).
 OPERATORS = [("rossi", "operatore", "0"), ("bianchi", "responsabile", "1"), ("verdi", "supervisor", "2")]
-
-
-@dataclass(frozen=True)
-class Run:
-    code: int
-    out: str
-    err: str
-
-
-def run(*args: str) -> Run:
-    result = runner.invoke(app, list(args))
-    return Run(result.exit_code, result.stdout, result.stderr)
 
 
 def cases(*args: str) -> Run:
@@ -154,6 +140,7 @@ def test_an_outcome_is_recorded_once_and_unblocks_the_next_step(case_open: str) 
     assert [e.note for e in recorded(case_open, "OutcomeRecorded")] == ["firmata"]
 
 
+@pytest.mark.postgres_smoke
 def test_a_proposal_is_confirmed_then_approved_at_the_level_it_needs(limitation_proposed: str) -> None:
     assert the_case()["waiting_for"] == "conferma dell'operatore (passo 3)"
 
@@ -219,6 +206,7 @@ def test_a_step_awaiting_approval_is_refused_with_its_note(limitation_proposed: 
 # ---- locks ---------------------------------------------------------------------------------
 
 
+@pytest.mark.postgres_smoke
 def test_a_lock_holds_the_ladder_until_it_is_lifted(case_open: str) -> None:
     locked = cases(
         "lock", "C1", "--reason", "Complaint", "--supply", "S-C1", "--from", "2026-02-11", "--note", "reclamo 12"
@@ -272,6 +260,7 @@ def test_unknown_lock_reason_and_unknown_lock_are_clear_errors(case_open: str) -
 # ---- plans, write-off, litigation ------------------------------------------------------------
 
 
+@pytest.mark.postgres_smoke
 def test_a_repayment_plan_splits_the_overdue_into_monthly_instalments(case_open: str) -> None:
     planned = cases("plan", "C1", CASE, "--instalments", "3", "--first", "2026-03-01", "--date", "2026-02-12")
 

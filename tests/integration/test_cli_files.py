@@ -1,5 +1,5 @@
 """The files the command line writes and the database file it creates, through the real command
-line, on both backends where storage is involved: the import template imports cleanly; ``--out``
+line: the import template imports cleanly; ``--out``
 and ``--report`` never overwrite the imported file nor end in a traceback on a folder; the SQLite
 database file is owner-only."""
 
@@ -18,6 +18,8 @@ from creditbox.bootstrap import bootstrap
 from creditbox.domain.import_layout import LAYOUT, SHEETS
 from creditbox.settings import Settings
 from tests.integration.command_line import run
+
+pytestmark = pytest.mark.cli_or_api
 
 
 def one_line(text: str) -> str:
@@ -56,6 +58,7 @@ def test_the_template_has_every_sheet_header_and_a_legend(tmp_path: Path) -> Non
     assert workbook["Bollette"]["D2"].number_format == "DD/MM/YYYY"
 
 
+@pytest.mark.postgres_smoke
 def test_the_template_imports_without_a_single_rejection(cli_db: str, tmp_path: Path) -> None:
     target = tmp_path / "modello.xlsx"
     assert run("template", "--out", str(target))[0] == 0

@@ -1,4 +1,4 @@
-"""Company settings on SQLite and PostgreSQL: versions with who/when/why, and the workflow following
+"""Company settings, on the in-memory event store: versions with who/when/why, and the workflow following
 the version in force (grace period, the company's own days, write-off ceilings, instalment tolerance)."""
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from creditbox.domain.company_settings_document import InvalidCompanySettings
 from creditbox.domain.errors import Conflict, LevelTooLow
 from creditbox.domain.ids import company_id, position_id
 from tests.builders import details, supply
+
+pytestmark = pytest.mark.use_case
 
 
 def _customer(container: Container, company: str, customer: str, due: date, amount: str = "120.00") -> None:

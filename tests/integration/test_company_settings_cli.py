@@ -1,4 +1,4 @@
-"""``creditbox companies settings`` through the real command line, on both backends."""
+"""``creditbox companies settings`` through the real command line."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 
 from creditbox.cli.context import cli_user
 from tests.integration.command_line import run
+
+pytestmark = pytest.mark.cli_or_api
 
 
 def test_set_show_and_history_with_italian_weekdays_company_days_and_ceilings(
@@ -87,6 +89,7 @@ def test_an_invalid_set_lists_every_problem_in_italian_exits_2_and_saves_nothing
     assert code == 2 and "nessuna modifica indicata" in err
 
 
+@pytest.mark.postgres_smoke
 def test_import_a_json_file_exported_by_show_then_an_unchanged_import(cli_db: str, tmp_path: Path) -> None:
     # Given the settings exported as JSON and edited
     _, out, _ = run("companies", "settings", "show", "--company", "ACQ", "--json")

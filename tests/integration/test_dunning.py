@@ -1,4 +1,4 @@
-"""The dunning service on SQLite and PostgreSQL: ticks, idempotency, commands, the outbox."""
+"""The dunning service, on the in-memory event store: ticks, idempotency, commands, the outbox."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from creditbox.domain.workflow.cases import CaseStatus, StepStatus
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
 from creditbox.infrastructure.recording_dispatcher import RecordingDispatcher
 from tests.builders import details, supply
+
+pytestmark = pytest.mark.use_case
 
 DUE = date(2026, 1, 31)
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import date
 
+import pytest
+
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.dunning import CachingLoader
 from creditbox.application.simulation import SimulatedChannels, Simulator
@@ -12,6 +14,8 @@ from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
 from creditbox.domain.workflow.cases import StepStatus
 from creditbox.sample_data import SampleSpec, generate, workbook_bytes
+
+pytestmark = pytest.mark.use_case
 
 
 def test_simulate_180_days_matches_the_table(container: Container, clock: FixedClock) -> None:

@@ -1,5 +1,5 @@
-"""Workbooks built to exhaust the reader, through the inbox and the command line, on SQLite and
-PostgreSQL: the inbox files each in ``failed/`` with its report and imports the next file; the CLI
+"""Workbooks built to exhaust the reader, through the inbox (on SQLite and PostgreSQL) and the
+command line: the inbox files each in ``failed/`` with its report and imports the next file; the CLI
 exits 2 with an Italian message. With the checks on (the default) and with them turned off, so
 that the reader itself fails in its child process."""
 
@@ -95,6 +95,7 @@ class TestTheInbox:
         assert again.files == [] and events(container) == before
 
 
+@pytest.mark.cli_or_api
 class TestTheCommandLine:
     @pytest.fixture
     def cli_db(self, database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:

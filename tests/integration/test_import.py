@@ -1,4 +1,5 @@
-"""Importing workbooks through ImportService, on SQLite and PostgreSQL (``container`` fixture)."""
+"""Importing workbooks through ImportService, on the in-memory event store; the bulk loader on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def run(container: Container, content: bytes, name: str = "clienti.xlsx") -> Imp
     return container.importer(chunk_size=7).run(content, name, "ACQ", by="test")
 
 
+@pytest.mark.use_case
 class TestAGoodWorkbook:
     def test_every_row_goes_in_and_positions_read_back(self, container: Container, company: str) -> None:
         data = generate(SPEC)
@@ -86,6 +88,7 @@ class TestAGoodWorkbook:
         assert container.app.recorder.max_notification_id() == before + 1  # only the new Import
 
 
+@pytest.mark.use_case
 class TestAWorkbookWithBadRows:
     def test_good_rows_go_in_and_every_bad_row_is_named(self, container: Container, company: str) -> None:
         data = generate(SPEC)
@@ -148,6 +151,7 @@ class TestAWorkbookWithBadRows:
         assert all(f"cliente {other[1]!r}" in r.reason for r in result.rejected)
 
 
+@pytest.mark.use_case
 class TestRefusedOutright:
     def test_an_unreadable_file_adds_nothing(self, container: Container, company: str) -> None:
         before = container.app.recorder.max_notification_id()

@@ -1,12 +1,16 @@
-"""``creditbox import`` through the real command line (Typer's CliRunner), on both backends."""
+"""``creditbox import`` through the real command line (Typer's CliRunner)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from creditbox.sample_data import SampleSpec, generate, sample_workbook, with_bad_rows, workbook_bytes
 from tests.integration.command_line import run
+
+pytestmark = pytest.mark.cli_or_api
 
 
 def test_import_prints_a_summary_table(cli_db: str, tmp_path: Path) -> None:
@@ -17,6 +21,7 @@ def test_import_prints_a_summary_table(cli_db: str, tmp_path: Path) -> None:
     assert "importato" in out
 
 
+@pytest.mark.postgres_smoke
 def test_json_summary_and_second_run_unchanged(cli_db: str, tmp_path: Path) -> None:
     data = generate(SampleSpec(customers=10))
     path = tmp_path / "clienti.xlsx"

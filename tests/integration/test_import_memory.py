@@ -1,11 +1,13 @@
 """What a big import holds: records handed to the ingestor are let go chunk by chunk, the run keeps
 only the owner's code of each claimed key, and the reading process's chunks share equal values —
-without changing a single result (on SQLite and PostgreSQL where storage is involved)."""
+without changing a single result (on the in-memory event store where storage is involved)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
+import pytest
 
 from creditbox.application.ownerships import Ownerships
 from creditbox.application.records import (
@@ -21,6 +23,8 @@ from creditbox.domain.document_ownership import DocumentKind
 from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, SharedValues
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
 from tests.builders import details, supply
+
+pytestmark = pytest.mark.use_case
 
 
 def _records() -> list[Record]:

@@ -1,4 +1,4 @@
-"""Import profiles on SQLite and PostgreSQL (``container``): kept per company with their history, and an
+"""Import profiles, on the in-memory event store (``container``): kept per company with their history, and an
 import through one lands exactly where the same data in our layout lands."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_
 from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
 
-pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+pytestmark = [pytest.mark.use_case, pytest.mark.today(AFTER_THE_SAMPLE_DATA)]
 
 OURS, THEIRS = "ACQ", "NRD"
 

@@ -1,4 +1,4 @@
-"""The Excel report of an import (Riepilogo, Scarti), read back with openpyxl, on both backends."""
+"""The Excel report of an import (Riepilogo, Scarti), read back with openpyxl."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from creditbox.infrastructure.excel.import_report import write_import_report, wr
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
 from tests.conftest import AFTER_THE_SAMPLE_DATA
 
-pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+pytestmark = [pytest.mark.use_case, pytest.mark.today(AFTER_THE_SAMPLE_DATA)]
 
 SUMMARY_HEADERS = [
     "File",

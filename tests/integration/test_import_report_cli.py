@@ -1,17 +1,20 @@
-"""``creditbox import --report FILE.xlsx`` through the real command line, on both backends."""
+"""``creditbox import --report FILE.xlsx`` through the real command line."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
-from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
-from tests.integration.command_line import runner
+from tests.integration.command_line import invoke
+
+pytestmark = pytest.mark.cli_or_api
 
 
+@pytest.mark.postgres_smoke
 def test_the_report_lists_the_rejected_rows_and_json_stays_clean(cli_db: str, tmp_path: Path) -> None:
     data = generate(SampleSpec(customers=8))
     bad = with_bad_rows(data)
@@ -19,7 +22,7 @@ def test_the_report_lists_the_rejected_rows_and_json_stays_clean(cli_db: str, tm
     source.write_bytes(workbook_bytes(data))
     report = tmp_path / "rapporti" / "errori.scarti.xlsx"
 
-    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--json", "--report", str(report)])
+    result = invoke("import", str(source), "--company", "ACQ", "--json", "--report", str(report))
 
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)  # the note about the report goes to stderr
@@ -36,7 +39,7 @@ def test_an_unreadable_file_still_gets_a_report_and_exits_2(cli_db: str, tmp_pat
     source.write_text("Codice Cliente;Nominativo\nC1;Rossi\n")
     report = tmp_path / "clienti.scarti.xlsx"
 
-    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--report", str(report)])
+    result = invoke("import", str(source), "--company", "ACQ", "--report", str(report))
 
     assert result.exit_code == 2
     assert "non è una cartella di lavoro Excel" in result.stderr
@@ -51,7 +54,7 @@ def test_a_report_that_cannot_be_written_is_refused_before_the_import(cli_db: st
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
 
-    result = runner.invoke(app, ["import", str(source), "--company", "ACQ", "--report", str(blocker / "r.xlsx")])
+    result = invoke("import", str(source), "--company", "ACQ", "--report", str(blocker / "r.xlsx"))
 
     assert result.exit_code == 2
     assert "importato" not in result.stdout

@@ -1,4 +1,4 @@
-"""The inbox (``Inbox.run_pass`` over real folders), on SQLite and PostgreSQL (``container`` fixture).
+"""The inbox (``Inbox.run_pass`` over real folders), on the in-memory event store (``container``).
 
 Files are dropped with a modification time in the past (settled) unless a test is about a file
 still being written.
@@ -29,7 +29,7 @@ from creditbox.infrastructure.inbox_folder import LocalInboxFolder
 from creditbox.sample_data import SampleData, SampleSpec, generate, with_bad_rows, workbook_bytes
 from tests.conftest import AFTER_THE_SAMPLE_DATA
 
-pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+pytestmark = [pytest.mark.use_case, pytest.mark.today(AFTER_THE_SAMPLE_DATA)]
 
 SPEC = SampleSpec(customers=8)
 

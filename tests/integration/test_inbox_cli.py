@@ -1,5 +1,5 @@
-"""``creditbox inbox run`` through the real command line (CliRunner; a real process for Ctrl-C),
-on both backends."""
+"""``creditbox inbox run`` through the real command line (CliRunner; a real process for
+Ctrl-C)."""
 
 from __future__ import annotations
 
@@ -12,21 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, workbook_bytes
+from tests.integration.command_line import invoke
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes
 
-runner = CliRunner()
-
-
-@pytest.fixture
-def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["companies", "add", "ACQ", "--name", "Acque Spa"])
-    assert result.exit_code == 0, result.output
-    return database_url
+pytestmark = pytest.mark.cli_or_api
 
 
 @pytest.fixture
@@ -56,7 +47,7 @@ def test_one_pass_prints_a_line_per_file_and_a_summary(cli_db: str, root: Path) 
     drop(root / "ACQ", "gennaio.xlsx", workbook(bad=True), age=120)
     drop(root / "ACQ", "clienti.csv", b"Codice Cliente\nC1\n")
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root)])
+    result = invoke("inbox", "run", "--root", str(root))
 
     assert result.exit_code == 0, result.output
     lines = result.stdout
@@ -71,10 +62,11 @@ def test_one_pass_prints_a_line_per_file_and_a_summary(cli_db: str, root: Path) 
     ]
 
 
+@pytest.mark.postgres_smoke
 def test_json_summary_of_the_pass(cli_db: str, root: Path) -> None:
     drop(root / "ACQ", "gennaio.xlsx", workbook())
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--json"])
+    result = invoke("inbox", "run", "--root", str(root), "--json")
 
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)  # the per-file lines go to stderr
@@ -92,7 +84,7 @@ def test_the_setting_names_the_root(cli_db: str, root: Path, monkeypatch: pytest
     monkeypatch.setenv("CREDITBOX_INBOX_DIR", str(root))
     drop(root / "ACQ", "gennaio.xlsx", workbook())
 
-    result = runner.invoke(app, ["inbox", "run", "--company", "acq", "--json"])
+    result = invoke("inbox", "run", "--company", "acq", "--json")
 
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["root"] == str(root)
@@ -102,7 +94,7 @@ def test_the_setting_names_the_root(cli_db: str, root: Path, monkeypatch: pytest
 def test_an_unknown_company_folder_is_reported_with_exit_1_and_its_files_left(cli_db: str, root: Path) -> None:
     drop(root / "XYZ", "x.xlsx", workbook())
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root)])
+    result = invoke("inbox", "run", "--root", str(root))
 
     assert result.exit_code == 1
     assert "Cartella XYZ" in result.stdout and "azienda sconosciuta" in result.stdout
@@ -110,15 +102,15 @@ def test_an_unknown_company_folder_is_reported_with_exit_1_and_its_files_left(cl
 
 
 def test_refusals_before_any_pass(cli_db: str, root: Path, tmp_path: Path) -> None:
-    missing = runner.invoke(app, ["inbox", "run", "--root", str(tmp_path / "manca")])
+    missing = invoke("inbox", "run", "--root", str(tmp_path / "manca"))
     assert missing.exit_code == 1
     assert "inesistente" in missing.stderr
 
-    unknown = runner.invoke(app, ["inbox", "run", "--root", str(root), "--company", "NOPE"])
+    unknown = invoke("inbox", "run", "--root", str(root), "--company", "NOPE")
     assert unknown.exit_code == 1
     assert "azienda sconosciuta" in unknown.stderr
 
-    looping = runner.invoke(app, ["inbox", "run", "--root", str(tmp_path / "manca"), "--every", "1"])
+    looping = invoke("inbox", "run", "--root", str(tmp_path / "manca"), "--every", "1")
     assert looping.exit_code == 1
     assert "inesistente" in looping.stderr
 
@@ -126,7 +118,7 @@ def test_refusals_before_any_pass(cli_db: str, root: Path, tmp_path: Path) -> No
 def test_every_runs_pass_after_pass_and_picks_up_new_files(cli_db: str, root: Path) -> None:
     drop(root / "ACQ", "gennaio.xlsx", workbook(seed=1))
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--every", "0", "--passes", "2", "--json"])
+    result = invoke("inbox", "run", "--root", str(root), "--every", "0", "--passes", "2", "--json")
 
     assert result.exit_code == 0, result.output
     passes = [json.loads(line) for line in result.stdout.splitlines()]  # one JSON document per line
@@ -137,7 +129,7 @@ def test_every_runs_pass_after_pass_and_picks_up_new_files(cli_db: str, root: Pa
 def test_the_timer_warns_of_an_unknown_folder_once_not_every_pass(cli_db: str, root: Path) -> None:
     drop(root / "XYZ", "x.xlsx", workbook())
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--every", "0", "--passes", "3"])
+    result = invoke("inbox", "run", "--root", str(root), "--every", "0", "--passes", "3")
 
     assert result.exit_code == 0, result.output
     assert result.stdout.count("Cartella XYZ") == 1
@@ -172,12 +164,12 @@ def test_a_profile_folder_names_its_profile_and_version_in_the_line_and_the_json
 ) -> None:
     profile = tmp_path / "nord.json"
     profile.write_text(json.dumps(PROFILE), "utf-8")
-    assert runner.invoke(app, ["profiles", "set", str(profile), "--company", "ACQ", "--name", "nord"]).exit_code == 0
+    assert invoke("profiles", "set", str(profile), "--company", "ACQ", "--name", "nord").exit_code == 0
     data = every_supply_active(generate(SampleSpec(customers=5)))
     drop(root / "ACQ" / "nord", "gennaio.xlsx", other_layout_bytes(data))
     drop(root / "ACQ", "febbraio.xlsx", workbook(seed=2))
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--json"])
+    result = invoke("inbox", "run", "--root", str(root), "--json")
 
     assert result.exit_code == 0, result.output
     assert (
@@ -194,7 +186,7 @@ def test_a_profile_folder_names_its_profile_and_version_in_the_line_and_the_json
 def test_a_subfolder_naming_no_profile_is_reported_with_exit_1_and_its_files_left(cli_db: str, root: Path) -> None:
     drop(root / "ACQ" / "sud", "x.xlsx", workbook())
 
-    result = runner.invoke(app, ["inbox", "run", "--root", str(root), "--json"])
+    result = invoke("inbox", "run", "--root", str(root), "--json")
 
     assert result.exit_code == 1
     assert "Cartella ACQ/sud:" in result.stderr

@@ -1,4 +1,4 @@
-"""The inbox never follows a symbolic link, on SQLite and PostgreSQL (``container`` fixture): a link
+"""The inbox never follows a symbolic link (on the in-memory event store): a link
 as a file, as a profile folder, as ``done/`` or ``failed/``, as a company folder, to another
 company's files or outside the root. Nothing is read through a link, nothing is written outside
 the company's folder; the files around the link are imported as usual."""
@@ -16,6 +16,8 @@ from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound
 from creditbox.sample_data import SampleSpec, generate, workbook_bytes
 from tests.integration.test_inbox import drop, events, inbox, names
+
+pytestmark = pytest.mark.use_case
 
 THEIRS = SampleSpec(customers=4, seed=7, company_prefix="OTH")
 OURS = SampleSpec(customers=3, seed=8)

@@ -1,5 +1,5 @@
 """The inbox's profile folders (``inbox/NRD/nord/``: files in the layout of NRD's import profile
-``nord``), on SQLite and PostgreSQL (``container`` fixture), over real folders.
+``nord``), on the in-memory event store (``container``), over real folders.
 
 The other layout and its profile come from ``tests/profile_workbooks.py``.
 """
@@ -29,7 +29,7 @@ from tests.conftest import AFTER_THE_SAMPLE_DATA
 from tests.integration.test_inbox import drop, events, names
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
 
-pytestmark = pytest.mark.today(AFTER_THE_SAMPLE_DATA)
+pytestmark = [pytest.mark.use_case, pytest.mark.today(AFTER_THE_SAMPLE_DATA)]
 
 OURS, THEIRS = "ACQ", "NRD"
 

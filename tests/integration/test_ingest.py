@@ -1,4 +1,4 @@
-"""Feeding records through the event store, on SQLite and PostgreSQL."""
+"""Feeding records through the event store (in memory)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
+
+import pytest
 
 from creditbox.application.ingest import Ingestor
 from creditbox.application.records import (
@@ -21,6 +23,8 @@ from creditbox.application.unit_of_work import BulkLoader
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import document_ownership_id
 from tests.builders import details, supply
+
+pytestmark = pytest.mark.use_case
 
 
 def _records() -> list:

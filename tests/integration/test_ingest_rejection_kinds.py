@@ -1,10 +1,12 @@
-"""The Ingestor gives every rejected record a kind (from the refusal's type) and a column, on
-SQLite and PostgreSQL; accepted and unchanged records have no kind."""
+"""The Ingestor gives every rejected record a kind (from the refusal's type) and a column (on
+the in-memory event store); accepted and unchanged records have no kind."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+
+import pytest
 
 from creditbox.application.records import (
     BillRecord,
@@ -17,6 +19,8 @@ from creditbox.application.records import (
 )
 from creditbox.bootstrap import Container
 from tests.builders import details, supply
+
+pytestmark = pytest.mark.use_case
 
 JAN = date(2026, 1, 1)
 END_JAN = date(2026, 1, 31)

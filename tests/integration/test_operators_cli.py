@@ -21,6 +21,8 @@ from creditbox.settings import Settings
 from tests.builders import details, supply
 from tests.integration.command_line import run, use_database
 
+pytestmark = pytest.mark.cli_or_api
+
 CASE = "S-C1/1"
 
 
@@ -99,6 +101,7 @@ def events_of(database_url: str, event_type: str) -> list[Any]:
 # ---- the operators aggregate through the command line -------------------------------------------
 
 
+@pytest.mark.postgres_smoke
 def test_operators_are_added_listed_relevelled_disabled_and_enabled(staff: str) -> None:
     code, out, err = run("operators", "list", "--company", "ACQ", "--json")
 
@@ -155,6 +158,7 @@ def test_an_invalid_operator_is_refused_with_a_clear_message(staff: str, args: t
 # ---- who runs a case command --------------------------------------------------------------------
 
 
+@pytest.mark.postgres_smoke
 def test_the_approval_is_checked_against_the_operators_configured_level(write_off_requested: str) -> None:
     level_one = cases("approve-write-off", "C1", CASE, "--date", "2026-02-12", "--by", "bianchi")
     raised = cases("approve-write-off", "C1", CASE, "--level", "3", "--date", "2026-02-12", "--by", "bianchi")

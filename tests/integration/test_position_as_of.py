@@ -1,6 +1,6 @@
 """``positions show --as-of``: the position as it stood on that date, replayed from its events up to it
 (cases opened later left out, case states and steps then, supply statuses then), and a clear note on
-what has no business date of its own; on both backends."""
+what has no business date of its own."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from creditbox.domain.codes import SupplyStatus
 from creditbox.domain.workflow.outcomes import StepOutcome
 from tests.builders import details, supply
 from tests.integration.command_line import run, use_database
+
+pytestmark = pytest.mark.cli_or_api
 
 DUE = date(2026, 1, 31)
 
@@ -62,6 +64,7 @@ def _cases(view: dict[str, Any]) -> list[tuple[str, str, list[tuple[int, str]]]]
     return [(c["case_id"], c["status"], [(s["seq"], s["status"]) for s in c["steps"]]) for c in view["cases"]]
 
 
+@pytest.mark.postgres_smoke
 def test_cases_opened_later_are_left_out_and_steps_are_as_they_were(history: Container) -> None:
     on_12_feb = shown("--as-of", "2026-02-12")
     assert _cases(on_12_feb) == [("S1/1", "open", [(1, "executed")])]

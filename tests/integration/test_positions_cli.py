@@ -1,4 +1,4 @@
-"""``creditbox positions show`` through the real command line, on both backends: contacts and supplies."""
+"""``creditbox positions show`` through the real command line: contacts and supplies."""
 
 from __future__ import annotations
 
@@ -7,16 +7,15 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from typer.testing import CliRunner
 
 from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
 from creditbox.bootstrap import Container
-from creditbox.cli.main import app
 from creditbox.domain.codes import Service, SupplyStatus, SupplyType
 from creditbox.domain.documents import SupplyDetails
 from tests.builders import details
+from tests.integration.command_line import invoke
 
-runner = CliRunner()
+pytestmark = pytest.mark.cli_or_api
 
 
 @pytest.fixture
@@ -37,11 +36,12 @@ def customer_c1(container: Container, database_url: str, monkeypatch: pytest.Mon
 
 
 def show(*extra: str) -> str:
-    result = runner.invoke(app, ["positions", "show", "C1", "--company", "ACQ", "--as-of", "2026-03-02", *extra])
+    result = invoke("positions", "show", "C1", "--company", "ACQ", "--as-of", "2026-03-02", *extra)
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
+@pytest.mark.postgres_smoke
 def test_show_json_lists_the_supplies_with_meter_address_overdue_and_open_bills(customer_c1: None) -> None:
     shown = json.loads(show("--json"))
 

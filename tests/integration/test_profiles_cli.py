@@ -1,4 +1,4 @@
-"""``creditbox profiles …`` and ``creditbox import --profile`` through the real command line, on both backends."""
+"""``creditbox profiles …`` and ``creditbox import --profile`` through the real command line."""
 
 from __future__ import annotations
 
@@ -8,26 +8,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from creditbox.cli.main import app
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows
+from tests.integration.command_line import run, use_database
 from tests.profile_workbooks import PROFILE, every_supply_active, other_layout_bytes, their_location
 
-runner = CliRunner()
+pytestmark = pytest.mark.cli_or_api
 
 
 @pytest.fixture
 def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    result = runner.invoke(app, ["companies", "add", "NRD", "--name", "Acque Nord Spa"])
-    assert result.exit_code == 0, result.output
-    return database_url
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = runner.invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return use_database(database_url, monkeypatch, company="NRD", name="Acque Nord Spa")
 
 
 def write_json(path: Path, data: Any) -> Path:
@@ -127,6 +118,7 @@ def test_unknown_company_profile_or_version_exit_1(cli_db: str, tmp_path: Path) 
         assert message in err, (args, err)
 
 
+@pytest.mark.postgres_smoke
 def test_import_with_a_profile_reports_their_rows_and_the_version(cli_db: str, tmp_path: Path) -> None:
     data = every_supply_active(generate(SampleSpec(customers=10)))
     bad = with_bad_rows(data)

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, Record, SupplyRecord
 from creditbox.bootstrap import Container
-from creditbox.cli.main import app as cli
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import Service, SupplyType
 from creditbox.domain.ids import import_id
@@ -28,6 +26,7 @@ from creditbox.projections.queries.worklists import worklist_counts, worklist_pa
 from creditbox.sample_data import SampleSpec, generate, with_bad_rows, write_workbook
 from tests.builders import details, supply
 from tests.conftest import AFTER_THE_SAMPLE_DATA
+from tests.integration.command_line import invoke
 from tests.integration.projection_history import END, run_history
 
 AS_OF = date(2026, 3, 2)
@@ -178,11 +177,10 @@ def test_worklist_and_ageing_export_to_formatted_excel(
 ) -> None:
     run_history(container, clock)
     monkeypatch.setenv("CREDITBOX_DATABASE_URL", database_url)
-    runner = CliRunner()
     worklist_file, ageing_file = tmp_path / "liste.xlsx", tmp_path / "anzianita.xlsx"
-    result = runner.invoke(cli, ["worklist", "--company", "ACQ", "--out", str(worklist_file)])
+    result = invoke("worklist", "--company", "ACQ", "--out", str(worklist_file))
     assert result.exit_code == 0, result.output
-    result = runner.invoke(cli, ["ageing", "--company", "ACQ", "--as-of", END.isoformat(), "--out", str(ageing_file)])
+    result = invoke("ageing", "--company", "ACQ", "--as-of", END.isoformat(), "--out", str(ageing_file))
     assert result.exit_code == 0, result.output
     sheet = load_workbook(worklist_file).active
     assert sheet is not None

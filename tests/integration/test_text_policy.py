@@ -177,6 +177,7 @@ def test_the_ingestor_refuses_bad_text_from_any_source_naming_the_column(contain
         ("companies", "add", "NEW", "--name", "Acque\udcff"),  # a byte that was not UTF-8
     ],
 )
+@pytest.mark.cli_or_api
 def test_command_line_arguments_breaking_the_policy_exit_2(cli_db: str, args: tuple[str, ...]) -> None:
     code, out, err = run(*args)
     assert code == 2, out + err

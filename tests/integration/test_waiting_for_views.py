@@ -1,5 +1,5 @@
 """``waiting_for`` in the views that show it (``positions show --json`` of the CLI, the position read
-back by the application), on both backends: a registered letter awaiting its proof, an active
+back by the application): a registered letter awaiting its proof, an active
 complaint lock, a proposal; each with its code."""
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from creditbox.clock import FixedClock
 from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
 from tests.builders import details, supply
 from tests.integration.command_line import run, use_database
+
+pytestmark = pytest.mark.cli_or_api
 
 DUE = date(2026, 1, 31)
 
@@ -56,6 +58,7 @@ def test_a_registered_letter_awaiting_its_proof_says_so(letter_sent: Container) 
     assert waiting is not None and (waiting.code, waiting.label) == (case["waiting_for_code"], case["waiting_for"])
 
 
+@pytest.mark.postgres_smoke
 def test_held_then_delivered(letter_sent: Container, clock: FixedClock) -> None:
     commands = letter_sent.case_commands()
     commands.record_outcome("ACQ", "C1", "S1/1", 2, StepOutcome.HELD, date(2026, 2, 17), by="op")
