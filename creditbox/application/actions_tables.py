@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.clock import Clock
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import ParsedTable

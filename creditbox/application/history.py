@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
-from uuid import UUID
+from typing import Any
 
+from creditbox.application.ports import EventHistory
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
@@ -35,12 +35,6 @@ DATE_FIELDS = (
     "on",
     "date",
 )
-
-
-class EventHistory(Protocol):
-    def events_of(self, aggregate_id: UUID) -> list[Any]:
-        """Every stored event of the aggregate, in order."""
-        ...
 
 
 def fields_of(event: Any) -> dict[str, Any]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
-from creditbox.application.history import EventHistory, position_as_of
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.history import position_as_of
+from creditbox.application.ports import PositionStore
 from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.errors import NotFound
@@ -49,10 +49,6 @@ class PositionSummary:
     waiting: dict[str, Waiting | None] = field(default_factory=dict)
     # Replayed as of a past date: what the replay says about dating (Italian).
     notes: list[str] = field(default_factory=list)
-
-
-class PositionStore(EventStore, EventHistory, Protocol):
-    """The event store with each aggregate's events (for as-of replays)."""
 
 
 class PositionReader:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from creditbox.application.ingest import Ingestor
+from creditbox.application.ports import BulkLoader
 from creditbox.application.records import (
     BillRecord,
     CustomerRecord,
@@ -17,7 +18,6 @@ from creditbox.application.records import (
     RejectionKind,
     SupplyRecord,
 )
-from creditbox.application.unit_of_work import BulkLoader
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import document_ownership_id
 from tests.builders import details, supply
