@@ -56,7 +56,6 @@ class Container:
     loader: RepositoryBulkLoader | SqlBulkLoader
     # Read models: catch_up() after commands when running inline (the embedded mode).
     projections: ReadModels
-    extras: dict[str, Any] = field(default_factory=dict)
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
 

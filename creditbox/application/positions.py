@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from creditbox.application.history import position_as_of
+from creditbox.application.history import PositionHistory, position_as_of, position_history
 from creditbox.application.ports import PositionStore
 from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
@@ -94,6 +94,11 @@ class PositionReader:
             waiting=self.waiting(position, as_of),
             notes=notes,
         )
+
+    def history(self, company: str, customer_code: str, *, as_of: date | None, zone: Any) -> PositionHistory:
+        """Every event of the position (those dated up to ``as_of`` when given), with the position
+        replayed from them (``creditbox.application.history``)."""
+        return position_history(self._store, company, customer_code, as_of=as_of, zone=zone)
 
     def waiting(self, position: Position, as_of: date) -> dict[str, Waiting | None]:
         """What each case of ``position`` waits for on ``as_of`` (next rows from the case's table version)."""
