@@ -4,7 +4,6 @@ values that cross them.
 Implemented in ``creditbox.infrastructure`` (the event store, the bulk loaders, the background writer,
 the Excel parser and report, the inbox folder, the recording dispatcher) or by another use case
 (``ImportProfiles``, ``ActionsTables``); wired by the composition root (``creditbox.bootstrap``).
-Tests pass their own implementations (an in-memory event store, a folder of their own).
 
 - The event store: ``EventStore``, ``EventHistory`` (one aggregate's events, for replays and the
   history), ``PositionStore`` (both), ``BulkLoader``, ``BatchSaver`` / ``BatchSavers``.

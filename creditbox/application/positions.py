@@ -1,4 +1,4 @@
-"""Reading a position back from its events (the write model), for the CLI and tests.
+"""Reading a position back from its events (the write model), for the CLI, the API's history and tests.
 
 Lists and worklists read projections instead; this is for one customer at a time.
 """
