@@ -16,16 +16,15 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.dunning import Dispatcher, DunningService
+from creditbox.application.dunning import DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
-from creditbox.application.inbox_ports import InboxFolder
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.operators import OperatorDirectory
+from creditbox.application.ports import BatchSaver, BulkLoader, Dispatcher, InboxFolder
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
-from creditbox.application.unit_of_work import BatchSaver, BulkLoader
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
@@ -57,7 +56,6 @@ class Container:
     loader: RepositoryBulkLoader | SqlBulkLoader
     # Read models: catch_up() after commands when running inline (the embedded mode).
     projections: ReadModels
-    extras: dict[str, Any] = field(default_factory=dict)
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
 

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.dunning import CachingLoader
-from creditbox.application.imports import ImportResult
+from creditbox.application.import_results import ImportResult
 from creditbox.application.records import Sheet
 from creditbox.application.simulation import SimulatedChannels, Simulator
 from creditbox.bootstrap import Container, bootstrap

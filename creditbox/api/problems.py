@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 import sqlalchemy.exc
@@ -28,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from creditbox.api.security_headers import SECURITY_HEADERS
 from creditbox.domain.business_dates import DateInFuture, DateOutOfRange
 from creditbox.domain.errors import Conflict, DomainError, InvalidCommand, LevelTooLow, NotAllowed, NotFound
+from creditbox.domain.wording import plural
 from creditbox.infrastructure.write_gate import DatabaseBusy
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -99,6 +100,19 @@ class ApiProblem(Exception):
         self.errors = list(errors) if errors else None
         self.headers = headers
         self.kind = kind
+
+
+ProblemT = TypeVar("ProblemT")
+
+
+def invalid_document(title: str, problems: Sequence[ProblemT], field_of: Callable[[ProblemT], str]) -> ApiProblem:
+    """A 422 for a document refused as a whole (the actions table, the settings): ``title`` with the
+    count of problems, and one error in the body per problem, its field named by ``field_of``."""
+    return ApiProblem(
+        422,
+        f"{title} ({plural(len(problems), 'problema', 'problemi')})",
+        errors=[FieldError(field=field_of(p), location="body", message=str(p)) for p in problems],
+    )
 
 
 def busy(detail: str) -> ApiProblem:

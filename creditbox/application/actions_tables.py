@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.clock import Clock
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import ParsedTable
 from creditbox.domain.actions_table import ActionsTable, RowsDiff, TableVersion, diff_rows
 from creditbox.domain.actions_validation import require_valid
-from creditbox.domain.errors import NotFound
+from creditbox.domain.errors import Conflict, NotFound
 from creditbox.domain.ids import actions_table_id, company_id, normalise_company_code
 
 
@@ -84,9 +84,20 @@ class ActionsTables:
         return Revision(changed, table.current, diff_rows(before.rows, table.current.rows))
 
     def revise_parsed(
-        self, company: str, parsed: ParsedTable, *, by: str, note: str | None = None, source: str
+        self,
+        company: str,
+        parsed: ParsedTable,
+        *,
+        by: str,
+        note: str | None = None,
+        source: str,
+        expected_version: int | None = None,
     ) -> Revision:
-        """A table parsed from a file: refused with all its problems (source row numbers), or revised."""
-        self.table(company)  # an unknown company is reported before the file's problems
+        """A table parsed from a file: refused with all its problems (source row numbers), or revised.
+        ``expected_version``: the version the revision is based on; another version in force is a Conflict."""
+        # An unknown company is reported before a stale version, and both before the file's problems.
+        current = self.table(company).current
+        if expected_version is not None and expected_version != current.version:
+            raise Conflict(f"la tabella azioni è alla versione {current.version}, non {expected_version}: rileggerla")
         rows = parsed.require()
         return self.revise(company, rows, by=by, note=note, source=source, numbers=parsed.numbers)

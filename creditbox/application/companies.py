@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_table import ActionsTable

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.clock import Clock
 from creditbox.domain.company import Company
 from creditbox.domain.company_settings import CompanySettings, SettingsVersion, changed_fields

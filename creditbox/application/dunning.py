@@ -12,18 +12,17 @@ Running the same business date twice records nothing the second time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.unit_of_work import BulkLoader, EventStore
+from creditbox.application.ports import ActionToDispatch, BulkLoader, Dispatcher, EventStore, TableSource
 from creditbox.clock import Clock
 from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 from creditbox.domain.codes import ActionCode
@@ -39,41 +38,6 @@ REACTIVATION_REQUESTED = "creditbox.position.ReactivationRequested"
 ACTION_TOPICS = (STEP_EXECUTED, REACTIVATION_REQUESTED)
 SCHEDULER = "scheduler"
 DEFAULT_CHUNK = 500
-
-
-@dataclass(frozen=True)
-class ActionToDispatch:
-    """An action to carry out through a channel or an outside office. ``action_id`` is its
-    idempotency key (``COMPANY/customer/case/seq``)."""
-
-    action_id: str
-    company: str
-    customer_code: str
-    supply_code: str
-    case_id: str
-    seq: int | None  # None: a reactivation request
-    action_code: ActionCode
-    description: str
-    recipient: str | None
-    parameters: dict[str, str]
-    overdue: Decimal
-    business_date: date
-
-    @property
-    def is_reactivation(self) -> bool:
-        return self.seq is None
-
-
-class Dispatcher(Protocol):
-    """Hands actions to the channels (the workers issue); must be idempotent by ``action_id``."""
-
-    def dispatch(self, actions: Sequence[ActionToDispatch]) -> None: ...
-
-
-class TableSource(Protocol):
-    """The company's current actions-table version (``ActionsTables`` satisfies it)."""
-
-    def current(self, company: str) -> TableVersion: ...
 
 
 @dataclass

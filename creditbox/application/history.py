@@ -1,5 +1,8 @@
-"""A position as it stood on a business date, replayed from its own events (CLI ``positions show
---as-of``, the API's ``history?as_of=``).
+"""A position's history straight from its events, and the position as it stood on a business date,
+replayed from them (CLI ``positions show --as-of``, the API's ``history`` and ``history?as_of=``).
+
+The API's one query of the event store rather than a projection (through the ``EventHistory``
+port): an auditor must see exactly what was recorded.
 
 Each event has a business date: its own (``business_date``, ``outcome_date``, ``payment_date``,
 ``issue_date``, a lock's ``start`` or ``lifted_on``...). Master data sent by the billing system
@@ -14,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
-from uuid import UUID
+from typing import Any
 
+from creditbox.application.ports import EventHistory
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
@@ -35,12 +38,6 @@ DATE_FIELDS = (
     "on",
     "date",
 )
-
-
-class EventHistory(Protocol):
-    def events_of(self, aggregate_id: UUID) -> list[Any]:
-        """Every stored event of the aggregate, in order."""
-        ...
 
 
 def fields_of(event: Any) -> dict[str, Any]:
@@ -129,11 +126,55 @@ def replay_events(events: Iterable[Any], as_of: date | None, zone: Any) -> tuple
     return replay, applied
 
 
-def position_as_of(history: EventHistory, company: str, customer_code: str, as_of: date, zone: Any) -> Replay:
+def events_of_position(history: EventHistory, company: str, customer_code: str) -> list[Any]:
+    """The position's stored events, in order (``NotFound`` when it recorded none)."""
     events = history.events_of(position_id(company, customer_code))
     if not events:
         raise NotFound(f"cliente {customer_code!r} sconosciuto nell'azienda {company!r}")
-    replay, _ = replay_events(events, as_of, zone)
+    return events
+
+
+def position_as_of(history: EventHistory, company: str, customer_code: str, as_of: date, zone: Any) -> Replay:
+    replay, _ = replay_events(events_of_position(history, company, customer_code), as_of, zone)
     if replay.position is None:
         raise NotFound(f"cliente {customer_code!r} non ancora registrato al {as_of:%d/%m/%Y}")
     return replay
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded event of a position: its fields as recorded (``data``, without ``by``)."""
+
+    version: int
+    type: str
+    business_date: date
+    recorded_at: datetime
+    by: str | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class PositionHistory:
+    entries: list[HistoryEntry]
+    position: Position | None  # replayed from the entries
+    notes: list[str] = field(default_factory=list)  # what could not be dated exactly (Italian)
+
+
+def position_history(
+    history: EventHistory, company: str, customer_code: str, *, as_of: date | None, zone: Any
+) -> PositionHistory:
+    """Every event of the position dated on or before ``as_of`` (all when None), in order, with the
+    position replayed from them: what an auditor sees, exactly as recorded."""
+    replay, applied = replay_events(events_of_position(history, company, customer_code), as_of, zone)
+    entries = [
+        HistoryEntry(
+            version=event.originator_version,
+            type=type(event).__name__,
+            business_date=business,
+            recorded_at=event.timestamp,
+            by=fields_of(event).get("by"),
+            data={k: v for k, v in fields_of(event).items() if k != "by"},
+        )
+        for event, business in applied
+    ]
+    return PositionHistory(entries=entries, position=replay.position, notes=replay.notes)

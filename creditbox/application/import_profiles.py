@@ -13,8 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from creditbox.application.imports import WorkbookParser
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore, ParserFactory, WorkbookParser
 from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import company_id, normalise_company_code
@@ -48,7 +47,7 @@ class ImportProfiles:
         clock: Clock,
         *,
         default_parser: Callable[[], WorkbookParser],
-        make_parser: Callable[[ProfileVersion], WorkbookParser],
+        make_parser: ParserFactory,
         check_value: ValueCheck | None = None,
     ) -> None:
         self._store = store

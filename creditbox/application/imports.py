@@ -11,12 +11,13 @@ import hashlib
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-from uuid import UUID
+from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.date_policy import DatePolicy
+from creditbox.application.import_results import ImportResult, SheetCounts
 from creditbox.application.ingest import DEFAULT_CHUNK_SIZE, Ingestor, relaxed_gc
+from creditbox.application.ports import BatchSavers, BulkLoader, EventStore, ImportProgress, WorkbookParser
 from creditbox.application.record_checks import show_value
 from creditbox.application.records import (
     BillRecord,
@@ -32,7 +33,6 @@ from creditbox.application.records import (
     SourcedRecord,
     SupplyRecord,
 )
-from creditbox.application.unit_of_work import BatchSavers, BulkLoader, EventStore
 from creditbox.clock import Clock
 from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
 from creditbox.domain.ids import import_id
@@ -45,82 +45,6 @@ def profile_label(profile: str | None, version: int | None) -> str | None:
     if profile is None or version is None:
         return profile
     return f"{profile} (versione {version})"
-
-
-class WorkbookParser(Protocol):
-    """Turns the bytes of a file into records and rejections (raises ``UnreadableFile``)."""
-
-    @property
-    def profile(self) -> str: ...
-
-    @property
-    def profile_version(self) -> int | None:
-        """The profile's version; None for the built-in default layout."""
-        ...
-
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook: ...
-
-
-class ImportProgress(Protocol):
-    """Progress of the rows being applied (the CLI shows a bar; the API ignores it)."""
-
-    def start(self, total: int) -> None: ...
-
-    def advance(self, rows: int) -> None: ...
-
-
-@dataclass
-class SheetCounts:
-    accepted: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-
-    def as_json(self) -> dict[str, int]:
-        return {"accepted": self.accepted, "unchanged": self.unchanged, "rejected": self.rejected}
-
-
-@dataclass
-class ImportResult:
-    import_id: UUID
-    company: str
-    file_name: str
-    file_sha256: str
-    profile: str
-    sheets: dict[str, SheetCounts]
-    rejected: list[Rejection]
-    warnings: list[str] = field(default_factory=list)
-    events: int = 0
-    # The version of a company's import profile used (None: the built-in default profile).
-    profile_version: int | None = None
-    already_imported: bool = False
-    # Aggregates saved and atomic saves made by the run (for benchmarks and logs).
-    saved_aggregates: int = 0
-    saves: int = 0
-
-    @property
-    def totals(self) -> SheetCounts:
-        total = SheetCounts()
-        for counts in self.sheets.values():
-            total.accepted += counts.accepted
-            total.unchanged += counts.unchanged
-            total.rejected += counts.rejected
-        return total
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "import_id": str(self.import_id),
-            "company": self.company,
-            "file_name": self.file_name,
-            "file_sha256": self.file_sha256,
-            "profile": self.profile,
-            "profile_version": self.profile_version,
-            "already_imported": self.already_imported,
-            "sheets": {name: counts.as_json() for name, counts in self.sheets.items()},
-            "totals": self.totals.as_json(),
-            "events": self.events,
-            "rejected": [r.as_json() for r in self.rejected],
-            "warnings": list(self.warnings),
-        }
 
 
 class ImportService:

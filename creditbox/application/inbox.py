@@ -24,7 +24,7 @@ recorded, so a crash in between leaves it in the inbox, and the next pass import
 records nothing (the same file is already imported) and moves it to ``done/`` with its report.
 
 The file system is behind the ``InboxFolder`` port and the Excel rendering behind
-``ReportRenderer`` (``inbox_ports.py``, both implemented in ``creditbox.infrastructure``), so this
+``ReportRenderer`` (``ports.py``, both implemented in ``creditbox.infrastructure``), so this
 module reads no file and writes no format but JSON; what a pass reports is in ``inbox_results.py``.
 """
 
@@ -37,14 +37,20 @@ from datetime import datetime
 from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.imports import ImportService, WorkbookParser, profile_label
-from creditbox.application.inbox_ports import InboxEntry, InboxFolder, ProfileSource, ReportRenderer
+from creditbox.application.imports import ImportService, profile_label
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass, UnknownFolder
+from creditbox.application.ports import (
+    InboxEntry,
+    InboxFolder,
+    ParserFactory,
+    ProfileSource,
+    ReportRenderer,
+    WorkbookParser,
+)
 from creditbox.application.records import UnreadableFile
 from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import normalise_company_code
-from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import DEFAULT_PROFILE_NAME, normalise_profile_name
 
 INBOX_USER = "inbox"
@@ -79,7 +85,7 @@ class Inbox:
         clock: Clock,
         *,
         profiles: ProfileSource,
-        make_parser: Callable[[ProfileVersion], WorkbookParser],
+        make_parser: ParserFactory,
         by: str = INBOX_USER,
     ) -> None:
         self._folder = folder

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from creditbox.application.imports import ImportResult
+from creditbox.application.import_results import ImportResult
 from creditbox.domain.import_profile_rules import DEFAULT_PROFILE_NAME
 
 

@@ -19,6 +19,7 @@ from typing import Any, cast
 
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.ownerships import DocumentKey, Ownerships
+from creditbox.application.ports import BatchSaver, BatchSavers, BulkLoader, EventStore
 from creditbox.application.record_checks import (
     RecordConflict,
     UnknownCustomer,
@@ -38,7 +39,6 @@ from creditbox.application.records import (
     RejectionKind,
     SupplyRecord,
 )
-from creditbox.application.unit_of_work import BatchSaver, BatchSavers, BulkLoader, EventStore
 from creditbox.domain.business_dates import DateWindow
 from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership, document_refusal
 from creditbox.domain.errors import DomainError, Field

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.domain.errors import Conflict, NotAllowed, NotFound
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.operators import OPERATOR_ADDED, Operator, normalise_operator_name, operator_id

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from creditbox.application.unit_of_work import BulkLoader
+from creditbox.application.ports import BulkLoader
 from creditbox.domain.document_ownership import DocumentKind, DocumentOwnership
 from creditbox.domain.ids import document_ownership_id, supply_ownership_id
 from creditbox.domain.supply_ownership import SupplyOwnership

@@ -1,4 +1,4 @@
-"""Reading a position back from its events (the write model), for the CLI and tests.
+"""Reading a position back from its events (the write model), for the CLI, the API's history and tests.
 
 Lists and worklists read projections instead; this is for one customer at a time.
 """
@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
-from creditbox.application.history import EventHistory, position_as_of
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.history import PositionHistory, position_as_of, position_history
+from creditbox.application.ports import PositionStore
 from creditbox.domain.actions_table import ActionsTable
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.errors import NotFound
@@ -49,10 +49,6 @@ class PositionSummary:
     waiting: dict[str, Waiting | None] = field(default_factory=dict)
     # Replayed as of a past date: what the replay says about dating (Italian).
     notes: list[str] = field(default_factory=list)
-
-
-class PositionStore(EventStore, EventHistory, Protocol):
-    """The event store with each aggregate's events (for as-of replays)."""
 
 
 class PositionReader:
@@ -98,6 +94,11 @@ class PositionReader:
             waiting=self.waiting(position, as_of),
             notes=notes,
         )
+
+    def history(self, company: str, customer_code: str, *, as_of: date | None, zone: Any) -> PositionHistory:
+        """Every event of the position (those dated up to ``as_of`` when given), with the position
+        replayed from them (``creditbox.application.history``)."""
+        return position_history(self._store, company, customer_code, as_of=as_of, zone=zone)
 
     def waiting(self, position: Position, as_of: date) -> dict[str, Waiting | None]:
         """What each case of ``position`` waits for on ``as_of`` (next rows from the case's table version)."""

@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 
 from creditbox.application.case_commands import CaseCommands
-from creditbox.application.dunning import ActionToDispatch, DunningService
+from creditbox.application.dunning import DunningService
+from creditbox.application.ports import ActionToDispatch
 from creditbox.domain.business_dates import add_days
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import DomainError

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from creditbox.application.unit_of_work import EventStore
+from creditbox.application.ports import EventStore
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.tokens import GROUP, TOKEN_ISSUED, ApiToken, Role, api_token_id, normalise_scope, token_hash

@@ -18,7 +18,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from creditbox.application.imports import ImportResult, profile_label
+from creditbox.application.import_results import ImportResult
+from creditbox.application.imports import profile_label
 from creditbox.application.records import UnreadableFile
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.cli.paths import REFUSED, output_file

@@ -24,8 +24,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from creditbox.application.inbox import Inbox
-from creditbox.application.inbox_ports import InboxUnavailable
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass
+from creditbox.application.ports import InboxUnavailable
 from creditbox.bootstrap import Container
 from creditbox.cli.context import catch_up_views, console, container, error_console, fail, print_json
 from creditbox.domain.wording import plural

@@ -6,8 +6,7 @@ so projections follow a single sequence.
 
 from __future__ import annotations
 
-from enum import Enum
-from typing import Any, ClassVar
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
@@ -23,8 +22,6 @@ _OPEN_GATE = WriteGate(serialise=False, wait=0.0)
 
 class CreditBoxApplication(Application[UUID]):
     name = "CreditBox"
-    # Enums defined by later modules (workflow, channels) add themselves here before construction.
-    extra_enums: ClassVar[list[type[Enum]]] = []
     # Writes of this process take turns on SQLite (``infrastructure/write_gate.py``).
     write_gate: WriteGate = _OPEN_GATE
 
@@ -36,7 +33,7 @@ class CreditBoxApplication(Application[UUID]):
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        register_domain_transcodings(transcoder, type(self).extra_enums)
+        register_domain_transcodings(transcoder)
 
     def get_or_none(self, aggregate_id: UUID) -> Any | None:
         try:

@@ -36,7 +36,7 @@ from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 
-from creditbox.application.inbox_ports import InboxEntry, InboxUnavailable
+from creditbox.application.ports import InboxEntry, InboxUnavailable
 
 DEFAULT_MIN_AGE = 5.0
 LOCK_NAME = ".creditbox-inbox.lock"

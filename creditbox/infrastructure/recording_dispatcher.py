@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from creditbox.application.dunning import ACTION_TOPICS, ActionToDispatch, actions_of
+from creditbox.application.dunning import ACTION_TOPICS, actions_of
+from creditbox.application.ports import ActionToDispatch
 from creditbox.domain.ids import normalise_company_code
 from creditbox.infrastructure.event_store import CreditBoxApplication
 

@@ -51,7 +51,7 @@ DOMAIN_ENUMS: list[type[Enum]] = [
 ]
 
 
-def register_domain_transcodings(transcoder: JSONTranscoder, extra_enums: list[type[Enum]] | None = None) -> None:
+def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
     transcoder.register(DateAsISO())
-    for enum_type in [*DOMAIN_ENUMS, *(extra_enums or [])]:
+    for enum_type in DOMAIN_ENUMS:
         transcoder.register(enum_transcoding(enum_type))

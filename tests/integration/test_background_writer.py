@@ -18,9 +18,9 @@ import psycopg
 import pytest
 from eventsourcing.persistence import IntegrityError
 
-from creditbox.application.imports import ImportResult
+from creditbox.application.import_results import ImportResult
+from creditbox.application.ports import BatchSaver
 from creditbox.application.records import Sheet
-from creditbox.application.unit_of_work import BatchSaver
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.company import Company, CompanySettings

@@ -9,7 +9,7 @@ from uuid import uuid4
 
 import pytest
 
-from creditbox.application.imports import ImportResult
+from creditbox.application.import_results import ImportResult
 from creditbox.application.records import Sheet, UnreadableFile
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound

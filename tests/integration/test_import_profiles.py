@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from creditbox.application.import_profiles import ImportProfiles
-from creditbox.application.imports import ImportResult
+from creditbox.application.import_results import ImportResult
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound

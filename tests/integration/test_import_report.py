@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from creditbox.application.imports import ImportResult, SheetCounts
+from creditbox.application.import_results import ImportResult, SheetCounts
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.clock import ROME

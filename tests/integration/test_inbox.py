@@ -17,8 +17,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from creditbox.application.inbox import Inbox
-from creditbox.application.inbox_ports import InboxEntry, InboxUnavailable
 from creditbox.application.inbox_results import FileStatus
+from creditbox.application.ports import InboxEntry, InboxUnavailable
 from creditbox.application.records import Sheet
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 from creditbox.application.ingest import Ingestor
+from creditbox.application.ports import BulkLoader
 from creditbox.application.records import (
     BillRecord,
     CustomerRecord,
@@ -19,7 +20,6 @@ from creditbox.application.records import (
     RejectionKind,
     SupplyRecord,
 )
-from creditbox.application.unit_of_work import BulkLoader
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import document_ownership_id
 from tests.builders import details, supply

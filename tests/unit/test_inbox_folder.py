@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from creditbox.application.inbox_ports import InboxUnavailable
+from creditbox.application.ports import InboxUnavailable
 from creditbox.clock import ROME
 from creditbox.infrastructure import inbox_folder
 from creditbox.infrastructure.inbox_folder import LocalInboxFolder, is_temporary

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path
 
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
-from creditbox.api.problems import ApiProblem, FieldError, problem_responses
-from creditbox.api.schemas.actions_table import ActionRowOut, ActionsTableIn, ActionsTableOut, RevisionOut
+from creditbox.api.presenters import revision_out, table_out
+from creditbox.api.problems import invalid_document, problem_responses
+from creditbox.api.schemas.actions_table import ActionsTableIn, ActionsTableOut, RevisionOut
+from creditbox.application.actions_tables import Revision
 from creditbox.domain.actions_parsing import FIELDS, parse_row_data
-from creditbox.domain.actions_table import TableVersion
 from creditbox.domain.actions_validation import InvalidActionsTable, Problem
-from creditbox.domain.errors import Conflict
-from creditbox.domain.wording import plural
 
 router = APIRouter(prefix="/api/v1/companies/{company}/actions-table", tags=["actions-table"], route_class=GuardedRoute)
 
@@ -53,48 +52,27 @@ def put_table(
     """Adotta una nuova versione (validata come l'importazione Excel). Identica alla vigente: nessuna nuova versione."""
     parsed = parse_row_data(body.rows)
 
-    def revise() -> Any:
-        current = container.actions_tables.current(company)
-        if body.expected_version is not None and body.expected_version != current.version:
-            raise Conflict(
-                f"la tabella azioni è alla versione {current.version}, non {body.expected_version}: rileggerla"
-            )
-        return container.actions_tables.revise_parsed(company, parsed, by=principal.name, note=body.note, source="api")
+    def revise() -> Revision:
+        return container.actions_tables.revise_parsed(
+            company,
+            parsed,
+            by=principal.name,
+            note=body.note,
+            source="api",
+            expected_version=body.expected_version,
+        )
 
     try:
         revision = commit(revise)
     except InvalidActionsTable as error:
-        raise ApiProblem(
-            422,
-            f"tabella azioni non valida ({plural(len(error.problems), 'problema', 'problemi')})",
-            errors=[_field_error(p) for p in error.problems],
-        ) from None
-    return RevisionOut(
-        changed=revision.changed,
-        version=revision.version.version,
-        added=list(revision.diff.added),
-        removed=list(revision.diff.removed),
-        changed_rows=list(revision.diff.changed),
-        table=table_out(revision.version),
-    )
+        raise invalid_document("tabella azioni non valida", error.problems, _field_of) from None
+    return revision_out(revision)
 
 
-def _field_error(problem: Problem) -> FieldError:
+def _field_of(problem: Problem) -> str:
     parts = ["rows"]
     if problem.row is not None:
         parts.append(str(problem.row - 1))
         if problem.column is not None:
             parts.append(_FIELD_OF_HEADER.get(problem.column, problem.column))
-    return FieldError(field=".".join(parts), location="body", message=str(problem))
-
-
-def table_out(version: TableVersion) -> ActionsTableOut:
-    return ActionsTableOut(
-        company=version.company,
-        version=version.version,
-        by=version.by,
-        at=version.at,
-        note=version.note,
-        source=version.source,
-        rows=[ActionRowOut(**row.as_event_data(), key=row.key) for row in version.rows],
-    )
+    return ".".join(parts)

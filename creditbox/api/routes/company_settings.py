@@ -9,17 +9,16 @@ from fastapi import APIRouter, Path
 from creditbox.api.deps import Commit, CompanyCode, ContainerDep, CurrentPrincipal
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
-from creditbox.api.problems import ApiProblem, FieldError, problem_responses
+from creditbox.api.presenters import settings_change_out, settings_history_entry_out, settings_out
+from creditbox.api.problems import invalid_document, problem_responses
 from creditbox.api.schemas.company_settings import (
     CompanySettingsIn,
     CompanySettingsOut,
     SettingsChangeOut,
-    SettingsDocument,
     SettingsHistoryEntryOut,
 )
 from creditbox.application.company_settings import SettingsRevision
-from creditbox.domain.company_settings import SettingsVersion
-from creditbox.domain.company_settings_document import InvalidCompanySettings
+from creditbox.domain.company_settings_document import InvalidCompanySettings, SettingsProblem
 
 router = APIRouter(prefix="/api/v1/companies/{company}/settings", tags=["company-settings"], route_class=GuardedRoute)
 
@@ -40,10 +39,7 @@ def get_current(company: CompanyCode, container: ContainerDep) -> CompanySetting
 )
 def get_history(company: CompanyCode, container: ContainerDep) -> list[SettingsHistoryEntryOut]:
     """Tutte le versioni: chi, quando, perché e quali campi sono cambiati."""
-    return [
-        SettingsHistoryEntryOut(**settings_out(entry.version).model_dump(), changed=list(entry.fields))
-        for entry in container.company_settings().history(company)
-    ]
+    return [settings_history_entry_out(entry) for entry in container.company_settings().history(company)]
 
 
 @router.get(
@@ -87,30 +83,9 @@ def put_settings(
     try:
         revision = commit(change)
     except InvalidCompanySettings as error:
-        count = len(error.problems)
-        raise ApiProblem(
-            422,
-            f"impostazioni non valide ({count} {'problema' if count == 1 else 'problemi'})",
-            errors=[
-                FieldError(field="settings" + (f".{p.field}" if p.field else ""), location="body", message=str(p))
-                for p in error.problems
-            ],
-        ) from None
-    return SettingsChangeOut(
-        changed=revision.changed,
-        version=revision.version.version,
-        fields=list(revision.fields),
-        current=settings_out(revision.version),
-    )
+        raise invalid_document("impostazioni non valide", error.problems, _field_of) from None
+    return settings_change_out(revision)
 
 
-def settings_out(version: SettingsVersion) -> CompanySettingsOut:
-    return CompanySettingsOut(
-        company=version.company,
-        version=version.version,
-        by=version.by,
-        at=version.at,
-        note=version.note,
-        source=version.source,
-        settings=SettingsDocument.model_validate(version.settings.document()),
-    )
+def _field_of(problem: SettingsProblem) -> str:
+    return "settings" + (f".{problem.field}" if problem.field else "")

@@ -21,7 +21,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from creditbox.application.imports import ImportResult, profile_label
+from creditbox.application.import_results import ImportResult
+from creditbox.application.imports import profile_label
 from creditbox.application.records import Rejection, Sheet
 from creditbox.infrastructure.excel.writer import Column, Kind, SheetSpec, save_workbook
 

@@ -1,0 +1,226 @@
+"""The ports of the application: every outside thing a use case depends on, as a Protocol, and the
+values that cross them.
+
+Implemented in ``creditbox.infrastructure`` (the event store, the bulk loaders, the background writer,
+the Excel parser and report, the inbox folder, the recording dispatcher) or by another use case
+(``ImportProfiles``, ``ActionsTables``); wired by the composition root (``creditbox.bootstrap``).
+
+- The event store: ``EventStore``, ``EventHistory`` (one aggregate's events, for replays and the
+  history), ``PositionStore`` (both), ``BulkLoader``, ``BatchSaver`` / ``BatchSavers``.
+- Imports: ``WorkbookParser``, ``ParserFactory``, ``ImportProgress``.
+- The inbox: ``InboxFolder`` (with ``InboxEntry``, ``InboxUnavailable``), ``ProfileSource``,
+  ``ReportRenderer``.
+- Dunning: ``TableSource``, ``Dispatcher`` (with ``ActionToDispatch``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Protocol
+from uuid import UUID
+
+from creditbox.application.import_results import ImportResult
+from creditbox.application.records import ParsedWorkbook
+from creditbox.domain.codes import ActionCode
+from creditbox.domain.import_profile import ProfileVersion
+from creditbox.domain.workflow.ladder import TableVersion
+
+# ---- the event store ---------------------------------------------------------------------------
+
+
+class EventStore(Protocol):
+    """Loads aggregates and saves them together, atomically."""
+
+    def get_or_none(self, aggregate_id: UUID) -> Any | None: ...
+
+    def exists(self, aggregate_id: UUID) -> bool: ...
+
+    def save(self, *objs: Any) -> Any: ...
+
+    def originators_of(self, topic: str) -> list[UUID]:
+        """Ids of the aggregates that recorded an event of this topic, in log order."""
+        ...
+
+
+class EventHistory(Protocol):
+    """One aggregate's stored events (as-of replays, a position's history)."""
+
+    def events_of(self, aggregate_id: UUID) -> list[Any]:
+        """Every stored event of the aggregate, in order."""
+        ...
+
+
+class PositionStore(EventStore, EventHistory, Protocol):
+    """The event store with each aggregate's events (for as-of replays)."""
+
+
+class BulkLoader(Protocol):
+    """Loads many aggregates in few round trips (the import loads thousands at once)."""
+
+    def load_many(self, aggregate_ids: Iterable[UUID]) -> dict[UUID, Any]: ...
+
+
+class BatchSaver(Protocol):
+    """Saves batch after batch of aggregates, each batch atomically and in the order given.
+    Used as a context manager: leaving it without error means every batch is committed."""
+
+    def save(self, *aggregates: Any) -> None: ...
+
+
+# Given how many records a run will apply, a context manager that saves its batches: the
+# event store itself for small runs, a background writer for big ones (composition root).
+BatchSavers = Callable[[int], AbstractContextManager[BatchSaver]]
+
+
+# ---- imports -----------------------------------------------------------------------------------
+
+
+class WorkbookParser(Protocol):
+    """Turns the bytes of a file into records and rejections (raises ``UnreadableFile``)."""
+
+    @property
+    def profile(self) -> str: ...
+
+    @property
+    def profile_version(self) -> int | None:
+        """The profile's version; None for the built-in default layout."""
+        ...
+
+    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook: ...
+
+
+# The parser that reads a file through a version of a company's import profile.
+ParserFactory = Callable[[ProfileVersion], WorkbookParser]
+
+
+class ImportProgress(Protocol):
+    """Progress of the rows being applied (the CLI shows a bar; the API ignores it)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, rows: int) -> None: ...
+
+
+# ---- the inbox ---------------------------------------------------------------------------------
+
+
+class InboxUnavailable(Exception):
+    """The inbox root cannot be used (missing, not a folder)."""
+
+
+@dataclass(frozen=True)
+class InboxEntry:
+    """A file found in a company folder (temporary and hidden names are never listed)."""
+
+    folder: str  # the folder as on disk, relative to the root: "ACQ", or "ACQ/nord" for a profile's
+    name: str
+    size: int
+    modified: float  # seconds since the epoch, as the file system keeps it
+    # Unchanged for the folder's minimum age: not being written any more.
+    settled: bool
+    # A symbolic link (to a file or a folder): never read nor followed, filed in ``failed/``.
+    link: bool = False
+
+
+class InboxFolder(Protocol):
+    """The inbox on a file system: company folders, their files, and where files are filed away
+    (``infrastructure/inbox_folder.py``)."""
+
+    @property
+    def root(self) -> str: ...
+
+    def exclusive(self) -> AbstractContextManager[bool]:
+        """Held for a pass: False when another process is running a pass on the same root.
+        Raises ``InboxUnavailable`` when the root cannot be used."""
+        ...
+
+    def company_folders(self) -> list[str]:
+        """The real folders directly in the root (never symbolic links), sorted."""
+        ...
+
+    def links(self) -> list[str]:
+        """The symbolic links directly in the root: reported, never entered."""
+        ...
+
+    def subfolders(self, folder: str) -> list[str]:
+        """The names of the real folders directly in ``folder`` (hidden ones and links never listed), sorted."""
+        ...
+
+    def entries(self, folder: str) -> list[InboxEntry]:
+        """The files directly in ``folder`` ("ACQ" or "ACQ/nord"), oldest first; symbolic links
+        (to anything) are listed with ``link`` set."""
+        ...
+
+    def read(self, entry: InboxEntry) -> bytes | None:
+        """The file's bytes, or None when it changed since it was listed (still being written).
+        Never follows a link: raises ``OSError`` for a link or anything but a regular file."""
+        ...
+
+    def file_away(self, entry: InboxEntry, outcome: str, reports: Mapping[str, bytes], at: datetime) -> list[str]:
+        """Move the file to ``<folder>/<outcome>/`` under a name not taken there yet, with each
+        report written beside it as ``<name without extension><suffix>``; returns the paths
+        (relative to the root) of the file and of its reports. Nothing is left behind on error."""
+        ...
+
+
+class ProfileSource(Protocol):
+    """The companies' import profiles (``ImportProfiles``)."""
+
+    def current(self, company: str, name: str) -> ProfileVersion:
+        """The current version of ``company``'s profile ``name`` (``NotFound``, naming the profiles
+        there are, when the company has no such profile)."""
+        ...
+
+
+class ReportRenderer(Protocol):
+    """The Excel report of an import (``infrastructure/excel/import_report.py``)."""
+
+    def imported(self, result: ImportResult, processed_at: datetime) -> bytes: ...
+
+    def refused(
+        self, company: str, file_name: str, reason: str, processed_at: datetime, profile: str | None = None
+    ) -> bytes:
+        """``profile``: how the layout read is named (``nord (versione 3)``), None when unknown."""
+        ...
+
+
+# ---- dunning -----------------------------------------------------------------------------------
+
+
+class TableSource(Protocol):
+    """The company's current actions-table version (``ActionsTables`` satisfies it)."""
+
+    def current(self, company: str) -> TableVersion: ...
+
+
+@dataclass(frozen=True)
+class ActionToDispatch:
+    """An action to carry out through a channel or an outside office. ``action_id`` is its
+    idempotency key (``COMPANY/customer/case/seq``)."""
+
+    action_id: str
+    company: str
+    customer_code: str
+    supply_code: str
+    case_id: str
+    seq: int | None  # None: a reactivation request
+    action_code: ActionCode
+    description: str
+    recipient: str | None
+    parameters: dict[str, str]
+    overdue: Decimal
+    business_date: date
+
+    @property
+    def is_reactivation(self) -> bool:
+        return self.seq is None
+
+
+class Dispatcher(Protocol):
+    """Hands actions to the channels (the workers issue); must be idempotent by ``action_id``."""
+
+    def dispatch(self, actions: Sequence[ActionToDispatch]) -> None: ...
