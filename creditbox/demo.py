@@ -38,8 +38,8 @@ from creditbox.clock import FixedClock
 from creditbox.domain.money import format_euro
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.migrations import upgrade_read_models
-from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.queries.worklists import worklist_counts
+from creditbox.projections.worklist_rows import WORKLIST_LABELS
 from creditbox.sample_data import SampleSpec, generate, write_workbook
 from creditbox.settings import Settings
 

@@ -16,7 +16,7 @@ from creditbox.cli.context import fail
 from creditbox.domain.codes import normalise_label
 from creditbox.domain.tokens import Role
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome
-from creditbox.projections.dunning_rows import WORKLIST_LABELS, WorklistKind
+from creditbox.projections.worklist_rows import WORKLIST_LABELS, WorklistKind
 
 E = TypeVar("E", bound=Enum)
 

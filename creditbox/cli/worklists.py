@@ -15,11 +15,11 @@ from creditbox.cli.paths import output_file, writing
 from creditbox.domain.money import format_euro
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import save_workbook
-from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.exports import ageing_sheets, worklist_sheet
 from creditbox.projections.queries.ageing import ageing_by_position, ageing_summary
 from creditbox.projections.queries.paging import MAX_LIMIT
 from creditbox.projections.queries.worklists import WorklistItem, check_kind, worklist_counts, worklist_page
+from creditbox.projections.worklist_rows import WORKLIST_LABELS
 
 KINDS_HELP = "Lista: " + ", ".join(f"{label} ({k})" for k, label in WORKLIST_LABELS.items())
 

@@ -9,9 +9,9 @@ from datetime import date
 from creditbox.domain.codes import ActionCode, CustomerType, Service
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.writer import Column, Kind, SheetSpec
-from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.queries.ageing import BUCKETS, AgeingSummary, PositionAgeing
 from creditbox.projections.queries.worklists import WorklistItem
+from creditbox.projections.worklist_rows import WORKLIST_LABELS
 
 
 def _label(enum: type[CustomerType] | type[Service] | type[ActionCode], code: int | None) -> str | None:

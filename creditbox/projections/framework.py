@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from sqlalchemy import Connection, Table
@@ -50,9 +50,15 @@ class Undecodable:
 
 
 class Projection(Protocol):
-    name: ClassVar[str]
-    # The tables this projection owns: emptied on rebuild.
-    tables: ClassVar[Sequence[Table]]
+    """A projection: a class with ``name`` and ``tables`` as class attributes, or an instance holding them
+    (see :class:`creditbox.projections.position_views.PositionRowsProjection`)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def tables(self) -> Sequence[Table]:  # the tables this projection owns: emptied on rebuild
+        ...
 
     def apply(self, batch: Batch, conn: Connection) -> None: ...
 

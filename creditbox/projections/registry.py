@@ -5,22 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from creditbox.projections.audit_trail import AuditTrailProjection
-from creditbox.projections.cases import CasesProjection
 from creditbox.projections.framework import Projection
 from creditbox.projections.imports import ImportsProjection
-from creditbox.projections.open_items import OpenItemsProjection
+from creditbox.projections.position_views import CASES, OPEN_ITEMS, UPCOMING, WORKLISTS
 from creditbox.projections.positions import PositionsProjection
-from creditbox.projections.upcoming import UpcomingProjection
-from creditbox.projections.worklists import WorklistsProjection
 
 
 def all_projections() -> list[Projection]:
     return [
         PositionsProjection(),
-        OpenItemsProjection(),
-        CasesProjection(),
-        WorklistsProjection(),
-        UpcomingProjection(),
+        OPEN_ITEMS,
+        CASES,
+        WORKLISTS,
+        UPCOMING,
         AuditTrailProjection(),
         ImportsProjection(),
     ]

@@ -10,9 +10,22 @@ from sqlalchemy.exc import OperationalError
 
 from creditbox.projections import registry
 from creditbox.projections.framework import Batch, Projection
-from creditbox.projections.open_items import OpenItemsProjection
 from creditbox.projections.position_rows import PRESCRIPTION_YEARS, touched_positions
-from creditbox.projections.worklists import WorklistsProjection
+from creditbox.projections.position_views import OPEN_ITEMS, WORKLISTS, PositionRowsProjection
+
+
+class OpenItemsProjection(PositionRowsProjection):
+    """The real ``open_items``, to be given a bug below."""
+
+    def __init__(self) -> None:
+        super().__init__(OPEN_ITEMS.name, OPEN_ITEMS.table, OPEN_ITEMS.build_rows)
+
+
+class WorklistsProjection(PositionRowsProjection):
+    """The real ``worklists``, to be given a failing database below."""
+
+    def __init__(self) -> None:
+        super().__init__(WORKLISTS.name, WORKLISTS.table, WORKLISTS.build_rows)
 
 
 class FragileOpenItems(OpenItemsProjection):

@@ -11,8 +11,8 @@ import pytest
 from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
 from creditbox.bootstrap import Container
 from creditbox.domain.codes import ActionCode, SupplyType
-from creditbox.projections.dunning_rows import WorklistKind
 from creditbox.projections.queries.worklists import worklist_page
+from creditbox.projections.worklist_rows import WorklistKind
 from tests.builders import details, supply
 
 DUE = date(2026, 1, 31)

@@ -22,7 +22,7 @@ class UpcomingItem:
     company: str
     customer_code: str
     customer_name: str
-    kind: str  # "step" | "instalment"
+    kind: str  # an UpcomingKind value: "step" or "instalment"
     supply_code: str | None
     case_id: str | None
     due_date: date

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, Select, func, select, tuple_, type_coerce
 
 from creditbox.domain.errors import InvalidCommand
-from creditbox.projections.dunning_rows import WORKLIST_LABELS
 from creditbox.projections.queries.paging import (
     DEFAULT_LIMIT,
     Ordering,
@@ -20,11 +19,12 @@ from creditbox.projections.queries.paging import (
     page_of,
 )
 from creditbox.projections.schema import worklist
+from creditbox.projections.worklist_rows import WorklistKind
 
 w = worklist.c
 ORDERING = Ordering("worklist", (w.kind, w.amount, w.position_id, w.item_key), ("str", "cents", "str", "str"), True)
 
-KINDS = tuple(WORKLIST_LABELS)
+KINDS = tuple(kind.value for kind in WorklistKind)
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class WorklistItem:
     item_key: str
 
 
-_LABELS = {str(kind): str(label) for kind, label in WORKLIST_LABELS.items()}
+_LABELS = {kind.value: kind.label for kind in WorklistKind}
 # The item's fields in order (``kind_label`` apart); the amount as raw cents, turned into euro below:
 # building a page is a per-row cost, so rows are unpacked by position, not through mappings.
 _COLUMNS = (
@@ -83,7 +83,7 @@ def _item(r: Any) -> WorklistItem:
 
 
 def check_kind(kind: str | None) -> None:
-    if kind is not None and kind not in WORKLIST_LABELS:
+    if kind is not None and kind not in KINDS:
         raise InvalidCommand(f"lista di lavoro sconosciuta: {kind!r} (ammesse: {', '.join(KINDS)})")
 
 
