@@ -31,7 +31,8 @@ from creditbox.application.import_results import ImportResult
 from creditbox.application.records import Sheet
 from creditbox.application.simulation import SimulatedChannels, Simulator
 from creditbox.bootstrap import Container, bootstrap
-from creditbox.cli.imports import RichImportProgress, new_progress, print_result
+from creditbox.cli.formats import progress_bar
+from creditbox.cli.imports import RichImportProgress, print_result
 from creditbox.cli.positions import print_summary
 from creditbox.cli.worklists import export_ageing, export_worklist
 from creditbox.clock import FixedClock
@@ -94,7 +95,7 @@ def generate_workbook(demo: Demo) -> None:
 
 def import_workbook(demo: Demo) -> None:
     importer = demo.container.importer()
-    with new_progress() as progress:
+    with progress_bar() as progress:
         demo.imported = importer.run(
             demo.workbook.read_bytes(), demo.workbook.name, COMPANY, by=BY, progress=RichImportProgress(progress)
         )

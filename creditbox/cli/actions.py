@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from creditbox.application.actions_tables import HistoryEntry
-from creditbox.cli.context import cli_user, console, container, error_console, print_json
+from creditbox.cli.context import cli_user, console, container, fail_listing, print_json
+from creditbox.cli.formats import moment
+from creditbox.cli.options import AsJson, ChangeNote, Company, Version
 from creditbox.cli.paths import output_file, writing
 from creditbox.domain.actions import ActionRow
 from creditbox.domain.actions_parsing import FIELD_BY_NAME, format_codes, format_parameters
@@ -20,10 +22,6 @@ from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.actions_workbook import export_table, read_table
 
 app = typer.Typer(help="Tabella azioni (scale di sollecito) dell'azienda.", no_args_is_help=True)
-
-
-def _when(version: TableVersion) -> str:
-    return version.at.strftime("%d/%m/%Y %H:%M")
 
 
 def version_as_json(version: TableVersion) -> dict[str, Any]:
@@ -56,12 +54,15 @@ def history_as_json(entry: HistoryEntry) -> dict[str, Any]:
 
 @app.command("show")
 def show(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
-    row_key: str | None = typer.Option(
-        None, "--row", help="Solo questa riga, per chiave (es. ACQUA-DOMESTICI#3[0.00-], come nei passi delle pratiche)"
-    ),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    company: Company,
+    version: Version = None,
+    row_key: Annotated[
+        str | None,
+        typer.Option(
+            "--row", help="Solo questa riga, per chiave (es. ACQUA-DOMESTICI#3[0.00-], come nei passi delle pratiche)"
+        ),
+    ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Mostra le righe della tabella azioni (versione corrente o indicata)."""
     with container() as c:
@@ -74,7 +75,7 @@ def show(
             return
         console.print(
             f"Tabella azioni [bold]{table.company}[/] versione [bold]{table.version}[/]"
-            f" — {_when(table)}, {table.by}" + (f": {table.note}" if table.note else "")
+            f" — {moment(table.at)}, {table.by}" + (f": {table.note}" if table.note else "")
         )
         numbers = {id(row): number for number, row in enumerate(table.rows, start=2)}
         for ladder in table.ladder_names:
@@ -120,9 +121,9 @@ def _show_row(table: TableVersion, key: str, as_json: bool) -> None:
 
 @app.command("export")
 def export(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    out: Path = typer.Option(..., "--out", help="File .xlsx da scrivere"),
-    version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
+    company: Company,
+    out: Annotated[Path, typer.Option("--out", help="File .xlsx da scrivere")],
+    version: Version = None,
 ) -> None:
     """Esporta la tabella azioni in Excel (foglio «Tabella azioni» e «Legenda»)."""
     output_file(out, "--out")
@@ -136,9 +137,9 @@ def export(
 
 @app.command("import")
 def import_table(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="File .xlsx"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    note: str | None = typer.Option(None, "--note", help="Motivo della modifica"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="File .xlsx")],
+    company: Company,
+    note: ChangeNote = None,
 ) -> None:
     """Importa la tabella azioni da Excel: se valida e diversa, diventa la nuova versione."""
     with container() as c:
@@ -151,14 +152,7 @@ def import_table(
                 company, parsed, by=cli_user(), note=note, source=f"excel:{file.name}"
             )
         except InvalidActionsTable as error:
-            error_console.print(
-                "[bold red]Errore:[/] tabella azioni non valida, "
-                f"{plural(len(error.problems), 'problema', 'problemi')}."
-                " Nulla è stato salvato."
-            )
-            for problem in error.problems:
-                error_console.print(f"  - {problem}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            fail_listing("tabella azioni non valida", error.problems, 1)
         if revision.changed:
             console.print(
                 f"Tabella azioni {revision.version.company}: salvata la versione {revision.version.version}"
@@ -173,8 +167,8 @@ def import_table(
 
 @app.command("history")
 def history(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    company: Company,
+    as_json: AsJson = False,
 ) -> None:
     """Elenca le versioni della tabella azioni: quando, chi, perché, righe cambiate."""
     with container() as c:
@@ -185,7 +179,7 @@ def history(
         grid = Table("Versione", "Data", "Autore", "Origine", "Nota", "Righe", "Modifiche")
         for entry in entries:
             v = entry.version
-            grid.add_row(str(v.version), _when(v), v.by, v.source, v.note or "", str(len(v.rows)), _changes(entry))
+            grid.add_row(str(v.version), moment(v.at), v.by, v.source, v.note or "", str(len(v.rows)), _changes(entry))
         console.print(grid)
 
 

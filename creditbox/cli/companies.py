@@ -7,6 +7,7 @@ from rich.table import Table
 
 from creditbox.cli import company_settings
 from creditbox.cli.context import cli_user, console, container, print_json
+from creditbox.cli.options import AsJson
 from creditbox.domain.company import CompanySettings
 
 app = typer.Typer(help="Aziende del gruppo.", no_args_is_help=True)
@@ -26,7 +27,7 @@ def add(
 
 
 @app.command("list")
-def list_companies(as_json: bool = typer.Option(False, "--json", help="Output JSON")) -> None:
+def list_companies(as_json: AsJson = False) -> None:
     """Elenca le aziende registrate."""
     with container() as c:
         companies = c.companies.list()

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from creditbox.application.company_settings import SettingsHistoryEntry, SettingsRevision
-from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, fail, fail_listing, print_json
+from creditbox.cli.formats import moment
+from creditbox.cli.options import AsJson, ChangeNote, Company
 from creditbox.domain.company_settings import FIELD_LABELS, WEEKDAY_NAMES, CompanySettings, SettingsVersion
 from creditbox.domain.company_settings_document import InvalidCompanySettings, company_day
 from creditbox.domain.money import format_euro
@@ -43,9 +45,9 @@ def history_as_json(entry: SettingsHistoryEntry) -> dict[str, Any]:
 
 @app.command("show")
 def show(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    version: int | None = typer.Option(None, "--version", help="Versione (default: quella in vigore)"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON (importabile con 'settings import')"),
+    company: Company,
+    version: Annotated[int | None, typer.Option("--version", help="Versione (default: quella in vigore)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON (importabile con 'settings import')")] = False,
 ) -> None:
     """Mostra le impostazioni in vigore (o una versione passata)."""
     with container(follow=False) as c:
@@ -61,7 +63,7 @@ def show(
 
 @app.command("set")
 def set_settings(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    company: Company,
     grace_days: str | None = typer.Option(
         None, "--grace-days", help="Giorni dopo la scadenza prima di aprire una pratica"
     ),
@@ -87,11 +89,11 @@ def set_settings(
     instalment_days: str | None = typer.Option(None, "--instalment-days", help="Tolleranza sulle rate (giorni)"),
     instalment_amount: str | None = typer.Option(None, "--instalment-amount", help="Tolleranza sulle rate (euro)"),
     litigation_level: str | None = typer.Option(None, "--litigation-level", help="Livello per il contenzioso"),
-    note: str | None = typer.Option(None, "--note", help="Motivo della modifica"),
+    note: ChangeNote = None,
     expected_version: int | None = typer.Option(
         None, "--expected-version", help="Versione su cui si basa la modifica (rifiutata se nel frattempo è cambiata)"
     ),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    as_json: AsJson = False,
 ) -> None:
     """Modifica alcune impostazioni: le altre restano come sono. Salva una nuova versione."""
     with container() as c:
@@ -122,11 +124,13 @@ def set_settings(
 
 @app.command("import")
 def import_settings(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, readable=True, help="File .json"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    note: str | None = typer.Option(None, "--note", help="Motivo della modifica"),
-    expected_version: int | None = typer.Option(None, "--expected-version", help="Versione su cui si basa la modifica"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="File .json")],
+    company: Company,
+    note: ChangeNote = None,
+    expected_version: Annotated[
+        int | None, typer.Option("--expected-version", help="Versione su cui si basa la modifica")
+    ] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Importa le impostazioni da un file JSON (tutte o solo alcune: le altre restano come sono).
     Accetta anche l'output di 'settings show --json'."""
@@ -143,10 +147,7 @@ def import_settings(
 
 
 @app.command("history")
-def history(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
-) -> None:
+def history(company: Company, as_json: AsJson = False) -> None:
     """Elenca le versioni delle impostazioni: quando, chi, perché, cosa è cambiato."""
     with container(follow=False) as c:
         entries = c.company_settings().history(company)
@@ -195,14 +196,7 @@ def _change(
             company, patch, by=cli_user(), note=note, source=source, expected_version=expected_version
         )
     except InvalidCompanySettings as error:
-        count = len(error.problems)
-        error_console.print(
-            f"[bold red]Errore:[/] impostazioni non valide, {count} {'problema' if count == 1 else 'problemi'}."
-            " Nulla è stato salvato."
-        )
-        for problem in error.problems:
-            error_console.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        fail_listing("impostazioni non valide", error.problems, 2, markup=False)
     return revision
 
 
@@ -261,7 +255,7 @@ def _origin(version: SettingsVersion) -> str:
 
 
 def _when(version: SettingsVersion) -> str:
-    return version.at.strftime("%d/%m/%Y %H:%M") if version.at is not None else "—"
+    return moment(version.at) if version.at is not None else "—"
 
 
 def _yes(flag: bool) -> str:

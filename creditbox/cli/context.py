@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, NoReturn
@@ -20,6 +20,7 @@ from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.business_dates import DateRefused, in_range, range_error
 from creditbox.domain.errors import DomainError
 from creditbox.domain.text_policy import InvalidText
+from creditbox.domain.wording import plural
 
 
 class DataSafeConsole(Console):
@@ -101,6 +102,19 @@ def container(*, follow: bool = True) -> Iterator[Container]:
         fail(str(error))
 
 
+Handler = typer.Typer | Callable[..., None]  # a group of commands, or one command
+
+
+def add_commands(app: typer.Typer, commands: Iterable[tuple[str, Handler]]) -> None:
+    """Add each named command or group of commands to ``app``, in the order given (``--help`` lists
+    them in that order, the single commands before the groups)."""
+    for name, handler in commands:
+        if isinstance(handler, typer.Typer):
+            app.add_typer(handler, name=name)
+        else:
+            app.command(name)(handler)
+
+
 def catch_up_views(c: Container) -> None:
     """Embedded mode: bring the read models up to date. Never fails the command (what it recorded is
     recorded): a catch-up that fails is a warning, and the views catch up at the next command."""
@@ -111,6 +125,16 @@ def catch_up_views(c: Container) -> None:
 
 def fail(message: str, code: int = 1) -> NoReturn:
     error_console.print(f"[bold red]Errore:[/] {message}")
+    raise typer.Exit(code)
+
+
+def fail_listing(what: str, problems: Sequence[object], code: int, *, markup: bool = True) -> NoReturn:
+    """``Errore: <what>, N problemi. Nulla è stato salvato.`` and one line a problem; exit ``code``."""
+    error_console.print(
+        f"[bold red]Errore:[/] {what}, {plural(len(problems), 'problema', 'problemi')}. Nulla è stato salvato."
+    )
+    for problem in problems:
+        error_console.print(f"  - {problem}", markup=markup, highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 from rich.table import Table
 
 from creditbox.application.import_results import ImportResult
 from creditbox.application.imports import profile_label
 from creditbox.application.records import UnreadableFile
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
+from creditbox.cli.formats import progress_bar
+from creditbox.cli.options import Company
 from creditbox.cli.paths import REFUSED, output_file
 from creditbox.infrastructure.excel.import_report import write_import_report, write_refused_report
 
@@ -44,21 +47,9 @@ class RichImportProgress:
             self._progress.advance(self._task, rows)  # type: ignore[arg-type]
 
 
-def new_progress(*, quiet: bool = False) -> Progress:
-    return Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=error_console if quiet else console,
-        transient=quiet,
-        disable=quiet,
-    )
-
-
 def import_file(
-    file: Path = typer.Argument(..., help="Cartella di lavoro .xlsx (formato standard o del profilo indicato)"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
+    file: Annotated[Path, typer.Argument(help="Cartella di lavoro .xlsx (formato standard o del profilo indicato)")],
+    company: Company,
     as_json: bool = typer.Option(False, "--json", help="Riepilogo in JSON"),
     profile: str | None = typer.Option(
         None, "--profile", help="Profilo di importazione dell'azienda (default: il formato standard)"
@@ -78,7 +69,7 @@ def import_file(
         importer = c.importer()
         parser = c.import_profiles().parser(company, profile)  # an unknown profile stops here: nothing read
         try:
-            with new_progress(quiet=as_json) as progress:
+            with progress_bar(quiet=as_json) as progress:
                 result = importer.run(
                     content, file.name, company, by=cli_user(), progress=RichImportProgress(progress), parser=parser
                 )

@@ -9,22 +9,25 @@ from typer.core import TyperGroup
 
 from creditbox.cli import (
     actions,
+    cases,
     companies,
     context,
     db,
-    dunning,
     imports,
     inbox,
     operators,
+    outbox,
     positions,
     profiles,
     projections,
     serve,
+    simulate,
     template,
+    tick,
     tokens,
     worklists,
 )
-from creditbox.cli.context import fail
+from creditbox.cli.context import Handler, add_commands, fail
 from creditbox.domain.text_policy import argument_problem
 
 
@@ -61,24 +64,28 @@ def _who(
     context.set_by_option(by)
 
 
-app.add_typer(actions.app, name="actions")
-app.add_typer(companies.app, name="companies")
-app.command("import")(imports.import_file)
-app.command("template")(template.template)
-app.add_typer(inbox.app, name="inbox")
-app.add_typer(db.app, name="db")
-app.add_typer(positions.app, name="positions")
-app.add_typer(profiles.app, name="profiles")
-app.command("serve")(serve.serve)
-app.add_typer(tokens.app, name="tokens")
-app.add_typer(operators.app, name="operators")
-app.command("tick")(dunning.tick)
-app.command("simulate")(dunning.simulate)
-app.add_typer(dunning.outbox_app, name="outbox")
-app.add_typer(dunning.cases_app, name="cases")
-app.add_typer(projections.app, name="projections")
-app.command("worklist")(worklists.worklist)
-app.command("ageing")(worklists.ageing)
+COMMANDS: tuple[tuple[str, Handler], ...] = (
+    ("actions", actions.app),
+    ("companies", companies.app),
+    ("import", imports.import_file),
+    ("template", template.template),
+    ("inbox", inbox.app),
+    ("db", db.app),
+    ("positions", positions.app),
+    ("profiles", profiles.app),
+    ("serve", serve.serve),
+    ("tokens", tokens.app),
+    ("operators", operators.app),
+    ("tick", tick.tick),
+    ("simulate", simulate.simulate),
+    ("outbox", outbox.app),
+    ("cases", cases.app),
+    ("projections", projections.app),
+    ("worklist", worklists.worklist),
+    ("ageing", worklists.ageing),
+)
+
+add_commands(app, COMMANDS)
 
 
 def main() -> None:

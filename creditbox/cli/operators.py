@@ -9,6 +9,7 @@ from rich.table import Table
 
 from creditbox.cli import choices
 from creditbox.cli.context import cli_user, console, container, print_json
+from creditbox.cli.options import AsJson, Note
 from creditbox.domain.operators import Operator
 from creditbox.domain.tokens import GROUP, Role
 
@@ -16,7 +17,6 @@ app = typer.Typer(help="Operatori della riga di comando: ruolo e livello di auto
 
 NAME = typer.Argument(..., help="Nome dell'operatore (di norma il nome di login)")
 SCOPE = typer.Option(..., "--company", help="Codice azienda, o '*' per tutto il gruppo")
-NOTE = typer.Option("", "--note", help="Nota")
 ROLES_HELP = "Ruolo: " + choices.allowed_help(Role)
 
 
@@ -40,7 +40,7 @@ def add(
     company: str = SCOPE,
     role: str = typer.Option(..., "--role", help=ROLES_HELP),
     level: int | None = typer.Option(None, "--level", help="Livello di autorizzazione (solo responsabile)"),
-    note: str = NOTE,
+    note: Note = "",
 ) -> None:
     """Aggiunge un operatore per un'azienda (o per tutto il gruppo con --company '*')."""
     parsed = choices.role(role)
@@ -64,7 +64,7 @@ def set_level(
 
 
 @app.command("disable")
-def disable(name: str = NAME, company: str = SCOPE, note: str = NOTE) -> None:
+def disable(name: str = NAME, company: str = SCOPE, note: Note = "") -> None:
     """Disabilita un operatore: i comandi sulle pratiche lo rifiutano."""
     with container(follow=False) as c:
         operator = c.operators().disable(name, _scope(c, company), by=cli_user(), note=note)
@@ -72,7 +72,7 @@ def disable(name: str = NAME, company: str = SCOPE, note: str = NOTE) -> None:
 
 
 @app.command("enable")
-def enable(name: str = NAME, company: str = SCOPE, note: str = NOTE) -> None:
+def enable(name: str = NAME, company: str = SCOPE, note: Note = "") -> None:
     """Riabilita un operatore disabilitato."""
     with container(follow=False) as c:
         operator = c.operators().enable(name, _scope(c, company), by=cli_user(), note=note)
@@ -83,7 +83,7 @@ def enable(name: str = NAME, company: str = SCOPE, note: str = NOTE) -> None:
 def list_operators(
     company: str | None = typer.Option(None, "--company", help="Solo questa azienda (e gli operatori di gruppo)"),
     show_disabled: bool = typer.Option(False, "--all", help="Anche gli operatori disabilitati"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    as_json: AsJson = False,
 ) -> None:
     """Elenca gli operatori con ruolo e livello."""
     with container(follow=False) as c:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import typer
@@ -12,20 +14,17 @@ from rich.table import Table
 from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
-from creditbox.domain.documents import SupplyDetails
+from creditbox.cli.options import AsJson, AsOf, Company, Customer
+from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.money import ZERO, format_euro
+from creditbox.domain.position import LostItem
 from creditbox.domain.workflow.outcomes import Loss
 
 app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
 
 
 @app.command("show")
-def show(
-    customer: str = typer.Argument(..., help="Codice cliente"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_of: str | None = typer.Option(None, "--as-of", help="Data di riferimento (AAAA-MM-GG)"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
-) -> None:
+def show(customer: Customer, company: Company, as_of: AsOf = None, as_json: AsJson = False) -> None:
     """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
     with container() as c:
         code = c.companies.require(company)
@@ -44,59 +43,17 @@ def open_items_by_supply(summary: PositionSummary) -> Counter[str]:
 
 
 def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
-    details = summary.details
     counts = open_items_by_supply(summary)
     return {
         "company": summary.company,
         "customer_code": summary.customer_code,
         "as_of": summary.as_of.isoformat(),
-        "customer": {
-            "name": details.name,
-            "customer_type": details.customer_type.code,
-            "customer_type_label": details.customer_type.label,
-            **details.contacts(),
-        },
+        "customer": _customer_json(summary.details),
         "supplies": [
-            {
-                "code": s.code,
-                "service": s.service.code,
-                "service_label": s.service.label,
-                "supply_type": s.supply_type.code,
-                "supply_type_label": s.supply_type.label,
-                "status": s.status.code,
-                "status_label": s.status.label,
-                "meter": s.meter,
-                "address": s.address,
-                "overdue": str(summary.overdue_by_supply.get(s.code, ZERO)),
-                "open_items": counts[s.code],
-            }
-            for s in summary.supplies
+            _supply_json(s, summary.overdue_by_supply.get(s.code, ZERO), counts[s.code]) for s in summary.supplies
         ],
-        "open_items": [
-            {
-                "bill_number": i.bill_number,
-                "supply_code": i.supply_code,
-                "issue_date": i.issue_date.isoformat(),
-                "due_date": i.due_date.isoformat(),
-                "amount": str(i.amount),
-                "residual": str(i.residual),
-                "days_overdue": i.days_overdue(summary.as_of),
-            }
-            for i in summary.open_items
-        ],
-        "lost_items": [
-            {
-                "bill_number": lost.item.bill_number,
-                "supply_code": lost.item.supply_code,
-                "issue_date": lost.item.issue_date.isoformat(),
-                "due_date": lost.item.due_date.isoformat(),
-                "amount": str(lost.item.amount),
-                "residual": str(lost.item.residual),
-                "loss": lost.loss.value,
-                "loss_label": lost.loss.label,
-            }
-            for lost in summary.lost_items
-        ],
+        "open_items": [_open_item_json(i, summary.as_of) for i in summary.open_items],
+        "lost_items": [_lost_item_json(lost) for lost in summary.lost_items],
         "balance": str(summary.balance),
         "overdue": str(summary.overdue),
         "written_off": str(summary.losses.get(Loss.WRITTEN_OFF, ZERO)),
@@ -108,6 +65,51 @@ def summary_as_json(summary: PositionSummary) -> dict[str, Any]:
     }
 
 
+def _customer_json(details: CustomerDetails) -> dict[str, Any]:
+    return {
+        "name": details.name,
+        "customer_type": details.customer_type.code,
+        "customer_type_label": details.customer_type.label,
+        **details.contacts(),
+    }
+
+
+def _supply_json(supply: SupplyDetails, overdue: Decimal, open_items: int) -> dict[str, Any]:
+    return {
+        "code": supply.code,
+        "service": supply.service.code,
+        "service_label": supply.service.label,
+        "supply_type": supply.supply_type.code,
+        "supply_type_label": supply.supply_type.label,
+        "status": supply.status.code,
+        "status_label": supply.status.label,
+        "meter": supply.meter,
+        "address": supply.address,
+        "overdue": str(overdue),
+        "open_items": open_items,
+    }
+
+
+def _bill_json(item: OpenItem) -> dict[str, Any]:
+    """What the open and the lost items show of a bill."""
+    return {
+        "bill_number": item.bill_number,
+        "supply_code": item.supply_code,
+        "issue_date": item.issue_date.isoformat(),
+        "due_date": item.due_date.isoformat(),
+        "amount": str(item.amount),
+        "residual": str(item.residual),
+    }
+
+
+def _open_item_json(item: OpenItem, as_of: date) -> dict[str, Any]:
+    return {**_bill_json(item), "days_overdue": item.days_overdue(as_of)}
+
+
+def _lost_item_json(lost: LostItem) -> dict[str, Any]:
+    return {**_bill_json(lost.item), "loss": lost.loss.value, "loss_label": lost.loss.label}
+
+
 def supply_cell(supply: SupplyDetails) -> str:
     """The supply code, with its meter and address (dimmed) below it when known."""
     details = [f"contatore {supply.meter}" if supply.meter else None, supply.address]
@@ -116,6 +118,17 @@ def supply_cell(supply: SupplyDetails) -> str:
 
 
 def print_summary(summary: PositionSummary) -> None:
+    """The position on screen: the customer, the supplies, the open and the lost items, the totals,
+    the cases and the locks."""
+    _print_customer(summary)
+    _print_supplies(summary)
+    _print_open_items(summary)
+    _print_lost_items(summary)
+    _print_totals(summary)
+    print_cases(summary)
+
+
+def _print_customer(summary: PositionSummary) -> None:
     d = summary.details
     console.print(f"[bold]{summary.customer_code}[/] {d.name} — {d.customer_type.label} (azienda {summary.company})")
     for note in summary.notes:
@@ -137,6 +150,9 @@ def print_summary(summary: PositionSummary) -> None:
     residence = ", ".join(v for v in (d.address, place) if v)
     if residence:
         console.print(f"  Indirizzo: {escape(residence)}")
+
+
+def _print_supplies(summary: PositionSummary) -> None:
     counts = open_items_by_supply(summary)
     supplies = Table("Fornitura", "Servizio", "Tipologia", "Stato", title="Forniture")
     supplies.add_column("Scaduto", justify="right", no_wrap=True)
@@ -151,6 +167,9 @@ def print_summary(summary: PositionSummary) -> None:
             str(counts[s.code]),
         )
     console.print(supplies)
+
+
+def _print_open_items(summary: PositionSummary) -> None:
     items = Table(
         "Bolletta", "Fornitura", "Emissione", "Scadenza", "Importo", "Residuo", "Giorni", title="Partite aperte"
     )
@@ -165,14 +184,19 @@ def print_summary(summary: PositionSummary) -> None:
             str(i.days_overdue(summary.as_of)),
         )
     console.print(items)
-    if summary.lost_items:
-        lost = Table("Bolletta", "Fornitura", "Scadenza", "Residuo", "Motivo", title="Fuori dal recupero")
-        for entry in summary.lost_items:
-            i = entry.item
-            lost.add_row(
-                i.bill_number, i.supply_code, f"{i.due_date:%d/%m/%Y}", format_euro(i.residual), entry.loss.label
-            )
-        console.print(lost)
+
+
+def _print_lost_items(summary: PositionSummary) -> None:
+    if not summary.lost_items:
+        return
+    lost = Table("Bolletta", "Fornitura", "Scadenza", "Residuo", "Motivo", title="Fuori dal recupero")
+    for entry in summary.lost_items:
+        i = entry.item
+        lost.add_row(i.bill_number, i.supply_code, f"{i.due_date:%d/%m/%Y}", format_euro(i.residual), entry.loss.label)
+    console.print(lost)
+
+
+def _print_totals(summary: PositionSummary) -> None:
     console.print(
         f"Saldo: [bold]{format_euro(summary.balance)}[/]   "
         f"Scaduto al {summary.as_of:%d/%m/%Y}: [bold red]{format_euro(summary.overdue)}[/]"
@@ -183,7 +207,6 @@ def print_summary(summary: PositionSummary) -> None:
             f"Stralciato: {format_euro(written_off)}   Perdita da contenzioso: {format_euro(litigation)}"
             "   (non compresi nello scaduto)"
         )
-    print_cases(summary)
 
 
 def print_cases(summary: PositionSummary) -> None:

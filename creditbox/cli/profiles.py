@@ -10,26 +10,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
+from creditbox.cli.context import cli_user, console, container, fail, fail_listing, print_json
+from creditbox.cli.formats import moment
+from creditbox.cli.options import AsJson, ChangeNote, Company, Version
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, InvalidImportProfile
-from creditbox.domain.wording import plural
 
 UNREADABLE_EXIT = 2
+
+ProfileName = Annotated[str, typer.Argument(help="Nome del profilo")]
 
 app = typer.Typer(
     help="Profili di importazione (convertitore): altri formati Excel descritti rispetto a quello standard.",
     no_args_is_help=True,
 )
-
-
-def _when(version: ProfileVersion) -> str:
-    return version.at.strftime("%d/%m/%Y %H:%M")
 
 
 def version_as_json(version: ProfileVersion) -> dict[str, Any]:
@@ -51,10 +50,10 @@ def _sheets(version: ProfileVersion) -> str:
 
 @app.command("set")
 def set_profile(
-    file: Path = typer.Argument(..., help="Profilo in JSON (vedi docs/excel-import.md)"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    name: str = typer.Option(..., "--name", help="Nome del profilo (es. sap-nord)"),
-    note: str | None = typer.Option(None, "--note", help="Motivo della modifica"),
+    file: Annotated[Path, typer.Argument(help="Profilo in JSON (vedi docs/excel-import.md)")],
+    company: Company,
+    name: Annotated[str, typer.Option("--name", help="Nome del profilo (es. sap-nord)")],
+    note: ChangeNote = None,
 ) -> None:
     """Crea un profilo o ne salva una nuova versione (se valido e diverso dalla corrente)."""
     try:
@@ -74,14 +73,7 @@ def set_profile(
                 company, name, data, by=cli_user(), note=note, source=f"json:{file.name}"
             )
         except InvalidImportProfile as error:
-            error_console.print(
-                "[bold red]Errore:[/] profilo di importazione non valido, "
-                f"{plural(len(error.problems), 'problema', 'problemi')}."
-                " Nulla è stato salvato."
-            )
-            for problem in error.problems:
-                error_console.print(f"  - {problem}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            fail_listing("profilo di importazione non valido", error.problems, 1)
         v = revision.version
         if revision.changed:
             console.print(f"Profilo {v.name!r} di {v.company}: salvata la versione {v.version} ({_sheets(v)})")
@@ -90,10 +82,7 @@ def set_profile(
 
 
 @app.command("list")
-def list_profiles(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
-) -> None:
+def list_profiles(company: Company, as_json: AsJson = False) -> None:
     """Elenca i profili dell'azienda (oltre a 'default', il formato standard)."""
     with container() as c:
         profiles = c.import_profiles().list(company)
@@ -106,16 +95,16 @@ def list_profiles(
         grid = Table("Nome", "Versione", "Data", "Autore", "Fogli", "Descrizione")
         for profile in profiles:
             v = profile.current
-            grid.add_row(v.name, str(v.version), _when(v), v.by, _sheets(v), v.document.description or "")
+            grid.add_row(v.name, str(v.version), moment(v.at), v.by, _sheets(v), v.document.description or "")
         console.print(grid)
 
 
 @app.command("show")
 def show(
-    name: str = typer.Argument(..., help="Nome del profilo"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    version: int | None = typer.Option(None, "--version", help="Versione (default: la corrente)"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON (il profilo com'è salvato)"),
+    name: ProfileName,
+    company: Company,
+    version: Version = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Output JSON (il profilo com'è salvato)")] = False,
 ) -> None:
     """Mostra un profilo (versione corrente o indicata): fogli, intestazioni, valori predefiniti e mappe."""
     with container() as c:
@@ -126,7 +115,7 @@ def show(
             return
         console.print(
             f"Profilo [bold]{v.name}[/] di [bold]{v.company}[/] versione [bold]{v.version}[/]"
-            f" — {_when(v)}, {v.by}" + (f": {v.note}" if v.note else ""),
+            f" — {moment(v.at)}, {v.by}" + (f": {v.note}" if v.note else ""),
             highlight=False,
         )
         if v.document.description:
@@ -151,11 +140,7 @@ def _column_cells(column: ColumnMapping) -> tuple[str, str, str, str, str]:
 
 
 @app.command("history")
-def history(
-    name: str = typer.Argument(..., help="Nome del profilo"),
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
-) -> None:
+def history(name: ProfileName, company: Company, as_json: AsJson = False) -> None:
     """Elenca le versioni di un profilo: quando, chi, da dove, perché."""
     with container() as c:
         versions = c.import_profiles().history(company, name)
@@ -164,5 +149,5 @@ def history(
             return
         grid = Table("Versione", "Data", "Autore", "Origine", "Nota", "Fogli")
         for v in versions:
-            grid.add_row(str(v.version), _when(v), v.by, v.source, v.note or "", _sheets(v))
+            grid.add_row(str(v.version), moment(v.at), v.by, v.source, v.note or "", _sheets(v))
         console.print(grid)

@@ -8,6 +8,7 @@ from rich.table import Table
 from creditbox.cli.choices import allowed_help
 from creditbox.cli.choices import role as choose_role
 from creditbox.cli.context import cli_user, console, container, print_json
+from creditbox.cli.options import AsJson
 from creditbox.domain.tokens import GROUP, Role
 
 app = typer.Typer(help="Token di accesso all'API.", no_args_is_help=True)
@@ -19,7 +20,7 @@ def create(
     role: str = typer.Option(..., "--role", help="Ruolo: " + allowed_help(Role)),
     level: int | None = typer.Option(None, "--level", help="Livello di autorizzazione (solo supervisor)"),
     name: str | None = typer.Option(None, "--name", help="Nome del token (registrato su ogni operazione)"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    as_json: AsJson = False,
 ) -> None:
     """Crea un token: il segreto è mostrato UNA volta sola e non è conservato (solo il suo hash)."""
     with container(follow=False) as c:
@@ -61,7 +62,7 @@ def revoke(name_or_id: str = typer.Argument(..., help="Nome o id del token")) ->
 @app.command("list")
 def list_tokens(
     show_revoked: bool = typer.Option(False, "--all", help="Anche i token revocati"),
-    as_json: bool = typer.Option(False, "--json", help="Output JSON"),
+    as_json: AsJson = False,
 ) -> None:
     """Elenca i token (mai i segreti)."""
     with container(follow=False) as c:

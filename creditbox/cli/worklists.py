@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -11,6 +12,7 @@ from sqlalchemy import Connection
 
 from creditbox.cli.choices import worklist_kind
 from creditbox.cli.context import catch_up_views, console, container, fail, parse_date
+from creditbox.cli.options import AsOf, Company
 from creditbox.cli.paths import output_file, writing
 from creditbox.domain.money import format_euro
 from creditbox.domain.wording import plural
@@ -22,13 +24,14 @@ from creditbox.projections.queries.worklists import WorklistItem, check_kind, wo
 from creditbox.projections.worklist_rows import WORKLIST_LABELS
 
 KINDS_HELP = "Lista: " + ", ".join(f"{label} ({k})" for k, label in WORKLIST_LABELS.items())
+ExcelOut = Annotated[Path | None, typer.Option("--out", help="File Excel da scrivere (.xlsx)")]
 
 
 def worklist(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    kind: str | None = typer.Option(None, "--kind", help=KINDS_HELP),
-    out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
-    limit: int = typer.Option(50, "--limit", help="Righe a video (l'Excel le contiene tutte)"),
+    company: Company,
+    kind: Annotated[str | None, typer.Option("--kind", help=KINDS_HELP)] = None,
+    out: ExcelOut = None,
+    limit: Annotated[int, typer.Option("--limit", help="Righe a video (l'Excel le contiene tutte)")] = 50,
 ) -> None:
     """Liste di lavoro: proposte, approvazioni, consegne fallite, contatti mancanti, Ufficio tecnico, ..."""
     if out is not None:
@@ -69,10 +72,12 @@ def worklist(
 
 
 def ageing(
-    company: str = typer.Option(..., "--company", help="Codice azienda"),
-    as_of: str | None = typer.Option(None, "--as-of", help="Data di riferimento (AAAA-MM-GG)"),
-    window: int = typer.Option(60, "--window", help="Giorni al termine di prescrizione biennale da segnalare"),
-    out: Path | None = typer.Option(None, "--out", help="File Excel da scrivere (.xlsx)"),
+    company: Company,
+    as_of: AsOf = None,
+    window: Annotated[
+        int, typer.Option("--window", help="Giorni al termine di prescrizione biennale da segnalare")
+    ] = 60,
+    out: ExcelOut = None,
 ) -> None:
     """Anzianità dei crediti per fasce (0–30, 31–60, 61–90, 91–180, 181–365, oltre 365 giorni)."""
     if out is not None:
