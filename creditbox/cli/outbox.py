@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from creditbox.application.dunning import ActionToDispatch
+from creditbox.application.ports import ActionToDispatch
 from creditbox.cli.context import console, container, parse_date, print_json
 from creditbox.cli.options import AsJson, Company
 from creditbox.domain.money import format_euro
