@@ -18,7 +18,8 @@ from creditbox.domain.allocation import Allocation
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.position import Position
 from creditbox.domain.wording import plural
-from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
+from creditbox.domain.workflow.cases import CaseStatus, DunningCase, Reactivation, StepRecord, StepStatus
+from creditbox.domain.workflow.plans import PlanStatus
 from creditbox.projections.dunning_rows import case_amount, case_columns
 from creditbox.projections.lookups import Lookups
 
@@ -54,12 +55,6 @@ WORKLIST_LABELS: dict[str, str] = {  # by kind (a WorklistKind or its stored val
     WorklistKind.BROKEN_PLAN: "Piani di rientro non rispettati",
     WorklistKind.LADDER_EXHAUSTED: "Azioni esaurite",
 }
-
-
-def is_state(state: object, value: str) -> bool:
-    """Whether a case's state (``reactivation``, a plan's ``status``) is ``value``, be it held as the
-    bare string or as an Enum member with that value."""
-    return getattr(state, "value", state) == value
 
 
 @dataclass(frozen=True)
@@ -178,7 +173,7 @@ def handed_over_steps(at: OpenCase) -> Iterator[dict[str, Any]]:
 
 def reactivation(at: OpenCase) -> Iterator[dict[str, Any]]:
     """A requested reactivation of the supply, for the technical office."""
-    if is_state(at.case.reactivation, "requested"):
+    if at.case.reactivation == Reactivation.REQUESTED:
         yield at.item(
             WorklistKind.TECHNICAL_OFFICE,
             "reactivation",
@@ -205,7 +200,7 @@ def litigation(at: OpenCase) -> Iterator[dict[str, Any]]:
 def broken_plan(at: OpenCase) -> Iterator[dict[str, Any]]:
     """The case's last repayment plan, when it was not kept."""
     plans = at.case.plans
-    if plans and is_state(plans[-1].status, "broken"):
+    if plans and plans[-1].status == PlanStatus.BROKEN:
         plan = plans[-1]
         yield at.item(
             WorklistKind.BROKEN_PLAN,
