@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection, Table
@@ -81,7 +81,9 @@ def entry_row(event: Any, position: Any, at: datetime) -> dict[str, Any] | None:
         "status": PENDING,
         "attempts": 0,
         "last_error": None,
-        "next_attempt_at": at,
+        # Due from the start of its business date: at once in production (the business date is today),
+        # and on the business date of a simulation or a test clock, whatever the wall clock says.
+        "next_attempt_at": datetime.combine(event.business_date, time.min, tzinfo=UTC),
         "created_at": at,
         "updated_at": at,
     }
