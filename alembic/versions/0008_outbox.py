@@ -43,6 +43,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_status_next", "outbox", ["status", "next_attempt_at"])
     op.create_index("ix_outbox_company_status", "outbox", ["company", "status", "business_date", "action_key"])
+    # A new table: the projection starts over from the beginning of the log (after a downgrade too).
+    op.execute("UPDATE projection_tracking SET notification_id = 0, as_of = NULL WHERE name = 'outbox'")
+    op.execute("DELETE FROM projection_quarantine WHERE projection = 'outbox'")
 
 
 def downgrade() -> None:
