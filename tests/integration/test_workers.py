@@ -175,10 +175,8 @@ def _ladder_through_worker_processes(
     _given_customers(c, customers)
     stop_workers.append(_start_workers(broker_url, settings, prefix))
     queue = DramatiqQueue(make_broker(broker_url), Queues(prefix))
-    executed = 0
-    for day in days:
+    for executed, day in enumerate(days, start=1):
         queue.run_positions(_work(customers, day))
-        executed += 1
         _wait_for(lambda n=executed: len([e for e in c.outbox().list("ACQ") if e.status == SENT]) >= n, 60)
     return c
 
