@@ -22,7 +22,8 @@ from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.operators import OperatorDirectory
-from creditbox.application.ports import BatchSaver, BulkLoader, Dispatcher, InboxFolder
+from creditbox.application.outbox import OutboxService, RetryPolicy
+from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
@@ -30,6 +31,7 @@ from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
+from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
@@ -37,6 +39,7 @@ from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, Reade
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
+from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
 from creditbox.infrastructure.write_gate import WriteGate
@@ -58,6 +61,7 @@ class Container:
     projections: ReadModels
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
+    _work_queue: Any = field(default=None, init=False, repr=False)
 
     def ingestor(self, **options: Any) -> Ingestor:
         options = {"savers": self.batch_saver, "dates": self.date_policy(), **options}
@@ -163,9 +167,45 @@ class Container:
         """Operator and supervisor commands on dunning cases."""
         return CaseCommands(self.dunning())
 
-    def outbox(self) -> EventLogOutbox:
-        """Actions recorded for the channels, read from the event log."""
+    def recorded_actions(self) -> EventLogOutbox:
+        """The actions recorded for the channels, read from the event log (as they were decided)."""
         return EventLogOutbox(self.app)
+
+    def channel(self) -> Channel:
+        """Where the messages go: the file channel under the ``channel_dir`` setting."""
+        return FileChannel(self.settings.channel_dir, self.clock)
+
+    def outbox(self, *, channel: Channel | None = None) -> OutboxService:
+        """The outbox: hands the executed actions to the channel, retries, reconciles (``channel``:
+        another channel, for tests)."""
+        self.projections.ensure_schema()
+        s = self.settings
+        return OutboxService(
+            SqlOutboxStore(self.projections.engine, self.write_gate),
+            channel or self.channel(),
+            self.app,
+            self.clock,
+            retry=RetryPolicy(s.outbox_max_attempts, s.outbox_first_retry_seconds, s.outbox_max_retry_seconds),
+            hold_seconds=s.outbox_hold_seconds,
+        )
+
+    def work_queue(self) -> WorkQueue:
+        """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode
+        (``memory://``) the actors run on this container, in worker threads of this process."""
+        if self._work_queue is None:
+            from creditbox.workers import runtime
+            from creditbox.workers.broker import Queues, embedded_worker, is_embedded, setup_broker
+            from creditbox.workers.queue import DramatiqQueue
+
+            broker = setup_broker(self.settings.broker_url)
+            if is_embedded(self.settings.broker_url):
+                runtime.use_settings(self.settings)
+                runtime.use_container(self)
+                import creditbox.workers.actors  # noqa: F401  (declares the actors on the broker)
+
+                embedded_worker(broker, self.settings.embedded_worker_threads)
+            self._work_queue = DramatiqQueue(broker, Queues(self.settings.queue_prefix))
+        return self._work_queue
 
     def close(self) -> None:
         self.projections.close()

@@ -26,6 +26,21 @@ class Settings(BaseSettings):
     background_write_threshold: int = 50_000
     # The inbox root: one folder per company code (``inbox/ACQ/``), imported by `creditbox inbox run`.
     inbox_dir: str = "inbox"
+    # The file channel's root: each message one file under ``<channel_dir>/<COMPANY>/<channel>/``.
+    channel_dir: str = "channels"
+    # The outbox: attempts of a send before it is recorded as failed (*invii falliti*), the wait after
+    # the first failed attempt (doubling each time, at most ``outbox_max_retry_seconds``), how long an
+    # entry handed to the workers is held before it is handed out again, and after how long an entry
+    # left ``sending`` (its worker died) is reconciled through the channel.
+    outbox_max_attempts: int = Field(default=5, ge=1)
+    outbox_first_retry_seconds: float = Field(default=30.0, ge=0)
+    outbox_max_retry_seconds: float = Field(default=3600.0, ge=0)
+    outbox_hold_seconds: float = Field(default=300.0, gt=0)
+    outbox_lease_seconds: float = Field(default=600.0, gt=0)
+    # Workers: the prefix of the broker's queue names (``creditbox.positions``, ``creditbox.actions``),
+    # and the worker threads the embedded broker (``memory://``) runs inside the process.
+    queue_prefix: str = "creditbox"
+    embedded_worker_threads: int = Field(default=2, ge=1)
     # Outcomes, payments, locks and case commands may be dated at most this many days after the
     # business date (today); later dates are refused as typing errors (a wrong year).
     future_date_tolerance_days: int = Field(default=DEFAULT_FUTURE_TOLERANCE_DAYS, ge=0, le=31)

@@ -12,7 +12,7 @@ Running the same business date twice records nothing the second time.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -158,6 +158,21 @@ class DunningService:
             self._run_chunk(code, chunk, table, settings, business_date, by, report)
             if on_progress is not None:
                 on_progress(min(start + self._chunk_size, len(ids)), len(ids))
+        return report
+
+    def run_positions(
+        self, company: str, position_ids: Sequence[UUID], business_date: date, *, by: str = SCHEDULER
+    ) -> TickReport:
+        """Run what is due on ``business_date`` for the given positions of ``company`` only (the
+        workers' ``run_position``); ids of other companies' positions, or unknown ids, are skipped.
+        A write conflict is retried on fresh state, as in :meth:`run_due`."""
+        code = self._companies.require(company)
+        table = self._tables.current(code)
+        settings = self._companies.get(code).settings
+        report = TickReport(code, business_date)
+        ids = list(dict.fromkeys(position_ids))
+        for start in range(0, len(ids), self._chunk_size):
+            self._run_chunk(code, ids[start : start + self._chunk_size], table, settings, business_date, by, report)
         return report
 
     def _run_chunk(

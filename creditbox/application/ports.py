@@ -11,6 +11,9 @@ the Excel parser and report, the inbox folder, the recording dispatcher) or by a
 - The inbox: ``InboxFolder`` (with ``InboxEntry``, ``InboxUnavailable``), ``ProfileSource``,
   ``ReportRenderer``.
 - Dunning: ``TableSource``, ``Dispatcher`` (with ``ActionToDispatch``).
+- Work for the workers: ``WorkQueue`` (with ``DueWork``).
+- The outbox and the channels: ``OutboxStore`` (with ``OutboxEntry``), ``Channel`` (with
+  ``ChannelMessage``, ``Receipt``, ``ChannelError``).
 """
 
 from __future__ import annotations
@@ -224,3 +227,136 @@ class Dispatcher(Protocol):
     """Hands actions to the channels (the workers issue); must be idempotent by ``action_id``."""
 
     def dispatch(self, actions: Sequence[ActionToDispatch]) -> None: ...
+
+
+# ---- work for the workers ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueWork:
+    company: str
+    position_id: UUID
+    business_date: date
+
+
+class WorkQueue(Protocol):
+    """Hands work to the workers (Dramatiq) or runs it inline."""
+
+    def run_positions(self, work: Sequence[DueWork]) -> None: ...
+
+    def send_actions(self, action_keys: Sequence[str]) -> None: ...
+
+
+# ---- the outbox and the channels ---------------------------------------------------------------
+
+# The statuses of an outbox entry: handed to the channel once, never twice.
+PENDING = "pending"  # waiting for its (next) attempt
+SENDING = "sending"  # claimed: the channel is being called
+SENT = "sent"  # the channel has it
+FAILED = "failed"  # every attempt failed: recorded on the position, on the *invii falliti* worklist
+UNCERTAIN = "uncertain"  # left ``sending`` (a crash) and the channel does not know it: a person decides
+OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One action to hand to a channel, with where it stands."""
+
+    action_key: str
+    company: str
+    position_id: UUID
+    customer_code: str
+    case_id: str
+    seq: int | None  # None: a reactivation request
+    action_code: ActionCode
+    channel: str
+    recipient: str | None
+    business_date: date
+    payload: Mapping[str, Any]
+    status: str
+    attempts: int
+    last_error: str | None
+    next_attempt_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class OutboxStore(Protocol):
+    """The outbox table (``infrastructure/outbox_store.py``). Every change of status is a
+    compare-and-set: it happens only when the entry is still in the status expected, and says so."""
+
+    def get(self, action_key: str) -> OutboxEntry | None: ...
+
+    def take_due(self, now: datetime, hold_until: datetime, *, limit: int) -> list[str]:
+        """The keys of pending entries whose next attempt is due at ``now``, oldest first, each held
+        until ``hold_until`` (not handed out again meanwhile)."""
+        ...
+
+    def claim(self, action_key: str, now: datetime) -> OutboxEntry | None:
+        """pending → sending, one more attempt; None when the entry is not pending (any more)."""
+        ...
+
+    def mark_sent(self, action_key: str, now: datetime) -> bool:
+        """sending → sent."""
+        ...
+
+    def retry_later(self, action_key: str, error: str, next_attempt_at: datetime, now: datetime) -> bool:
+        """sending → pending, with the error and when to try again."""
+        ...
+
+    def mark_failed(self, action_key: str, error: str, now: datetime) -> bool:
+        """sending → failed."""
+        ...
+
+    def stale_sending(self, before: datetime, *, limit: int) -> list[OutboxEntry]:
+        """Entries left ``sending`` since before ``before`` (their worker died or hangs)."""
+        ...
+
+    def resolve_stale(self, action_key: str, status: str, note: str | None, now: datetime) -> bool:
+        """sending → ``status`` (sent or uncertain) after asking the channel."""
+        ...
+
+    def list(
+        self, company: str, *, status: str | None = None, since: date | None = None, limit: int | None = None
+    ) -> list[OutboxEntry]: ...
+
+
+@dataclass(frozen=True)
+class ChannelMessage:
+    """What a channel needs to carry out one action: the action key (its idempotency reference with
+    the provider), the company, the channel, the recipient and the Italian text."""
+
+    action_key: str
+    company: str
+    channel: str
+    recipient: str | None
+    subject: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """The channel's answer to a message handed over: its reference, and whether it already had it."""
+
+    reference: str
+    duplicate: bool = False
+
+
+CHANNEL_SENT = "sent"
+CHANNEL_UNKNOWN = "unknown"
+
+
+class ChannelError(Exception):
+    """The channel could not take the message now (retried with back-off)."""
+
+
+class Channel(Protocol):
+    """Where the messages go (``infrastructure/channels/``): a file per message by default; SMS,
+    e-mail, PEC and letters providers in issue 12. ``send`` is idempotent by ``action_key``."""
+
+    def send(self, message: ChannelMessage) -> Receipt: ...
+
+    def status(self, action_key: str) -> str:
+        """``sent`` (:data:`CHANNEL_SENT`) when the channel has the message, ``unknown``
+        (:data:`CHANNEL_UNKNOWN`) otherwise."""
+        ...

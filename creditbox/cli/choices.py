@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import TypeVar
 
+from creditbox.application.outbox import OUTBOX_STATUS_LABELS
 from creditbox.cli.context import fail
 from creditbox.domain.codes import normalise_label
 from creditbox.domain.tokens import Role
@@ -42,6 +43,7 @@ ALIASES: dict[object, tuple[str, ...]] = {
     WorklistKind.LITIGATION: ("contenzioso",),
     WorklistKind.BROKEN_PLAN: ("piani non rispettati", "piani di rientro"),
     WorklistKind.LADDER_EXHAUSTED: ("azioni esaurite",),
+    WorklistKind.FAILED_SEND: ("invii falliti", "invio fallito"),
 }
 
 T = TypeVar("T")
@@ -73,6 +75,11 @@ def label_of(member: Enum) -> str:
 def worklist_kind(text: str) -> str:
     """A worklist kind (``proposal``) by its code or its Italian name (``proposte da confermare``)."""
     return choice(text, {k: (k, label) for k, label in WORKLIST_LABELS.items()}, "lista di lavoro")
+
+
+def outbox_status(text: str) -> str:
+    """An outbox status (``pending``) by its code or its Italian name (``in attesa``)."""
+    return choice(text, {k: (k, label) for k, label in OUTBOX_STATUS_LABELS.items()}, "stato")
 
 
 def role(text: str) -> Role:

@@ -25,6 +25,7 @@ from creditbox.cli import (
     template,
     tick,
     tokens,
+    worker,
     worklists,
 )
 from creditbox.cli.context import Handler, add_commands, fail
@@ -79,6 +80,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("tick", tick.tick),
     ("simulate", simulate.simulate),
     ("outbox", outbox.app),
+    ("worker", worker.worker),
     ("cases", cases.app),
     ("projections", projections.app),
     ("worklist", worklists.worklist),

@@ -354,6 +354,22 @@ class Position(Aggregate):
         decisions = commands.record_litigation_outcome(self, case_id, result, recovered_amount, outcome_date, note)
         return self._record_all(decisions, by=by)
 
+    def record_send_failure(
+        self,
+        case_id: str,
+        action_id: str,
+        seq: int | None,
+        channel: str,
+        attempts: int,
+        error: str,
+        business_date: date,
+        *,
+        by: str,
+    ) -> bool:
+        """The channels could not carry out an executed action after ``attempts`` attempts."""
+        decisions = commands.record_send_failure(self, case_id, action_id, seq, channel, attempts, error, business_date)
+        return self._record_all(decisions, by=by)
+
     # ---- queries --------------------------------------------------------------------------
 
     def allocation(self, as_of: date | None = None) -> Allocation:

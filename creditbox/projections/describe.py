@@ -198,6 +198,11 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
         f"(motivo: {d.get('reason')})"
     ),
     "DeliveryFailed": lambda d: "Consegna fallita: " + _outcome(d),
+    "ActionSendFailed": lambda d: (
+        f"Invio fallito ({d.get('channel')}) "
+        + (f"del {_step(d)}" if d.get("seq") is not None else "della richiesta di riattivazione")
+        + f" della {_case(d)} dopo {plural(int(d.get('attempts') or 0), 'tentativo', 'tentativi')}: {d.get('error')}"
+    ),
     "LadderExhausted": lambda d: f"Azioni esaurite per la {_case(d)}: scaduto {_d(d, 'overdue')}",
     "CaseClosedAsPaid": lambda d: f"Chiusa per pagamento la {_case(d)}",
     "ReactivationRequested": lambda d: f"Richiesta riattivazione della fornitura {d.get('supply_code')}",

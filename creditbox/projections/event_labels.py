@@ -40,6 +40,7 @@ EVENT_LABELS: dict[str, str] = {
     "CaseWrittenOff": "pratica stralciata",
     "HandedOverToLitigation": "passaggio a contenzioso",
     "LitigationOutcomeRecorded": "esito del contenzioso registrato",
+    "ActionSendFailed": "invio fallito",
     # position
     "CustomerRegistered": "cliente registrato",
     "CustomerDetailsChanged": "anagrafica cliente aggiornata",

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from creditbox.projections.audit_trail import AuditTrailProjection
 from creditbox.projections.framework import Projection
 from creditbox.projections.imports import ImportsProjection
+from creditbox.projections.outbox import OutboxProjection
 from creditbox.projections.position_views import CASES, OPEN_ITEMS, UPCOMING, WORKLISTS
 from creditbox.projections.positions import PositionsProjection
 
@@ -20,6 +21,7 @@ def all_projections() -> list[Projection]:
         UPCOMING,
         AuditTrailProjection(),
         ImportsProjection(),
+        OutboxProjection(),
     ]
 
 

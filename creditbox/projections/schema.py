@@ -290,3 +290,31 @@ import_rejections = Table(
     Column("column_name", String(128), nullable=True),
     Column("reason", Text, nullable=False),
 )
+
+# The outbox (a process table, not a read model): one row per action the workflow executed, written by
+# the ``outbox`` projection (insert once, never rewritten) and moved through its statuses by the outbox
+# service (``pending`` → ``sending`` → ``sent``; ``failed``, ``uncertain``). ``projections rebuild`` never
+# drops nor rewrites it: the statuses and attempts live only here.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("action_key", String(255), primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("position_id", ID, nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("seq", Integer, nullable=True),  # None: a reactivation request
+    Column("action_code", SmallInteger, nullable=False),
+    Column("channel", String(32), nullable=False),
+    Column("recipient", Text, nullable=True),
+    Column("business_date", Date, nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: what the channel's message is built from
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    Index("ix_outbox_company_status", "company", "status", "business_date", "action_key"),
+)

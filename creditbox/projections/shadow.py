@@ -10,8 +10,9 @@ rebuilt: on PostgreSQL the live tables are dropped and the shadow ones moved int
 (``ALTER TABLE … SET SCHEMA``: indexes move with them); on SQLite the live tables' rows are replaced by
 the shadow's. The same transaction puts each projection's tracking at the position (and valuation
 date) the shadow reached and replaces its quarantine with the shadow's, so the next catch-up
-continues from there. When the build fails, nothing of the live database has been touched: the
-shadow is dropped and the error raised.
+continues from there. Projections that feed a process table (``REBUILDS = False``: the outbox) are
+left out: their table, its rows and their tracking stay as they are. When the build fails, nothing
+of the live database has been touched: the shadow is dropped and the error raised.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from sqlalchemy import Connection, Engine, Table, event
 
 from creditbox.projections import quarantine, tracking
 from creditbox.projections.database import WRITE
-from creditbox.projections.framework import StateCache
+from creditbox.projections.framework import Projection, StateCache
 from creditbox.projections.registry import select_projections
 from creditbox.projections.schema import metadata, projection_tracking
 from creditbox.projections.schema import quarantine as quarantine_table
@@ -44,14 +45,18 @@ def rebuild_in_shadow(live: ProjectionRunner) -> int:
     """Rebuild ``live``'s projections in the shadow and swap them in; returns the notifications read."""
     from creditbox.projections.runner import ProjectionRunner
 
-    tables = [t for p in live.projections for t in p.tables]
+    rebuilt = [p for p in live.projections if rebuilds(p)]
+    names = [p.name for p in rebuilt]
+    if not rebuilt:
+        return 0
+    tables = [t for p in rebuilt for t in p.tables]
     with _shadow_engine(live.engine) as (shadow, plain):
         with shadow.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
             metadata.create_all(conn, tables=[projection_tracking, quarantine_table, *tables])
         builder = ProjectionRunner(
             live.app,
             shadow,
-            select_projections(live.names),
+            select_projections(names),
             clock=live.clock,
             batch_size=live.batch_size,
             states=StateCache(live.app),
@@ -59,17 +64,23 @@ def rebuild_in_shadow(live: ProjectionRunner) -> int:
         builder.before_commit = live.before_commit
         read = builder.catch_up()  # ProjectionFailed: the live tables are untouched
         with shadow.connect() as conn:
-            reached = tracking.read(conn, live.names)
-            held = quarantine.listing(conn, live.names)
+            reached = tracking.read(conn, names)
+            held = quarantine.listing(conn, names)
         with plain.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            for name in live.names:
+            for name in names:
                 tracking.lock(conn, name)
             _swap_tables(conn, tables)
-            for name in live.names:
+            for name in names:
                 tracking.place(conn, name, reached[name].notification_id, reached[name].as_of)
                 quarantine.replace_projection(conn, name, [q for q in held if q.projection == name])
-        log.info("rebuilt %s: %s notifications, swapped in", ", ".join(live.names), read)
+        log.info("rebuilt %s: %s notifications, swapped in", ", ".join(names), read)
         return read
+
+
+def rebuilds(projection: Projection) -> bool:
+    """Whether a rebuild replays ``projection`` into the shadow: not a projection that feeds a process
+    table (the outbox: its statuses live only there), which keeps its rows and its tracking."""
+    return bool(getattr(projection, "REBUILDS", True))
 
 
 def _swap_tables(conn: Connection, tables: Sequence[Table]) -> None:

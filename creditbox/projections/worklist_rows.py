@@ -38,6 +38,7 @@ class WorklistKind(StrEnum):
     LITIGATION = "litigation"
     BROKEN_PLAN = "broken_plan"
     LADDER_EXHAUSTED = "ladder_exhausted"
+    FAILED_SEND = "failed_send"
 
     @property
     def label(self) -> str:
@@ -54,6 +55,7 @@ WORKLIST_LABELS: dict[str, str] = {  # by kind (a WorklistKind or its stored val
     WorklistKind.LITIGATION: "Pratiche per il contenzioso",
     WorklistKind.BROKEN_PLAN: "Piani di rientro non rispettati",
     WorklistKind.LADDER_EXHAUSTED: "Azioni esaurite",
+    WorklistKind.FAILED_SEND: "Invii falliti",
 }
 
 
@@ -220,6 +222,16 @@ def ladder_exhausted(at: OpenCase) -> Iterator[dict[str, Any]]:
         yield at.item(WorklistKind.LADDER_EXHAUSTED, "exhausted", at.case.last_executed, detail=at.case.status.label)
 
 
+def failed_sends(at: OpenCase) -> Iterator[dict[str, Any]]:
+    """Every executed action the channels could not carry out after every attempt (*invii falliti*)."""
+    for failed in at.case.failed_sends.values():
+        step = at.case.step(failed.seq) if failed.seq is not None else None
+        what = step.description if step is not None else "richiesta di riattivazione"
+        key = f"send-{failed.seq}" if failed.seq is not None else "send-reactivation"
+        detail = f"{what} ({failed.channel}): {failed.error}"
+        yield at.item(WorklistKind.FAILED_SEND, key, step, since=failed.failed_on, detail=detail)
+
+
 WORKLIST_RULES: tuple[Rule, ...] = (
     proposal,
     step_approval,
@@ -231,6 +243,7 @@ WORKLIST_RULES: tuple[Rule, ...] = (
     litigation,
     broken_plan,
     ladder_exhausted,
+    failed_sends,
 )
 
 

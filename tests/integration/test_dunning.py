@@ -71,14 +71,14 @@ def test_the_outbox_lists_the_actions_from_the_event_log(container: Container) -
     _given_a_water_customer(container, "C/2")
     container.dunning().run_due("ACQ", date(2026, 2, 10))
     container.dunning().run_due("ACQ", date(2026, 2, 15))
-    listed = container.outbox().list("ACQ")
+    listed = container.recorded_actions().list("ACQ")
     assert sorted((a.customer_code, a.seq, a.action_code) for a in listed) == [
         ("C/2", 1, ActionCode.SMS),
         ("C/2", 2, ActionCode.REGISTERED_LETTER),
         ("C1", 1, ActionCode.SMS),
         ("C1", 2, ActionCode.REGISTERED_LETTER),
     ]
-    assert container.outbox().list("OTHER") == []
+    assert container.recorded_actions().list("OTHER") == []
 
 
 def test_a_proposal_is_confirmed_and_approved_then_runs(container: Container, clock: FixedClock) -> None:

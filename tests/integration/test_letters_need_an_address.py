@@ -46,9 +46,9 @@ def test_letters_without_address_are_skipped_and_listed_never_sent_empty(acq: Co
     acq.dunning().run_due("ACQ", date(2026, 2, 10))
     acq.dunning().run_due("ACQ", date(2026, 2, 15))
     # Then the outbox holds only the complete address's letter, with its recipient
-    letters = [a for a in acq.outbox().list("ACQ") if a.action_code == ActionCode.REGISTERED_LETTER]
+    letters = [a for a in acq.recorded_actions().list("ACQ") if a.action_code == ActionCode.REGISTERED_LETTER]
     assert [(a.customer_code, a.recipient) for a in letters] == [("FULL", "Via Roma 1, 00184 Roma")]
-    assert all(a.recipient for a in acq.outbox().list("ACQ"))
+    assert all(a.recipient for a in acq.recorded_actions().list("ACQ"))
     # And the three others are on the missing-contacts worklist, with what is missing
     acq.projections.catch_up()
     with acq.projections.connect() as conn:

@@ -69,6 +69,7 @@ def test_roles_are_read_in_italian_too(typed: str, expected: Role) -> None:
         ("Ufficio tecnico", "technical_office"),
         ("contatti_mancanti", "missing_contact"),
         ("azioni esaurite", "ladder_exhausted"),
+        ("invii falliti", "failed_send"),
     ],
 )
 def test_worklist_kinds_are_read_in_italian_too(typed: str, expected: str) -> None:

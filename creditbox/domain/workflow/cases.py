@@ -124,6 +124,18 @@ class StepRecord:
         return self.parameters.get("tech")
 
 
+@dataclass(frozen=True)
+class FailedSend:
+    """An action the channels could not carry out after every attempt (*invio fallito*)."""
+
+    action_key: str
+    seq: int | None  # None: the reactivation request
+    channel: str
+    attempts: int
+    error: str
+    failed_on: date
+
+
 @dataclass
 class WriteOffRequest:
     kind: WriteOffKind
@@ -155,6 +167,17 @@ class DunningCase:
     @property
     def is_open(self) -> bool:
         return self.status.is_open
+
+    @property
+    def failed_sends(self) -> dict[str, FailedSend]:
+        """The actions of this case the channels could not carry out, by action key. Held outside
+        the dataclass's fields, and only once a send has failed: a case without one has exactly the
+        state it had before sends could fail."""
+        found: dict[str, FailedSend] = self.__dict__.get("_failed_sends", {})
+        return found
+
+    def record_failed_send(self, failed: FailedSend) -> None:
+        self.__dict__.setdefault("_failed_sends", {})[failed.action_key] = failed
 
     @property
     def plan(self) -> RepaymentPlan | None:

@@ -499,6 +499,42 @@ def record_litigation_outcome(
     ]
 
 
+# ---- sending ----------------------------------------------------------------------------------
+
+
+def record_send_failure(
+    position: PositionView,
+    case_id: str,
+    action_id: str,
+    seq: int | None,
+    channel: str,
+    attempts: int,
+    error: str,
+    business_date: date,
+) -> Decisions:
+    """The channels could not carry out an executed action: record it once (a retry is a no-op)."""
+    _check_business_date(business_date)
+    case = position.case(case_id)
+    if action_id in case.failed_sends:
+        return NOTHING
+    if seq is not None:
+        step = _step(case, seq)
+        if step.status != StepStatus.EXECUTED:
+            raise NotAllowed(f"passo {seq} della pratica {case_id} non eseguito ({step.status.label})")
+    elif case.reactivation is None:
+        raise NotAllowed(f"nessuna richiesta di riattivazione per la pratica {case_id}")
+    data = dict(
+        case_id=case_id,
+        action_id=action_id,
+        seq=seq,
+        channel=channel,
+        attempts=attempts,
+        error=error,
+        business_date=business_date,
+    )
+    return [Decision(events.ActionSendFailed, data)]
+
+
 # ---- helpers --------------------------------------------------------------------------------
 
 

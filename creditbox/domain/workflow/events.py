@@ -24,6 +24,7 @@ from creditbox.domain.workflow.cases import (
     CaseStatus,
     Dunning,
     DunningCase,
+    FailedSend,
     Reactivation,
     StepRecord,
     StepStatus,
@@ -377,6 +378,27 @@ class ReactivationFailed(CaseEvent):
 
     def apply(self, aggregate: PositionState) -> None:
         self.case(aggregate).reactivation = Reactivation.FAILED
+
+
+# ---- sending ----------------------------------------------------------------------------------
+
+
+class ActionSendFailed(CaseEvent):
+    """An executed action (a step's message, a reactivation request) the channel refused or could
+    not take after every attempt: it goes on the *invii falliti* worklist for a person to decide."""
+
+    TOPIC = TOPIC_PREFIX + "ActionSendFailed"
+    action_id: str
+    seq: int | None
+    channel: str
+    attempts: int
+    error: str
+    business_date: date
+
+    def apply(self, aggregate: PositionState) -> None:
+        self.case(aggregate).record_failed_send(
+            FailedSend(self.action_id, self.seq, self.channel, self.attempts, self.error, self.business_date)
+        )
 
 
 # ---- locks ----------------------------------------------------------------------------------

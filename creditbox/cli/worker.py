@@ -1,0 +1,44 @@
+"""``creditbox worker``: the Dramatiq workers of ``creditbox.workers.actors`` on the configured broker.
+
+The same as ``dramatiq creditbox.workers.actors --processes N --threads N`` (this command runs exactly
+that). With the in-process broker (``memory://``) there is nothing to start: the workers are threads
+of the process that runs the scheduler, the tick or the demo.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from creditbox.cli.context import fail
+from creditbox.settings import Settings
+from creditbox.workers.broker import UnknownBroker, is_embedded, make_broker
+
+ACTORS = "creditbox.workers.actors"
+
+
+def dramatiq_command(processes: int, threads: int) -> list[str]:
+    return [sys.executable, "-m", "dramatiq", ACTORS, "--processes", str(processes), "--threads", str(threads)]
+
+
+def worker(
+    processes: int = typer.Option(2, "--processes", min=1, help="Processi di lavoro"),
+    threads: int = typer.Option(4, "--threads", min=1, help="Thread per processo"),
+) -> None:
+    """Avvia i processi di lavoro (invii, esecuzione delle posizioni) sul broker configurato
+    (CREDITBOX_BROKER_URL: redis://… o amqp://…). Si ferma con Ctrl+C (SIGTERM: finisce i messaggi in corso)."""
+    url = Settings().broker_url
+    if is_embedded(url):
+        fail(
+            "con CREDITBOX_BROKER_URL=memory:// i lavori girano dentro il processo che li accoda: "
+            "impostare redis://… o amqp://… per avviare processi di lavoro separati",
+            2,
+        )
+    try:
+        make_broker(url)  # a wrong URL is refused here, before any process starts
+    except UnknownBroker as error:
+        fail(str(error), 2)
+    command = dramatiq_command(processes, threads)
+    os.execv(command[0], command)

@@ -1,0 +1,67 @@
+"""The actors: what the workers do. ``dramatiq creditbox.workers.actors`` (or ``creditbox worker``)
+runs them; in the embedded mode (``memory://``) the process's own worker threads do.
+
+Importing this module sets the broker up from the settings first (``runtime.broker()``), so the
+actors are declared on the configured broker whatever imports it.
+
+- ``run_position(company, position_id, business_date)``: run what is due on that business date for
+  one position (the engine decides again on the position's state now: a payment that arrived while
+  the message waited means no step). Then, when something was recorded, the read models catch up
+  (inline mode) and the outbox hands the new actions on.
+- ``send_action(action_key)``: carry out one outbox entry through its channel (``OutboxService.send``;
+  a message delivered twice changes nothing the second time).
+
+Both retry a few times with a short back-off when the worker itself fails (the database
+unreachable); the business retries of a send are the outbox's own (``next attempt at``), never a
+broker delay of days.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from uuid import UUID
+
+import dramatiq
+
+from creditbox.workers import runtime
+from creditbox.workers.queue import RUN_POSITION, SEND_ACTION
+
+log = logging.getLogger(__name__)
+
+broker = runtime.broker()
+queues = runtime.queues()
+
+# The worker's own failures (the database unreachable): a few retries, a short back-off (milliseconds).
+MAX_RETRIES = 3
+MIN_BACKOFF = 1_000
+MAX_BACKOFF = 60_000
+
+
+@dramatiq.actor(
+    actor_name=RUN_POSITION,
+    queue_name=queues.positions,
+    broker=broker,
+    max_retries=MAX_RETRIES,
+    min_backoff=MIN_BACKOFF,
+    max_backoff=MAX_BACKOFF,
+)
+def run_position(company: str, position_id: str, business_date: str) -> None:
+    container = runtime.container()
+    report = container.dunning().run_positions(company, [UUID(position_id)], date.fromisoformat(business_date))
+    if report.changed:
+        container.projections.after_command()
+        container.outbox().relay(container.work_queue())
+
+
+@dramatiq.actor(
+    actor_name=SEND_ACTION,
+    queue_name=queues.actions,
+    broker=broker,
+    max_retries=MAX_RETRIES,
+    min_backoff=MIN_BACKOFF,
+    max_backoff=MAX_BACKOFF,
+)
+def send_action(action_key: str) -> None:
+    outcome = runtime.container().outbox().send(action_key)
+    log.info("send_action %s: %s", action_key, outcome.result)

@@ -1,0 +1,205 @@
+"""The outbox on SQLite and PostgreSQL: one entry per executed action (exactly once, kept by a rebuild),
+sending through the file channel, retries with back-off, the failure recorded on the position, and
+the reconciliation of entries left ``sending``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from creditbox.application.outbox import OutboxService, RetryPolicy
+from creditbox.application.ports import (
+    FAILED,
+    PENDING,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+    ChannelError,
+    ChannelMessage,
+    Receipt,
+)
+from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
+from creditbox.bootstrap import Container, bootstrap
+from creditbox.clock import FixedClock
+from creditbox.domain.codes import ActionCode
+from creditbox.domain.ids import company_id, position_id
+from creditbox.domain.position import Position
+from creditbox.infrastructure.channels.files import FileChannel
+from creditbox.infrastructure.outbox_store import SqlOutboxStore
+from creditbox.projections.queries.worklists import worklist_page
+from creditbox.settings import Settings
+from tests.builders import details, supply
+
+DUE = date(2026, 1, 31)
+FIRST_SMS = "ACQ/C1/S-C1/1/1"
+
+
+@pytest.fixture
+def outbox_container(database_url: str, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    settings = Settings(database_url=database_url, channel_dir=str(tmp_path / "canali"))
+    with bootstrap(settings, clock=clock) as c:
+        yield c
+
+
+def _given_a_customer_with_an_sms(c: Container, customer: str = "C1") -> None:
+    if not c.app.exists(company_id("ACQ")):
+        c.companies.register("ACQ", "Acque", by="test")
+    records = [
+        CustomerRecord(customer, details(mobile="3331234567", address="Via Roma 1", postcode="00184", city="Roma")),
+        SupplyRecord(customer, supply(f"S-{customer}")),
+        BillRecord(f"B-{customer}", customer, f"S-{customer}", date(2026, 1, 1), DUE, Decimal("120.00")),
+    ]
+    c.ingestor().ingest("ACQ", records, by="test")
+    c.dunning().run_due("ACQ", date(2026, 2, 10))
+    c.projections.catch_up()
+
+
+class FailingChannel:
+    """A channel that refuses every message (a provider down)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def send(self, message: ChannelMessage) -> Receipt:
+        self.calls += 1
+        raise ChannelError("gateway non raggiungibile")
+
+    def status(self, action_key: str) -> str:
+        return "unknown"
+
+
+def _store(c: Container) -> SqlOutboxStore:
+    return SqlOutboxStore(c.projections.engine, c.write_gate)
+
+
+def test_an_executed_step_becomes_one_pending_entry(outbox_container: Container) -> None:
+    _given_a_customer_with_an_sms(outbox_container)
+    [entry] = outbox_container.outbox().list("ACQ")
+    assert entry.action_key == FIRST_SMS
+    assert (entry.status, entry.attempts, entry.channel) == (PENDING, 0, "sms")
+    assert entry.action_code == ActionCode.SMS and entry.recipient == "3331234567"
+    assert entry.position_id == position_id("ACQ", "C1") and entry.seq == 1
+    assert entry.payload["overdue"] == "120.00"
+
+
+def test_a_batch_applied_twice_adds_nothing_and_keeps_the_status(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    assert c.outbox().send(FIRST_SMS).result == "sent"
+    runner = c.projections.runner(["outbox"])
+    runner.reset()  # tracking back to zero: the whole log is applied again
+    runner.catch_up()
+    [entry] = c.outbox().list("ACQ")
+    assert (entry.status, entry.attempts) == (SENT, 1)
+
+
+def test_a_rebuild_of_the_projections_never_drops_nor_rewrites_the_outbox(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    _given_a_customer_with_an_sms(c, "C2")
+    assert c.outbox().send(FIRST_SMS).result == "sent"
+    c.projections.rebuild()  # every projection, the outbox's included
+    c.projections.rebuild(["outbox"])
+    statuses = {e.action_key: (e.status, e.attempts) for e in c.outbox().list("ACQ")}
+    assert statuses == {FIRST_SMS: (SENT, 1), "ACQ/C2/S-C2/1/1": (PENDING, 0)}
+
+
+def test_sending_writes_one_file_and_a_second_send_changes_nothing(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    outcome = c.outbox().send(FIRST_SMS)
+    assert (outcome.result, outcome.attempts) == ("sent", 1)
+    channel = c.channel()
+    assert isinstance(channel, FileChannel)
+    assert channel.messages("ACQ", "sms") == [FIRST_SMS]
+    assert c.outbox().send(FIRST_SMS).result == "skipped"  # a message delivered twice
+    assert c.outbox().get(FIRST_SMS).status == SENT  # type: ignore[union-attr]
+    assert channel.messages("ACQ", "sms") == [FIRST_SMS]
+
+
+class ListQueue:
+    def __init__(self) -> None:
+        self.actions: list[str] = []
+
+    def run_positions(self, work: object) -> None:
+        raise AssertionError("the relay hands out actions only")
+
+    def send_actions(self, action_keys: list[str]) -> None:
+        self.actions.extend(action_keys)
+
+
+def test_the_relay_hands_each_due_entry_out_once_until_its_hold_expires(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    queue = ListQueue()
+    assert c.outbox().relay(queue) == 1 and queue.actions == [FIRST_SMS]
+    assert c.outbox().relay(queue) == 0  # held: another relay does not hand it out again
+    clock = c.clock
+    assert isinstance(clock, FixedClock)
+    clock.advance(seconds=c.settings.outbox_hold_seconds + 1)
+    assert c.outbox().relay(queue) == 1  # the message was lost on the way: handed out again
+    c.outbox().send(FIRST_SMS)
+    clock.advance(seconds=c.settings.outbox_hold_seconds + 1)
+    assert c.outbox().relay(queue) == 0  # sent: never handed out again
+
+
+def test_failed_attempts_back_off_then_fail_on_the_position_and_the_worklist(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    clock = c.clock
+    assert isinstance(clock, FixedClock)
+    channel = FailingChannel()
+    service = OutboxService(_store(c), channel, c.app, clock, retry=RetryPolicy(max_attempts=2, first_delay_seconds=60))
+    first = service.send(FIRST_SMS)
+    assert (first.result, first.attempts) == ("retry", 1)
+    entry = service.get(FIRST_SMS)
+    assert entry is not None and entry.status == PENDING and "gateway non raggiungibile" in (entry.last_error or "")
+    assert entry.next_attempt_at == clock.now() + timedelta(seconds=60)
+    queue = ListQueue()
+    assert service.relay(queue) == 0  # not due yet
+    clock.advance(seconds=61)
+    assert service.relay(queue) == 1
+    second = service.send(FIRST_SMS)
+    assert (second.result, second.attempts) == (FAILED, 2)
+    assert service.get(FIRST_SMS).status == FAILED  # type: ignore[union-attr]
+    assert channel.calls == 2
+    position = c.app.repository.get(position_id("ACQ", "C1"))
+    assert isinstance(position, Position)
+    [failed] = position.case("S-C1/1").failed_sends.values()
+    assert (failed.action_key, failed.seq, failed.attempts, failed.channel) == (FIRST_SMS, 1, 2, "sms")
+    c.projections.catch_up()
+    with c.projections.connect() as conn:
+        rows = worklist_page(conn, "ACQ", "failed_send").items
+    assert [(r.customer_code, r.step) for r in rows] == [("C1", 1)]
+    assert service.send(FIRST_SMS).result == "skipped"  # failed stays failed: a person decides
+
+
+def test_an_entry_left_sending_is_reconciled_through_the_channel(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    _given_a_customer_with_an_sms(c, "C2")
+    second = "ACQ/C2/S-C2/1/1"
+    clock = c.clock
+    assert isinstance(clock, FixedClock)
+    store = _store(c)
+    channel = c.channel()
+    # A worker claimed both, wrote the first message, and died before marking either sent.
+    first_entry = store.claim(FIRST_SMS, clock.now())
+    assert first_entry is not None and store.claim(second, clock.now()) is not None
+    assert store.claim(FIRST_SMS, clock.now()) is None  # sending: no second claim
+    from creditbox.application.outbox import message_of
+
+    channel.send(message_of(first_entry))
+    lease = timedelta(seconds=c.settings.outbox_lease_seconds)
+    assert c.outbox().reconcile(lease).sent == []  # within the lease: the worker may still be at it
+    clock.advance(seconds=c.settings.outbox_lease_seconds + 1)
+    report = c.outbox().reconcile(lease)
+    assert (report.sent, report.uncertain) == ([FIRST_SMS], [second])
+    statuses = {e.action_key: e.status for e in c.outbox().list("ACQ")}
+    assert statuses == {FIRST_SMS: SENT, second: UNCERTAIN}
+    assert c.outbox().send(second).result == "skipped"  # never sent again blindly
+    assert c.outbox().list("ACQ", status=SENDING) == []
