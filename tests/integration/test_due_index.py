@@ -158,3 +158,32 @@ def test_done_never_goes_back_to_an_older_version(container: Container) -> None:
     with container.projections.connect() as conn:
         row = conn.execute(select(due_index).where(due_index.c.position_id == str(pid))).one()
     assert row.wake_on == OPENING and row.version == 99 and row.checked_through == OPENING
+
+
+def test_two_schedulers_running_at_once_run_each_due_position_once(container: Container, database_url: str) -> None:
+    container.companies.register("ACQ", "Acque", by="test")
+    _customers(container, 60)
+    container.projections.catch_up()
+    claimed: dict[str, int] = {}
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def scheduler(name: str) -> None:
+        try:
+            settings = Settings(database_url=database_url, scheduler_chunk_size=5)
+            with bootstrap(settings, clock=FixedClock(OPENING)) as other:
+                barrier.wait()
+                claimed[name] = other.scheduler().run_once(OPENING).claimed
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=scheduler, args=(name,)) for name in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert errors == []
+    assert claimed["a"] + claimed["b"] == 60
+    for n in range(60):
+        events = [type(e).__name__ for e in container.app.repository.event_store.get(position_id("ACQ", f"C{n}"))]
+        assert events.count("DunningCaseOpened") == 1 and events.count("StepExecuted") == 1
