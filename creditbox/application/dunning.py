@@ -139,7 +139,7 @@ class DunningService:
         *,
         chunk_size: int = DEFAULT_CHUNK,
         future_tolerance_days: int = DEFAULT_FUTURE_TOLERANCE_DAYS,
-        due: DueIndex | None = None,
+        due: DueIndex,
         catch_up: Callable[[], object] | None = None,
         lease_seconds: float = DEFAULT_LEASE_SECONDS,
         claimer: str = SCHEDULER,
@@ -152,7 +152,6 @@ class DunningService:
         self._dispatcher = dispatcher
         self._clock = clock
         self._chunk_size = chunk_size
-        # The due index (None: every position of the company is looked at, as before the index).
         self._due = due
         # Brings the due index up to the event log before a tick (inline read models); None: external.
         self._catch_up = catch_up
@@ -170,10 +169,8 @@ class DunningService:
         on_progress: Callable[[int, int], None] | None = None,
     ) -> TickReport:
         """Run everything due on ``business_date`` for ``company``: the positions the due index has
-        due by that date (every position of the company without a due index)."""
+        due by that date, claimed chunk by chunk (``on_progress``: positions run so far, twice)."""
         code = self._companies.require(company)
-        if self._due is None:
-            return self._run_every_position(code, business_date, by, on_progress)
         if self._catch_up is not None:
             self._catch_up()
         report = TickReport(code, business_date)
@@ -191,9 +188,7 @@ class DunningService:
             runs.update(w.position_id for w in fresh)
             self._run_claimed(code, [w.position_id for w in fresh], business_date, by, report)
             if on_progress is not None:
-                on_progress(report.positions, report.positions + len(fresh))
-        if on_progress is not None:
-            on_progress(report.positions, report.positions)
+                on_progress(report.positions, report.positions)
         return report
 
     def run_positions(
@@ -212,35 +207,19 @@ class DunningService:
         try:
             ran = self._run_chunk(company, ids, table, settings, business_date, by, report)
         except BaseException:
-            if self._due is not None:
-                self._due.release(ids)
+            self._due.release(ids)  # still due: the next tick or round runs them
             raise
-        if self._due is not None:
-            done = {p.id: p for p in ran}
-            results = [
-                Rescheduled(
-                    p.id, p.version, wake_up(p, table, settings, since=add_days(business_date, 1)).on, business_date
-                )
-                for p in done.values()
-            ]
-            self._due.done(results)
-            missing = [i for i in ids if i not in done]
-            if missing:
-                self._due.release(missing)
-
-    def _run_every_position(
-        self, code: str, business_date: date, by: str, on_progress: Callable[[int, int], None] | None
-    ) -> TickReport:
-        table = self._tables.current(code)
-        settings = self._companies.get(code).settings
-        ids = self._store.originators_of(CUSTOMER_REGISTERED)
-        report = TickReport(code, business_date)
-        for start in range(0, len(ids), self._chunk_size):
-            chunk = ids[start : start + self._chunk_size]
-            self._run_chunk(code, chunk, table, settings, business_date, by, report)
-            if on_progress is not None:
-                on_progress(min(start + self._chunk_size, len(ids)), len(ids))
-        return report
+        done = {p.id: p for p in ran}
+        results = [
+            Rescheduled(
+                p.id, p.version, wake_up(p, table, settings, since=add_days(business_date, 1)).on, business_date
+            )
+            for p in done.values()
+        ]
+        self._due.done(results)
+        missing = [i for i in ids if i not in done]
+        if missing:
+            self._due.release(missing)
 
     def _run_chunk(
         self,

@@ -17,11 +17,8 @@ from datetime import date
 from typing import Protocol
 from uuid import UUID
 
-from creditbox.application.dunning import TickReport
+from creditbox.application.dunning import DEFAULT_CHUNK, DEFAULT_LEASE_SECONDS, TickReport
 from creditbox.application.ports import DueIndex, DueWork, WorkQueue
-
-DEFAULT_CHUNK = 500
-DEFAULT_LEASE_SECONDS = 300.0
 
 
 class RunsPositions(Protocol):
