@@ -1,5 +1,6 @@
 """Run every benchmark module ``bench/bench_*.py`` (each exposes ``run() -> None``), or only those named:
-``python -m bench [import ...]``. ``--bills N`` sets the size of ``big_import`` (``BENCH_BIG_BILLS``)."""
+``python -m bench [import ...]``. ``--bills N`` sets the size of ``big_import`` (``BENCH_BIG_BILLS``);
+``--tick-full`` runs ``tick`` at its full size (10,000 due among 1,000,000, ``BENCH_TICK_FULL``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ def main(argv: list[str]) -> int:
         at = argv.index("--bills")
         os.environ["BENCH_BIG_BILLS"] = str(int(argv[at + 1]))
         del argv[at : at + 2]
+    if "--tick-full" in argv:
+        os.environ["BENCH_TICK_FULL"] = "1"
+        argv.remove("--tick-full")
     wanted = set(argv)
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     failures = 0

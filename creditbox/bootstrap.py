@@ -7,6 +7,9 @@ fixed clock). Nothing connects to a database at import time.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import socket
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +28,7 @@ from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
 from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
+from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -33,6 +37,7 @@ from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
+from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
 from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, ReaderLimits
@@ -152,7 +157,8 @@ class Container:
         return OperatorDirectory(self.app)
 
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
-        """The dunning workflow runner (``run_due``) for ticks and simulations."""
+        """The dunning workflow runner (``run_due``, ``run_positions``) for ticks, the scheduler and
+        simulations: on the due index, caught up first when the read models run inline."""
         return DunningService(
             self.app,
             loader or self.loader,
@@ -161,6 +167,37 @@ class Container:
             self.dispatcher,
             self.clock,
             future_tolerance_days=self.settings.future_date_tolerance_days,
+            due=self.due_index(),
+            catch_up=self.projections.after_command,
+            lease_seconds=self.settings.scheduler_lease_seconds,
+            claimer=claimer_name("tick"),
+        )
+
+    def due_index(self) -> SqlDueIndex:
+        """The durable timers: the ``due_index`` table, claimed with leases."""
+        return SqlDueIndex(self.projections.engine, self.clock, ensure_schema=self.projections.ensure_schema)
+
+    def scheduler(
+        self,
+        *,
+        queue: WorkQueue | None = None,
+        company: str | None = None,
+        relay: Callable[[WorkQueue], object] | None = None,
+        inbox: Callable[[], object] | None = None,
+    ) -> Scheduler:
+        """The scheduler: catches up the read models when they run inline, claims the positions due
+        and hands them to ``queue`` (default: run in this process); then ``relay`` (the outbox's, which
+        enqueues the pending sends) and ``inbox`` (a pass over the inbox folder) when given."""
+        return Scheduler(
+            self.due_index(),
+            queue or InlineQueue(self.dunning()),
+            catch_up=self.projections.after_command,
+            company=company,
+            chunk_size=self.settings.scheduler_chunk_size,
+            lease_seconds=self.settings.scheduler_lease_seconds,
+            claimer=claimer_name("scheduler"),
+            relay=relay,
+            inbox=inbox,
         )
 
     def case_commands(self) -> CaseCommands:
@@ -216,6 +253,11 @@ class Container:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def claimer_name(role: str) -> str:
+    """Who holds a lease on the due index: the role, the host and the process."""
+    return f"{role}@{socket.gethostname()}:{os.getpid()}"
 
 
 # eventsourcing's plain-old-Python-objects recorders: the events held in this process's memory.

@@ -64,3 +64,8 @@ class Settings(BaseSettings):
     import_max_ratio: int = 200  # decompressed / compressed size of a member above 1 MiB
     import_reader_memory_mb: int = 3072  # address space of the reading process
     import_reader_seconds: float = 900.0  # wall time of the check and the read
+    # The scheduler (durable timers): seconds between two rounds of `creditbox scheduler`, positions
+    # claimed from the due index at a time, and how long a claim lasts when its holder dies.
+    scheduler_interval_seconds: float = Field(default=60.0, gt=0)
+    scheduler_chunk_size: int = Field(default=500, ge=1)
+    scheduler_lease_seconds: float = Field(default=300.0, gt=0)

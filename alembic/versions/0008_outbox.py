@@ -5,7 +5,7 @@ A process table, not a read model: ``projections rebuild`` never drops nor rewri
 projection starts at the beginning of the log, so every action already recorded becomes an entry.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,10 +1,11 @@
-"""Running the dunning workflow: everything due up to a business date, for one company.
+"""Running the dunning workflow: everything due up to a business date.
 
-``DunningService.run_due`` loads the company's positions in chunks, lets the domain engine decide
-and record what is due on the business date, saves each chunk atomically and hands the actions
-recorded (``StepExecuted``, ``ReactivationRequested``) to the :class:`Dispatcher`. The events
-themselves are the outbox: a dispatcher that fails after the save loses nothing, since the
-action stays in the event log with its idempotency key (``action_id``).
+``DunningService.run_positions`` loads the positions given, lets the domain engine decide and record
+what is due on the business date, saves them atomically (redoing one by one, from fresh state, those
+another writer changed meanwhile), hands the actions recorded (``StepExecuted``,
+``ReactivationRequested``) to the :class:`Dispatcher` and writes each position's next wake-up into the
+due index. ``run_due`` (``creditbox tick``) claims from the due index the company's positions due by
+the business date, chunk by chunk, and runs them: a tick costs what is due, not the size of the store.
 
 Running the same business date twice records nothing the second time.
 """
@@ -22,15 +23,24 @@ from eventsourcing.persistence import IntegrityError
 
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.ports import ActionToDispatch, BulkLoader, Dispatcher, EventStore, TableSource
+from creditbox.application.ports import (
+    ActionToDispatch,
+    BulkLoader,
+    Dispatcher,
+    DueIndex,
+    EventStore,
+    Rescheduled,
+    TableSource,
+)
 from creditbox.clock import Clock
-from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
+from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS, add_days
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.errors import Field, NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.domain.workflow.ladder import TableVersion
+from creditbox.domain.workflow.wake_up import wake_up
 
 CUSTOMER_REGISTERED = "creditbox.position.CustomerRegistered"
 STEP_EXECUTED = "creditbox.position.StepExecuted"
@@ -38,13 +48,15 @@ REACTIVATION_REQUESTED = "creditbox.position.ReactivationRequested"
 ACTION_TOPICS = (STEP_EXECUTED, REACTIVATION_REQUESTED)
 SCHEDULER = "scheduler"
 DEFAULT_CHUNK = 500
+# How long a tick's claim on a position lasts when the tick dies before finishing it (seconds).
+DEFAULT_LEASE_SECONDS = 300.0
 
 
 @dataclass
 class TickReport:
     company: str
     business_date: date
-    positions: int = 0  # positions of the company looked at
+    positions: int = 0  # positions of the company looked at (those due)
     changed: int = 0  # positions that recorded something
     events: Counter[str] = field(default_factory=Counter)
     actions: list[ActionToDispatch] = field(default_factory=list)
@@ -127,6 +139,10 @@ class DunningService:
         *,
         chunk_size: int = DEFAULT_CHUNK,
         future_tolerance_days: int = DEFAULT_FUTURE_TOLERANCE_DAYS,
+        due: DueIndex,
+        catch_up: Callable[[], object] | None = None,
+        lease_seconds: float = DEFAULT_LEASE_SECONDS,
+        claimer: str = SCHEDULER,
     ) -> None:
         self._dates = DatePolicy(clock, future_tolerance_days)
         self._store = store
@@ -136,6 +152,11 @@ class DunningService:
         self._dispatcher = dispatcher
         self._clock = clock
         self._chunk_size = chunk_size
+        self._due = due
+        # Brings the due index up to the event log before a tick (inline read models); None: external.
+        self._catch_up = catch_up
+        self._lease_seconds = lease_seconds
+        self._claimer = claimer
 
     # ---- ticks ----------------------------------------------------------------------------
 
@@ -147,33 +168,58 @@ class DunningService:
         by: str = SCHEDULER,
         on_progress: Callable[[int, int], None] | None = None,
     ) -> TickReport:
-        """Run everything due on ``business_date`` for every position of ``company``."""
+        """Run everything due on ``business_date`` for ``company``: the positions the due index has
+        due by that date, claimed chunk by chunk (``on_progress``: positions run so far, twice)."""
         code = self._companies.require(company)
-        table = self._tables.current(code)
-        settings = self._companies.get(code).settings
-        ids = self._store.originators_of(CUSTOMER_REGISTERED)
+        if self._catch_up is not None:
+            self._catch_up()
         report = TickReport(code, business_date)
-        for start in range(0, len(ids), self._chunk_size):
-            chunk = ids[start : start + self._chunk_size]
-            self._run_chunk(code, chunk, table, settings, business_date, by, report)
+        runs: Counter[UUID] = Counter()
+        while True:
+            claimed = self._due.claim(business_date, self._chunk_size, self._lease_seconds, self._claimer, company=code)
+            # A position changed by another writer during its run can be due again: run it once more,
+            # never in a loop.
+            fresh = [w for w in claimed if runs[w.position_id] < 2]
+            stale = [w.position_id for w in claimed if runs[w.position_id] >= 2]
+            if stale:
+                self._due.release(stale)
+            if not fresh:
+                break
+            runs.update(w.position_id for w in fresh)
+            self._run_claimed(code, [w.position_id for w in fresh], business_date, by, report)
             if on_progress is not None:
-                on_progress(min(start + self._chunk_size, len(ids)), len(ids))
+                on_progress(report.positions, report.positions)
         return report
 
     def run_positions(
-        self, company: str, position_ids: Sequence[UUID], business_date: date, *, by: str = SCHEDULER
+        self, company: str, ids: Sequence[UUID], business_date: date, *, by: str = SCHEDULER
     ) -> TickReport:
-        """Run what is due on ``business_date`` for the given positions of ``company`` only (the
-        workers' ``run_position``); ids of other companies' positions, or unknown ids, are skipped.
-        A write conflict is retried on fresh state, as in :meth:`run_due`."""
+        """Run what is due on ``business_date`` for these positions of ``company`` (the others, and
+        ids that are no position, are left alone), save, and write their next wake-ups."""
         code = self._companies.require(company)
-        table = self._tables.current(code)
-        settings = self._companies.get(code).settings
         report = TickReport(code, business_date)
-        ids = list(dict.fromkeys(position_ids))
-        for start in range(0, len(ids), self._chunk_size):
-            self._run_chunk(code, ids[start : start + self._chunk_size], table, settings, business_date, by, report)
+        self._run_claimed(code, list(ids), business_date, by, report)
         return report
+
+    def _run_claimed(self, company: str, ids: list[UUID], business_date: date, by: str, report: TickReport) -> None:
+        table = self._tables.current(company)
+        settings = self._companies.get(company).settings
+        try:
+            ran = self._run_chunk(company, ids, table, settings, business_date, by, report)
+        except BaseException:
+            self._due.release(ids)  # still due: the next tick or round runs them
+            raise
+        done = {p.id: p for p in ran}
+        results = [
+            Rescheduled(
+                p.id, p.version, wake_up(p, table, settings, since=add_days(business_date, 1)).on, business_date
+            )
+            for p in done.values()
+        ]
+        self._due.done(results)
+        missing = [i for i in ids if i not in done]
+        if missing:
+            self._due.release(missing)
 
     def _run_chunk(
         self,
@@ -184,25 +230,29 @@ class DunningService:
         business_date: date,
         by: str,
         report: TickReport,
-    ) -> None:
+    ) -> list[Position]:
+        """Run and save the positions of ``company`` among ``ids``; returns them as they are after the run."""
+        positions = self._positions_among(company, ids)
         changed: list[Position] = []
-        for position in self._positions_among(company, ids):
+        for position in positions:
             report.positions += 1
             if position.run_workflow(table, settings, business_date, by=by):
                 changed.append(position)
         if not changed:
-            return
+            return positions
         recorded = {p.id: list(p.pending_events) for p in changed}
         try:
             self._store.save(*changed)
         except IntegrityError:
             # Another writer got there first: redo those positions one by one from fresh state.
+            fresh = {p.id: p for p in positions}
             for position in changed:
                 self._forget(position.id)
-                self._retry_one(position.id, table, settings, business_date, by, report)
-            return
+                fresh[position.id] = self._retry_one(position.id, table, settings, business_date, by, report)
+            return list(fresh.values())
         for position in changed:
             self._account(position, recorded[position.id], report)
+        return positions
 
     def _retry_one(
         self,
@@ -212,13 +262,14 @@ class DunningService:
         business_date: date,
         by: str,
         report: TickReport,
-    ) -> None:
+    ) -> Position:
         position = self._store.get_or_none(aggregate_id)
         assert isinstance(position, Position)
         if position.run_workflow(table, settings, business_date, by=by):
             events = list(position.pending_events)
             self._store.save(position)
             self._account(position, events, report)
+        return position
 
     def _account(self, position: Position, events: list[Any], report: TickReport) -> None:
         report.changed += 1

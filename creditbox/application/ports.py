@@ -11,7 +11,7 @@ the Excel parser and report, the inbox folder, the recording dispatcher) or by a
 - The inbox: ``InboxFolder`` (with ``InboxEntry``, ``InboxUnavailable``), ``ProfileSource``,
   ``ReportRenderer``.
 - Dunning: ``TableSource``, ``Dispatcher`` (with ``ActionToDispatch``).
-- Work for the workers: ``WorkQueue`` (with ``DueWork``).
+- Durable timers and work: ``DueIndex`` (with ``DueWork``, ``Rescheduled``), ``WorkQueue``.
 - The outbox and the channels: ``OutboxStore`` (with ``OutboxEntry``), ``Channel`` (with
   ``ChannelMessage``, ``Receipt``, ``ChannelError``).
 """
@@ -229,14 +229,48 @@ class Dispatcher(Protocol):
     def dispatch(self, actions: Sequence[ActionToDispatch]) -> None: ...
 
 
-# ---- work for the workers ----------------------------------------------------------------------
+# ---- durable timers and work -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class DueWork:
+    """A position to run the dunning workflow for, on a business date (what actors carry: ids and
+    the business date only)."""
+
     company: str
     position_id: UUID
     business_date: date
+
+
+@dataclass(frozen=True)
+class Rescheduled:
+    """A position's next wake-up after it ran for ``business_date``, computed from its ``version``."""
+
+    position_id: UUID
+    version: int
+    wake_on: date | None
+    business_date: date
+
+
+class DueIndex(Protocol):
+    """The durable timers: one row per position with the date the engine next needs it
+    (``infrastructure/due_index_store.py``). Two claimers at once never get the same row."""
+
+    def claim(
+        self, business_date: date, limit: int, lease_seconds: float, claimer: str, *, company: str | None = None
+    ) -> list[DueWork]:
+        """Lease up to ``limit`` positions due by ``business_date`` (not leased by anyone now),
+        earliest wake-up first; for ``company`` only when given."""
+        ...
+
+    def release(self, position_ids: Sequence[UUID]) -> None:
+        """Give leased positions back, still due (a run that failed)."""
+        ...
+
+    def done(self, results: Sequence[Rescheduled]) -> None:
+        """Positions that ran: their next wake-up (unless the index already holds a newer version of
+        the position) and the business date they ran for; their leases end."""
+        ...
 
 
 class WorkQueue(Protocol):

@@ -36,6 +36,20 @@ class Lookups:
         except NotFound:
             return None
 
+    def current_table(self, company: str) -> TableVersion | None:
+        """The company's table version in force (the one the engine runs with)."""
+        table = self._tables.get(company)
+        if table is None:
+            loaded = self._get(actions_table_id(company))
+            if not isinstance(loaded, ActionsTable):
+                return None
+            table = self._tables[company] = loaded
+        return table.current
+
+    def forget_table(self, company: str) -> None:
+        """Called when a batch holds a new version of the company's table: read it again when next needed."""
+        self._tables.pop(company, None)
+
     def settings(self, company: str) -> CompanySettings | None:
         if company not in self._settings:
             loaded = self._get(company_id(company))

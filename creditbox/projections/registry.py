@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from creditbox.projections.audit_trail import AuditTrailProjection
+from creditbox.projections.due_index import DueIndexProjection
 from creditbox.projections.framework import Projection
 from creditbox.projections.imports import ImportsProjection
 from creditbox.projections.outbox import OutboxProjection
@@ -22,6 +23,7 @@ def all_projections() -> list[Projection]:
         AuditTrailProjection(),
         ImportsProjection(),
         OutboxProjection(),
+        DueIndexProjection(),
     ]
 
 

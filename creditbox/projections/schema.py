@@ -318,3 +318,26 @@ outbox = Table(
     Index("ix_outbox_status_next", "status", "next_attempt_at"),
     Index("ix_outbox_company_status", "company", "status", "business_date", "action_key"),
 )
+
+
+# The due index (durable timers): one row per position, with the earliest business date the dunning
+# engine could record something for it (``creditbox.domain.workflow.wake_up``; NULL: nothing with the
+# state as it is). Kept by the ``due_index`` projection from the position's state; the scheduler claims
+# the rows due by a business date (a lease: ``claimed_by`` until ``claimed_until``) and, once a
+# position has run, writes its next wake-up (``version``: the position version it was computed from;
+# the newer one wins) and the business date it ran for (``checked_through``: wake-ups are computed from
+# that date on, business dates only move forward).
+due_index = Table(
+    "due_index",
+    metadata,
+    Column("position_id", ID, primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("wake_on", Date, nullable=True),
+    Column("version", Integer, nullable=False),
+    Column("checked_through", Date, nullable=True),
+    Column("claimed_by", String(128), nullable=True),
+    Column("claimed_until", DateTime(timezone=True), nullable=True),
+    Index("ix_due_index_wake_on", "wake_on"),
+    Index("ix_due_index_company_wake_on", "company", "wake_on"),
+)

@@ -53,9 +53,25 @@ def decide(
     calendar = SuspensionCalendar(settings)
     decisions: list[Decision] = []
     for code in sorted(position.supplies):
-        context = _Context(position, table, settings, calendar, business_date, allocation, code)
-        decisions.extend(context.decide())
+        decisions.extend(decide_supply(position, table, settings, business_date, code, allocation, calendar))
     return decisions
+
+
+def decide_supply(
+    position: PositionView,
+    table: TableVersion,
+    settings: CompanySettings,
+    business_date: date,
+    supply_code: str,
+    allocation: Allocation | None = None,
+    calendar: SuspensionCalendar | None = None,
+) -> list[Decision]:
+    """What is due on ``business_date`` for one supply (``decide`` asks it of each supply in turn).
+    ``allocation`` (the position's as of ``business_date``) and ``calendar`` are computed when not given."""
+    if allocation is None:
+        allocation = position.allocation(business_date)
+    calendar = calendar or SuspensionCalendar(settings)
+    return _Context(position, table, settings, calendar, business_date, allocation, supply_code).decide()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Protocol
 
 from creditbox.domain.allocation import Allocation
-from creditbox.domain.documents import Bill, CustomerDetails, SupplyDetails
+from creditbox.domain.documents import Bill, CustomerDetails, Payment, SupplyDetails
 from creditbox.domain.workflow.cases import Dunning, DunningCase
 
 
@@ -29,6 +29,12 @@ class PositionView(Protocol):
 
     @property
     def bills(self) -> dict[str, Bill]: ...
+
+    @property
+    def credit_notes(self) -> dict[str, Bill]: ...
+
+    @property
+    def payments(self) -> dict[str, Payment]: ...
 
     @property
     def dunning(self) -> Dunning: ...
