@@ -115,9 +115,11 @@ def _inbox_pass(c: Container, company: str | None) -> Any:
 def _print(report: SchedulerReport, queue: WorkQueue, as_json: bool, *, summary: bool) -> None:
     """What the round did: the events recorded when it ran the positions itself; with workers, what
     it handed them (the events are theirs to record)."""
-    inline = isinstance(queue, InlineQueue)
-    events = queue.events() if inline else Counter()
-    changed = sum(r.changed for r in queue.reports) if inline else 0
+    events: Counter[str] = Counter()
+    changed = 0
+    if isinstance(queue, InlineQueue):
+        events = queue.events()
+        changed = sum(r.changed for r in queue.reports)
     files = getattr(report.inbox, "files", None) or []
     if as_json:
         print_json(
