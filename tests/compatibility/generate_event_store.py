@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from creditbox.application.case_commands import CaseCommands
+from creditbox.application.ports import CHANNEL_UNKNOWN, ChannelError, ChannelMessage, Receipt
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, Record, SupplyRecord
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
@@ -130,12 +131,35 @@ class Story:
         self.ingest(WATER, [PaymentRecord(payment_id, customer, self.clock.today(), Decimal(amount), bill, "bonifico")])
 
 
-def tell(story: Story) -> None:
+def tell(story: Story, version: str) -> None:
     register_the_group(story.container)
     import_workbooks(story.container)
     bill_the_customers(story)
     work_the_cases_in_winter(story)
     work_the_cases_in_spring(story)
+    if version != "v1":  # v2 on: the outbox hands the actions to the channels (issue 11)
+        send_the_actions(story)
+
+
+class RefusingChannel:
+    """A channel that takes no message: every send fails (an SMS gateway that is down)."""
+
+    def send(self, message: ChannelMessage) -> Receipt:
+        raise ChannelError(f"gateway non raggiungibile per {message.channel}")
+
+    def status(self, action_key: str) -> str:
+        return CHANNEL_UNKNOWN
+
+
+def send_the_actions(story: Story) -> None:
+    """The outbox: C7's actions meet a channel that is down; with one attempt allowed each becomes a
+    send failure recorded on the position (``ActionSendFailed``)."""
+    container = story.container
+    container.projections.catch_up()
+    outbox = container.outbox(channel=RefusingChannel())
+    for entry in outbox.list(WATER, status="pending"):
+        if entry.customer_code == "C7":
+            outbox.send(entry.action_key)
 
 
 def register_the_group(container: Container) -> None:
@@ -346,10 +370,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as directory:
         scratch = Path(directory)
         clock = FixedClock(START)
-        with bootstrap(Settings(database_url=f"sqlite:///{scratch / 'events.sqlite3'}"), clock=clock) as container:
+        settings = Settings(database_url=f"sqlite:///{scratch / 'events.sqlite3'}", outbox_max_attempts=1)
+        with bootstrap(settings, clock=clock) as container:
             story = Story(container, clock)
             story.verbose = args.verbose
-            tell(story)
+            tell(story, args.version)
             story.show()
             written = export_events(container.app)
             live = replayed_digests(container.app, written)
