@@ -20,13 +20,12 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
-from urllib.parse import urlparse
 
 import psycopg
-from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
+from bench.databases import fresh_database
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import CustomerType, Service, SupplyType
@@ -49,17 +48,6 @@ SAVE_CHUNK = 500  # positions per atomic save
 
 def _scale() -> float:
     return float(os.environ.get("BENCH_SCALE", "1.0"))
-
-
-def _fresh_database(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    admin = urlparse(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
 
 
 def _has_events(url: str, events: int) -> bool:
@@ -247,7 +235,7 @@ def run() -> None:
     print(f"Read models on PostgreSQL ({url}), scale {scale}: {events:,} events, {rows:,} positions rows")
     reuse = _has_events(url, events)
     if not reuse:
-        _fresh_database(url)
+        fresh_database(url)
     settings = Settings(database_url=url, projections="external", pool_size=4)
     with bootstrap(settings, clock=FixedClock(TODAY)) as container:
         container.projections.ensure_schema()

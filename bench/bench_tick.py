@@ -24,11 +24,10 @@ import time
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import urlparse
 
 import psycopg
-from psycopg import sql
 
+from bench.databases import fresh_database
 from creditbox.application.dunning import TickReport
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
@@ -50,17 +49,6 @@ def _sizes() -> tuple[int, int]:
     due = int(os.environ.get("BENCH_TICK_DUE", 10_000 if full else 2_000))
     store = int(os.environ.get("BENCH_TICK_STORE", 1_000_000 if full else 200_000))
     return due, max(store, due)
-
-
-def _fresh_database(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    admin = urlparse(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
 
 
 def _position(company: str, n: int) -> Position:
@@ -106,7 +94,7 @@ def timed_tick(c: Container, company: str, day: date) -> tuple[float, TickReport
 def run() -> None:
     url = os.environ.get("BENCH_TICK_POSTGRES_URL", DEFAULT_PG)
     due, store = _sizes()
-    _fresh_database(url)
+    fresh_database(url)
     # External read models: the tick does not catch up every view, only the due index is kept here.
     settings = Settings(database_url=url, projections="external", scheduler_chunk_size=500)
     with bootstrap(settings, clock=FixedClock(TODAY)) as c:
