@@ -113,10 +113,13 @@ def clock(request: pytest.FixtureRequest) -> FixedClock:
 def container(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
     if backend == MEMORY:
         # The events in memory; the read models (unused by the use cases) would go to a file in tmp.
-        read_models = Settings(database_url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}")
+        read_models = Settings(
+            database_url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}", channel_dir=str(tmp_path / "channels")
+        )
         with bootstrap(read_models, clock=clock, events_in_memory=True) as c:
             yield c
         return
     database_url: str = request.getfixturevalue("database_url")
-    with bootstrap(Settings(database_url=database_url), clock=clock) as c:
+    # Messages sent through the file channel go to the test's own folder, never the working directory.
+    with bootstrap(Settings(database_url=database_url, channel_dir=str(tmp_path / "channels")), clock=clock) as c:
         yield c
