@@ -75,6 +75,15 @@ def reset_postgres(url: str) -> None:
         conn.execute("CREATE SCHEMA public")
 
 
+@pytest.fixture(autouse=True)
+def channel_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test's file channel writes into its own folder (also the commands run by a test, which
+    read ``CREDITBOX_CHANNEL_DIR``), never into the working directory."""
+    folder = tmp_path / "channels"
+    monkeypatch.setenv("CREDITBOX_CHANNEL_DIR", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     url = postgres_test_url()
