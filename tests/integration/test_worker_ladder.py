@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from creditbox.application.dunning import SCHEDULER
 from creditbox.application.ports import SENT
 from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
 from creditbox.application.scheduler import Scheduler
@@ -61,7 +62,7 @@ from tests.integration.brokers import (
 COMPANY = "ACQ"
 FIRST_DAY = date(2026, 2, 1)  # the bills fell due on 31/01; the case opens after the 10 days of grace
 LAST_DAY = date(2026, 6, 30)
-WORKERS = "scheduler"  # who records what the workers run (``run_position``)
+WORKERS = SCHEDULER  # who records what the workers run (``run_position``)
 
 # The ladder ACQUA-DOMESTICI up to the agency, with the days the rounds carry each step out.
 LADDER = [
@@ -134,9 +135,14 @@ class World:
             for p in map(self.position, self.customers)
         )
 
-    def steps_executed(self, customer: str) -> list[tuple[int, ActionCode, date, str]]:
+    def steps_executed(self, customer: str) -> list[tuple[int, ActionCode, date, str, str]]:
+        """``(seq, action code, business date, by, action key)`` of each ``StepExecuted``, in order."""
         events = self.c.app.events_of(position_id(COMPANY, customer))
-        return [(e.seq, e.action_code, e.business_date, e.by) for e in events if type(e).__name__ == "StepExecuted"]
+        return [
+            (e.seq, e.action_code, e.business_date, e.by, e.action_id)
+            for e in events
+            if type(e).__name__ == "StepExecuted"
+        ]
 
 
 def run_ladder(
@@ -162,9 +168,9 @@ def assert_the_ladder_ran(world: World, channel_dir: Path) -> None:
     executed: list[str] = []
     for customer in world.customers:
         steps = world.steps_executed(customer)
-        assert [(seq, code, on) for seq, code, on, _ in steps] == LADDER
-        assert {by for *_, by in steps} == {WORKERS}  # every step run by the workers, none by a command
-        executed += [f"{COMPANY}/{customer}/S-{customer}/1/{seq}" for seq, *_ in steps]
+        assert [(seq, code, on) for seq, code, on, _, _ in steps] == LADDER
+        assert {by for _, _, _, by, _ in steps} == {WORKERS}  # every step run by the workers, none by a command
+        executed += [key for *_, key in steps]
     entries = c.outbox().list(COMPANY)
     assert sorted(e.action_key for e in entries) == sorted(executed)  # one entry per action
     assert {(e.status, e.attempts) for e in entries} == {(SENT, 1)}  # each sent once
