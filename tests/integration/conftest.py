@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +14,11 @@ from tests.integration.command_line import use_database
 
 
 @pytest.fixture
-def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The command line on this test's database, with company ACQ registered."""
+def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """The command line on this test's database, with company ACQ registered; the messages it sends
+    (the scheduler, ``outbox send``) go to a folder of the test's own, unless the test chose one."""
+    if "CREDITBOX_CHANNEL_DIR" not in os.environ:
+        monkeypatch.setenv("CREDITBOX_CHANNEL_DIR", str(tmp_path / "canali"))
     return use_database(database_url, monkeypatch, company="ACQ", name="Acque Spa")
 
 
