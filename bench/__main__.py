@@ -1,6 +1,7 @@
 """Run every benchmark module ``bench/bench_*.py`` (each exposes ``run() -> None``), or only those named:
 ``python -m bench [import ...]``. ``--bills N`` sets the size of ``big_import`` (``BENCH_BIG_BILLS``);
-``--tick-full`` runs ``tick`` at its full size (10,000 due among 1,000,000, ``BENCH_TICK_FULL``)."""
+``--tick-full`` runs ``tick`` at its full size (10,000 due among 1,000,000, ``BENCH_TICK_FULL``);
+``--steps N`` sets the size of ``workers`` (``BENCH_WORKERS_STEPS``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,10 @@ def main(argv: list[str]) -> int:
     if "--bills" in argv:
         at = argv.index("--bills")
         os.environ["BENCH_BIG_BILLS"] = str(int(argv[at + 1]))
+        del argv[at : at + 2]
+    if "--steps" in argv:
+        at = argv.index("--steps")
+        os.environ["BENCH_WORKERS_STEPS"] = str(int(argv[at + 1]))
         del argv[at : at + 2]
     if "--tick-full" in argv:
         os.environ["BENCH_TICK_FULL"] = "1"

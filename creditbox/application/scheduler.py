@@ -126,6 +126,10 @@ class Scheduler:
             report.chunks += 1
             report.by_company.update(w.company for w in fresh)
         if self._relay is not None:
+            if report.claimed and self._catch_up is not None:
+                # What this round recorded in process (``InlineQueue``) reaches the outbox before the relay,
+                # so its actions go out in this round, not the next one.
+                self._catch_up()
             self._relay(self.queue)
             report.relayed = True
         if self._inbox is not None:

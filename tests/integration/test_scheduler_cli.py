@@ -24,6 +24,7 @@ DUE = date(2026, 1, 31)
 def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.setenv("CREDITBOX_INBOX_DIR", str(tmp_path / "inbox"))  # none: the scheduler just has no inbox
+    monkeypatch.setenv("CREDITBOX_CHANNEL_DIR", str(tmp_path / "canali"))  # the round sends the SMS there
     use_database(database_url, monkeypatch, company="ACQ", name="Acque Spa")
     records = []
     for n in range(3):
@@ -39,13 +40,15 @@ def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 
 
 @pytest.mark.postgres_smoke
-def test_one_round_runs_the_positions_due_and_nothing_the_second_time(cli_db: str) -> None:
+def test_one_round_runs_the_positions_due_and_nothing_the_second_time(cli_db: str, tmp_path: Path) -> None:
     first = run("scheduler", "--once", "--as-of", "2026-02-10", "--json")
     assert first.code == 0, first.err
     report = json.loads(first.out)
     assert report["positions"] == 3 and report["changed"] == 3
     assert report["events"]["DunningCaseOpened"] == 3
     assert report["companies"] == {"ACQ": 3}
+    sent = sorted(p.name for p in (tmp_path / "canali" / "ACQ" / "sms").iterdir())
+    assert sent == [f"ACQ%2FC{n}%2FS-C{n}%2F1%2F1.json" for n in range(3)]  # the round relayed the outbox
     again = json.loads(run("scheduler", "--once", "--as-of", "2026-02-10", "--json").out)
     assert again["positions"] == 0 and again["events"] == {}
 

@@ -9,18 +9,10 @@ these tests never skip).
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
@@ -34,11 +26,21 @@ from creditbox.settings import Settings
 from creditbox.workers.broker import Queues, make_broker
 from creditbox.workers.queue import DramatiqQueue
 from tests.builders import details, supply
+from tests.integration.brokers import (
+    amqp_test_url,
+    forget_amqp_queues,
+    forget_redis_queues,
+    redis_test_url,
+    require,
+    start_workers,
+    stop,
+    unique_prefix,
+    wait_for,
+)
 
 pytestmark = pytest.mark.cli_or_api  # one storage (SQLite): the brokers are what these tests are about
 
 DUE = date(2026, 1, 31)
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _given_customers(c: Container, customers: list[str]) -> None:
@@ -98,71 +100,20 @@ def test_a_ladder_runs_on_the_in_process_broker(tmp_path: Path, clock: FixedCloc
 # ---- real brokers -----------------------------------------------------------------------------
 
 
-def _reachable(url: str, default_port: int) -> bool:
-    parts = urlparse(url)
-    try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), timeout=2):
-            return True
-    except OSError:
-        return False
-
-
-def _require(url: str, default_port: int, what: str) -> str:
-    if not _reachable(url, default_port):
-        pytest.fail(f"{what} is required for the worker tests and is not reachable at {url}")
-    return url
-
-
 @pytest.fixture
 def redis_url() -> str:
-    return _require(os.environ.get("CREDITBOX_TEST_REDIS_URL", "redis://127.0.0.1:6379/15"), 6379, "Redis")
+    return require(redis_test_url(), 6379, "Redis")
 
 
 @pytest.fixture
 def amqp_url() -> str:
-    return _require(os.environ.get("CREDITBOX_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"), 5672, "RabbitMQ")
+    return require(amqp_test_url(), 5672, "RabbitMQ")
 
 
 @pytest.fixture
 def prefix() -> str:
     """Queue names of this run only, so runs at once never take each other's messages."""
-    return f"cbtest{uuid.uuid4().hex[:10]}"
-
-
-def _start_workers(broker_url: str, settings: Settings, prefix: str) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "CREDITBOX_BROKER_URL": broker_url,
-        "CREDITBOX_DATABASE_URL": settings.database_url,
-        "CREDITBOX_CHANNEL_DIR": settings.channel_dir,
-        "CREDITBOX_QUEUE_PREFIX": prefix,
-    }
-    command = [sys.executable, "-m", "dramatiq", "creditbox.workers.actors", "--processes", "1", "--threads", "2"]
-    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
-
-
-@pytest.fixture
-def stop_workers() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-
-
-def _wait_for(condition: object, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
-            return
-        time.sleep(0.2)
-    raise AssertionError("the workers did not finish in time")
+    return unique_prefix()
 
 
 def _ladder_through_worker_processes(
@@ -173,19 +124,17 @@ def _ladder_through_worker_processes(
     c = bootstrap(settings, clock=FixedClock(days[-1]))
     customers = ["C1"]
     _given_customers(c, customers)
-    stop_workers.append(_start_workers(broker_url, settings, prefix))
+    stop_workers.append(start_workers(broker_url, settings.database_url, settings.channel_dir, prefix))
     queue = DramatiqQueue(make_broker(broker_url), Queues(prefix))
     for executed, day in enumerate(days, start=1):
         queue.run_positions(_work(customers, day))
-        _wait_for(lambda n=executed: len([e for e in c.outbox().list("ACQ") if e.status == SENT]) >= n, 60)
+        wait_for(lambda n=executed: len([e for e in c.outbox().list("ACQ") if e.status == SENT]) >= n, 60)
     return c
 
 
 def test_the_workers_run_a_ladder_on_redis(
     redis_url: str, tmp_path: Path, prefix: str, stop_workers: list[subprocess.Popen[bytes]]
 ) -> None:
-    import redis
-
     days = [date(2026, 2, 10), date(2026, 2, 25)]  # the SMS, then the registered letter
     c = _ladder_through_worker_processes(redis_url, tmp_path, prefix, stop_workers, days)
     with c:
@@ -194,9 +143,7 @@ def test_the_workers_run_a_ladder_on_redis(
             (1, "sms", SENT, 1),
             (2, "raccomandata", SENT, 1),
         ]
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(f"dramatiq:{prefix}*"):  # only this run's queues
-        client.delete(key)
+    forget_redis_queues(redis_url, prefix)  # only this run's queues
 
 
 def test_the_workers_run_a_step_on_rabbitmq(
@@ -204,6 +151,9 @@ def test_the_workers_run_a_step_on_rabbitmq(
 ) -> None:
     c = _ladder_through_worker_processes(amqp_url, tmp_path, prefix, stop_workers, [date(2026, 2, 10)])
     with c:
+        for process in stop_workers:
+            stop(process)
+        forget_amqp_queues(amqp_url, Queues(prefix).all())  # only this run's queues
         [entry] = c.outbox().list("ACQ")
         assert (entry.action_key, entry.status, entry.attempts) == ("ACQ/C1/S-C1/1/1", SENT, 1)
         channel = c.channel()
