@@ -39,14 +39,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlparse
 
 import dramatiq
-import psycopg
 import redis
-from psycopg import sql
 from sqlalchemy import func, select
 
+from bench.databases import fresh_database
 from creditbox.application.ports import SENT
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.domain.codes import CustomerType, Service, SupplyType
@@ -156,17 +154,6 @@ def noop_rate(redis_url: str, sizes: Sizes, logs: Path) -> float:
 # ---- 2. end to end: claim → run → record → sent ------------------------------------------------------
 
 
-def _fresh_database(url: str) -> None:
-    name = urlparse(url).path.lstrip("/")
-    admin = urlparse(url)._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
-        conn.execute("CREATE SCHEMA public")
-
-
 def _position(n: int, due: date) -> Position:
     details = CustomerDetails(f"Cliente {n}", CustomerType.DOMESTIC, mobile="3330000000", email=f"c{n}@example.it")
     position = Position.register(COMPANY, f"C{n:07d}", details, by="bench")
@@ -227,7 +214,7 @@ def run_rounds(c: Container, queue: DramatiqQueue, business_date: date, expected
 
 
 def end_to_end(redis_url: str, pg_url: str, sizes: Sizes, logs: Path) -> Milestones:
-    _fresh_database(pg_url)
+    fresh_database(pg_url)
     today = date.today()  # the processes read the wall clock; the business date is today's
     due = today - timedelta(days=30)  # past the grace period: every position opens its case today
     prefix = f"cbbench{uuid.uuid4().hex[:10]}"
