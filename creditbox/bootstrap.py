@@ -20,7 +20,7 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.dunning import DunningService
+from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
@@ -269,14 +269,18 @@ class Container:
         queue = self.work_queue()
         assert isinstance(queue, DramatiqQueue)
         outbox = self.outbox()
+        # The simulator's own reads (the operator's scan, payments, the commands) load each position
+        # once and again only after the log shows it changed.
+        loader = CachingLoader(self.loader)
+        service = self.dunning(loader=loader)
         workers = Workers(
             scheduler=self.scheduler(queue=queue, company=company, relay=outbox.relay),
             outbox=outbox,
             wait=queue.wait,
             catch_up=self.projections.after_command,
             log=self.app,
+            forget=loader.forget,
         )
-        service = self.dunning()
         return Simulator(service, CaseCommands(service), world, set_today, workers, operator=operator)
 
     def _embedded(self) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.dunning import DunningService
@@ -136,13 +137,16 @@ class Workers:
     """What a simulated day needs of the machinery: the scheduler (its round claims the due positions,
     hands them to the workers' queue and relays the outbox), the outbox (to relay what the operator's
     commands executed, and to read what was sent), the read models' catch-up, a wait until the
-    in-process workers have finished every message, and the event log (to count what was recorded)."""
+    in-process workers have finished every message, the event log (to count what was recorded) and
+    ``forget``, which drops a position from the simulator's own cache of loaded positions once the log
+    says it changed (the workers write them in their own threads)."""
 
     scheduler: Scheduler
     outbox: OutboxService
     wait: Callable[[], None]
     catch_up: Callable[[], object]
     log: EventLog
+    forget: Callable[[UUID], None]
 
 
 class Simulator:
@@ -207,8 +211,12 @@ class Simulator:
         self._workers.wait()
 
     def _tally(self, summary: SimulationSummary) -> Counter[str]:
-        names, self._logged = self._workers.log.event_names_after(self._logged)
-        recorded = Counter(names)
+        """The events recorded since the last tally, by name; the positions they changed are loaded
+        afresh next time."""
+        events, self._logged = self._workers.log.events_after(self._logged)
+        for originator_id in {originator_id for _, originator_id in events}:
+            self._workers.forget(originator_id)
+        recorded = Counter(name for name, _ in events)
         summary.events.update(recorded)
         return recorded
 

@@ -61,12 +61,12 @@ class CreditBoxApplication(Application[UUID]):
     def last_notification_id(self) -> int:
         return self.recorder.max_notification_id() or 0
 
-    def event_names_after(self, notification_id: int) -> tuple[list[str], int]:
-        names: list[str] = []
+    def events_after(self, notification_id: int) -> tuple[list[tuple[str, UUID]], int]:
+        events: list[tuple[str, UUID]] = []
         last = notification_id
         while True:
             page = self.recorder.select_notifications(start=last + 1, limit=1000)
             if not page:
-                return names, last
-            names.extend(n.topic.rsplit(".", 1)[-1] for n in page)
+                return events, last
+            events.extend((n.topic.rsplit(".", 1)[-1], UUID(str(n.originator_id))) for n in page)
             last = page[-1].id
