@@ -30,7 +30,7 @@ from creditbox.application.outbox import OutboxService, RetryPolicy
 from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
-from creditbox.application.simulation import SimulatedWorld, Simulator, Workers
+from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -276,7 +276,7 @@ class Container:
         workers = Workers(
             scheduler=self.scheduler(queue=queue, company=company, relay=outbox.relay),
             outbox=outbox,
-            wait=queue.wait,
+            wait=lambda: queue.wait(ROUND_TIMEOUT_SECONDS),
             catch_up=self.projections.after_command,
             log=self.app,
             forget=loader.forget,

@@ -38,6 +38,9 @@ from creditbox.domain.workflow.outcomes import StepOutcome
 SIMULATION = "simulazione"
 SUPERVISOR_LEVEL = 3
 REACTIVATION = "Riattivazione"
+# How long the workers may take over one simulated day (a first day of a big company runs every
+# position) before the simulation gives up; a stuck message is stopped sooner by Dramatiq's time limit.
+ROUND_TIMEOUT_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
