@@ -12,6 +12,7 @@ import socket
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
@@ -19,7 +20,7 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.dunning import DunningService
+from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
 from creditbox.application.inbox import Inbox
@@ -29,6 +30,7 @@ from creditbox.application.outbox import OutboxService, RetryPolicy
 from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
+from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -244,6 +246,48 @@ class Container:
             self._work_queue = DramatiqQueue(broker, Queues(self.settings.queue_prefix))
         return self._work_queue
 
+    def simulator(
+        self,
+        company: str,
+        world: SimulatedWorld,
+        set_today: Callable[[date], None],
+        *,
+        operator: bool = True,
+    ) -> Simulator:
+        """A simulation of ``company`` on the embedded machinery: each day a round of the scheduler
+        (``scheduler(queue=work_queue(), relay=outbox().relay)``) whose positions are run by the
+        ``run_position`` actor and whose actions are sent by ``send_action`` through the channel, in
+        worker threads of this process, waited for before the simulated world answers. Needs the
+        in-process broker (``memory://``): the simulation waits for its workers, which it can only do
+        for its own."""
+        if not self._embedded():
+            raise NotEmbedded(
+                f"la simulazione gira sul broker in memoria (memory://), non su {self.settings.broker_url!r}"
+            )
+        from creditbox.workers.queue import DramatiqQueue
+
+        queue = self.work_queue()
+        assert isinstance(queue, DramatiqQueue)
+        outbox = self.outbox()
+        # The simulator's own reads (the operator's scan, payments, the commands) load each position
+        # once and again only after the log shows it changed.
+        loader = CachingLoader(self.loader)
+        service = self.dunning(loader=loader)
+        workers = Workers(
+            scheduler=self.scheduler(queue=queue, company=company, relay=outbox.relay),
+            outbox=outbox,
+            wait=lambda: queue.wait(ROUND_TIMEOUT_SECONDS),
+            catch_up=self.projections.after_command,
+            log=self.app,
+            forget=loader.forget,
+        )
+        return Simulator(service, CaseCommands(service), world, set_today, workers, operator=operator)
+
+    def _embedded(self) -> bool:
+        from creditbox.workers.broker import is_embedded
+
+        return is_embedded(self.settings.broker_url)
+
     def close(self) -> None:
         self.projections.close()
         self.app.close()
@@ -253,6 +297,10 @@ class Container:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class NotEmbedded(RuntimeError):
+    """A use that needs the in-process broker (``memory://``) on another one."""
 
 
 def claimer_name(role: str) -> str:

@@ -120,15 +120,13 @@ def clock(request: pytest.FixtureRequest) -> FixedClock:
 
 @pytest.fixture
 def container(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: FixedClock) -> Iterator[Container]:
+    channels = str(tmp_path / "canali")  # the file channel writes under tmp, never in the working folder
     if backend == MEMORY:
-        # The events in memory; the read models (unused by the use cases) would go to a file in tmp.
-        read_models = Settings(
-            database_url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}", channel_dir=str(tmp_path / "channels")
-        )
+        # The events in memory; the read models (the due index, the outbox) go to a file in tmp.
+        read_models = Settings(database_url=f"sqlite:///{tmp_path / 'read-models.sqlite3'}", channel_dir=channels)
         with bootstrap(read_models, clock=clock, events_in_memory=True) as c:
             yield c
         return
     database_url: str = request.getfixturevalue("database_url")
-    # Messages sent through the file channel go to the test's own folder, never the working directory.
-    with bootstrap(Settings(database_url=database_url, channel_dir=str(tmp_path / "channels")), clock=clock) as c:
+    with bootstrap(Settings(database_url=database_url, channel_dir=channels), clock=clock) as c:
         yield c

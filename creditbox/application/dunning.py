@@ -109,8 +109,9 @@ def actions_of(position: Position, events: Iterable[Any]) -> list[ActionToDispat
 
 
 class CachingLoader:
-    """Keeps the aggregates it loaded in memory, so a long single-writer run (a simulation) loads
-    each position once. Not for shared use: it does not see other writers' events."""
+    """Keeps the aggregates it loaded in memory, so a long run (a simulation) loads each position
+    once. It does not see other writers' events by itself: its owner forgets an aggregate when the
+    event log shows it changed (the simulation does, after each round of the workers)."""
 
     def __init__(self, loader: BulkLoader) -> None:
         self._loader = loader

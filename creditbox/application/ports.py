@@ -49,6 +49,19 @@ class EventStore(Protocol):
         ...
 
 
+class EventLog(Protocol):
+    """The notification log as a tally: where it ends, and the events recorded after a point of it,
+    whoever recorded them (what a simulated day recorded, the workers' runs included)."""
+
+    def last_notification_id(self) -> int: ...
+
+    def events_after(self, notification_id: int) -> tuple[list[tuple[str, UUID]], int]:
+        """The events recorded after ``notification_id``, in log order, each as its name (the last
+        part of its topic) and its aggregate's id; and the id of the last of them
+        (``notification_id`` when there is none)."""
+        ...
+
+
 class EventHistory(Protocol):
     """One aggregate's stored events (as-of replays, a position's history)."""
 

@@ -1,4 +1,10 @@
-"""``creditbox simulate``: the workflow day by day while a simulated outside world answers."""
+"""``creditbox simulate``: the workflow day by day while a simulated outside world answers.
+
+Each day is a round of the scheduler on the in-process broker (``memory://``, whatever
+``CREDITBOX_BROKER_URL`` says: the simulation waits for its own workers): the ``run_position`` and
+``send_action`` actors run in worker threads of this process and the messages are written by the
+file channel under ``CREDITBOX_CHANNEL_DIR``.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +16,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from creditbox.application.case_commands import CaseCommands
-from creditbox.application.dunning import CachingLoader
-from creditbox.application.simulation import SimulatedChannels, SimulationSummary, Simulator
+from creditbox.application.simulation import SimulatedWorld, SimulationSummary
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.cli.choices import choice
 from creditbox.cli.context import console, fail, parse_date, print_json
@@ -22,6 +26,9 @@ from creditbox.clock import FixedClock
 from creditbox.domain.errors import DomainError
 from creditbox.domain.wording import plural
 from creditbox.domain.workflow.cases import CaseStatus
+from creditbox.projections.outbox import channel_label
+from creditbox.settings import Settings
+from creditbox.workers.broker import MEMORY
 
 
 def simulate(
@@ -47,12 +54,10 @@ def simulate(
     if last < first:
         fail("--to precede --from")
     clock = FixedClock(first)
-    channels = SimulatedChannels(seed, play=simulated)
+    world = SimulatedWorld(seed, play=simulated)
     with _simulation_container(clock) as c:
-        c.dispatcher = channels
         code = c.companies.require(company)
-        service = c.dunning(loader=CachingLoader(c.loader))
-        simulator = Simulator(service, CaseCommands(service), channels, clock.set, operator=operator)
+        simulator = c.simulator(code, world, clock.set, operator=operator)
         total = (last - first).days + 1
         with progress_bar(quiet=as_json, on_stderr=True) as progress:
             task = progress.add_task("Giorni simulati", total=total)
@@ -66,7 +71,7 @@ def simulate(
 @contextmanager
 def _simulation_container(clock: FixedClock) -> Iterator[Container]:
     try:
-        with bootstrap(clock=clock) as c:
+        with bootstrap(Settings(broker_url=MEMORY), clock=clock) as c:
             yield c
     except DomainError as error:
         fail(str(error))
@@ -85,6 +90,9 @@ def summary_json(summary: SimulationSummary) -> dict[str, Any]:
             for (ladder, seq, label), n in sorted(summary.cases_by_step.items())
         ],
         "actions_by_code": dict(summary.actions_by_code),
+        "sent_by_channel": dict(summary.sent_by_channel),
+        "rounds": summary.rounds,
+        "positions_run": summary.positions_run,
         "events": dict(summary.events),
         "payments": summary.payments,
         "outcomes": summary.outcomes,
@@ -104,6 +112,7 @@ def print_summary(summary: SimulationSummary) -> None:
     console.print(steps)
     print_counts("Pratiche per stato", labelled(summary.cases_by_status, _status_label))
     print_counts("Azioni per codice", summary.actions_by_code)
+    print_counts("Messaggi inviati per canale", labelled(summary.sent_by_channel, channel_label))
 
 
 def _status_label(status: str) -> str:

@@ -57,3 +57,16 @@ class CreditBoxApplication(Application[UUID]):
                 return ids
             ids.extend(UUID(str(n.originator_id)) for n in page)
             start = page[-1].id + 1
+
+    def last_notification_id(self) -> int:
+        return self.recorder.max_notification_id() or 0
+
+    def events_after(self, notification_id: int) -> tuple[list[tuple[str, UUID]], int]:
+        events: list[tuple[str, UUID]] = []
+        last = notification_id
+        while True:
+            page = self.recorder.select_notifications(start=last + 1, limit=1000)
+            if not page:
+                return events, last
+            events.extend((n.topic.rsplit(".", 1)[-1], UUID(str(n.originator_id))) for n in page)
+            last = page[-1].id

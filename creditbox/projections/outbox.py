@@ -42,11 +42,28 @@ CHANNELS: dict[ActionCode, str] = {
     ActionCode.LITIGATION: "legale",
 }
 
+# What each channel is called where a person reads it.
+CHANNEL_LABELS: dict[str, str] = {
+    "sms": "SMS",
+    "email": "E-mail",
+    "lettera": "Lettera ordinaria",
+    "raccomandata": "Raccomandata A/R",
+    "pec": "PEC",
+    "agenzia": "Agenzia di recupero",
+    "ufficio_tecnico": "Ufficio tecnico",
+    "ufficio": "Ufficio crediti",
+    "legale": "Ufficio legale",
+}
+
 REACTIVATION_DESCRIPTION = "Richiesta riattivazione fornitura all'Ufficio tecnico"
 
 
 def channel_of(action: ActionCode) -> str:
     return CHANNELS.get(action, "ufficio")
+
+
+def channel_label(channel: str) -> str:
+    return CHANNEL_LABELS.get(channel, channel)
 
 
 def entry_row(event: Any, position: Any, at: datetime) -> dict[str, Any] | None:

@@ -6,8 +6,11 @@ actors are declared on the configured broker whatever imports it.
 
 - ``run_position(company, position_id, business_date)``: run what is due on that business date for
   one position (the engine decides again on the position's state now: a payment that arrived while
-  the message waited means no step). Then, when something was recorded, the read models catch up
-  (inline mode) and the outbox hands the new actions on.
+  the message waited means no step). When something was recorded, it asks for the follow-up.
+- ``follow_up_runs()``: the read models catch up (inline mode) and the outbox hands the new actions
+  on. One follow-up waits at a time in a process (``runtime.follow_up_wanted``), queued behind the
+  runs of the positions queue: a round of many positions is caught up and relayed once, not once a
+  position (an inline catch-up costs the same for one position as for a hundred).
 - ``send_action(action_key)``: carry out one outbox entry through its channel (``OutboxService.send``;
   a message delivered twice changes nothing the second time).
 
@@ -25,7 +28,7 @@ from uuid import UUID
 import dramatiq
 
 from creditbox.workers import runtime
-from creditbox.workers.queue import RUN_POSITION, SEND_ACTION
+from creditbox.workers.queue import FOLLOW_UP_RUNS, RUN_POSITION, SEND_ACTION
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +52,27 @@ MAX_BACKOFF = 60_000
 def run_position(company: str, position_id: str, business_date: str) -> None:
     container = runtime.container()
     report = container.dunning().run_positions(company, [UUID(position_id)], date.fromisoformat(business_date))
-    if report.changed:
-        container.projections.after_command()
-        container.outbox().relay(container.work_queue())
+    if report.changed and runtime.follow_up_wanted():
+        try:
+            follow_up_runs.send()
+        except BaseException:
+            runtime.follow_up_cancelled()
+            raise
+
+
+@dramatiq.actor(
+    actor_name=FOLLOW_UP_RUNS,
+    queue_name=queues.positions,
+    broker=broker,
+    max_retries=MAX_RETRIES,
+    min_backoff=MIN_BACKOFF,
+    max_backoff=MAX_BACKOFF,
+)
+def follow_up_runs() -> None:
+    runtime.follow_up_cancelled()  # from now on, a run that records something asks for another one
+    container = runtime.container()
+    container.projections.after_command()
+    container.outbox().relay(container.work_queue())
 
 
 @dramatiq.actor(

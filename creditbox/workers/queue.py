@@ -18,6 +18,7 @@ from creditbox.workers.broker import Queues
 
 RUN_POSITION = "run_position"
 SEND_ACTION = "send_action"
+FOLLOW_UP_RUNS = "follow_up_runs"
 
 
 class DramatiqQueue:

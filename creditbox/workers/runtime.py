@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import threading
+import time
 
 import dramatiq
 
@@ -44,6 +45,33 @@ def broker() -> dramatiq.Broker:
 
 def queues() -> Queues:
     return Queues(settings().queue_prefix)
+
+
+# The follow-up of the runs (read models caught up, outbox relayed): at most one waiting per process.
+# A request older than this is renewed: with several worker processes, another one may have taken the
+# message (and cleared its own flag, not this one's).
+FOLLOW_UP_RENEW_SECONDS = 5.0
+_follow_up_requested: float | None = None
+
+
+def follow_up_wanted() -> bool:
+    """True when the caller should enqueue the follow-up of its run: none is waiting in this process
+    (or the one asked is older than ``FOLLOW_UP_RENEW_SECONDS``). A burst of runs thus asks one
+    follow-up, which runs after them and catches up and relays for all of them at once."""
+    global _follow_up_requested
+    now = time.monotonic()
+    with _lock:
+        if _follow_up_requested is not None and now - _follow_up_requested < FOLLOW_UP_RENEW_SECONDS:
+            return False
+        _follow_up_requested = now
+        return True
+
+
+def follow_up_cancelled() -> None:
+    """The follow-up asked could not be enqueued, or has started: the next run asks again."""
+    global _follow_up_requested
+    with _lock:
+        _follow_up_requested = None
 
 
 def use_container(container: Container) -> None:
