@@ -63,5 +63,5 @@ def run_position(company: str, position_id: str, business_date: str) -> None:
     max_backoff=MAX_BACKOFF,
 )
 def send_action(action_key: str) -> None:
-    outcome = runtime.container().outbox().send(action_key)
+    outcome = runtime.outbox().send(action_key)
     log.info("send_action %s: %s", action_key, outcome.result)
