@@ -41,7 +41,7 @@ import pytest
 from creditbox.application.ports import SENDING, SENT, UNCERTAIN, DueWork
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.bootstrap import Container, bootstrap
-from creditbox.clock import FixedClock
+from creditbox.clock import FixedClock, SystemClock
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.ids import position_id
 from creditbox.infrastructure.channels.files import action_key_of
@@ -145,11 +145,13 @@ class Installation:
 
     def creditbox(self, *args: str, together: Path | None = None, **extra: str) -> subprocess.Popen[bytes]:
         """``creditbox ARGS`` in a process of its own. With ``together`` (a folder), the process does
-        its imports, says it is ready there (``ready-<pid>``) and waits for ``go``: see :func:`release`."""
+        its imports (the lazy ones too), says it is ready there (``ready-<pid>``) and waits for
+        ``go``: see :func:`release`."""
         launcher = (
             "import os, sys, time\n"
             "from pathlib import Path\n"
             "from creditbox.cli.main import main\n"
+            "import creditbox.bootstrap, creditbox.workers.queue, dramatiq.brokers.redis\n"
             "together = sys.argv.pop(1)\n"
             "if together:\n"
             "    (Path(together) / f'ready-{os.getpid()}').touch()\n"
@@ -373,10 +375,13 @@ def test_a_worker_killed_after_the_channel_call_ends_sent_with_one_message(
 def test_two_schedulers_at_once_run_every_due_step_exactly_once(
     installation: Installation, queue: DramatiqQueue
 ) -> None:
-    customers = [f"C{n:02d}" for n in range(40)]
+    customers = [f"C{n:02d}" for n in range(60)]
+    # The read models valued at today's date, as the schedulers' clocks read it: otherwise the first
+    # catch-up of each scheduler revalues them, one after the other (the tracking row is locked), and
+    # the first one through may have claimed everything before the second starts claiming.
+    today = FixedClock(SystemClock(Settings().timezone).now())
     with bootstrap(
-        Settings(database_url=installation.database_url, channel_dir=str(installation.channel_dir)),
-        clock=FixedClock(OPENING),
+        Settings(database_url=installation.database_url, channel_dir=str(installation.channel_dir)), clock=today
     ) as c:
         given_customers(c, customers)
         installation.start_workers(processes=2, threads=2)
@@ -384,7 +389,7 @@ def test_two_schedulers_at_once_run_every_due_step_exactly_once(
         together.mkdir()
         args = ("scheduler", "--once", "--as-of", OPENING.isoformat(), "--no-inbox", "--json")
         schedulers = [
-            installation.creditbox(*args, together=together, CREDITBOX_SCHEDULER_CHUNK_SIZE="2") for _ in range(2)
+            installation.creditbox(*args, together=together, CREDITBOX_SCHEDULER_CHUNK_SIZE="1") for _ in range(2)
         ]
         release(together, 2)  # both past their imports: the two rounds run at the same time
         results = [finished(s) for s in schedulers]
