@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -41,6 +43,11 @@ class Settings(BaseSettings):
     # and the worker threads the embedded broker (``memory://``) runs inside the process.
     queue_prefix: str = "creditbox"
     embedded_worker_threads: int = Field(default=2, ge=1)
+    # A test hook, never set in production: a worker process sending an action kills itself (SIGKILL)
+    # at this point of ``OutboxService.send`` — just before the channel call or just after it, before
+    # the entry is marked sent — so the fault tests stop a real worker exactly there
+    # (``workers/crash_points.py``). Unset (the default), nothing is installed.
+    test_crash_at: Literal["before_channel", "after_channel"] | None = None
     # Outcomes, payments, locks and case commands may be dated at most this many days after the
     # business date (today); later dates are refused as typing errors (a wrong year).
     future_date_tolerance_days: int = Field(default=DEFAULT_FUTURE_TOLERANCE_DAYS, ge=0, le=31)

@@ -141,8 +141,11 @@ class OutboxService:
         self._retry = retry or RetryPolicy()
         self._hold = timedelta(seconds=hold_seconds)
         self._batch = batch
-        # A test hook: called with the entry once it is ``sending``, before the channel is called.
+        # Test hooks (the fault tests, ``workers/crash_points.py``): called with the entry once it is
+        # ``sending``, just before the channel is called, and just after the channel took the message,
+        # before the entry is marked ``sent``. None in production.
         self.before_channel: Callable[[OutboxEntry], None] | None = None
+        self.after_channel: Callable[[OutboxEntry], None] | None = None
 
     # ---- listing --------------------------------------------------------------------------
 
@@ -182,6 +185,8 @@ class OutboxService:
             receipt = self._channel.send(message_of(entry))
         except Exception as error:  # any failure of the channel: tried again later, then recorded
             return self._failed_attempt(entry, f"{type(error).__name__}: {error}")
+        if self.after_channel is not None:
+            self.after_channel(entry)
         self._store.mark_sent(action_key, self._clock.now())
         log.info("sent %s through %s (%s)", action_key, entry.channel, receipt.reference)
         return SendOutcome(action_key, "sent", entry.attempts)

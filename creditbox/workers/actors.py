@@ -84,5 +84,5 @@ def follow_up_runs() -> None:
     max_backoff=MAX_BACKOFF,
 )
 def send_action(action_key: str) -> None:
-    outcome = runtime.container().outbox().send(action_key)
+    outcome = runtime.outbox().send(action_key)
     log.info("send_action %s: %s", action_key, outcome.result)

@@ -14,8 +14,10 @@ import time
 
 import dramatiq
 
+from creditbox.application.outbox import OutboxService
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.settings import Settings
+from creditbox.workers import crash_points
 from creditbox.workers.broker import Queues, setup_broker
 
 _lock = threading.Lock()
@@ -90,6 +92,13 @@ def container() -> Container:
             _owned = True
             atexit.register(_close)
         return _container
+
+
+def outbox() -> OutboxService:
+    """The outbox service of this process's actors (with the fault tests' crash hook when the
+    ``test_crash_at`` setting asks for one: see ``crash_points``)."""
+    current = container()
+    return crash_points.install(current.outbox(), current.settings.test_crash_at)
 
 
 def _close() -> None:
