@@ -24,6 +24,7 @@ DUE = date(2026, 1, 31)
 def cli_db(database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> str:
     monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.setenv("CREDITBOX_INBOX_DIR", str(tmp_path / "inbox"))  # none: the scheduler just has no inbox
+    monkeypatch.setenv("CREDITBOX_CHANNEL_DIR", str(tmp_path / "canali"))  # the relay's messages stay in tmp
     use_database(database_url, monkeypatch, company="ACQ", name="Acque Spa")
     records = []
     for n in range(3):
