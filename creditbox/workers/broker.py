@@ -22,7 +22,7 @@ MEMORY = "memory://"
 
 
 class UnknownBroker(ValueError):
-    pass
+    """``CREDITBOX_BROKER_URL`` names no broker we know (``memory://``, ``redis://``, ``amqp://``)."""
 
 
 @dataclass(frozen=True)

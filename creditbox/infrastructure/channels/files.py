@@ -12,6 +12,7 @@ leaves at most a temporary file, never a partial message. Sending the same key a
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -114,8 +115,7 @@ def _sync_folder(folder: Path) -> None:
     except OSError:
         return
     try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
+        with contextlib.suppress(OSError):  # some file systems cannot sync a folder: the file itself is synced
+            os.fsync(descriptor)
     finally:
         os.close(descriptor)
