@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
+from typing import Any
 from uuid import UUID
 
 import dramatiq
@@ -39,15 +40,18 @@ queues = runtime.queues()
 MAX_RETRIES = 3
 MIN_BACKOFF = 1_000
 MAX_BACKOFF = 60_000
+WORKER_RETRIES: dict[str, Any] = {
+    "broker": broker,
+    "max_retries": MAX_RETRIES,
+    "min_backoff": MIN_BACKOFF,
+    "max_backoff": MAX_BACKOFF,
+}
 
 
 @dramatiq.actor(
     actor_name=RUN_POSITION,
     queue_name=queues.positions,
-    broker=broker,
-    max_retries=MAX_RETRIES,
-    min_backoff=MIN_BACKOFF,
-    max_backoff=MAX_BACKOFF,
+    **WORKER_RETRIES,
 )
 def run_position(company: str, position_id: str, business_date: str) -> None:
     container = runtime.container()
@@ -63,10 +67,7 @@ def run_position(company: str, position_id: str, business_date: str) -> None:
 @dramatiq.actor(
     actor_name=FOLLOW_UP_RUNS,
     queue_name=queues.positions,
-    broker=broker,
-    max_retries=MAX_RETRIES,
-    min_backoff=MIN_BACKOFF,
-    max_backoff=MAX_BACKOFF,
+    **WORKER_RETRIES,
 )
 def follow_up_runs() -> None:
     runtime.follow_up_cancelled()  # from now on, a run that records something asks for another one
@@ -78,10 +79,7 @@ def follow_up_runs() -> None:
 @dramatiq.actor(
     actor_name=SEND_ACTION,
     queue_name=queues.actions,
-    broker=broker,
-    max_retries=MAX_RETRIES,
-    min_backoff=MIN_BACKOFF,
-    max_backoff=MAX_BACKOFF,
+    **WORKER_RETRIES,
 )
 def send_action(action_key: str) -> None:
     outcome = runtime.outbox().send(action_key)
