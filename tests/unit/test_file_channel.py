@@ -34,3 +34,16 @@ def test_a_message_is_written_once_and_its_status_answers_from_the_files(tmp_pat
     assert channel.status("ACQ/C0001/S1/1/2") == CHANNEL_SENT
     assert channel.messages("ACQ", "sms") == ["ACQ/C0001/S1/1/2"]
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_a_key_too_long_for_a_file_name_is_named_by_its_digest(tmp_path: Path) -> None:
+    # 64 non-ASCII characters escape to 576 bytes: more than a file system takes in one name.
+    key = "ACQ/" + "à" * 64 + "/S1/1/2"
+    channel = FileChannel(tmp_path, FixedClock(date(2026, 3, 2)))
+    receipt = channel.send(_message(key))
+    name = Path(receipt.reference).name
+    assert len(name.encode("utf-8")) <= 255 and name.startswith("#")
+    assert channel.status(key) == CHANNEL_SENT
+    assert channel.messages("ACQ", "sms") == [key]
+    assert channel.send(_message(key, text="altro")).duplicate
+    assert file_name(key) != file_name(key + "x")

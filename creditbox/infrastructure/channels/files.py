@@ -2,7 +2,8 @@
 
 The default channel of the embedded mode, the demo and the tests; in production the folders can be
 picked up by whatever carries the messages out (a print shop, an SMS gateway's upload). A message's
-file name is its action key made file-safe and reversible (:func:`file_name`, :func:`action_key_of`):
+file name is its action key made file-safe and reversible (:func:`file_name`, :func:`action_key_of`;
+a key too long for a file name is named by its SHA-256 digest, the key being in the file):
 ``ACQ/C0001/S1/1/2`` → ``ACQ%2FC0001%2FS1%2F1%2F2.json``. It is written atomically (a temporary file in
 the same folder, flushed and synced, then linked into place: an atomic rename that never replaces a
 file already there), so a reader never sees half a message and a crash
@@ -13,6 +14,7 @@ leaves at most a temporary file, never a partial message. Sending the same key a
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import tempfile
@@ -26,18 +28,34 @@ SUFFIX = ".json"
 SAFE = "-_.@+=,"  # kept as they are in a file name; everything else (``/`` above all) is %-escaped
 
 
+# File systems allow 255 bytes a name; a key escaped longer than this (long or non-ASCII customer
+# codes: every byte of a non-ASCII character takes three) is named by its digest instead.
+MAX_NAME_BYTES = 200
+DIGEST_MARK = "#"  # never the first character of an escaped key (``quote`` escapes it)
+
+
 def file_name(action_key: str) -> str:
-    """The action key as a file name: reversible, no separators, never hidden."""
+    """The action key as a file name: no separators, never hidden, at most ``MAX_NAME_BYTES``;
+    reversible (:func:`action_key_of`) unless it is named by its digest (the key is in the file)."""
     name = quote(action_key, safe=SAFE)
     if name.startswith("."):
         name = "%2E" + name[1:]
+    if len(name) + len(SUFFIX) > MAX_NAME_BYTES:
+        name = DIGEST_MARK + hashlib.sha256(action_key.encode("utf-8")).hexdigest()
     return name + SUFFIX
 
 
 def action_key_of(name: str) -> str:
-    if not name.endswith(SUFFIX):
-        raise ValueError(f"non è un messaggio: {name!r}")
+    """The action key a file name was made from (not for a name made from a digest: read the file)."""
+    if not name.endswith(SUFFIX) or name.startswith(DIGEST_MARK):
+        raise ValueError(f"non è il nome di un messaggio con la sua chiave: {name!r}")
     return unquote(name[: -len(SUFFIX)])
+
+
+def _key_in(path: Path) -> str:
+    if path.name.startswith(DIGEST_MARK):
+        return str(json.loads(path.read_text("utf-8"))["action_key"])
+    return action_key_of(path.name)
 
 
 def folder_name(text: str) -> str:
@@ -105,7 +123,7 @@ class FileChannel:
         folder = self._root / folder_name(company) / folder_name(channel)
         if not folder.is_dir():
             return []
-        return sorted(action_key_of(p.name) for p in folder.iterdir() if p.name.endswith(SUFFIX))
+        return sorted(_key_in(p) for p in folder.iterdir() if p.name.endswith(SUFFIX))
 
 
 def _sync_folder(folder: Path) -> None:
