@@ -17,12 +17,14 @@ from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.case_commands import CaseCommands
+from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
+from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.operators import OperatorDirectory
@@ -227,6 +229,16 @@ class Container:
             retry=RetryPolicy(s.outbox_max_attempts, s.outbox_first_retry_seconds, s.outbox_max_retry_seconds),
             hold_seconds=s.outbox_hold_seconds,
         )
+
+    def channel_outcomes(self) -> ChannelOutcomes:
+        """What comes back from the channels, recorded as the outcomes of their actions."""
+        self.projections.ensure_schema()
+        return ChannelOutcomes(SqlOutboxStore(self.projections.engine, self.write_gate), self.case_commands())
+
+    def inbound_files(self) -> InboundFiles:
+        """The importers of the files that come back from the channels and the bank, by kind (the
+        one entry point of the CLI, the API and the inbox)."""
+        return InboundFiles()
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode

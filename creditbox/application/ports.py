@@ -27,6 +27,7 @@ from typing import Any, Protocol
 from uuid import UUID
 
 from creditbox.application.import_results import ImportResult
+from creditbox.application.notices import Letterhead, Notice
 from creditbox.application.records import ParsedWorkbook
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.import_profile import ProfileVersion
@@ -379,6 +380,11 @@ class ChannelMessage:
     recipient: str | None
     subject: str
     text: str
+    # The structured content (``application/notices.py``): the letters, lists and batches draw
+    # from it; None for a message that has only its text.
+    notice: Notice | None = None
+    letterhead: Letterhead | None = None
+    html: str | None = None  # e-mail and PEC: the HTML alternative of ``text``
 
 
 @dataclass(frozen=True)
