@@ -403,6 +403,21 @@ class ChannelError(Exception):
     """The channel could not take the message now (retried with back-off)."""
 
 
+@dataclass(frozen=True)
+class AdapterSpec:
+    """How one company's channel is served, as its channel configuration says: the adapter's name
+    (``file``, ``sms-http``, ``smtp``, ``pec``, ``posta``, ``ufficio-tecnico``, ``agenzia``, ...), its
+    options (plain values: hosts, ports, sender identities, folders) and its secrets, read through
+    ``secret(name)`` from the environment or a file at the moment they are needed — never stored in
+    events, never logged."""
+
+    company: str
+    channel: str
+    adapter: str
+    options: Mapping[str, Any]
+    secret: Callable[[str], str]
+
+
 class Channel(Protocol):
     """Where the messages go (``infrastructure/channels/``): a file per message by default; SMS,
     e-mail, PEC and letters providers in issue 12. ``send`` is idempotent by ``action_key``."""
