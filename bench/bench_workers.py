@@ -12,8 +12,10 @@ size (``--processes`` × ``--threads``).
    its first step, an SMS, to the file channel). Once every process is up and warm, this process runs
    scheduler rounds (``Scheduler.run_once``: claim the due positions, enqueue ``run_position`` for
    each, relay the outbox) every ``ROUND_SECONDS`` until the N outbox entries are ``sent``; the time
-   counts from the start of the first round (the claim and the enqueueing are inside it). Each step is
-   two messages (``run_position``, then ``send_action``): 50 % of the no-op rate is the ceiling.
+   counts from the start of the first round (the claim and the enqueueing are inside it). The work
+   travels in chunks (``run_positions`` for up to 50 positions, ``send_actions`` for up to 50 entries:
+   ``workers/queue.py``), so a step costs the broker a fraction of a message; what bounds the rate is
+   the work itself (load, decide, save, project, send).
 
 Goal (issue 11): the end-to-end step rate at least 30 % of the no-op rate.
 
@@ -53,7 +55,7 @@ from creditbox.domain.position import Position
 from creditbox.projections.schema import due_index, outbox
 from creditbox.settings import Settings
 from creditbox.workers.broker import Queues, make_broker
-from creditbox.workers.queue import DramatiqQueue
+from creditbox.workers.queue import ACTION_CHUNK, POSITION_CHUNK, DramatiqQueue
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/creditbox_bench_workers"
@@ -273,12 +275,12 @@ def run() -> None:
     share = steps / rate
     print(
         f"  end to end, {sizes.steps:,} steps (claim → run → record → sent): {marks.sent:.2f} s, {steps:,.1f} steps/s "
-        f"({2 * steps:,.0f} messages/s)"
+        f"(in chunks of {POSITION_CHUNK} positions and {ACTION_CHUNK} sends per message)"
     )
     print(
         f"    from the first round's start: claimed and enqueued {marks.claimed:.2f} s, run and recorded "
         f"{marks.recorded:.2f} s, in the outbox {marks.in_outbox:.2f} s, sent {marks.sent:.2f} s"
     )
     verdict = "OK" if share >= TARGET_SHARE else "BELOW GOAL"
-    print(f"  steps/s ÷ no-op messages/s = {share:.1%} (goal: at least {TARGET_SHARE:.0%}; ceiling 50 %) {verdict}")
+    print(f"  steps/s ÷ no-op messages/s = {share:.1%} (goal: at least {TARGET_SHARE:.0%}) {verdict}")
     print(f"  load after: {os.getloadavg()[0]:.2f}")

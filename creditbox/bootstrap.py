@@ -255,7 +255,12 @@ class Container:
                 import creditbox.workers.actors  # noqa: F401  (declares the actors on the broker)
 
                 embedded_worker(broker, self.settings.embedded_worker_threads)
-            self._work_queue = DramatiqQueue(broker, Queues(self.settings.queue_prefix))
+            self._work_queue = DramatiqQueue(
+                broker,
+                Queues(self.settings.queue_prefix),
+                position_chunk=self.settings.worker_position_chunk,
+                action_chunk=self.settings.worker_action_chunk,
+            )
         return self._work_queue
 
     def simulator(

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # and the worker threads the embedded broker (``memory://``) runs inside the process.
     queue_prefix: str = "creditbox"
     embedded_worker_threads: int = Field(default=2, ge=1)
+    # Work is enqueued in chunks: positions of one company and business date per ``run_positions``
+    # message, action keys per ``send_actions`` message (``workers/queue.py``).
+    worker_position_chunk: int = Field(default=50, ge=1)
+    worker_action_chunk: int = Field(default=50, ge=1)
     # A test hook, never set in production: a worker process sending an action kills itself (SIGKILL)
     # at this point of ``OutboxService.send`` — just before the channel call or just after it, before
     # the entry is marked sent — so the fault tests stop a real worker exactly there

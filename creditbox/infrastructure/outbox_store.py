@@ -129,21 +129,16 @@ class SqlOutboxStore:
     # ---- one entry ------------------------------------------------------------------------
 
     def claim(self, action_key: str, now: datetime) -> OutboxEntry | None:
+        """One statement: the compare-and-set and the read of the entry as it now is (a concurrent
+        claim waits for the row lock, then finds it no longer pending and claims nothing)."""
         c = outbox.c
         with self._writing() as conn:
-            query = (
-                select(c.action_key)
-                .where(c.action_key == action_key, c.status == PENDING)
-                .with_for_update(**self._skip_locked(conn))
-            )
-            if conn.scalar(query) is None:
-                return None
-            conn.execute(
+            row = conn.execute(
                 update(outbox)
                 .where(c.action_key == action_key, c.status == PENDING)
                 .values(status=SENDING, attempts=c.attempts + 1, updated_at=utc(now))
-            )
-            row = conn.execute(select(outbox).where(c.action_key == action_key)).first()
+                .returning(*outbox.c)
+            ).first()
         return entry_of(row) if row is not None else None
 
     def _move(self, action_key: str, expected: str, **values: Any) -> bool:

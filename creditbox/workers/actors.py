@@ -4,15 +4,18 @@ runs them; in the embedded mode (``memory://``) the process's own worker threads
 Importing this module sets the broker up from the settings first (``runtime.broker()``), so the
 actors are declared on the configured broker whatever imports it.
 
-- ``run_position(company, position_id, business_date)``: run what is due on that business date for
-  one position (the engine decides again on the position's state now: a payment that arrived while
-  the message waited means no step). When something was recorded, it asks for the follow-up.
+- ``run_positions(company, [position ids], business_date)``: run what is due on that business date for
+  a chunk of positions of one company, loaded, run and saved in one batch (the engine decides again on
+  each position's state now: a payment that arrived while the message waited means no step). When
+  something was recorded, it asks for the follow-up. ``run_position`` is the same for one position
+  (the messages of an older version).
 - ``follow_up_runs()``: the read models catch up (inline mode) and the outbox hands the new actions
   on. One follow-up waits at a time in a process (``runtime.follow_up_wanted``), queued behind the
   runs of the positions queue: a round of many positions is caught up and relayed once, not once a
   position (an inline catch-up costs the same for one position as for a hundred).
-- ``send_action(action_key)``: carry out one outbox entry through its channel (``OutboxService.send``;
-  a message delivered twice changes nothing the second time).
+- ``send_actions([action keys])``: carry out a chunk of outbox entries through their channels, one by
+  one (``OutboxService.send``; a message delivered twice changes nothing the second time, and an entry
+  already sent in a chunk retried is skipped). ``send_action`` is the same for one key.
 
 Both retry a few times with a short back-off when the worker itself fails (the database
 unreachable); the business retries of a send are the outbox's own (``next attempt at``), never a
@@ -29,7 +32,7 @@ from uuid import UUID
 import dramatiq
 
 from creditbox.workers import runtime
-from creditbox.workers.queue import FOLLOW_UP_RUNS, RUN_POSITION, SEND_ACTION
+from creditbox.workers.queue import FOLLOW_UP_RUNS, RUN_POSITION, RUN_POSITIONS, SEND_ACTION, SEND_ACTIONS
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +57,22 @@ WORKER_RETRIES: dict[str, Any] = {
     **WORKER_RETRIES,
 )
 def run_position(company: str, position_id: str, business_date: str) -> None:
+    _run(company, [position_id], business_date)
+
+
+@dramatiq.actor(
+    actor_name=RUN_POSITIONS,
+    queue_name=queues.positions,
+    **WORKER_RETRIES,
+)
+def run_positions(company: str, position_ids: list[str], business_date: str) -> None:
+    _run(company, position_ids, business_date)
+
+
+def _run(company: str, position_ids: list[str], business_date: str) -> None:
     container = runtime.container()
-    report = container.dunning().run_positions(company, [UUID(position_id)], date.fromisoformat(business_date))
+    ids = [UUID(position_id) for position_id in position_ids]
+    report = container.dunning().run_positions(company, ids, date.fromisoformat(business_date))
     if report.changed and runtime.follow_up_wanted():
         try:
             follow_up_runs.send()
@@ -82,5 +99,22 @@ def follow_up_runs() -> None:
     **WORKER_RETRIES,
 )
 def send_action(action_key: str) -> None:
-    outcome = runtime.outbox().send(action_key)
-    log.info("send_action %s: %s", action_key, outcome.result)
+    _send([action_key])
+
+
+@dramatiq.actor(
+    actor_name=SEND_ACTIONS,
+    queue_name=queues.actions,
+    **WORKER_RETRIES,
+)
+def send_actions(action_keys: list[str]) -> None:
+    _send(action_keys)
+
+
+def _send(action_keys: list[str]) -> None:
+    """Each entry on its own: one that fails (the database gone) fails the message, whose retry
+    skips the entries already sent (they are no longer pending)."""
+    outbox = runtime.outbox()
+    for action_key in action_keys:
+        outcome = outbox.send(action_key)
+        log.info("send_action %s: %s", action_key, outcome.result)
