@@ -67,10 +67,14 @@ class SqlOfficeNotes:
         }
         with self._writing() as conn:
             dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-            statement = dialect.insert(office_notes).on_conflict_do_nothing(
-                index_elements=["action_key", "kind", "on_date"]
+            statement = (
+                dialect.insert(office_notes)
+                .values(row)
+                .on_conflict_do_nothing(index_elements=["action_key", "kind", "on_date"])
+                .returning(office_notes.c.action_key)
             )
-            return conn.execute(statement, row).rowcount == 1
+            # The row comes back only when it was inserted (``rowcount`` is not reliable here on PostgreSQL).
+            return conn.execute(statement).first() is not None
 
     def list(self, company: str, kind: str | None = None) -> builtins.list[OfficeNote]:
         c = office_notes.c

@@ -140,13 +140,11 @@ def _answers(rows: list[list[object]]) -> bytes:
     return workbook_bytes("Invio elenco a Uff. Tec.", [HEADERS, *rows])
 
 
-def _row(key: str, planned: object = None, outcome: object = None, when: object = None, why: object = None) -> list:
-    return ["Limitazione", key, "C1", "Mario Rossi", "S-C1", "Acqua", "", "", 120, None, "S-C1/1"] + [
-        planned,
-        outcome,
-        when,
-        why,
-    ]
+def _row(
+    key: str, planned: object = None, outcome: object = None, when: object = None, why: object = None
+) -> list[object]:
+    sent = ["Limitazione", key, "C1", "Mario Rossi", "S-C1", "Acqua", "", "", 120, None, "S-C1/1"]
+    return [*sent, planned, outcome, when, why]
 
 
 def test_the_plan_then_the_outcome_come_back_from_the_office_file(offices: Container) -> None:
