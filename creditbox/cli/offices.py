@@ -51,11 +51,13 @@ def _close(
     if not batches:
         console.print(f"Nessun {what} per il {business_date:%d/%m/%Y}.")
         return
-    table = Table("Lotto", "Ufficio", "Richieste", "Nuovo", "File", title=f"Lotti del {business_date:%d/%m/%Y}")
-    for batch, data in zip(batches, described, strict=True):
-        files = "\n".join(f"{f['path']} (sha256 {f['sha256'][:12]}…)" for f in data["files"])
-        table.add_row(batch.batch_id, batch.office, str(len(batch.action_keys)), "sì" if batch.new else "no", files)
+    table = Table("Lotto", "Ufficio", "Richieste", "Nuovo", title=f"Lotti del {business_date:%d/%m/%Y}")
+    for batch in batches:
+        table.add_row(batch.batch_id, batch.office, str(len(batch.action_keys)), "sì" if batch.new else "no")
     console.print(table)
+    for data in described:
+        for f in data["files"]:
+            console.print(f"{f['path']}  sha256 {f['sha256']}", soft_wrap=True, highlight=False, markup=False)
 
 
 def _written(folder: LocalBatchFolder, batch: ClosedBatch, out: Path | None) -> dict[str, Any]:
