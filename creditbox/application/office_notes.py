@@ -58,6 +58,6 @@ class OfficeNotes(Protocol):
         """Keep ``note``; False when the same action, kind and date are already there."""
         ...
 
-    def list(self, company: str, kind: str | None = None) -> list[OfficeNote]:
-        """The company's notes (of one kind when given), by action key then date."""
+    def list(self, company: str, kind: str | None = None, *, customer: str | None = None) -> list[OfficeNote]:
+        """The company's notes (of one kind, of one customer, when given), by action key then date."""
         ...

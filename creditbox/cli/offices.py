@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 
 from creditbox.application.office_batches import ClosedBatch
-from creditbox.application.office_notes import PLAN, PROMISE, OfficeNote
+from creditbox.application.office_notes import NOTE_KINDS, PLAN, PROMISE, OfficeNote
 from creditbox.bootstrap import Container
 from creditbox.cli.context import console, container, fail, parse_date, print_json
 from creditbox.cli.options import AsJson, Company
@@ -121,6 +121,18 @@ def _note_cells(note: OfficeNote) -> list[str]:
     if note.kind == PROMISE:
         cells.append(amount)
     return [*cells, note.note, note.source]
+
+
+def print_office_notes(notes: Sequence[OfficeNote]) -> None:
+    """A position's planned interventions and promises to pay, below its cases (``positions show``)."""
+    if not notes:
+        return
+    table = Table("Pratica", "Tipo", "Data", "Importo", "Nota", title="Dagli uffici esterni")
+    for note in notes:
+        amount = format_euro(note.amount) if note.amount is not None else ""
+        kind = NOTE_KINDS.get(note.kind, note.kind)
+        table.add_row(note.case_id, kind, f"{note.on_date:%d/%m/%Y}", amount, note.note)
+    console.print(table)
 
 
 @technical.command("plans")

@@ -76,11 +76,13 @@ class SqlOfficeNotes:
             # The row comes back only when it was inserted (``rowcount`` is not reliable here on PostgreSQL).
             return conn.execute(statement).first() is not None
 
-    def list(self, company: str, kind: str | None = None) -> builtins.list[OfficeNote]:
+    def list(self, company: str, kind: str | None = None, *, customer: str | None = None) -> builtins.list[OfficeNote]:
         c = office_notes.c
         query = select(office_notes).where(c.company == company)
         if kind is not None:
             query = query.where(c.kind == kind)
+        if customer is not None:
+            query = query.where(c.customer_code == customer)
         query = query.order_by(c.action_key, c.kind, c.on_date)
         with self._engine.connect() as conn:
             return [_note_of(row) for row in conn.execute(query)]

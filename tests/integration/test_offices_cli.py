@@ -96,3 +96,13 @@ def test_a_bad_date_or_an_unknown_company_is_refused(sent: str) -> None:
     assert code == 2 and "--date" in err
     code, _, err = run("agency", "batch", "--company", "NOPE", "--date", "2026-03-29")
     assert code != 0 and "NOPE" in err
+
+
+def test_the_position_shows_its_planned_intervention_and_promise(sent: str) -> None:
+    code, stdout, err = run("positions", "show", "C1", "--company", "ACQ", "--json")
+    assert code == 0, stdout + err
+    [plan] = json.loads(stdout)["office_notes"]
+    assert (plan["kind"], plan["case_id"], plan["date"]) == ("plan", "S-C1/1", "2026-04-01")
+    code, stdout, err = run("positions", "show", "C2", "--company", "ACQ")
+    assert code == 0, stdout + err
+    assert "Dagli uffici esterni" in stdout and "promessa di pagamento" in stdout and "150,00 €" in stdout
