@@ -53,6 +53,7 @@ from creditbox.application.office_batches import (
     BatchFile,
     BatchFolder,
     ClosedBatch,
+    Progress,
 )
 from creditbox.application.office_notes import PROMISE, OfficeNote, OfficeNotes
 from creditbox.application.ports import OutboxEntry
@@ -176,8 +177,8 @@ class AgencyBatches:
         workbook, csv = self._write(batch_id, business_date, [assignment_of(f) for f in facts])
         return BatchFile(f"{batch_id}.xlsx", workbook), BatchFile(f"{batch_id}.csv", csv)
 
-    def close(self, company: str, business_date: date) -> list[ClosedBatch]:
-        return self._closer.close(company, business_date)
+    def close(self, company: str, business_date: date, on_progress: Progress | None = None) -> list[ClosedBatch]:
+        return self._closer.close(company, business_date, on_progress)
 
 
 # ---- the agency's outcomes ------------------------------------------------------------------------

@@ -192,6 +192,9 @@ def _open_bills(position: Position, supply_code: str, as_of: date) -> tuple[tupl
 
 # ---- closing --------------------------------------------------------------------------------------
 
+# Told how many actions of the batches being closed were read, and how many there are.
+Progress = Callable[[int, int], None]
+
 # Renders the files of one office's batch: (batch id, business date, the facts of its actions) → files.
 BatchRenderer = Callable[[str, date, Sequence[ActionFacts]], tuple[BatchFile, ...]]
 
@@ -208,9 +211,10 @@ class BatchCloser:
         self._prefix = prefix
         self._render = render
 
-    def close(self, company: str, business_date: date) -> list[ClosedBatch]:
+    def close(self, company: str, business_date: date, on_progress: Progress | None = None) -> list[ClosedBatch]:
         """Close what is open on ``business_date`` and not yet in a closed batch; returns every batch
-        of that day (the ones closed before as they were, the new ones marked ``new``)."""
+        of that day (the ones closed before as they were, the new ones marked ``new``).
+        ``on_progress``: actions read so far, and how many there are."""
         closed = self._folder.closed_batches(company, self._channel, business_date)
         taken = {key for batch in closed for key in batch.action_keys}
         waiting: dict[str, list[BatchItem]] = {}
@@ -218,11 +222,18 @@ class BatchCloser:
             if item.action_key not in taken:
                 waiting.setdefault(item.office, []).append(item)
         batches = list(closed)
+        total, done = sum(len(items) for items in waiting.values()), 0
         for office in sorted(waiting):
             items = sorted(waiting[office], key=lambda i: i.action_key)
             keys = tuple(i.action_key for i in items)
             identifier = batch_id(self._prefix, company, business_date, office, keys)
-            files = self._render(identifier, business_date, [self._facts.of(i) for i in items])
+            facts = []
+            for item in items:
+                facts.append(self._facts.of(item))
+                done += 1
+                if on_progress is not None:
+                    on_progress(done, total)
+            files = self._render(identifier, business_date, facts)
             batch = ClosedBatch(identifier, company, self._channel, business_date, office, keys, files, new=True)
             kept = self._folder.keep(batch)
             batches.append(batch if kept.files == batch.files else kept)

@@ -48,6 +48,7 @@ from creditbox.application.office_batches import (
     BatchFile,
     BatchFolder,
     ClosedBatch,
+    Progress,
 )
 from creditbox.application.office_notes import PLAN, OfficeNote, OfficeNotes
 from creditbox.application.records import Rejection
@@ -121,8 +122,8 @@ class TechnicalBatches:
         requests = [request_of(f) for f in facts]
         return (BatchFile(f"{batch_id}.xlsx", self._write(batch_id, business_date, requests)),)
 
-    def close(self, company: str, business_date: date) -> list[ClosedBatch]:
-        return self._closer.close(company, business_date)
+    def close(self, company: str, business_date: date, on_progress: Progress | None = None) -> list[ClosedBatch]:
+        return self._closer.close(company, business_date, on_progress)
 
 
 # ---- the office's answers -------------------------------------------------------------------------

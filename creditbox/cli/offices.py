@@ -5,16 +5,18 @@ promises to pay)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from creditbox.application.office_batches import ClosedBatch
+from creditbox.application.office_batches import ClosedBatch, Progress
 from creditbox.application.office_notes import NOTE_KINDS, PLAN, PROMISE, OfficeNote
 from creditbox.bootstrap import Container
 from creditbox.cli.context import console, container, fail, parse_date, print_json
+from creditbox.cli.formats import progress_bar
 from creditbox.cli.options import AsJson, Company
 from creditbox.domain.money import format_euro
 from creditbox.domain.wording import plural
@@ -35,14 +37,18 @@ def _close(
     day: str,
     out: Path | None,
     as_json: bool,
-    close: Callable[[Container], Callable[[str, Any], list[ClosedBatch]]],
+    close: Callable[[Container], Callable[[str, date, Progress], list[ClosedBatch]]],
     what: str,
 ) -> None:
     with container() as c:
         code = c.companies.require(company)
         business_date = parse_date(day, c.clock.today(), option="--date")
         c.projections.after_command()  # inline mode: the actions just recorded are in the outbox
-        batches = close(c)(code, business_date)
+        with progress_bar(quiet=as_json, on_stderr=True) as progress:
+            task = progress.add_task("Azioni", total=None)
+            batches = close(c)(
+                code, business_date, lambda done, total: progress.update(task, completed=done, total=total)
+            )
         folder = LocalBatchFolder(c.settings.channel_dir)
         described = [_written(folder, batch, out) for batch in batches]
     if as_json:
