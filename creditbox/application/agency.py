@@ -250,7 +250,7 @@ class AgencyAnswers:
 
     def import_file(self, company: str, filename: str, content: bytes, *, by: str) -> InboundResult:
         result = InboundResult(self.kind, filename, company)
-        result.details.update({"pagamenti": 0, "importo_incassato": "0.00", "promesse": 0, "chiusure": 0})
+        result.details.update({"payments": 0, "amount_collected": "0.00", "promises": 0, "closures": 0})
         try:
             tables = self._reader.read(filename, content)
         except UnreadableAnswers as error:
@@ -323,7 +323,7 @@ class AgencyAnswers:
                 recorded_at=self._clock.now(),
                 recorded_by=by,
             )
-            self._count(result, self._notes.add(note), "promesse")
+            self._count(result, self._notes.add(note), "promises")
         else:
             outcome = StepOutcome.POSITIVE if kind == CLOSED_POSITIVE else StepOutcome.NEGATIVE
             text = f"Pratica restituita dall'agenzia: {reason}" if kind == RETURNED else reason
@@ -332,7 +332,7 @@ class AgencyAnswers:
             except DomainError as error:
                 column = DATE if error.field == Field.OUTCOME_DATE else TYPE
                 raise CellProblem(columns.name(column), str(error)) from None
-            self._count(result, recording.changed, "chiusure")
+            self._count(result, recording.changed, "closures")
 
     def _payment(
         self,
@@ -353,9 +353,9 @@ class AgencyAnswers:
             column = {Column.PAYMENT_DATE: DATE, Column.AMOUNT: AMOUNT}.get(outcome.column or "", PAYMENT_REF)
             raise CellProblem(columns.name(column), outcome.reason or "pagamento rifiutato")
         changed = outcome.outcome is Outcome.ACCEPTED
-        self._count(result, changed, "pagamenti")
+        self._count(result, changed, "payments")
         if changed:
-            result.details["importo_incassato"] = str(Decimal(result.details["importo_incassato"]) + amount)
+            result.details["amount_collected"] = str(Decimal(result.details["amount_collected"]) + amount)
 
     @staticmethod
     def _count(result: InboundResult, changed: bool, figure: str) -> None:

@@ -169,7 +169,7 @@ class TechnicalOfficeAnswers:
 
     def import_file(self, company: str, filename: str, content: bytes, *, by: str) -> InboundResult:
         result = InboundResult(self.kind, filename, company)
-        figures = {"piani": 0, "esiti": 0, "righe_senza_risposta": 0}
+        figures = {"plans": 0, "outcomes": 0, "rows_without_answer": 0}
         result.details.update(figures)
         try:
             tables = self._reader.read(filename, content)
@@ -208,7 +208,7 @@ class TechnicalOfficeAnswers:
                 return  # an empty line
             raise CellProblem(columns.name(REFERENCE), "riferimento della richiesta mancante")
         if is_blank(planned_cell) and is_blank(outcome_cell):
-            result.details["righe_senza_risposta"] += 1
+            result.details["rows_without_answer"] += 1
             return
         # Read every cell first: a row with a bad cell records nothing.
         planned = cell_date(planned_cell, columns.name(PLANNED)) if not is_blank(planned_cell) else None
@@ -236,7 +236,7 @@ class TechnicalOfficeAnswers:
                 raise CellProblem(columns.name(column), str(error)) from None
             if recording.changed:
                 result.accepted += 1
-                result.details["esiti"] += 1
+                result.details["outcomes"] += 1
             else:
                 result.duplicates += 1
         if planned is not None:
@@ -254,6 +254,6 @@ class TechnicalOfficeAnswers:
             )
             if self._notes.add(note):
                 result.accepted += 1
-                result.details["piani"] += 1
+                result.details["plans"] += 1
             else:
                 result.duplicates += 1

@@ -143,7 +143,7 @@ def test_payments_and_promises_come_back_once_from_the_agency_workbook(agency: C
     )
     result = c.inbound_files().import_file("agenzia", "ACQ", "esiti.xlsx", content, by="agenzia")
     assert (result.accepted, result.duplicates, result.rejected, result.unmatched) == (2, 0, [], [])
-    assert result.details["pagamenti"] == 1 and result.details["importo_incassato"] == "100.50"
+    assert result.details["payments"] == 1 and result.details["amount_collected"] == "100.50"
     assert _balance(c) == Decimal("199.50")
     position = c.dunning().load("ACQ", "C2")
     payment = position.payments[payment_id(ASSIGNMENT, "INC-1")]
@@ -163,6 +163,12 @@ def test_payments_and_promises_come_back_once_from_the_agency_workbook(agency: C
     again = c.inbound_files().import_file("agenzia", "ACQ", "esiti.xlsx", content, by="agenzia")
     assert (again.accepted, again.duplicates, again.rejected) == (0, 2, [])
     assert _balance(c) == Decimal("199.50") and _events(c) == events
+
+    # The same agency reference with another amount is not a new payment: refused, named.
+    changed = f"Riferimento;Tipo;Data;Importo;Rif. pagamento\n{ASSIGNMENT};incasso;10/04/2026;99,00;INC-1\n"
+    [refused] = c.inbound_files().import_file("agenzia", "ACQ", "x.csv", changed.encode(), by="agenzia").rejected
+    assert (refused.sheet, refused.row, refused.column) == ("CSV", 2, "Importo"), refused
+    assert _balance(c) == Decimal("199.50")
 
 
 def test_closures_and_returned_cases_from_a_semicolon_csv(agency: Container) -> None:

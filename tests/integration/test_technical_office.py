@@ -160,7 +160,7 @@ def test_the_plan_then_the_outcome_come_back_from_the_office_file(offices: Conta
 
     result = inbound.import_file("ufficio-tecnico", "ACQ", "piano.xlsx", planned.getvalue(), by="ufficio")
     assert (result.accepted, result.duplicates, result.rejected, result.unmatched) == (1, 0, [], [])
-    assert result.details["piani"] == 1
+    assert result.details["plans"] == 1
     [note] = c.office_notes().list("ACQ", PLAN)
     assert (note.action_key, note.on_date, note.customer_code, note.case_id) == (
         LIMITATION,
@@ -213,7 +213,7 @@ def test_bad_rows_are_rejected_with_sheet_row_column_and_reason_and_unknown_keys
     assert "precedente all'esecuzione" in reasons[4]
     assert [(u["reference"], u["row"]) for u in result.unmatched] == [("ACQ/C1/S-C1/9/9", 7), (FIRST_SMS, 8)]
     assert "Ufficio tecnico" in str(result.unmatched[1]["reason"])
-    assert result.accepted == 0 and result.details["righe_senza_risposta"] == 1
+    assert result.accepted == 0 and result.details["rows_without_answer"] == 1
     step = c.dunning().load("ACQ", "C1").case("S-C1/1").step(3)
     assert step is not None and step.outcomes == [] and c.office_notes().list("ACQ") == []
 

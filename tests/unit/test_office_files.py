@@ -1,4 +1,4 @@
-"""The offices' files without a database: the lists are the same bytes whatever the wall clock, the
+"""The offices' files without a database: the lists carry no wall-clock time (the same bytes each time), the
 answer files are read from real .xlsx and CSV bytes, cells are checked with Italian reasons, the
 batch folder survives leftovers of a crash, and the adapters refuse a configuration without an agency."""
 
@@ -45,7 +45,7 @@ REQUEST = TechnicalRequest(
 )
 
 
-def test_the_list_has_the_same_bytes_whatever_the_wall_clock() -> None:
+def test_the_list_carries_only_the_business_date_so_its_bytes_repeat() -> None:
     first = technical_list("UT-ACQ-UT-20260330-x", DAY, [REQUEST])
     second = technical_list("UT-ACQ-UT-20260330-x", DAY, [REQUEST])
     assert first == second
