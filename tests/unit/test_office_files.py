@@ -156,3 +156,14 @@ def test_the_agency_adapter_needs_the_agency_code(tmp_path: Path) -> None:
     office = technical_office_from_spec(_spec("ufficio-tecnico", office="GAS"), FixedClock(DAY), str(tmp_path))
     office.send(ChannelMessage("ACQ/C1/S1/1/4", "ACQ", "ufficio_tecnico", None, "s", "t"))
     assert (tmp_path / "ACQ" / "ufficio_tecnico" / "aperti" / "2026-03-30" / "GAS").is_dir()
+
+
+def test_the_composition_root_names_both_adapters(tmp_path: Path) -> None:
+    from creditbox.bootstrap import OFFICE_ADAPTERS
+
+    agency = OFFICE_ADAPTERS["agenzia"](_spec("agenzia", agency="ADR9"), FixedClock(DAY), str(tmp_path))
+    agency.send(ChannelMessage("ACQ/C1/S1/1/6", "ACQ", "agenzia", None, "s", "t"))
+    assert agency.status("ACQ/C1/S1/1/6") == "sent"
+    assert (tmp_path / "ACQ" / "agenzia" / "aperti" / "2026-03-30" / "ADR9").is_dir()
+    office = OFFICE_ADAPTERS["ufficio-tecnico"](_spec("ufficio-tecnico"), FixedClock(DAY), str(tmp_path))
+    assert office.status("ACQ/C1/S1/1/6") == "unknown"  # another channel's action
