@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
+from creditbox.application.agency import AgencyAnswers, AgencyBatches
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
@@ -27,12 +28,14 @@ from creditbox.application.imports import ImportService
 from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
+from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
-from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
+from creditbox.application.ports import AdapterSpec, BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
+from creditbox.application.technical_office import TechnicalBatches, TechnicalOfficeAnswers
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -40,14 +43,22 @@ from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.channels.files import FileChannel
+from creditbox.infrastructure.channels.office_batches import (
+    LocalBatchFolder,
+    agency_from_spec,
+    technical_office_from_spec,
+)
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.excel.answer_tables import AnswerTableReader
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
 from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, ReaderLimits
+from creditbox.infrastructure.excel.office_lists import assignment_files, technical_list
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
+from creditbox.infrastructure.office_notes_store import SqlOfficeNotes
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
@@ -238,7 +249,31 @@ class Container:
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
         one entry point of the CLI, the API and the inbox)."""
-        return InboundFiles()
+        return InboundFiles(
+            [
+                TechnicalOfficeAnswers(AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.clock),
+                AgencyAnswers(
+                    AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.ingestor, self.clock
+                ),
+            ]
+        )
+
+    def office_notes(self) -> SqlOfficeNotes:
+        """The technical office's planned dates and the agency's promises to pay."""
+        self.projections.ensure_schema()
+        return SqlOfficeNotes(self.projections.engine, self.write_gate)
+
+    def batch_facts(self) -> BatchFacts:
+        self.projections.ensure_schema()
+        return BatchFacts(SqlOutboxStore(self.projections.engine, self.write_gate), self.app)
+
+    def technical_batches(self) -> TechnicalBatches:
+        """The day's lists for the technical office (under the ``channel_dir`` setting)."""
+        return TechnicalBatches(LocalBatchFolder(self.settings.channel_dir), self.batch_facts(), technical_list)
+
+    def agency_batches(self) -> AgencyBatches:
+        """The day's assignment batches for the collection agencies (under ``channel_dir``)."""
+        return AgencyBatches(LocalBatchFolder(self.settings.channel_dir), self.batch_facts(), assignment_files)
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode
@@ -314,6 +349,14 @@ class Container:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The adapters of the outside offices by name (``AdapterSpec.adapter``): each builds a ``Channel`` from
+# its spec, the clock and the channel folder (``channel_dir``).
+OFFICE_ADAPTERS: dict[str, Callable[[AdapterSpec, Clock, str], Channel]] = {
+    "ufficio-tecnico": technical_office_from_spec,
+    "agenzia": agency_from_spec,
+}
 
 
 class NotEmbedded(RuntimeError):

@@ -14,6 +14,7 @@ from rich.table import Table
 from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
 from creditbox.cli.context import console, container, parse_date, print_json
+from creditbox.cli.offices import print_office_notes
 from creditbox.cli.options import AsJson, AsOf, Company, Customer
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.money import ZERO, format_euro
@@ -32,10 +33,12 @@ def show(customer: Customer, company: Company, as_of: AsOf = None, as_json: AsJs
         day = parse_date(as_of, c.clock.today(), option="--as-of")
         # --as-of: the position as it stood on that day, replayed from its events up to it.
         summary = c.positions.summary(code, customer, day, replay=as_of is not None, zone=zone)
+        notes = c.office_notes().list(code, customer=customer)  # planned interventions, promises to pay
         if as_json:
-            print_json(summary_as_json(summary))
+            print_json({**summary_as_json(summary), "office_notes": [n.as_json() for n in notes]})
         else:
             print_summary(summary)
+            print_office_notes(notes)
 
 
 def open_items_by_supply(summary: PositionSummary) -> Counter[str]:

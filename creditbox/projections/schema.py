@@ -341,3 +341,25 @@ due_index = Table(
     Index("ix_due_index_wake_on", "wake_on"),
     Index("ix_due_index_company_wake_on", "company", "wake_on"),
 )
+
+
+# What the outside offices tell us that is not an outcome (a process table, not a read model: nothing
+# rebuilds it from events): the technical office's planned date for a request (``plan``) and the
+# promises to pay collected by the agency (``promise``), one row per action, kind and date, written by
+# the inbound importers (``application/office_notes.py``, ``infrastructure/office_notes_store.py``).
+office_notes = Table(
+    "office_notes",
+    metadata,
+    Column("action_key", String(255), primary_key=True),
+    Column("kind", String(16), primary_key=True),
+    Column("on_date", Date, primary_key=True),
+    Column("company", String(32), nullable=False),
+    Column("customer_code", String(64), nullable=False),
+    Column("case_id", String(64), nullable=False),
+    Column("amount", Cents, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("source", Text, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("recorded_by", String(128), nullable=False),
+    Index("ix_office_notes_company_kind", "company", "kind", "action_key"),
+)
