@@ -48,6 +48,8 @@ from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, Reade
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
+from creditbox.infrastructure.letters.batches import PostalBatches
+from creditbox.infrastructure.letters.outcomes import PostalOutcomesImporter
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
@@ -238,7 +240,11 @@ class Container:
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
         one entry point of the CLI, the API and the inbox)."""
-        return InboundFiles()
+        return InboundFiles([PostalOutcomesImporter(self.channel_outcomes(), self.postal_batches())])
+
+    def postal_batches(self) -> PostalBatches:
+        """The daily postal batches of the letters, under the ``channel_dir`` setting (the ``posta`` adapter's)."""
+        return PostalBatches(self.settings.channel_dir, self.clock)
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode
