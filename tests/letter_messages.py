@@ -57,7 +57,9 @@ def letter(
         bills
         if bills is not None
         else (
-            NoticeBill("2026/000123", date(2026, 1, 2), date(2026, 1, 31), Decimal("1234.50"), Decimal("1000.00"), "S1"),
+            NoticeBill(
+                "2026/000123", date(2026, 1, 2), date(2026, 1, 31), Decimal("1234.50"), Decimal("1000.00"), "S1"
+            ),
             NoticeBill("2026/000456", date(2026, 2, 2), date(2026, 2, 28), Decimal("88.20"), Decimal("88.20"), "S1"),
         )
     )

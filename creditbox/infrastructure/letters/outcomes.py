@@ -229,7 +229,7 @@ class PostalOutcomesImporter:
         if outcome is StepOutcome.RETURNED and outcome not in allowed_outcomes(entry.action_code):
             outcome = StepOutcome.NOT_DELIVERED  # an ordinary letter come back: not delivered
         if outcome not in allowed_outcomes(entry.action_code):
-            reason = f"esito {outcome.label!r} non previsto per una {entry.action_code.label.lower()} (senza A/R)"
+            reason = f"esito {outcome.label!r} non previsto per una lettera ordinaria (senza A/R)"
             result.rejected.append(Rejection(row.sheet, row.row, row.column(OUTCOME), reason))
             return
         try:
