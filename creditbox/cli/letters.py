@@ -131,5 +131,5 @@ def import_outcomes(
             console.print(f"  scartata: {escape(where)}: {escape(rejection.reason)}")
         if len(result.rejected) > MAX_REJECTIONS_SHOWN:
             console.print(f"  ... e altre {len(result.rejected) - MAX_REJECTIONS_SHOWN} righe scartate")
-    if any(r.row == 0 for r in result.rejected):  # the file could not be read at all
+    if result.details.get("refused"):  # nothing of the file could be read
         raise typer.Exit(UNREADABLE_EXIT)

@@ -93,3 +93,7 @@ def test_bad_invocations_are_refused_with_their_reason(cli_db: str, tmp_path: Pa
     broken.write_bytes(b"PK\x03\x04 rotto")
     unreadable = run("letters", "outcomes", "import", str(broken), "--company", "ACQ")
     assert unreadable.code == 2 and "esiti.xlsx" in unreadable.out
+    no_date = tmp_path / "senza-data.csv"
+    no_date.write_text("Chiave azione;Esito\nACQ/C1/S1/1/2;consegnata\n", encoding="utf-8")
+    refused = run("letters", "outcomes", "import", str(no_date), "--company", "ACQ")
+    assert refused.code == 2 and "colonne mancanti: Data esito" in " ".join(refused.out.split())

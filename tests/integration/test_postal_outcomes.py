@@ -205,6 +205,11 @@ def test_a_file_that_is_not_an_outcomes_file_is_refused_whole(container: Contain
     no_date = b"Chiave azione;Esito\r\nACQ/C1/S1/1/2;consegnata\r\n"
     result = c.inbound_files().import_file(KIND, "ACQ", "esiti.csv", no_date, by="test")
     assert result.rejected == [Rejection("esiti.csv", 1, None, "colonne mancanti: Data esito")]
+    assert result.details["refused"] is True
+    other = b"Codice cliente;Importo\r\nC1;12,00\r\n"  # another kind of file: nothing silently ignored
+    unrelated = c.inbound_files().import_file(KIND, "ACQ", "pagamenti.csv", other, by="test")
+    assert [(r.sheet, r.row, r.column) for r in unrelated.rejected] == [("pagamenti.csv", 0, None)]
+    assert "nessun foglio con le colonne degli esiti postali" in unrelated.rejected[0].reason
     broken = c.inbound_files().import_file(KIND, "ACQ", "esiti.xlsx", b"PK\x03\x04 non un file", by="test")
-    assert broken.accepted == 0 and [r.row for r in broken.rejected] == [0]
+    assert broken.accepted == 0 and [r.row for r in broken.rejected] == [0] and broken.details["refused"]
     assert "esiti.xlsx" in broken.rejected[0].reason

@@ -77,6 +77,9 @@ OUTCOMES: dict[str, StepOutcome] = {
         StepOutcome.RETURNED,
     ),
 }
+NOT_OUTCOMES = (
+    "nessun foglio con le colonne degli esiti postali: Esito, Data esito e Chiave azione (oppure Lotto e Progressivo)"
+)
 UNKNOWN_KEY = "lettera sconosciuta per la società"
 UNKNOWN_SEQUENCE = "nessuna lettera con quel lotto e progressivo"
 OUTCOME_WORDS = "consegnata, in giacenza, compiuta giacenza, restituita"
@@ -135,34 +138,38 @@ class PostalOutcomesImporter:
         try:
             tables = read_tables(filename, content)
         except UnreadableFile as error:
-            result.rejected.append(Rejection(filename, 0, None, str(error)))
-            return result
-        for table in tables:
-            for row in self._rows(company, table, result):
+            return _refused(result, Rejection(filename, 0, None, str(error)))
+        sheets = [(table, self._rows(company, table, result)) for table in tables]
+        read = [rows for _, rows in sheets if rows is not None]
+        if not read:
+            where = tables[0].sheet if len(tables) == 1 else filename
+            return _refused(result, None if result.rejected else Rejection(where, 0, None, NOT_OUTCOMES))
+        for rows in read:
+            for row in rows:
                 self._record(company, row, result, counts, by=by)
         result.details = {"outcomes": dict(sorted(counts.items()))}
         return result
 
     # ---- reading -------------------------------------------------------------------------------
 
-    def _rows(self, company: str, table: Table, result: InboundResult) -> list[_Row]:
-        """The good rows of a sheet; bad ones go to ``result.rejected``. A sheet without a header
-        row of this kind is passed over (a workbook may hold other sheets); a header without the
-        columns needed rejects the sheet at its header row."""
+    def _rows(self, company: str, table: Table, result: InboundResult) -> list[_Row] | None:
+        """The good rows of a sheet; bad ones go to ``result.rejected``. None for a sheet whose
+        header is not of this kind (a workbook may hold other sheets) or lacks a column needed (then
+        rejected at its header row)."""
         header = next(((number, cells) for number, cells in table.rows if any(not is_empty(c) for c in cells)), None)
         if header is None:
-            return []
+            return None
         header_row, written = header
         indexes, as_written, _ = match_headers(written, COLUMNS, ALIASES)
         if OUTCOME not in indexes and KEY not in indexes:
-            return []
+            return None
         missing = [c for c in (OUTCOME, DATE) if c not in indexes]
         if KEY not in indexes and not (BATCH in indexes and SEQUENCE in indexes):
             missing.append(f"{KEY} (oppure {BATCH} e {SEQUENCE})")
         if missing:
             reason = f"colonne mancanti: {', '.join(missing)}"
             result.rejected.append(Rejection(table.sheet, header_row, None, reason))
-            return []
+            return None
         rows = []
         for number, cells in table.rows:
             if number <= header_row or all(is_empty(c) for c in cells):
@@ -243,6 +250,15 @@ class PostalOutcomesImporter:
             counts[outcome.value] += 1
         else:
             result.duplicates += 1
+
+
+def _refused(result: InboundResult, rejection: Rejection | None) -> InboundResult:
+    """The file refused whole, nothing of it read (``details["refused"]``); ``rejection`` says why,
+    unless a sheet's header was already rejected."""
+    if rejection is not None:
+        result.rejected.append(rejection)
+    result.details = {"refused": True, "outcomes": {}}
+    return result
 
 
 def _outcome(cell: Any) -> StepOutcome:
