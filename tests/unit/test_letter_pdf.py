@@ -105,6 +105,7 @@ def test_a_long_body_and_many_bills_flow_over_pages_and_keep_every_bill() -> Non
     )
     body = "\n\n".join(["Testo della lettera con àèéìòù e il simbolo €. " * 12] * 8)
     message = letter(bills=bills, text=body, name="Società Agricola Sant'Antonio di Pàdova & Figli S.n.c.")
+    foreign = render_letter(letter(name="Łukasz Wiśniewski, Ştefan Ţăranu, Δημήτρης Οικονόμου, Иван Петров"))
     rendered = render_letter(message)
     text = pdf_text(rendered.content)
     assert rendered.pages >= 3
@@ -112,6 +113,8 @@ def test_a_long_body_and_many_bills_flow_over_pages_and_keep_every_bill() -> Non
         assert f"2025/{n:06d}" in text
     assert "Totale da pagare 9.150,00 €" in text  # 5 × (1 + … + 60)
     assert "Società Agricola Sant'Antonio di Pàdova & Figli S.n.c." in text
+    for name in ("Łukasz Wiśniewski", "Ştefan Ţăranu", "Δημήτρης Οικονόμου", "Иван Петров"):  # beyond Latin-1
+        assert name in " ".join(pdf_text(foreign.content).split())
     assert text.count("Riferimento: ACQ/C1/S1/1/2") >= rendered.pages  # on every page
     assert f"Pagina {rendered.pages} di {rendered.pages}" in text
 
