@@ -42,6 +42,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from creditbox.application.letters import LetterKind
 from creditbox.application.ports import (
     CHANNEL_SENT,
     CHANNEL_UNKNOWN,
@@ -59,6 +60,7 @@ CLOSED_MARK = "lotto.json"
 LOCK_NAME = ".lotto.lock"
 OUTPUT_FOLDER = "lotto"
 BATCH_KIND = "posta"
+ORDINARY = LetterKind.FRIENDLY_REMINDER.postal_type  # "ordinaria"
 # How far past its date a letter looks for an open batch before giving up (a folder that cannot be used).
 MAX_DAYS_AHEAD = 366
 
@@ -126,7 +128,7 @@ class ClosedBatch:
             "manifest": self.manifest.name,
             "zip": self.zip.name if self.zip else None,
             "letters": len(self.letters),
-            "registered": sum(1 for letter in self.letters if letter.postal_type != "ordinaria"),
+            "registered": sum(1 for letter in self.letters if letter.postal_type != ORDINARY),
             "pages": sum(letter.pages for letter in self.letters),
         }
 
@@ -279,6 +281,7 @@ class PostalBatches:
                 "batch_id": identifier,
                 "company": company,
                 "date": day.isoformat(),
+                "registered": sum(1 for letter in letters if letter.postal_type != ORDINARY),
                 "letters": [{"sequence": n, "action_key": x.action_key} for n, x in enumerate(letters, 1)],
             }
             _replace(folder / CLOSED_MARK, json.dumps(mark, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -315,18 +318,16 @@ class PostalBatches:
             day = _day_of(path)
             if day is None:
                 continue
-            letters = self.letters(company, day)
             mark = self._mark(company, day)
-            summaries.append(
-                BatchSummary(
-                    company=company,
-                    day=day,
-                    closed=mark is not None,
-                    batch_id=str(mark["batch_id"]) if mark else None,
-                    letters=len(letters),
-                    registered=sum(1 for letter in letters if letter.postal_type != "ordinaria"),
+            if mark is not None:  # closed: its mark has the figures, no letter need be read
+                closed = BatchSummary(
+                    company, day, True, str(mark["batch_id"]), len(mark["letters"]), mark["registered"]
                 )
-            )
+                summaries.append(closed)
+                continue
+            letters = self.letters(company, day)
+            registered = sum(1 for letter in letters if letter.postal_type != ORDINARY)
+            summaries.append(BatchSummary(company, day, False, None, len(letters), registered))
         return summaries
 
     def action_key_at(self, company: str, batch: str, sequence: int) -> str | None:

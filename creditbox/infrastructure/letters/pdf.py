@@ -28,7 +28,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from importlib.resources import as_file, files
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -113,9 +112,9 @@ class _LetterPdf(FPDF):
         self.set_margins(LEFT, 15, LEFT)
         self.set_auto_page_break(True, margin=22)
         self.alias_nb_pages()
-        with as_file(files("creditbox").joinpath("data", "fonts")) as folder:
-            for style, name in FONT_FILES.items():
-                self.add_font(FONT, style, str(Path(folder) / name))
+        for style, name in FONT_FILES.items():
+            with as_file(files("creditbox").joinpath("data", "fonts", name)) as path:
+                self.add_font(FONT, style, str(path))
         self.set_font(FONT, size=10)
 
     def footer(self) -> None:
