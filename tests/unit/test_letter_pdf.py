@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from creditbox.application.letters import LetterKind, letter_kind
 from creditbox.application.notices import NoticeBill, PostalAddress
 from creditbox.infrastructure.letters.pdf import LetterError, render_letter
-from tests.letter_messages import letter, pages, pdf_text, with_notice
+from tests.letter_messages import LETTERHEAD, letter, pages, pdf_text, with_notice
 
 
 def test_a_registered_letter_shows_the_customer_the_bills_the_total_and_how_to_pay() -> None:
@@ -124,3 +124,18 @@ def test_a_letter_without_a_postal_address_or_without_its_notice_is_not_made() -
         render_letter(with_notice(letter(), address=PostalAddress("", "", "")))
     with pytest.raises(LetterError, match="non porta i dati"):
         render_letter(replace(letter(), notice=None))
+
+
+def test_a_long_letterhead_and_a_letter_without_bills_or_iban_still_make_a_letter() -> None:
+    head = replace(
+        LETTERHEAD,
+        name="Azienda Speciale Consortile per i Servizi Idrici Integrati della Provincia",
+        address=("Direzione Amministrativa", "Ufficio Recupero Crediti", "Via Lunga 1", "00100 Roma (RM)"),
+        iban="",
+        payment_instructions="",
+    )
+    message = replace(with_notice(letter(), bills=(), total=Decimal("0.00"), deadline=None), letterhead=head)
+    text = pdf_text(render_letter(message).content)
+    assert "Ufficio Recupero Crediti" in text and "N. raccomandata" in text and "Mario Rossi" in text
+    assert "Bollette non pagate" not in text and "IBAN" not in text and "Termine di pagamento" not in text
+    assert "Roma, 02/03/2026" in text

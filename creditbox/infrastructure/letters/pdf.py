@@ -86,10 +86,11 @@ def render_letter(message: ChannelMessage) -> RenderedLetter:
     pdf.set_lang("it-IT")
     pdf.add_page()
     _letterhead(pdf, letterhead)
-    if kind.registered:
-        _registered_box(pdf, kind)
-    _recipient(pdf, notice)
-    _opening(pdf, message, notice, letterhead, kind)
+    below = WINDOW_Y + WINDOW_H
+    if kind.registered:  # left of the window, below a letterhead however long
+        below = max(below, _registered_box(pdf, kind, max(WINDOW_Y, pdf.get_y() + 2)))
+    below = max(below, _recipient(pdf, notice))
+    _opening(pdf, message, notice, letterhead, kind, below + 8)
     _body(pdf, message.text)
     _bills(pdf, notice)
     _payment(pdf, notice, letterhead, kind)
@@ -135,25 +136,26 @@ def _letterhead(pdf: FPDF, head: Letterhead) -> None:
     contacts = [f"Tel. {head.phone}" if head.phone else "", head.email, f"PEC {head.pec}" if head.pec else ""]
     details.extend(c for c in (" - ".join(c for c in contacts if c), head.website) if c)
     for line in details:
-        pdf.multi_cell(85, 3.8, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(85, 3.8, line, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
-def _registered_box(pdf: FPDF, kind: LetterKind) -> None:
-    pdf.set_xy(LEFT, WINDOW_Y)
+def _registered_box(pdf: FPDF, kind: LetterKind, top: float) -> float:
+    """The registered-mail label and the box for its number; returns where it ends."""
+    pdf.set_xy(LEFT, top)
     pdf.set_font(FONT, "B", 9)
     pdf.cell(80, 5, "RACCOMANDATA A/R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     if kind is LetterKind.SUSPENSION_NOTICE:
         pdf.cell(80, 5, "PREAVVISO DI SOSPENSIONE", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=8)
-    top = pdf.get_y() + 1
-    pdf.rect(LEFT, top, 80, 14)
-    pdf.set_xy(LEFT + 2, top + 1)
+    box = pdf.get_y() + 1
+    pdf.rect(LEFT, box, 80, 14)
+    pdf.set_xy(LEFT + 2, box + 1)
     pdf.cell(76, 4, "N. raccomandata", new_x=XPos.LEFT, new_y=YPos.NEXT)
-    pdf.set_x(LEFT + 2)
-    pdf.cell(76, 7, "")
+    return box + 14
 
 
-def _recipient(pdf: FPDF, notice: Notice) -> None:
+def _recipient(pdf: FPDF, notice: Notice) -> float:
+    """The customer's name and address in the envelope's window; returns where they end."""
     assert notice.address is not None
     pdf.set_xy(WINDOW_X, WINDOW_Y)
     pdf.set_font(FONT, size=8)
@@ -163,10 +165,13 @@ def _recipient(pdf: FPDF, notice: Notice) -> None:
     pdf.set_font(FONT, size=10)
     for line in notice.address.lines():
         pdf.multi_cell(WINDOW_W, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    return float(pdf.get_y())
 
 
-def _opening(pdf: FPDF, message: ChannelMessage, notice: Notice, head: Letterhead, kind: LetterKind) -> None:
-    pdf.set_xy(LEFT, max(pdf.get_y(), WINDOW_Y + WINDOW_H) + 8)
+def _opening(
+    pdf: FPDF, message: ChannelMessage, notice: Notice, head: Letterhead, kind: LetterKind, top: float
+) -> None:
+    pdf.set_xy(LEFT, top)
     pdf.set_font(FONT, size=10)
     place = _place(head)
     when = f"{notice.business_date:%d/%m/%Y}"
