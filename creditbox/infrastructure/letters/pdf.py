@@ -128,7 +128,7 @@ class _LetterPdf(FPDF):
 def _letterhead(pdf: FPDF, head: Letterhead) -> None:
     pdf.set_xy(LEFT, 15)
     pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(85, 6, head.name, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(85, 6, head.name, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=8)
     details = [*head.address]
     if head.vat_number:
@@ -161,10 +161,10 @@ def _recipient(pdf: FPDF, notice: Notice) -> float:
     pdf.set_font(FONT, size=8)
     pdf.cell(WINDOW_W, 5, "Spett.le", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 10)
-    pdf.multi_cell(WINDOW_W, 5, notice.customer_name, new_x=XPos.LEFT, new_y=YPos.NEXT)
+    pdf.multi_cell(WINDOW_W, 5, notice.customer_name, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_font(FONT, size=10)
     for line in notice.address.lines():
-        pdf.multi_cell(WINDOW_W, 5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(WINDOW_W, 5, line, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
     return float(pdf.get_y())
 
 
@@ -187,7 +187,7 @@ def _opening(
     for supply in notice.supplies:
         where = f", {supply.address}" if supply.address else ""
         references.append(f"Fornitura {supply.code} ({supply.service}{where})")
-    pdf.multi_cell(WIDTH, 4, " - ".join(references), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.multi_cell(WIDTH, 4, " - ".join(references), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.multi_cell(WIDTH, 4, f"Rif. {notice.action_key} - {kind.label}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
 
