@@ -139,3 +139,11 @@ def test_a_long_letterhead_and_a_letter_without_bills_or_iban_still_make_a_lette
     assert "Ufficio Recupero Crediti" in text and "N. raccomandata" in text and "Mario Rossi" in text
     assert "Bollette non pagate" not in text and "IBAN" not in text and "Termine di pagamento" not in text
     assert "Roma, 02/03/2026" in text
+
+
+def test_a_name_too_long_for_the_return_card_is_cut_there_and_whole_in_the_window() -> None:
+    name = "Condominio Residenziale Parco dei Pini Via delle Magnolie Scala B Amministrazione Rossi"
+    text = pdf_text(render_letter(letter(name=name)).content)
+    card = text[text.index("Dati per l'avviso di ricevimento (A/R)") :]
+    assert "Condominio Residenziale" in card and "…" in card
+    assert name in " ".join(text[: text.index("Roma, 02/03/2026")].split())  # the window wraps, never cuts

@@ -291,10 +291,19 @@ def _return_card(pdf: FPDF, notice: Notice, head: Letterhead) -> None:
         pdf.cell(half, 4.5, title, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_font(FONT, size=8)
         for line in lines:
-            pdf.cell(half, 4.5, line, new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.cell(half, 4.5, _fit(pdf, line, half - 1), new_x=XPos.LEFT, new_y=YPos.NEXT)
     pdf.set_xy(LEFT + 2, top + height - 6)
     pdf.set_font(FONT, size=8)
     pdf.cell(WIDTH - 4, 5, f"Riferimento: {notice.action_key}")
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut to ``width`` (with an ellipsis) in the current font: a line of the return card."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 _POSTCODE = re.compile(r"^\s*\d{5}\s+")
