@@ -58,6 +58,8 @@ from creditbox.infrastructure.excel.office_lists import assignment_files, techni
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
+from creditbox.infrastructure.letters.batches import PostalBatches
+from creditbox.infrastructure.letters.outcomes import PostalOutcomesImporter
 from creditbox.infrastructure.office_notes_store import SqlOfficeNotes
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
@@ -251,6 +253,7 @@ class Container:
         one entry point of the CLI, the API and the inbox)."""
         return InboundFiles(
             [
+                PostalOutcomesImporter(self.channel_outcomes(), self.postal_batches()),
                 TechnicalOfficeAnswers(AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.clock),
                 AgencyAnswers(
                     AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.ingestor, self.clock
@@ -274,6 +277,10 @@ class Container:
     def agency_batches(self) -> AgencyBatches:
         """The day's assignment batches for the collection agencies (under ``channel_dir``)."""
         return AgencyBatches(LocalBatchFolder(self.settings.channel_dir), self.batch_facts(), assignment_files)
+
+    def postal_batches(self) -> PostalBatches:
+        """The daily postal batches of the letters, under the ``channel_dir`` setting (the ``posta`` adapter's)."""
+        return PostalBatches(self.settings.channel_dir, self.clock)
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode
