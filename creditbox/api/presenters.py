@@ -314,6 +314,7 @@ def history_entry_out(entry: HistoryEntry) -> HistoryEntryOut:
         business_date=entry.business_date,
         recorded_at=entry.recorded_at,
         by=entry.by,
+        description=entry.description,
         data={name: plain(value) for name, value in entry.data.items()},
     )
 
@@ -324,12 +325,14 @@ def history_out(
     as_of: date | None,
     history: PositionHistory,
     position: PositionSummaryOut | None,
+    as_recorded_at: datetime | None = None,
 ) -> PositionHistoryOut:
     """The position's events and, replayed from them, its summary (``position``)."""
     return PositionHistoryOut(
         company=company,
         customer_code=customer_code,
         as_of=as_of,
+        as_recorded_at=as_recorded_at,
         events=[history_entry_out(entry) for entry in history.entries],
         position=position,
         notes=history.notes,

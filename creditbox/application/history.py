@@ -10,19 +10,29 @@ Each event has a business date: its own (``business_date``, ``outcome_date``, ``
 before it, and the leading ones (the registration) the earlier of their recorded date and the
 position's earliest business date. The replay applies, in log order, the events dated on or before
 the date asked and says how many undated ones it had to date that way.
+
+Two ways of cutting a history, which can be combined:
+
+- by **business date** (``as_of``): "what did we know of this debt on 1 March" — every event whose
+  business date is on or before it, whenever it was recorded (a payment of 28 February recorded on
+  5 March is in);
+- by **recording time** (``as_recorded_at``): "what did the system show on 1 March at 10:00" — the
+  events recorded up to that instant, nothing recorded later. The events of a position are recorded
+  in version order with rising timestamps, so this cut is a prefix of the log: the replay is exact.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from creditbox.application.ports import EventHistory
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
+from creditbox.projections.describe import describe
 
 META = ("originator_id", "originator_version", "timestamp", "originator_topic")
 # Event fields that carry the business date, most specific first.
@@ -80,13 +90,21 @@ class Replay:
     left_out: int = 0  # events dated after ``as_of``
     # Master-data events applied with the date of the event before them (the registration apart).
     undated_applied: list[str] = field(default_factory=list)
+    as_recorded_at: datetime | None = None
+    recorded_later: int = 0  # events recorded after ``as_recorded_at``
 
     @property
     def notes(self) -> list[str]:
-        """What the output must say about dating (Italian; empty when nothing was left out)."""
+        """What the output must say about the cut (Italian; empty when nothing was left out)."""
+        notes: list[str] = []
+        if self.as_recorded_at is not None and self.recorded_later:
+            notes.append(
+                f"Posizione come risultava il {self.as_recorded_at:%d/%m/%Y alle %H:%M:%S} ({self.as_recorded_at:%Z}): "
+                f"{self.recorded_later} eventi registrati dopo esclusi."
+            )
         if not self.left_out:
-            return []
-        notes = [
+            return notes
+        notes += [
             f"Posizione ricostruita al {self.as_of:%d/%m/%Y} dai suoi eventi: "
             f"{self.applied} applicati, {self.left_out} successivi esclusi."
         ]
@@ -99,13 +117,31 @@ class Replay:
         return notes
 
 
-def replay_events(events: Iterable[Any], as_of: date | None, zone: Any) -> tuple[Replay, list[tuple[Any, date]]]:
-    """Apply the events dated on or before ``as_of`` (all when None). Returns the replay and the applied
-    events with their business dates."""
+def recorded_by(events: Iterable[Any], as_recorded_at: datetime | None) -> list[Any]:
+    """The events recorded up to ``as_recorded_at`` (all when None): a prefix of the log."""
     listed = list(events)
+    if as_recorded_at is None:
+        return listed
+    cut = as_recorded_at if as_recorded_at.tzinfo is not None else as_recorded_at.replace(tzinfo=UTC)
+    prefix: list[Any] = []
+    for event in listed:
+        if event.timestamp > cut:
+            break
+        prefix.append(event)
+    return prefix
+
+
+def replay_events(
+    events: Iterable[Any], as_of: date | None, zone: Any, as_recorded_at: datetime | None = None
+) -> tuple[Replay, list[tuple[Any, date]]]:
+    """Apply the events recorded up to ``as_recorded_at`` and dated on or before ``as_of`` (all when
+    None). Returns the replay and the applied events with their business dates."""
+    everything = list(events)
+    listed = recorded_by(everything, as_recorded_at)
     dates = business_dates(listed, zone)
     aggregate: Any = None
-    replay = Replay(None, as_of or date.max)
+    replay = Replay(None, as_of or date.max, as_recorded_at=as_recorded_at)
+    replay.recorded_later = len(everything) - len(listed)
     applied: list[tuple[Any, date]] = []
     for event, business in zip(listed, dates, strict=True):
         if as_of is not None and business > as_of:
@@ -134,10 +170,20 @@ def events_of_position(history: EventHistory, company: str, customer_code: str) 
     return events
 
 
-def position_as_of(history: EventHistory, company: str, customer_code: str, as_of: date, zone: Any) -> Replay:
-    replay, _ = replay_events(events_of_position(history, company, customer_code), as_of, zone)
+def position_as_of(
+    history: EventHistory,
+    company: str,
+    customer_code: str,
+    as_of: date | None,
+    zone: Any,
+    as_recorded_at: datetime | None = None,
+) -> Replay:
+    replay, _ = replay_events(events_of_position(history, company, customer_code), as_of, zone, as_recorded_at)
     if replay.position is None:
-        raise NotFound(f"cliente {customer_code!r} non ancora registrato al {as_of:%d/%m/%Y}")
+        when = f"al {as_of:%d/%m/%Y}" if as_of is not None else ""
+        if as_recorded_at is not None:
+            when = f"{when} registrato entro il {as_recorded_at:%d/%m/%Y %H:%M:%S}".strip()
+        raise NotFound(f"cliente {customer_code!r} non ancora registrato {when}".strip())
     return replay
 
 
@@ -151,6 +197,7 @@ class HistoryEntry:
     recorded_at: datetime
     by: str | None
     data: dict[str, Any]
+    description: str = ""  # Italian, the audit trail's sentence
 
 
 @dataclass(frozen=True)
@@ -161,11 +208,18 @@ class PositionHistory:
 
 
 def position_history(
-    history: EventHistory, company: str, customer_code: str, *, as_of: date | None, zone: Any
+    history: EventHistory,
+    company: str,
+    customer_code: str,
+    *,
+    as_of: date | None,
+    zone: Any,
+    as_recorded_at: datetime | None = None,
 ) -> PositionHistory:
-    """Every event of the position dated on or before ``as_of`` (all when None), in order, with the
-    position replayed from them: what an auditor sees, exactly as recorded."""
-    replay, applied = replay_events(events_of_position(history, company, customer_code), as_of, zone)
+    """Every event of the position recorded up to ``as_recorded_at`` and dated on or before ``as_of``
+    (all when None), in order, with the position replayed from them: what an auditor sees, exactly
+    as recorded."""
+    replay, applied = replay_events(events_of_position(history, company, customer_code), as_of, zone, as_recorded_at)
     entries = [
         HistoryEntry(
             version=event.originator_version,
@@ -174,6 +228,7 @@ def position_history(
             recorded_at=event.timestamp,
             by=fields_of(event).get("by"),
             data={k: v for k, v in fields_of(event).items() if k != "by"},
+            description=describe(event, fields_of(event)),
         )
         for event, business in applied
     ]

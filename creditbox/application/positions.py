@@ -6,7 +6,7 @@ Lists and worklists read projections instead; this is for one customer at a time
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -62,14 +62,21 @@ class PositionReader:
         return position
 
     def summary(
-        self, company: str, customer_code: str, as_of: date, *, replay: bool = False, zone: Any = None
+        self,
+        company: str,
+        customer_code: str,
+        as_of: date,
+        *,
+        replay: bool = False,
+        zone: Any = None,
+        as_recorded_at: datetime | None = None,
     ) -> PositionSummary:
         """The position on ``as_of``. With ``replay`` it is rebuilt from its events dated up to ``as_of``
         (cases opened later left out, statuses and steps as they were, ``notes`` on what could not be
         dated); without, today's state valued at ``as_of``."""
         notes: list[str] = []
         if replay:
-            replayed = position_as_of(self._store, company, customer_code, as_of, zone)
+            replayed = position_as_of(self._store, company, customer_code, as_of, zone, as_recorded_at)
             assert replayed.position is not None
             position, notes = replayed.position, replayed.notes
         else:
@@ -95,10 +102,20 @@ class PositionReader:
             notes=notes,
         )
 
-    def history(self, company: str, customer_code: str, *, as_of: date | None, zone: Any) -> PositionHistory:
-        """Every event of the position (those dated up to ``as_of`` when given), with the position
-        replayed from them (``creditbox.application.history``)."""
-        return position_history(self._store, company, customer_code, as_of=as_of, zone=zone)
+    def history(
+        self,
+        company: str,
+        customer_code: str,
+        *,
+        as_of: date | None,
+        zone: Any,
+        as_recorded_at: datetime | None = None,
+    ) -> PositionHistory:
+        """Every event of the position (those recorded up to ``as_recorded_at`` and dated up to
+        ``as_of`` when given), with the position replayed from them (``creditbox.application.history``)."""
+        return position_history(
+            self._store, company, customer_code, as_of=as_of, zone=zone, as_recorded_at=as_recorded_at
+        )
 
     def waiting(self, position: Position, as_of: date) -> dict[str, Waiting | None]:
         """What each case of ``position`` waits for on ``as_of`` (next rows from the case's table version)."""

@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any, NoReturn
 
 import typer
@@ -152,6 +152,30 @@ def parse_date(value: str | None, default: date, *, option: str = "data") -> dat
             fail(f"{option}: {range_error(parsed)}", code=2)
         return parsed
     fail(f"{option}: data non valida: {value!r} (usare AAAA-MM-GG o GG/MM/AAAA)", code=2)
+
+
+def parse_timestamp(value: str | None, zone: Any, *, option: str = "istante") -> datetime | None:
+    """An instant typed on the command line: ``AAAA-MM-GGTHH:MM[:SS]`` (ISO 8601, with or without a
+    zone), ``AAAA-MM-GG HH:MM[:SS]`` or ``GG/MM/AAAA HH:MM[:SS]``; without a zone it is the company's
+    local time (``zone``). A bad value ends the command with exit code 2 and an Italian message."""
+    if value is None:
+        return None
+    text = value.strip()
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        for layout in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y"):
+            try:
+                parsed = datetime.strptime(text, layout)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        fail(f"{option}: istante non valido: {value!r} (usare AAAA-MM-GGTHH:MM[:SS] o GG/MM/AAAA HH:MM)", code=2)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone) if zone is not None else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def _italian_date(value: str) -> date:

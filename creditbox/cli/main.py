@@ -9,6 +9,7 @@ from typer.core import TyperGroup
 
 from creditbox.cli import (
     actions,
+    audit,
     cases,
     companies,
     context,
@@ -76,6 +77,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("inbox", inbox.app),
     ("db", db.app),
     ("positions", positions.app),
+    ("audit", audit.app),
     ("profiles", profiles.app),
     ("serve", serve.serve),
     ("tokens", tokens.app),

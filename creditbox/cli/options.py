@@ -15,6 +15,13 @@ import typer
 Company = Annotated[str, typer.Option("--company", help="Codice azienda")]
 AsJson = Annotated[bool, typer.Option("--json", help="Output JSON")]
 AsOf = Annotated[str | None, typer.Option("--as-of", help="Data di riferimento (AAAA-MM-GG)")]
+AsRecordedAt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-recorded-at",
+        help="Istante di registrazione (AAAA-MM-GGTHH:MM[:SS], ora locale): la posizione come la mostrava il sistema",
+    ),
+]
 Customer = Annotated[str, typer.Argument(help="Codice cliente")]
 Version = Annotated[int | None, typer.Option("--version", help="Versione (default: la corrente)")]
 ChangeNote = Annotated[str | None, typer.Option("--note", help="Motivo della modifica")]

@@ -13,9 +13,9 @@ from rich.table import Table
 
 from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.positions import PositionSummary
-from creditbox.cli.context import console, container, parse_date, print_json
+from creditbox.cli.context import console, container, parse_date, parse_timestamp, print_json
 from creditbox.cli.offices import print_office_notes
-from creditbox.cli.options import AsJson, AsOf, Company, Customer
+from creditbox.cli.options import AsJson, AsOf, AsRecordedAt, Company, Customer
 from creditbox.domain.documents import CustomerDetails, OpenItem, SupplyDetails
 from creditbox.domain.money import ZERO, format_euro
 from creditbox.domain.position import LostItem
@@ -25,14 +25,23 @@ app = typer.Typer(help="Posizioni creditorie.", no_args_is_help=True)
 
 
 @app.command("show")
-def show(customer: Customer, company: Company, as_of: AsOf = None, as_json: AsJson = False) -> None:
+def show(
+    customer: Customer,
+    company: Company,
+    as_of: AsOf = None,
+    as_recorded_at: AsRecordedAt = None,
+    as_json: AsJson = False,
+) -> None:
     """Mostra cliente, forniture, partite aperte, saldo e scaduto."""
     with container() as c:
         code = c.companies.require(company)
         zone = getattr(c.clock.now(), "tzinfo", None)
-        day = parse_date(as_of, c.clock.today(), option="--as-of")
-        # --as-of: the position as it stood on that day, replayed from its events up to it.
-        summary = c.positions.summary(code, customer, day, replay=as_of is not None, zone=zone)
+        recorded = parse_timestamp(as_recorded_at, zone, option="--as-recorded-at")
+        default_day = recorded.astimezone(zone).date() if recorded is not None and zone is not None else None
+        day = parse_date(as_of, default_day or c.clock.today(), option="--as-of")
+        # --as-of / --as-recorded-at: the position as it stood then, replayed from its events up to it.
+        replay = as_of is not None or recorded is not None
+        summary = c.positions.summary(code, customer, day, replay=replay, zone=zone, as_recorded_at=recorded)
         notes = c.office_notes().list(code, customer=customer)  # planned interventions, promises to pay
         if as_json:
             print_json({**summary_as_json(summary), "office_notes": [n.as_json() for n in notes]})

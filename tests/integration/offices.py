@@ -8,11 +8,6 @@ from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
-from creditbox.infrastructure.channels.office_batches import (
-    OfficeBatchChannel,
-    agency_from_spec,
-    technical_office_from_spec,
-)
 from openpyxl import Workbook
 
 from creditbox.application.ports import AdapterSpec
@@ -23,6 +18,11 @@ from creditbox.domain.codes import Service, SupplyType
 from creditbox.domain.documents import SupplyDetails
 from creditbox.domain.ids import company_id
 from creditbox.domain.workflow.outcomes import StepOutcome
+from creditbox.infrastructure.channels.office_batches import (
+    OfficeBatchChannel,
+    agency_from_spec,
+    technical_office_from_spec,
+)
 from tests.builders import details
 
 LIMITATION = "ACQ/C1/S-C1/1/3"  # water, domestic: limitation requested on 30/03/2026

@@ -11,12 +11,6 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from creditbox.infrastructure.channels.office_batches import (
-    LocalBatchFolder,
-    OfficeBatchChannel,
-    agency_from_spec,
-    technical_office_from_spec,
-)
 
 from creditbox.application.agency import Assignment, NoticeSent, payment_id
 from creditbox.application.answer_tables import CellProblem, UnreadableAnswers, cell_amount, cell_date
@@ -25,6 +19,12 @@ from creditbox.application.office_batches import BatchFile, BatchItem, ClosedBat
 from creditbox.application.ports import AdapterSpec, ChannelMessage
 from creditbox.application.technical_office import TechnicalRequest
 from creditbox.clock import FixedClock
+from creditbox.infrastructure.channels.office_batches import (
+    LocalBatchFolder,
+    OfficeBatchChannel,
+    agency_from_spec,
+    technical_office_from_spec,
+)
 from creditbox.infrastructure.excel.answer_tables import AnswerTableReader
 from creditbox.infrastructure.excel.office_lists import assignment_csv, technical_list
 from tests.integration.offices import workbook_bytes

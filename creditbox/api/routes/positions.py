@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -103,10 +104,19 @@ def get_history(
     container: ContainerDep,
     today: Today,
     as_of: Annotated[IsoDate | None, Query(description="Data contabile (AAAA-MM-GG): la posizione com'era")] = None,
+    as_recorded_at: Annotated[
+        datetime | None,
+        Query(
+            description="Istante di registrazione (ISO 8601; senza fuso è l'ora locale): "
+            "la posizione come la mostrava il sistema"
+        ),
+    ] = None,
 ) -> PositionHistoryOut:
-    """Ogni evento della posizione, in ordine (tipo, data contabile, dati, registrato il, da chi)."""
+    """Ogni evento della posizione, in ordine (tipo, data contabile, descrizione, dati, registrato il, da chi)."""
     zone = getattr(container.clock.now(), "tzinfo", None)
-    history = container.positions.history(company, customer_code, as_of=as_of, zone=zone)
+    if as_recorded_at is not None and as_recorded_at.tzinfo is None and zone is not None:
+        as_recorded_at = as_recorded_at.replace(tzinfo=zone)
+    history = container.positions.history(company, customer_code, as_of=as_of, zone=zone, as_recorded_at=as_recorded_at)
     position, on = history.position, as_of or today
     summary = None if position is None else summary_of(position, on, container.positions.waiting(position, on))
-    return history_out(company, customer_code, as_of, history, summary)
+    return history_out(company, customer_code, as_of, history, summary, as_recorded_at)

@@ -114,6 +114,7 @@ class HistoryEntryOut(BaseModel):
     business_date: date
     recorded_at: datetime
     by: str | None = Field(default=None, description="Chi: nome del token, cli, import:<id>, scheduler")
+    description: str = Field(default="", description="Che cosa è successo, in italiano")
     data: dict[str, Any]
 
 
@@ -121,6 +122,9 @@ class PositionHistoryOut(BaseModel):
     company: str
     customer_code: str
     as_of: date | None = Field(default=None, description="Solo gli eventi con data contabile fino a questa data")
+    as_recorded_at: datetime | None = Field(
+        default=None, description="Solo gli eventi registrati fino a questo istante (com'era mostrata allora)"
+    )
     events: list[HistoryEntryOut]
     position: PositionSummaryOut | None = Field(
         default=None, description="La posizione com'era alla data (eventi fino ad as_of riapplicati)"
