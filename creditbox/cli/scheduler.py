@@ -1,6 +1,11 @@
 """``creditbox scheduler``: claims the positions due by the business date from the due index and
-hands them to the workers (in this process in the embedded mode, ``memory://``); then hands the
-pending outbox entries to their channels (the outbox relay) and makes a pass over the inbox.
+hands them to the workers; then hands the pending outbox entries to their channels (the outbox
+relay) and makes a pass over the inbox.
+
+In the embedded mode (``memory://``) the workers are the in-process ones — the same ``run_positions``
+and ``send_actions`` actors as on Redis or RabbitMQ, in worker threads of this process (no second
+code path) — and each round waits for them, then says what they recorded (read back from the event
+log). With a real broker the workers are other processes: the round says what it handed over.
 
 One round with ``--once``; otherwise a round every ``--every`` seconds (default: the
 ``CREDITBOX_SCHEDULER_INTERVAL_SECONDS`` setting) until Ctrl-C or SIGTERM (the first lets the round
@@ -11,16 +16,17 @@ again; running a position twice on one date records nothing the second time).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
 import typer
 
-from creditbox.application.ports import InboxUnavailable, WorkQueue
-from creditbox.application.scheduler import InlineQueue, SchedulerReport
+from creditbox.application.ports import InboxUnavailable
+from creditbox.application.scheduler import Scheduler, SchedulerReport
+from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS
 from creditbox.bootstrap import Container
-from creditbox.cli.context import catch_up_views, cli_user, console, container, error_console, parse_date, print_json
+from creditbox.cli.context import catch_up_views, console, container, error_console, parse_date, print_json
 from creditbox.cli.formats import labelled, print_counts
 from creditbox.cli.inbox import StopSignal
 from creditbox.cli.options import AsJson
@@ -28,6 +34,7 @@ from creditbox.domain.errors import Field
 from creditbox.domain.wording import plural
 from creditbox.projections.event_labels import event_label
 from creditbox.workers.broker import is_embedded
+from creditbox.workers.queue import DramatiqQueue
 
 
 def scheduler(
@@ -50,14 +57,14 @@ def scheduler(
         code = c.companies.require(company) if company is not None else None
         fixed = _business_date(c, as_of) if as_of is not None else None
         outbox = c.outbox()
-        queue = _queue(c, outbox.send)
+        queue = c.work_queue()
         scheduler = c.scheduler(
             queue=queue, company=code, relay=outbox.relay, inbox=_inbox_pass(c, code) if inbox else None
         )
+        embedded = is_embedded(c.settings.broker_url)
         if once:
-            report = scheduler.run_once(fixed or c.clock.today())
-            catch_up_views(c)
-            _print(report, queue, as_json, summary=True)
+            report, recorded = _round(c, scheduler, fixed or c.clock.today(), embedded)
+            _print(report, recorded, as_json, summary=True)
             return
         interval = every if every is not None else c.settings.scheduler_interval_seconds
         stop = StopSignal()
@@ -67,16 +74,13 @@ def scheduler(
             )
             try:
                 while not stop.is_requested():
-                    if isinstance(queue, InlineQueue):
-                        queue.reports.clear()
                     try:
-                        report = scheduler.run_once(fixed or c.clock.today())
+                        report, recorded = _round(c, scheduler, fixed or c.clock.today(), embedded)
                     except Exception as error:  # the loop outlives a database restart: the next round retries
                         error_console.print(f"[bold red]Errore:[/] giro non riuscito: {error}")
                     else:
-                        catch_up_views(c)
                         if report.claimed or as_json:
-                            _print(report, queue, as_json, summary=False)
+                            _print(report, recorded, as_json, summary=False)
                     stop.wait(interval)
             except KeyboardInterrupt:
                 error_console.print("Interrotto durante un giro: le posizioni non finite tornano dovute.")
@@ -90,12 +94,26 @@ def _business_date(c: Container, as_of: str) -> date:
     return business_date
 
 
-def _queue(c: Container, send: Callable[[str], object]) -> WorkQueue:
-    """Where the work goes: in the embedded mode (``memory://``) this process runs the due positions
-    and hands each pending action to its channel; otherwise the workers of the broker do both."""
-    if is_embedded(c.settings.broker_url):
-        return InlineQueue(c.dunning(), send=send, by=cli_user())
-    return c.work_queue()
+def _round(
+    c: Container, scheduler: Scheduler, business_date: date, embedded: bool
+) -> tuple[SchedulerReport, Recorded | None]:
+    """One round. Embedded: wait for the in-process workers to finish what the round handed them (and
+    what that handed on: the follow-up's catch-up and relay, the sends), relay once more for the
+    actions recorded meanwhile, and read back from the event log what was recorded."""
+    logged = c.app.last_notification_id() if embedded else 0
+    report = scheduler.run_once(business_date)
+    recorded: Recorded | None = None
+    if embedded:
+        queue = c.work_queue()
+        assert isinstance(queue, DramatiqQueue)
+        queue.wait(ROUND_TIMEOUT_SECONDS)
+        c.projections.after_command()
+        c.outbox().relay(queue)
+        queue.wait(ROUND_TIMEOUT_SECONDS)
+        events, _ = c.app.events_after(logged)
+        recorded = Recorded(Counter(name for name, _ in events), len({originator for _, originator in events}))
+    catch_up_views(c)
+    return report, recorded
 
 
 def _inbox_pass(c: Container, company: str | None) -> Any:
@@ -112,14 +130,19 @@ def _inbox_pass(c: Container, company: str | None) -> Any:
     return run
 
 
-def _print(report: SchedulerReport, queue: WorkQueue, as_json: bool, *, summary: bool) -> None:
-    """What the round did: the events recorded when it ran the positions itself; with workers, what
-    it handed them (the events are theirs to record)."""
-    events: Counter[str] = Counter()
-    changed = 0
-    if isinstance(queue, InlineQueue):
-        events = queue.events()
-        changed = sum(r.changed for r in queue.reports)
+@dataclass(frozen=True)
+class Recorded:
+    """What the in-process workers recorded in a round: events by name, and how many positions."""
+
+    events: Counter[str]
+    positions: int
+
+
+def _print(report: SchedulerReport, recorded: Recorded | None, as_json: bool, *, summary: bool) -> None:
+    """What the round did: in the embedded mode, the events the workers recorded; with a real
+    broker, what it handed the workers (the events are theirs to record)."""
+    events: Counter[str] = recorded.events if recorded is not None else Counter()
+    changed = recorded.positions if recorded is not None else 0
     files = getattr(report.inbox, "files", None) or []
     if as_json:
         print_json(
