@@ -5,14 +5,17 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable, Sequence
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from creditbox.bootstrap import Container
 from creditbox.cli.context import console, container, fail
 from creditbox.domain.wording import plural
 from creditbox.projections.runner import ProjectionFailed, follow
+from creditbox.workers.broker import is_embedded
 
 app = typer.Typer(help="Proiezioni (modelli di lettura).", no_args_is_help=True)
 
@@ -24,6 +27,11 @@ def run(
     names: list[str] | None = NAMES,
     poll: float = typer.Option(1.0, "--poll", help="Secondi tra due controlli (PostgreSQL: risveglio con NOTIFY)"),
     batch_size: int = typer.Option(5000, "--batch-size", help="Notifiche per transazione"),
+    relay: bool = typer.Option(
+        True,
+        "--relay/--no-relay",
+        help="Con la proiezione outbox e un broker esterno: passa subito ai worker i nuovi invii",
+    ),
 ) -> None:
     """Segue il registro degli eventi e aggiorna le proiezioni (un processo per proiezione in produzione)."""
     with container(follow=False) as c:
@@ -35,7 +43,18 @@ def run(
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         console.print(f"Proiezioni in esecuzione: {', '.join(runner.names)} (Ctrl+C per fermare)")
-        follow(runner, c.projections.waiter(poll), stop)
+        follow(runner, c.projections.waiter(poll), stop, after=_outbox_relay(c, runner.names) if relay else None)
+
+
+def _outbox_relay(c: Container, names: Sequence[str]) -> Callable[[int], object] | None:
+    """The outbox projector hands the entries it just inserted to the workers at once, instead of
+    leaving them for the scheduler's next round (the entries are held while handed, so the
+    scheduler's relay does not hand them out twice). Only with an external broker: in the embedded
+    mode the workers live in the scheduler's process."""
+    if "outbox" not in names or is_embedded(c.settings.broker_url):
+        return None
+    outbox = c.outbox()
+    return lambda _read: outbox.relay(c.work_queue())
 
 
 @app.command("catch-up")

@@ -300,19 +300,32 @@ class PostgresWaiter(Waiter):
         self._conn.close()
 
 
-def follow(runner: ProjectionRunner, waiter: Waiter, stop: threading.Event) -> None:
+def follow(
+    runner: ProjectionRunner,
+    waiter: Waiter,
+    stop: threading.Event,
+    after: Callable[[int], object] | None = None,
+) -> None:
     """Catch up, wait for news, repeat until ``stop`` is set (``creditbox projections run``).
 
     The waiter listens before the first catch-up, so nothing written meanwhile is missed. A failing
-    projection is logged and retried at the next round; the others keep going.
+    projection is logged and retried at the next round; the others keep going. ``after`` is called
+    with the number of notifications read after each catch-up that read some (the outbox projector
+    relays the new entries to the workers at once); its failure is logged, never fatal.
     """
     try:
         while not stop.is_set():
             try:
-                runner.catch_up()
+                read = runner.catch_up()
             except ProjectionFailed as failed:
                 log.error("%s", failed)
                 stop.wait(waiter.poll_interval)
+            else:
+                if read and after is not None:
+                    try:
+                        after(read)
+                    except Exception:  # the next catch-up (or the scheduler's relay) tries again
+                        log.exception("dopo l'aggiornamento delle proiezioni")
             waiter.wait(stop)
     finally:
         waiter.close()
