@@ -199,7 +199,7 @@ class DunningService:
         ids that are no position, are left alone), save, and write their next wake-ups."""
         code = self._companies.require(company)
         report = TickReport(code, business_date)
-        self._run_claimed(code, list(ids), business_date, by, report)
+        self._run_claimed(code, list(dict.fromkeys(ids)), business_date, by, report)  # each id once
         return report
 
     def _run_claimed(self, company: str, ids: list[UUID], business_date: date, by: str, report: TickReport) -> None:

@@ -20,8 +20,9 @@ workers or a reconciliation racing a slow worker change an entry once. Time come
 
 from __future__ import annotations
 
+import builtins
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -179,6 +180,33 @@ class OutboxService:
         entry = self._store.claim(action_key, self._clock.now())
         if entry is None:
             return SendOutcome(action_key, "skipped")
+        outcome = self._deliver(entry)
+        if outcome.result == SENT:
+            self._store.mark_sent(action_key, self._clock.now())
+        return outcome
+
+    def send_many(self, action_keys: Sequence[str]) -> builtins.list[SendOutcome]:
+        """Carry out a chunk of actions (the ``send_actions`` actor): the entries still pending are
+        claimed in one transaction, handed to their channels one by one, and those the channels took
+        marked sent in one transaction. A crash in between leaves the claimed entries ``sending`` for
+        the reconciliation, exactly as a crash inside :meth:`send` leaves one: the channel is asked,
+        nothing is sent again blindly."""
+        claimed = self._store.claim_many(action_keys, self._clock.now())
+        taken = {entry.action_key for entry in claimed}
+        outcomes = [SendOutcome(key, "skipped") for key in action_keys if key not in taken]
+        delivered: builtins.list[str] = []
+        try:
+            for entry in claimed:
+                outcome = self._deliver(entry)
+                outcomes.append(outcome)
+                if outcome.result == SENT:
+                    delivered.append(entry.action_key)
+        finally:
+            self._store.mark_sent_many(delivered, self._clock.now())
+        return outcomes
+
+    def _deliver(self, entry: OutboxEntry) -> SendOutcome:
+        """Hand a claimed (``sending``) entry to its channel; a failure is a failed attempt."""
         if self.before_channel is not None:
             self.before_channel(entry)
         try:
@@ -187,9 +215,8 @@ class OutboxService:
             return self._failed_attempt(entry, f"{type(error).__name__}: {error}")
         if self.after_channel is not None:
             self.after_channel(entry)
-        self._store.mark_sent(action_key, self._clock.now())
-        log.info("sent %s through %s (%s)", action_key, entry.channel, receipt.reference)
-        return SendOutcome(action_key, "sent", entry.attempts)
+        log.info("sent %s through %s (%s)", entry.action_key, entry.channel, receipt.reference)
+        return SendOutcome(entry.action_key, SENT, entry.attempts)
 
     def _failed_attempt(self, entry: OutboxEntry, error: str) -> SendOutcome:
         now = self._clock.now()

@@ -348,6 +348,15 @@ class OutboxStore(Protocol):
         """sending → sent."""
         ...
 
+    def claim_many(self, action_keys: Sequence[str], now: datetime) -> list[OutboxEntry]:
+        """pending → sending for each of ``action_keys`` still pending, in one transaction; returns
+        the entries claimed (those not pending any more are left out)."""
+        ...
+
+    def mark_sent_many(self, action_keys: Sequence[str], now: datetime) -> int:
+        """sending → sent for each of ``action_keys``, in one transaction; returns how many moved."""
+        ...
+
     def retry_later(self, action_key: str, error: str, next_attempt_at: datetime, now: datetime) -> bool:
         """sending → pending, with the error and when to try again."""
         ...

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import builtins
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from typing import Any
@@ -151,6 +151,32 @@ class SqlOutboxStore:
 
     def mark_sent(self, action_key: str, now: datetime) -> bool:
         return self._move(action_key, SENDING, status=SENT, last_error=None, updated_at=utc(now))
+
+    def claim_many(self, action_keys: Sequence[str], now: datetime) -> builtins.list[OutboxEntry]:
+        if not action_keys:
+            return []
+        c = outbox.c
+        with self._writing() as conn:
+            rows = conn.execute(
+                update(outbox)
+                .where(c.action_key.in_(list(action_keys)), c.status == PENDING)
+                .values(status=SENDING, attempts=c.attempts + 1, updated_at=utc(now))
+                .returning(*outbox.c)
+            ).all()
+        order = {key: n for n, key in enumerate(action_keys)}
+        return sorted((entry_of(row) for row in rows), key=lambda entry: order[entry.action_key])
+
+    def mark_sent_many(self, action_keys: Sequence[str], now: datetime) -> int:
+        if not action_keys:
+            return 0
+        c = outbox.c
+        with self._writing() as conn:
+            result = conn.execute(
+                update(outbox)
+                .where(c.action_key.in_(list(action_keys)), c.status == SENDING)
+                .values(status=SENT, last_error=None, updated_at=utc(now))
+            )
+            return int(result.rowcount)
 
     def retry_later(self, action_key: str, error: str, next_attempt_at: datetime, now: datetime) -> bool:
         return self._move(

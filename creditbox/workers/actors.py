@@ -112,9 +112,8 @@ def send_actions(action_keys: list[str]) -> None:
 
 
 def _send(action_keys: list[str]) -> None:
-    """Each entry on its own: one that fails (the database gone) fails the message, whose retry
-    skips the entries already sent (they are no longer pending)."""
-    outbox = runtime.outbox()
-    for action_key in action_keys:
-        outcome = outbox.send(action_key)
-        log.info("send_action %s: %s", action_key, outcome.result)
+    """The chunk claimed and marked sent in one transaction each (``OutboxService.send_many``); a
+    failure of the worker (the database gone) fails the message, whose retry skips the entries no
+    longer pending; those left ``sending`` are the reconciliation's."""
+    for outcome in runtime.outbox().send_many(action_keys):
+        log.info("send_action %s: %s", outcome.action_key, outcome.result)

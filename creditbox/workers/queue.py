@@ -57,16 +57,16 @@ class DramatiqQueue:
 
     def run_positions(self, work: Sequence[DueWork]) -> None:
         """One message per chunk of positions of the same company and business date."""
-        groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for item in work:
-            groups[(item.company, item.business_date.isoformat())].append(str(item.position_id))
+        groups: dict[tuple[str, str], dict[str, None]] = defaultdict(dict)
+        for item in work:  # each id once per chunk, in order
+            groups[(item.company, item.business_date.isoformat())][str(item.position_id)] = None
         for (company, business_date), ids in groups.items():
-            for chunk in _chunks(ids, self.position_chunk):
+            for chunk in _chunks(list(ids), self.position_chunk):
                 self._enqueue(self.queues.positions, RUN_POSITIONS, company, chunk, business_date)
 
     def send_actions(self, action_keys: Sequence[str]) -> None:
         """One message per chunk of action keys."""
-        for chunk in _chunks(list(action_keys), self.action_chunk):
+        for chunk in _chunks(list(dict.fromkeys(action_keys)), self.action_chunk):
             self._enqueue(self.queues.actions, SEND_ACTIONS, chunk)
 
     def wait(self, timeout_seconds: float = 120.0) -> None:

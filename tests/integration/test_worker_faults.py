@@ -423,8 +423,9 @@ def test_messages_delivered_twice_send_one_message_and_run_one_step(
         c.dunning().run_positions("ACQ", [position_id("ACQ", "C1")], OPENING, by="test")
         c.projections.catch_up()  # C1's SMS is pending in the outbox
         # Before any worker runs: C1's send three times, C2's run three times (redeliveries, a relay and a retry).
-        queue.send_actions([sms_of("C1")] * 3)
-        queue.run_positions([DueWork("ACQ", position_id("ACQ", "C2"), OPENING)] * 3)
+        for _ in range(3):  # three messages each (a chunk names an id once)
+            queue.send_actions([sms_of("C1")])
+            queue.run_positions([DueWork("ACQ", position_id("ACQ", "C2"), OPENING)])
         installation.start_workers(processes=2, threads=2)  # the copies are taken at the same time
         drained(queue)
         assert steps_executed(c, "C2") == Counter({("S-C2/1", 1): 1})
