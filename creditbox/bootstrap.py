@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
+from creditbox.application.bank_import import BankImporter
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
@@ -38,7 +39,9 @@ from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
+from creditbox.infrastructure.bank_ledger import SqlBankLedger
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
+from creditbox.infrastructure.camt_reader import CamtReader
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
@@ -238,7 +241,16 @@ class Container:
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
         one entry point of the CLI, the API and the inbox)."""
-        return InboundFiles()
+        return InboundFiles([self.bank_files()])
+
+    def bank_files(self) -> BankImporter:
+        """The bank's files (``camt.053`` statements, ``camt.054`` notifications): import, the
+        *incassi da abbinare* worklist and its allocation by hand."""
+        self.projections.ensure_schema()
+        ledger = SqlBankLedger(self.projections.engine, self.write_gate)
+        return BankImporter(
+            CamtReader(), ledger, self.loader, self.ingestor(), self.clock, require_company=self.companies.require
+        )
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode

@@ -1,0 +1,412 @@
+"""The bank import: a ``camt.053`` statement or ``camt.054`` notification, read into the ledger, its
+credits matched and recorded as payments, its returned direct debits as reversals.
+
+The file is checked whole first (safe, a camt file, valid): a refused file records nothing. Then its
+transactions are read streamed, ``chunk_size`` at a time:
+
+- a transaction the ledger already holds (the same bank reference, end-to-end id or transaction id,
+  none differing; ``NOTPROVIDED`` is no id) is a duplicate: counted, nothing recorded;
+- a credit is matched (``bank_matching``); matched, it becomes a payment of its amount on the
+  customer's position through the ingestor, with the payment id ``BANCA-<id>`` (idempotent);
+  otherwise it goes to the *incassi da abbinare* worklist, with why;
+- a returned direct debit reverses the payment it returns (a payment of minus the amount, on the
+  same bill), found by its identifiers; one whose payment is unknown goes to the worklist;
+- other debits (bank charges, fees) are reported, never recorded on a position.
+
+A row is written to the ledger as ``pending`` before its payment is recorded and marked ``recorded``
+after: a run stopped in between is finished by the next import of the file, never doubled.
+A statement's balances are checked (opening + credits - debits = closing) and a mismatch reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from creditbox.application.bank_files import (
+    PENDING,
+    RECORDED,
+    REFUSED,
+    REPORTED,
+    TO_MATCH,
+    UNMATCHED,
+    BankFileReader,
+    BankLedger,
+    LedgerEntry,
+)
+from creditbox.application.bank_matching import Directory, Match, Matcher, words_of
+from creditbox.application.inbound import InboundResult
+from creditbox.application.ingest import Ingestor
+from creditbox.application.ports import BulkLoader, ImportProgress
+from creditbox.application.records import Outcome, PaymentRecord
+from creditbox.clock import Clock
+from creditbox.domain.bank import EURO, BankTransaction, Movement, StatementBalances, transaction_key
+from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
+from creditbox.domain.ids import position_id
+
+KIND = "banca"
+LABEL = "File della banca (camt.053, camt.054)"
+DEFAULT_CHUNK_SIZE = 200
+PAYMENT_PREFIX = "BANCA-"
+
+
+def payment_id_of(credit_id: str) -> str:
+    return f"{PAYMENT_PREFIX}{credit_id}"
+
+
+@dataclass
+class _Run:
+    """What one import did, as it goes."""
+
+    recorded: list[LedgerEntry] = field(default_factory=list)
+    to_match: list[LedgerEntry] = field(default_factory=list)
+    reported: list[LedgerEntry] = field(default_factory=list)
+    duplicates: int = 0
+    transactions: int = 0
+    balances: list[StatementBalances] = field(default_factory=list)
+
+
+class BankImporter:
+    """The ``banca`` kind of inbound file (an ``InboundImporter``), and the worklist's allocation."""
+
+    kind = KIND
+    label = LABEL
+
+    def __init__(
+        self,
+        reader: BankFileReader,
+        ledger: BankLedger,
+        loader: BulkLoader,
+        ingestor: Ingestor,
+        clock: Clock,
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        require_company: Callable[[str], str] | None = None,
+    ) -> None:
+        self._reader = reader
+        self._ledger = ledger
+        self._loader = loader
+        self._ingestor = ingestor
+        self._clock = clock
+        self._chunk_size = chunk_size
+        self._require_company = require_company
+
+    # ---- import ---------------------------------------------------------------------------------
+
+    def import_file(
+        self, company: str, filename: str, content: bytes, *, by: str, progress: ImportProgress | None = None
+    ) -> InboundResult:
+        if self._require_company is not None:
+            company = self._require_company(company)
+        info = self._reader.check(content)  # refused whole before anything is recorded
+        if progress is not None:
+            progress.start(info.entries)
+        run = _Run()
+        occurrences: dict[str, int] = {}
+        chunk: list[BankTransaction] = []
+        for item in self._reader.read(content):
+            if isinstance(item, StatementBalances):
+                run.balances.append(item)
+                continue
+            chunk.append(item)
+            if len(chunk) >= self._chunk_size:
+                self._chunk(company, filename, chunk, occurrences, run, by)
+                if progress is not None:
+                    progress.advance(len(chunk))
+                chunk = []
+        if chunk:
+            self._chunk(company, filename, chunk, occurrences, run, by)
+            if progress is not None:
+                progress.advance(len(chunk))
+        return _result(company, filename, _info(info), run)
+
+    def _chunk(
+        self,
+        company: str,
+        filename: str,
+        transactions: list[BankTransaction],
+        occurrences: dict[str, int],
+        run: _Run,
+        by: str,
+    ) -> None:
+        directory = Directory(company, self._loader)
+        directory.prime(w for t in transactions for w in words_of(t))
+        matcher = Matcher(company, directory, self._ledger)
+        to_record: list[LedgerEntry] = []
+        for transaction in transactions:
+            run.transactions += 1
+            occurrence = 0
+            if not transaction.ids.any:
+                fingerprint = transaction.fingerprint()
+                occurrence = occurrences.get(fingerprint, 0)
+                occurrences[fingerprint] = occurrence + 1
+            credit_id = transaction_key(company, transaction, occurrence)
+            existing = self._same(company, credit_id, transaction)
+            if existing is not None:
+                if existing.status == PENDING:  # a run stopped before recording it: finish it
+                    to_record.append(existing)
+                else:
+                    run.duplicates += 1
+                    merged = existing.ids.merged(transaction.ids)
+                    if merged != existing.ids:
+                        self._ledger.update(existing.with_status(existing.status, ids=merged))
+                continue
+            entry = self._decide(company, filename, credit_id, transaction, matcher, to_record, by)
+            if not self._ledger.insert(entry):
+                run.duplicates += 1  # written meanwhile by another import of the same transaction
+                continue
+            if entry.status == PENDING:
+                to_record.append(entry)
+            elif entry.status == TO_MATCH:
+                run.to_match.append(entry)
+            else:
+                run.reported.append(entry)
+        self._record(company, to_record, run, by)
+
+    def _same(self, company: str, credit_id: str, transaction: BankTransaction) -> LedgerEntry | None:
+        """The ledger's row of this transaction, if it has read it before (from this or another file)."""
+        existing = self._ledger.get(company, credit_id)
+        if existing is not None or not transaction.ids.any:
+            return existing
+        for row in self._ledger.sharing_ids(company, transaction.ids, transaction.credit):
+            if row.amount == transaction.amount and row.ids.same_as(transaction.ids):
+                return row
+        return None
+
+    def _decide(
+        self,
+        company: str,
+        filename: str,
+        credit_id: str,
+        transaction: BankTransaction,
+        matcher: Matcher,
+        in_run: list[LedgerEntry],
+        by: str,
+    ) -> LedgerEntry:
+        entry = _entry(company, filename, credit_id, transaction, self._clock, by)
+        movement = transaction.movement
+        if movement is Movement.OTHER:
+            return entry.with_status(REPORTED, reason=_other_reason(transaction))
+        if transaction.currency != EURO:
+            return entry.with_status(
+                TO_MATCH, problem=UNMATCHED, reason=f"valuta {transaction.currency}: si registrano solo importi in euro"
+            )
+        if transaction.day is None:
+            return entry.with_status(TO_MATCH, problem=UNMATCHED, reason="data di contabile e di valuta mancanti")
+        if movement is Movement.RETURN:
+            return self._returned(company, entry, transaction, in_run)
+        match = matcher.match(transaction)
+        return _matched(entry, match)
+
+    def _returned(
+        self, company: str, entry: LedgerEntry, transaction: BankTransaction, in_run: list[LedgerEntry]
+    ) -> LedgerEntry:
+        """A returned direct debit: the payment it returns (same amount, its identifiers), reversed."""
+        candidates = [
+            *(e for e in in_run if e.credit and e.ids.same_as(transaction.ids)),
+            *self._ledger.sharing_ids(company, transaction.ids, True),
+        ]
+        for original in candidates:
+            if (
+                original.amount == transaction.amount
+                and original.ids.same_as(transaction.ids)
+                and original.status in (PENDING, RECORDED)
+                and original.customer_code is not None
+            ):
+                reason = f"storno dell'incasso {original.credit_id}" + (
+                    f" (motivo {transaction.return_reason})" if transaction.return_reason else ""
+                )
+                return entry.with_status(
+                    PENDING,
+                    customer_code=original.customer_code,
+                    bill_number=original.bill_number,
+                    payment_id=payment_id_of(entry.credit_id),
+                    rule="return",
+                    reason=reason,
+                )
+        return entry.with_status(
+            TO_MATCH, problem=UNMATCHED, reason="storno di un addebito diretto: incasso originale non trovato"
+        )
+
+    def _record(self, company: str, entries: list[LedgerEntry], run: _Run, by: str) -> None:
+        """Record the payments and reversals of ``entries`` on their positions, then mark each row."""
+        if not entries:
+            return
+        records = [_payment(entry) for entry in entries]
+        report = self._ingestor.ingest(company, records, by=by)
+        now = self._clock.now()
+        for entry, result in zip(entries, report.results, strict=True):
+            if result.outcome is Outcome.REJECTED:
+                refused = entry.with_status(
+                    TO_MATCH, problem=REFUSED, reason=f"rifiutato dalla posizione: {result.reason}", updated_at=now
+                )
+                self._ledger.update(refused)
+                run.to_match.append(refused)
+                continue
+            done = entry.with_status(RECORDED, updated_at=now)
+            self._ledger.update(done)
+            run.recorded.append(done)
+            self._learn(done, now)
+
+    def _learn(self, entry: LedgerEntry, now: Any) -> None:
+        if entry.credit and entry.debtor_iban and entry.customer_code:
+            self._ledger.learn_iban(entry.company, entry.debtor_iban, entry.customer_code, entry.credit_id, now)
+
+    # ---- the worklist ---------------------------------------------------------------------------
+
+    def unmatched(self, company: str) -> list[LedgerEntry]:
+        """The *incassi da abbinare*: credits (and returns) still to match, oldest first."""
+        if self._require_company is not None:
+            company = self._require_company(company)
+        return self._ledger.to_match(company)
+
+    def allocate(
+        self, company: str, credit_id: str, customer: str, bill: str | None = None, *, by: str
+    ) -> LedgerEntry:
+        """Allocate a worklist row by hand to ``customer`` (and ``bill``): its payment (or reversal)
+        is recorded on the customer's position; the debtor's IBAN is learned for the next files."""
+        if self._require_company is not None:
+            company = self._require_company(company)
+        credit_id = credit_id.strip().upper()
+        entry = self._ledger.get(company, credit_id)
+        if entry is None:
+            raise NotFound(f"movimento bancario {credit_id!r} sconosciuto nell'azienda {company!r}")
+        if entry.status != TO_MATCH:
+            if entry.status == RECORDED and entry.customer_code == customer.strip() and entry.bill_number == bill:
+                return entry  # the same allocation again: nothing to do
+            raise Conflict(
+                f"movimento bancario {credit_id} non è da abbinare (stato: {entry.status}"
+                + (f", cliente {entry.customer_code}" if entry.customer_code else "")
+                + ")"
+            )
+        customer = customer.strip()
+        if not self._loader.load_many([position_id(company, customer)]):
+            raise NotFound(f"cliente {customer!r} sconosciuto nell'azienda {company!r}")
+        chosen = entry.with_status(
+            PENDING,
+            customer_code=customer,
+            bill_number=bill.strip() if bill else None,
+            payment_id=payment_id_of(entry.credit_id),
+            rule="manual",
+            problem=None,
+            reason=None,
+            by=by,
+        )
+        report = self._ingestor.ingest(company, [_payment(chosen)], by=by)
+        result = report.results[0]
+        if result.outcome is Outcome.REJECTED:
+            raise InvalidCommand(f"abbinamento rifiutato dalla posizione del cliente {customer!r}: {result.reason}")
+        done = chosen.with_status(RECORDED, updated_at=self._clock.now())
+        self._ledger.update(done)
+        self._learn(done, self._clock.now())
+        return done
+
+
+def _entry(
+    company: str, filename: str, credit_id: str, t: BankTransaction, clock: Clock, by: str
+) -> LedgerEntry:
+    now = clock.now()
+    remittance = " | ".join([*t.references, *t.remittance])
+    return LedgerEntry(
+        credit_id=credit_id,
+        company=company,
+        credit=t.credit,
+        movement=t.movement,
+        amount=t.amount,
+        currency=t.currency,
+        booking_date=t.booking_date,
+        value_date=t.value_date,
+        ids=t.ids,
+        debtor_name=t.debtor_name,
+        debtor_iban=t.debtor_iban,
+        remittance=remittance,
+        code=t.code.text(),
+        file_name=filename,
+        line=t.line,
+        status=PENDING,
+        by=by,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _matched(entry: LedgerEntry, match: Match) -> LedgerEntry:
+    if not match.matched:
+        return entry.with_status(TO_MATCH, problem=match.problem, reason=match.reason, rule=match.rule)
+    return entry.with_status(
+        PENDING,
+        customer_code=match.customer,
+        bill_number=match.bill,
+        payment_id=payment_id_of(entry.credit_id),
+        rule=match.rule,
+        reason=match.reason,
+    )
+
+
+def _payment(entry: LedgerEntry) -> PaymentRecord:
+    assert entry.customer_code is not None and entry.day is not None
+    return PaymentRecord(
+        payment_id=payment_id_of(entry.credit_id),
+        customer_code=entry.customer_code,
+        payment_date=entry.day,
+        amount=entry.signed_amount,
+        bill_number=entry.bill_number,
+        method=_method(entry),
+    )
+
+
+def _method(entry: LedgerEntry) -> str:
+    if entry.movement is Movement.RETURN:
+        return "storno SDD"
+    if entry.rule == "iuv":
+        return "PagoPA"
+    family = entry.code.split("/")[1] if entry.code.count("/") >= 1 else ""
+    if family in ("RDDT", "IDDT"):
+        return "SDD"
+    return "bonifico"
+
+
+def _other_reason(transaction: BankTransaction) -> str:
+    code = transaction.code.text()
+    what = "storno di un addebito" if transaction.credit else "addebito"
+    return f"{what} non di un cliente" + (f" (codice {code})" if code else "") + ": riportato, non registrato"
+
+
+def _info(info: Any) -> dict[str, Any]:
+    return {
+        "message": info.message,
+        "version": info.version,
+        "message_id": info.message_id,
+        "schema_validated": info.schema_validated,
+        "label": info.label,
+    }
+
+
+def _result(company: str, filename: str, info: dict[str, Any], run: _Run) -> InboundResult:
+    payments = [e for e in run.recorded if e.credit]
+    reversals = [e for e in run.recorded if not e.credit]
+    problems = [p for b in run.balances if (p := b.problem()) is not None]
+    details: dict[str, Any] = {
+        "file": info,
+        "transactions": run.transactions,
+        "payments": len(payments),
+        "payments_amount": str(sum((e.amount for e in payments), start=Decimal("0.00"))),
+        "reversals": len(reversals),
+        "to_match": len(run.to_match),
+        "reported": [e.as_json() for e in run.reported],
+        "recorded": [e.as_json() for e in run.recorded],
+        "balances": [b.as_json() for b in run.balances],
+        "balance_problems": problems,
+    }
+    return InboundResult(
+        kind=KIND,
+        filename=filename,
+        company=company,
+        accepted=len(run.recorded),
+        duplicates=run.duplicates,
+        unmatched=[e.as_json() for e in run.to_match],
+        details=details,
+    )
+

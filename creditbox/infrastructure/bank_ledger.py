@@ -1,0 +1,182 @@
+"""The bank ledger on SQL (``BankLedger``): the ``bank_transactions`` and ``bank_debtor_ibans`` tables.
+
+A row is inserted once (``ON CONFLICT DO NOTHING`` on its company and id: two imports of the same
+transaction at once write it once, and the loser is told) and then moved through its statuses by the
+bank import. Writes take the process's write gate (SQLite serialises its writers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Row, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from creditbox.application.bank_files import TO_MATCH, LedgerEntry
+from creditbox.domain.bank import Movement, TransactionIds
+from creditbox.infrastructure.write_gate import WriteGate
+from creditbox.projections.database import WRITE
+from creditbox.projections.schema import bank_debtor_ibans, bank_transactions
+
+_T = bank_transactions
+_SHORT = 64  # identifiers and keys are kept this long at most (the bank's ids are 35 characters)
+
+
+def _utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _cut(text: str | None, width: int = _SHORT) -> str | None:
+    return None if text is None else text[:width]
+
+
+def _row(entry: LedgerEntry) -> dict[str, Any]:
+    return {
+        "company": entry.company,
+        "credit_id": entry.credit_id,
+        "credit": entry.credit,
+        "movement": entry.movement.value,
+        "amount": entry.amount,
+        "currency": entry.currency[:3],
+        "booking_date": entry.booking_date,
+        "value_date": entry.value_date,
+        "bank_ref": _cut(entry.ids.bank_ref),
+        "end_to_end_id": _cut(entry.ids.end_to_end),
+        "tx_id": _cut(entry.ids.tx_id),
+        "debtor_name": entry.debtor_name,
+        "debtor_iban": _cut(entry.debtor_iban, 34),
+        "remittance": entry.remittance,
+        "code": entry.code[:128],
+        "file_name": entry.file_name[:255],
+        "line": entry.line,
+        "status": entry.status,
+        "problem": entry.problem,
+        "reason": entry.reason,
+        "customer_code": entry.customer_code,
+        "bill_number": entry.bill_number,
+        "payment_id": entry.payment_id,
+        "rule": entry.rule,
+        "by": _cut(entry.by, 128),
+        "created_at": _utc(entry.created_at),
+        "updated_at": _utc(entry.updated_at),
+    }
+
+
+def _entry(row: Row[Any]) -> LedgerEntry:
+    m = row._mapping
+    return LedgerEntry(
+        credit_id=m["credit_id"],
+        company=m["company"],
+        credit=bool(m["credit"]),
+        movement=Movement(m["movement"]),
+        amount=m["amount"],
+        currency=m["currency"],
+        booking_date=m["booking_date"],
+        value_date=m["value_date"],
+        ids=TransactionIds(m["bank_ref"], m["end_to_end_id"], m["tx_id"]),
+        debtor_name=m["debtor_name"],
+        debtor_iban=m["debtor_iban"],
+        remittance=m["remittance"],
+        code=m["code"],
+        file_name=m["file_name"],
+        line=int(m["line"]),
+        status=m["status"],
+        problem=m["problem"],
+        reason=m["reason"],
+        customer_code=m["customer_code"],
+        bill_number=m["bill_number"],
+        payment_id=m["payment_id"],
+        rule=m["rule"],
+        by=m["by"],
+        created_at=_utc(m["created_at"]),
+        updated_at=_utc(m["updated_at"]),
+    )
+
+
+class SqlBankLedger:
+    def __init__(self, engine: Engine, gate: WriteGate) -> None:
+        self._engine = engine
+        self._gate = gate
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        with self._gate.hold(), self._engine.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
+            yield conn
+
+    def _insert(self, conn: Connection, table: Any) -> Any:
+        dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    # ---- reads ----------------------------------------------------------------------------------
+
+    def get(self, company: str, credit_id: str) -> LedgerEntry | None:
+        with self._engine.connect() as conn:
+            row = conn.execute(select(_T).where(_T.c.company == company, _T.c.credit_id == credit_id)).first()
+        return _entry(row) if row is not None else None
+
+    def sharing_ids(self, company: str, ids: TransactionIds, credit: bool) -> list[LedgerEntry]:
+        conditions = [
+            column == _cut(value)
+            for column, value in (
+                (_T.c.bank_ref, ids.bank_ref),
+                (_T.c.end_to_end_id, ids.end_to_end),
+                (_T.c.tx_id, ids.tx_id),
+            )
+            if value is not None
+        ]
+        if not conditions:
+            return []
+        query = select(_T).where(_T.c.company == company, _T.c.credit == credit, or_(*conditions))
+        with self._engine.connect() as conn:
+            return [_entry(row) for row in conn.execute(query.order_by(_T.c.created_at, _T.c.credit_id))]
+
+    def to_match(self, company: str) -> list[LedgerEntry]:
+        query = (
+            select(_T)
+            .where(_T.c.company == company, _T.c.status == TO_MATCH)
+            .order_by(_T.c.value_date, _T.c.booking_date, _T.c.created_at, _T.c.credit_id)
+        )
+        with self._engine.connect() as conn:
+            return [_entry(row) for row in conn.execute(query)]
+
+    def customers_of_iban(self, company: str, iban: str) -> list[str]:
+        query = (
+            select(bank_debtor_ibans.c.customer_code)
+            .where(bank_debtor_ibans.c.company == company, bank_debtor_ibans.c.iban == iban)
+            .order_by(bank_debtor_ibans.c.customer_code)
+        )
+        with self._engine.connect() as conn:
+            return [str(code) for code in conn.execute(query).scalars()]
+
+    # ---- writes ---------------------------------------------------------------------------------
+
+    def insert(self, entry: LedgerEntry) -> bool:
+        with self._writing() as conn:
+            statement = self._insert(conn, _T).values(**_row(entry)).on_conflict_do_nothing()
+            return bool(conn.execute(statement).rowcount)
+
+    def update(self, entry: LedgerEntry) -> None:
+        values = _row(entry)
+        for key in ("company", "credit_id", "created_at"):
+            values.pop(key)
+        with self._writing() as conn:
+            conn.execute(
+                update(_T).where(_T.c.company == entry.company, _T.c.credit_id == entry.credit_id).values(**values)
+            )
+
+    def learn_iban(self, company: str, iban: str, customer_code: str, credit_id: str, at: datetime) -> None:
+        row = {
+            "company": company,
+            "iban": iban[:34],
+            "customer_code": customer_code,
+            "credit_id": credit_id,
+            "learned_at": _utc(at),
+        }
+        with self._writing() as conn:
+            conn.execute(self._insert(conn, bank_debtor_ibans).values(**row).on_conflict_do_nothing())
+
