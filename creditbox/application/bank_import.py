@@ -42,7 +42,14 @@ from creditbox.application.ingest import Ingestor
 from creditbox.application.ports import BulkLoader, ImportProgress
 from creditbox.application.records import Outcome, PaymentRecord
 from creditbox.clock import Clock
-from creditbox.domain.bank import EURO, BankTransaction, Movement, StatementBalances, transaction_key
+from creditbox.domain.bank import (
+    EURO,
+    BankTransaction,
+    Movement,
+    StatementBalances,
+    TransactionIds,
+    transaction_key,
+)
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 from creditbox.domain.ids import position_id
 
@@ -203,15 +210,17 @@ class BankImporter:
     def _returned(
         self, company: str, entry: LedgerEntry, transaction: BankTransaction, in_run: list[LedgerEntry]
     ) -> LedgerEntry:
-        """A returned direct debit: the payment it returns (same amount, its identifiers), reversed."""
+        """A returned direct debit: the payment it returns (same amount, its end-to-end or transaction
+        id), reversed."""
+        ids = transaction.ids
         candidates = [
-            *(e for e in in_run if e.credit and e.ids.same_as(transaction.ids)),
-            *self._ledger.sharing_ids(company, transaction.ids, True),
+            *(e for e in in_run if e.credit),
+            *self._ledger.sharing_ids(company, TransactionIds(None, ids.end_to_end, ids.tx_id), True),
         ]
         for original in candidates:
             if (
                 original.amount == transaction.amount
-                and original.ids.same_as(transaction.ids)
+                and ids.returns(original.ids)
                 and original.status in (PENDING, RECORDED)
                 and original.customer_code is not None
             ):
