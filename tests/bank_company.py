@@ -14,9 +14,10 @@ from tests.builders import details, supply
 BY = "test"
 
 
-def seed(container: Container, company: str = COMPANY) -> str:
-    """Register the company and its customers, supplies and bills; returns the company's code."""
-    code = container.companies.register(company, "Acque del Gruppo", by=BY).code
+def seed(container: Container, company: str = COMPANY, *, register: bool = True) -> str:
+    """Register the company (unless ``register`` is False: it is already) and its customers, supplies
+    and bills; returns the company's code."""
+    code = container.companies.register(company, "Acque del Gruppo", by=BY).code if register else company
     records: list[Record] = []
     for customer, (number, amount) in BILLS.items():
         supply_code = f"S{customer[1:]}"

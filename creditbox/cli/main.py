@@ -9,6 +9,7 @@ from typer.core import TyperGroup
 
 from creditbox.cli import (
     actions,
+    bank,
     cases,
     companies,
     context,
@@ -87,6 +88,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("projections", projections.app),
     ("worklist", worklists.worklist),
     ("ageing", worklists.ageing),
+    ("bank", bank.app),
 )
 
 add_commands(app, COMMANDS)

@@ -222,10 +222,10 @@ def pagopa_iuvs(transaction: BankTransaction) -> list[str]:
     or the 18-digit notice code (*codice avviso*: one digit and the IUV's 17)."""
     found: list[str] = []
     for text in transaction.remittance:
-        for match in _IUV.finditer(text):
-            found.append(match.group(1) or match.group(2))
-        for match in _NOTICE_CODE.finditer(text):
-            found.append(match.group(1)[1:])
+        marked = [match.group(1) or match.group(2) for match in _IUV.finditer(text)]
+        found.extend(marked)
+        if not marked:
+            found.extend(match.group(1)[1:] for match in _NOTICE_CODE.finditer(text))
     return list(dict.fromkeys(found))
 
 
