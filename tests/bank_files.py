@@ -84,7 +84,14 @@ SDD_C004 = Tx(
     text="ADDEBITO SDD BOLLETTA B2026000104",
     family=("PMNT", "IDDT", "ESDD"),
 )
-FEE = Tx("2.50", credit=False, bank_ref="BR0090", text="COMMISSIONI TENUTA CONTO", debtor=None, family=("ACMT", "MDOP", "CHRG"))
+FEE = Tx(
+    "2.50",
+    credit=False,
+    bank_ref="BR0090",
+    text="COMMISSIONI TENUTA CONTO",
+    debtor=None,
+    family=("ACMT", "MDOP", "CHRG"),
+)
 RETURN_C004 = Tx(
     "60.00",
     credit=False,
@@ -255,9 +262,7 @@ def iban_v08() -> bytes:
 def unbalanced_v08() -> bytes:
     """camt.053.001.08: a statement whose closing balance is 10.00 off its entries."""
     txs = [Tx("45.00", bank_ref="BR0200", end_to_end="E2E-0200", text="BOLLETTA B2026000106")]
-    return Writer("camt.053", "08").document(
-        "STM-20260227", txs, opening=Decimal("500.00"), closing=Decimal("555.00")
-    )
+    return Writer("camt.053", "08").document("STM-20260227", txs, opening=Decimal("500.00"), closing=Decimal("555.00"))
 
 
 def statement_v02() -> bytes:

@@ -23,7 +23,8 @@ BILLION_LAUGHS = f"""<?xml version="1.0"?>
 
 EXTERNAL_FILE = f"""<?xml version="1.0"?>
 <!DOCTYPE Document [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
-<Document xmlns="{NS}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>&secret;</MsgId></GrpHdr></BkToCstmrDbtCdtNtfctn></Document>
+<Document xmlns="{NS}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>&secret;</MsgId></GrpHdr>
+</BkToCstmrDbtCdtNtfctn></Document>
 """.encode()
 
 
@@ -31,7 +32,8 @@ def external_url(url: str) -> bytes:
     """An external entity (and an external DTD) fetched from ``url``: no request may reach it."""
     return f"""<?xml version="1.0"?>
 <!DOCTYPE Document SYSTEM "{url}/dtd" [<!ENTITY remote SYSTEM "{url}/entity">]>
-<Document xmlns="{NS}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>&remote;</MsgId></GrpHdr></BkToCstmrDbtCdtNtfctn></Document>
+<Document xmlns="{NS}"><BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>&remote;</MsgId></GrpHdr>
+</BkToCstmrDbtCdtNtfctn></Document>
 """.encode()
 
 

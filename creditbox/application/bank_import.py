@@ -271,9 +271,7 @@ class BankImporter:
             company = self._require_company(company)
         return self._ledger.to_match(company)
 
-    def allocate(
-        self, company: str, credit_id: str, customer: str, bill: str | None = None, *, by: str
-    ) -> LedgerEntry:
+    def allocate(self, company: str, credit_id: str, customer: str, bill: str | None = None, *, by: str) -> LedgerEntry:
         """Allocate a worklist row by hand to ``customer`` (and ``bill``): its payment (or reversal)
         is recorded on the customer's position; the debtor's IBAN is learned for the next files."""
         if self._require_company is not None:
@@ -313,9 +311,7 @@ class BankImporter:
         return done
 
 
-def _entry(
-    company: str, filename: str, credit_id: str, t: BankTransaction, clock: Clock, by: str
-) -> LedgerEntry:
+def _entry(company: str, filename: str, credit_id: str, t: BankTransaction, clock: Clock, by: str) -> LedgerEntry:
     now = clock.now()
     remittance = " | ".join([*t.references, *t.remittance])
     return LedgerEntry(
@@ -418,4 +414,3 @@ def _result(company: str, filename: str, info: dict[str, Any], run: _Run) -> Inb
         unmatched=[e.as_json() for e in run.to_match],
         details=details,
     )
-

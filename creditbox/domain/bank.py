@@ -70,9 +70,7 @@ class TransactionIds:
     def returns(self, original: TransactionIds) -> bool:
         """A return (its own bank reference) of ``original``: the payer's ids (end-to-end id,
         transaction id) that both carry agree, and at least one does."""
-        shared = [
-            (a, b) for a, b in ((self.end_to_end, original.end_to_end), (self.tx_id, original.tx_id)) if a and b
-        ]
+        shared = [(a, b) for a, b in ((self.end_to_end, original.end_to_end), (self.tx_id, original.tx_id)) if a and b]
         return bool(shared) and all(a == b for a, b in shared)
 
     def merged(self, other: TransactionIds) -> TransactionIds:

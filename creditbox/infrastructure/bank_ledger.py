@@ -179,4 +179,3 @@ class SqlBankLedger:
         }
         with self._writing() as conn:
             conn.execute(self._insert(conn, bank_debtor_ibans).values(**row).on_conflict_do_nothing())
-

@@ -137,10 +137,7 @@ class CamtReader:
                 _drop(element)
         except etree.XMLSyntaxError as error:
             name = f"{header.message}.001.{header.version}"
-            if error.lineno:
-                where = f"riga {error.lineno}"
-            else:
-                where = self._locate(content, schema)
+            where = f"riga {error.lineno}" if error.lineno else self._locate(content, schema)
             raise BankFileRefused(
                 f"file non valido secondo lo schema ISO 20022 {name}: {where}: {_message(error)}"
             ) from None

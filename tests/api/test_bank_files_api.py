@@ -62,7 +62,9 @@ def test_the_worklist_is_read_and_a_credit_allocated_by_an_operator(api: Api) ->
 def test_an_allocation_to_an_unknown_customer_or_credit_is_a_404(api: Api) -> None:
     seed(api.container, "ACQ", register=False)
     upload(api, NOTIFICATION)
-    [gift] = [r for r in api.as_(Role.OPERATOR).get(f"{BASE}/bank-files/unmatched").json() if r["problem"] == "unmatched"]
+    [gift] = [
+        r for r in api.as_(Role.OPERATOR).get(f"{BASE}/bank-files/unmatched").json() if r["problem"] == "unmatched"
+    ]
     unknown = api.as_(Role.OPERATOR).post(
         f"{BASE}/bank-files/allocations", json={"credit_id": gift["credit_id"], "customer": "C999"}
     )

@@ -62,4 +62,11 @@ def test_rf_references_are_checked_with_their_digits() -> None:
 def test_pagopa_iuvs_and_remittance_words() -> None:
     assert pagopa_iuvs(tx(("/RFB/012345678901234567/80.00/TXT/BOLLETTA",))) == ["012345678901234567"]
     assert pagopa_iuvs(tx(("AVVISO 301234567890123456",))) == ["01234567890123456"]
-    assert remittance_words(tx(("FATT. 2026/0012 CLIENTE C003",))) == ["FATT", "2026/0012", "2026", "0012", "CLIENTE", "C003"]
+    assert remittance_words(tx(("FATT. 2026/0012 CLIENTE C003",))) == [
+        "FATT",
+        "2026/0012",
+        "2026",
+        "0012",
+        "CLIENTE",
+        "C003",
+    ]

@@ -95,7 +95,9 @@ def test_an_older_version_missing_what_the_reader_needs_is_refused_with_line_and
 
 
 def test_each_version_puts_the_debtor_status_and_amount_where_it_does() -> None:
-    tx = Tx("12.34", bank_ref="R1", end_to_end="E1", tx_id="T1", text="BOLLETTA X1", debtor="Ada", debtor_iban="IT02 A03")
+    tx = Tx(
+        "12.34", bank_ref="R1", end_to_end="E1", tx_id="T1", text="BOLLETTA X1", debtor="Ada", debtor_iban="IT02 A03"
+    )
     for version in ("02", "04", "08"):
         [read] = transactions(Writer("camt.054", version).document("M", [tx]))
         assert (read.amount, read.debtor_name, read.debtor_iban, read.remittance) == (
