@@ -3,16 +3,18 @@ across files in both orders, fees, returned direct debits, balances, allocation 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from creditbox.application.bank_files import BankFileRefused
 from creditbox.application.inbound import InboundResult
+from creditbox.application.records import BillRecord
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 from tests.bank_company import all_payments, payments, seed
-from tests.bank_files import DEBTOR_IBAN, FILES, fixture
+from tests.bank_files import DEBTOR_IBAN, FILES, Tx, Writer, fixture
 
 NOTIFICATION = "camt054_v08_notifica.xml"
 STATEMENT = "camt053_v08_estratto.xml"
@@ -200,3 +202,26 @@ def test_an_invalid_file_is_refused_whole(container: Container) -> None:
         container.inbound_files().import_file("banca", "ACQ", "bad.xml", content, by="test")
     assert all(rows == [] for rows in all_payments(container).values())
     assert container.bank_files().unmatched("ACQ") == []
+
+
+def test_the_iuv_of_a_pagopa_notice_code_matches_a_bill_numbered_with_it(container: Container) -> None:
+    seed(container)
+    iuv = "01234567890123456"  # bills carry no IUV of their own: this billing system numbers them with it
+    records = [BillRecord(iuv, "C006", "S006", date(2026, 1, 10), date(2026, 2, 10), Decimal("70.00"))]
+    assert container.ingestor().ingest("ACQ", records, by="test").results[0].reason is None
+    content = Writer("camt.054", "08").document(
+        "NTF-PAGOPA", [Tx("70.00", bank_ref="BR0500", text=f"PAGAMENTO AVVISO PAGOPA 3{iuv}")]  # the notice code
+    )
+    result = container.inbound_files().import_file("banca", "ACQ", "pagopa.xml", content, by="test")
+    [row] = result.details["recorded"]
+    assert (row["customer_code"], row["bill_number"], row["rule"]) == ("C006", iuv, "iuv")
+    assert [p.method for p in payments(container, "C006")] == ["PagoPA"]
+
+
+def test_a_rebuild_of_the_read_models_keeps_the_bank_ledger(container: Container) -> None:
+    seed(container)
+    bank_import(container, NOTIFICATION)
+    before = container.bank_files().unmatched("ACQ")
+    container.projections.rebuild()
+    assert container.bank_files().unmatched("ACQ") == before
+    assert bank_import(container, NOTIFICATION).duplicates == 7
