@@ -56,6 +56,9 @@ from creditbox.domain.ids import position_id
 KIND = "banca"
 LABEL = "File della banca (camt.053, camt.054)"
 DEFAULT_CHUNK_SIZE = 200
+# The result lists at most this many rows of each kind (the counts are complete; the worklist is in the
+# ledger): a statement of any length gives a result of bounded size.
+MAX_LISTED = 1000
 PAYMENT_PREFIX = "BANCA-"
 
 
@@ -70,9 +73,27 @@ class _Run:
     recorded: list[LedgerEntry] = field(default_factory=list)
     to_match: list[LedgerEntry] = field(default_factory=list)
     reported: list[LedgerEntry] = field(default_factory=list)
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"payments": 0, "reversals": 0, "to_match": 0, "reported": 0}
+    )
+    payments_amount: Decimal = Decimal("0.00")
     duplicates: int = 0
     transactions: int = 0
     balances: list[StatementBalances] = field(default_factory=list)
+
+    def add_to_match(self, entry: LedgerEntry) -> None:
+        self.counts["to_match"] += 1
+        if len(self.to_match) < MAX_LISTED:
+            self.to_match.append(entry)
+
+    def add_recorded(self, entry: LedgerEntry) -> None:
+        if entry.credit:
+            self.counts["payments"] += 1
+            self.payments_amount += entry.amount
+        else:
+            self.counts["reversals"] += 1
+        if len(self.recorded) < MAX_LISTED:
+            self.recorded.append(entry)
 
 
 class BankImporter:
@@ -167,9 +188,11 @@ class BankImporter:
             if entry.status == PENDING:
                 to_record.append(entry)
             elif entry.status == TO_MATCH:
-                run.to_match.append(entry)
+                run.add_to_match(entry)
             else:
-                run.reported.append(entry)
+                run.counts["reported"] += 1
+                if len(run.reported) < MAX_LISTED:
+                    run.reported.append(entry)
         self._record(company, to_record, run, by)
 
     def _same(self, company: str, credit_id: str, transaction: BankTransaction) -> LedgerEntry | None:
@@ -252,11 +275,11 @@ class BankImporter:
                     TO_MATCH, problem=REFUSED, reason=f"rifiutato dalla posizione: {result.reason}", updated_at=now
                 )
                 self._ledger.update(refused)
-                run.to_match.append(refused)
+                run.add_to_match(refused)
                 continue
             done = entry.with_status(RECORDED, updated_at=now)
             self._ledger.update(done)
-            run.recorded.append(done)
+            run.add_recorded(done)
             self._learn(done, now)
 
     def _learn(self, entry: LedgerEntry, now: Any) -> None:
@@ -390,18 +413,18 @@ def _info(info: Any) -> dict[str, Any]:
 
 
 def _result(company: str, filename: str, info: dict[str, Any], run: _Run) -> InboundResult:
-    payments = [e for e in run.recorded if e.credit]
-    reversals = [e for e in run.recorded if not e.credit]
     problems = [p for b in run.balances if (p := b.problem()) is not None]
     details: dict[str, Any] = {
         "file": info,
         "transactions": run.transactions,
-        "payments": len(payments),
-        "payments_amount": str(sum((e.amount for e in payments), start=Decimal("0.00"))),
-        "reversals": len(reversals),
-        "to_match": len(run.to_match),
+        "payments": run.counts["payments"],
+        "payments_amount": str(run.payments_amount),
+        "reversals": run.counts["reversals"],
+        "to_match": run.counts["to_match"],
+        "reported_count": run.counts["reported"],
         "reported": [e.as_json() for e in run.reported],
         "recorded": [e.as_json() for e in run.recorded],
+        "listed_at_most": MAX_LISTED,
         "balances": [b.as_json() for b in run.balances],
         "balance_problems": problems,
     }
@@ -409,7 +432,7 @@ def _result(company: str, filename: str, info: dict[str, Any], run: _Run) -> Inb
         kind=KIND,
         filename=filename,
         company=company,
-        accepted=len(run.recorded),
+        accepted=run.counts["payments"] + run.counts["reversals"],
         duplicates=run.duplicates,
         unmatched=[e.as_json() for e in run.to_match],
         details=details,

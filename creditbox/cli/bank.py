@@ -94,8 +94,8 @@ def print_result(result: InboundResult) -> None:
     table.add_row("Incassi registrati", f"{d['payments']} ({format_euro(_decimal(d['payments_amount']))})")
     table.add_row("Storni di addebiti diretti registrati", str(d["reversals"]))
     table.add_row("Già presenti (nessuna modifica)", str(result.duplicates))
-    table.add_row("Incassi da abbinare", str(len(result.unmatched)))
-    table.add_row("Altri movimenti (commissioni, addebiti)", str(len(d["reported"])))
+    table.add_row("Incassi da abbinare", str(d["to_match"]))
+    table.add_row("Altri movimenti (commissioni, addebiti)", str(d["reported_count"]))
     console.print(table)
     for balances in d["balances"]:
         if balances["problem"] is None:

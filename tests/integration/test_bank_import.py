@@ -9,10 +9,13 @@ from decimal import Decimal
 import pytest
 
 from creditbox.application.bank_files import BankFileRefused
+from creditbox.application.bank_import import BankImporter
 from creditbox.application.inbound import InboundResult
 from creditbox.application.records import BillRecord
 from creditbox.bootstrap import Container
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
+from creditbox.infrastructure.bank_ledger import SqlBankLedger
+from creditbox.infrastructure.camt_reader import CamtReader
 from tests.bank_company import all_payments, payments, seed
 from tests.bank_files import DEBTOR_IBAN, FILES, Tx, Writer, fixture
 
@@ -210,7 +213,8 @@ def test_the_iuv_of_a_pagopa_notice_code_matches_a_bill_numbered_with_it(contain
     records = [BillRecord(iuv, "C006", "S006", date(2026, 1, 10), date(2026, 2, 10), Decimal("70.00"))]
     assert container.ingestor().ingest("ACQ", records, by="test").results[0].reason is None
     content = Writer("camt.054", "08").document(
-        "NTF-PAGOPA", [Tx("70.00", bank_ref="BR0500", text=f"PAGAMENTO AVVISO PAGOPA 3{iuv}")]  # the notice code
+        "NTF-PAGOPA",
+        [Tx("70.00", bank_ref="BR0500", text=f"PAGAMENTO AVVISO PAGOPA 3{iuv}")],  # the notice code
     )
     result = container.inbound_files().import_file("banca", "ACQ", "pagopa.xml", content, by="test")
     [row] = result.details["recorded"]
@@ -225,3 +229,25 @@ def test_a_rebuild_of_the_read_models_keeps_the_bank_ledger(container: Container
     container.projections.rebuild()
     assert container.bank_files().unmatched("ACQ") == before
     assert bank_import(container, NOTIFICATION).duplicates == 7
+
+
+class StoppingIngestor:
+    """The real ingestor, but the run stops (a crash) before the payments are recorded."""
+
+    def ingest(self, company: str, records: object, *, by: str) -> object:
+        raise RuntimeError("processo interrotto")
+
+
+def test_an_import_stopped_before_its_payments_are_recorded_is_completed_by_the_next(container: Container) -> None:
+    seed(container)
+    container.projections.ensure_schema()
+    ledger = SqlBankLedger(container.projections.engine, container.write_gate)
+    bank = BankImporter(CamtReader(), ledger, container.loader, StoppingIngestor(), container.clock)  # type: ignore[arg-type]
+    with pytest.raises(RuntimeError):
+        bank.import_file("ACQ", NOTIFICATION, fixture(NOTIFICATION), by="test")
+    assert all(rows == [] for rows in all_payments(container).values())
+    again = bank_import(container, NOTIFICATION)  # a new importer, the real ingestor
+    assert again.accepted == 5
+    assert [p.amount for p in payments(container, "C001")] == [Decimal("100.00")]
+    assert bank_import(container, STATEMENT).accepted == 1  # only the return is new
+    assert [p.amount for p in payments(container, "C002")] == [Decimal("80.00")]
