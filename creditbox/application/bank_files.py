@@ -141,24 +141,32 @@ class BankFileReader(Protocol):
 
 
 class BankLedger(Protocol):
-    """The ledger of bank transactions and the debtors' IBANs learned from matched payments."""
+    """The ledger of bank transactions and the debtors' IBANs learned from matched payments. The
+    import reads and writes it a chunk at a time."""
 
     def get(self, company: str, credit_id: str) -> LedgerEntry | None: ...
+
+    def candidates(self, company: str, credit_ids: list[str], ids: list[TransactionIds]) -> list[LedgerEntry]:
+        """The rows that may be one of these transactions: with one of these keys, or carrying one of
+        these identifiers."""
+        ...
 
     def sharing_ids(self, company: str, ids: TransactionIds, credit: bool) -> list[LedgerEntry]:
         """The rows of that direction carrying one of these identifiers."""
         ...
 
-    def insert(self, entry: LedgerEntry) -> bool:
-        """Add a row; False when its id is already there (nothing written)."""
+    def insert_many(self, entries: list[LedgerEntry]) -> set[str]:
+        """Add rows (in one transaction); returns the ids written (a row whose id is already there is not)."""
         ...
 
-    def update(self, entry: LedgerEntry) -> None: ...
+    def update_many(self, entries: list[LedgerEntry]) -> None: ...
 
     def to_match(self, company: str) -> list[LedgerEntry]:
         """The worklist: the rows still to match, oldest first."""
         ...
 
-    def learn_iban(self, company: str, iban: str, customer_code: str, credit_id: str, at: datetime) -> None: ...
+    def learn_ibans(self, entries: list[LedgerEntry], at: datetime) -> None:
+        """Remember, for each recorded credit with a debtor's IBAN, the customer it paid for."""
+        ...
 
-    def customers_of_iban(self, company: str, iban: str) -> list[str]: ...
+    def customers_of_ibans(self, company: str, ibans: set[str]) -> dict[str, list[str]]: ...

@@ -66,6 +66,35 @@ def payment_id_of(credit_id: str) -> str:
     return f"{PAYMENT_PREFIX}{credit_id}"
 
 
+class _Known:
+    """The ledger rows a chunk may repeat (read in one query) and the rows the chunk adds: where a
+    transaction is looked for before it is recorded."""
+
+    def __init__(self, rows: list[LedgerEntry]) -> None:
+        self._by_key: dict[str, LedgerEntry] = {}
+        self._by_id: dict[str, list[LedgerEntry]] = {}
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: LedgerEntry) -> None:
+        self._by_key[row.credit_id] = row
+        for _, value in row.ids.pairs():
+            if value is not None:
+                self._by_id.setdefault(value, []).append(row)
+
+    def same(self, credit_id: str, transaction: BankTransaction) -> LedgerEntry | None:
+        """The row of this transaction, if it was read before (from this file or another)."""
+        row = self._by_key.get(credit_id)
+        if row is not None or not transaction.ids.any:
+            return row
+        for _, value in transaction.ids.pairs():
+            for row in self._by_id.get(value or "", []):
+                same_way = row.credit == transaction.credit and row.amount == transaction.amount
+                if same_way and row.ids.same_as(transaction.ids):
+                    return row
+        return None
+
+
 @dataclass
 class _Run:
     """What one import did, as it goes."""
@@ -159,33 +188,36 @@ class BankImporter:
         run: _Run,
         by: str,
     ) -> None:
+        """One batch: a few queries for the whole chunk (what the ledger knows, the bills and customers
+        the texts name, the debtors' IBANs), then one ingest and one write of the ledger."""
+        keys = [self._key(company, t, occurrences) for t in transactions]
+        known = _Known(self._ledger.candidates(company, keys, [t.ids for t in transactions]))
         directory = Directory(company, self._loader)
         directory.prime(w for t in transactions for w in words_of(t))
-        matcher = Matcher(company, directory, self._ledger)
+        ibans = {t.debtor_iban for t in transactions if t.debtor_iban and t.credit}
+        matcher = Matcher(directory, self._ledger.customers_of_ibans(company, ibans))
         to_record: list[LedgerEntry] = []
-        for transaction in transactions:
+        new: list[LedgerEntry] = []
+        for credit_id, transaction in zip(keys, transactions, strict=True):
             run.transactions += 1
-            occurrence = 0
-            if not transaction.ids.any:
-                fingerprint = transaction.fingerprint()
-                occurrence = occurrences.get(fingerprint, 0)
-                occurrences[fingerprint] = occurrence + 1
-            credit_id = transaction_key(company, transaction, occurrence)
-            existing = self._same(company, credit_id, transaction)
+            existing = known.same(credit_id, transaction)
             if existing is not None:
-                if existing.status == PENDING:  # a run stopped before recording it: finish it
-                    to_record.append(existing)
+                if existing.status == PENDING and existing not in new and existing not in to_record:
+                    to_record.append(existing)  # a run stopped before recording it: finish it
                 else:
                     run.duplicates += 1
                     merged = existing.ids.merged(transaction.ids)
-                    if merged != existing.ids:
-                        self._ledger.update(existing.with_status(existing.status, ids=merged))
+                    if merged != existing.ids and existing not in new:
+                        self._ledger.update_many([existing.with_status(existing.status, ids=merged)])
                 continue
-            entry = self._decide(company, filename, credit_id, transaction, matcher, to_record, by)
-            if not self._ledger.insert(entry):
+            entry = self._decide(company, filename, credit_id, transaction, matcher, [*to_record, *new], by)
+            known.add(entry)
+            new.append(entry)
+        inserted = self._ledger.insert_many(new)
+        for entry in new:
+            if entry.credit_id not in inserted:
                 run.duplicates += 1  # written meanwhile by another import of the same transaction
-                continue
-            if entry.status == PENDING:
+            elif entry.status == PENDING:
                 to_record.append(entry)
             elif entry.status == TO_MATCH:
                 run.add_to_match(entry)
@@ -195,15 +227,14 @@ class BankImporter:
                     run.reported.append(entry)
         self._record(company, to_record, run, by)
 
-    def _same(self, company: str, credit_id: str, transaction: BankTransaction) -> LedgerEntry | None:
-        """The ledger's row of this transaction, if it has read it before (from this or another file)."""
-        existing = self._ledger.get(company, credit_id)
-        if existing is not None or not transaction.ids.any:
-            return existing
-        for row in self._ledger.sharing_ids(company, transaction.ids, transaction.credit):
-            if row.amount == transaction.amount and row.ids.same_as(transaction.ids):
-                return row
-        return None
+    @staticmethod
+    def _key(company: str, transaction: BankTransaction, occurrences: dict[str, int]) -> str:
+        occurrence = 0
+        if not transaction.ids.any:
+            fingerprint = transaction.fingerprint()
+            occurrence = occurrences.get(fingerprint, 0)
+            occurrences[fingerprint] = occurrence + 1
+        return transaction_key(company, transaction, occurrence)
 
     def _decide(
         self,
@@ -269,22 +300,20 @@ class BankImporter:
         records = [_payment(entry) for entry in entries]
         report = self._ingestor.ingest(company, records, by=by)
         now = self._clock.now()
+        marked: list[LedgerEntry] = []
         for entry, result in zip(entries, report.results, strict=True):
             if result.outcome is Outcome.REJECTED:
                 refused = entry.with_status(
                     TO_MATCH, problem=REFUSED, reason=f"rifiutato dalla posizione: {result.reason}", updated_at=now
                 )
-                self._ledger.update(refused)
+                marked.append(refused)
                 run.add_to_match(refused)
                 continue
             done = entry.with_status(RECORDED, updated_at=now)
-            self._ledger.update(done)
+            marked.append(done)
             run.add_recorded(done)
-            self._learn(done, now)
-
-    def _learn(self, entry: LedgerEntry, now: Any) -> None:
-        if entry.credit and entry.debtor_iban and entry.customer_code:
-            self._ledger.learn_iban(entry.company, entry.debtor_iban, entry.customer_code, entry.credit_id, now)
+        self._ledger.update_many(marked)
+        self._ledger.learn_ibans([e for e in marked if e.status == RECORDED], now)
 
     # ---- the worklist ---------------------------------------------------------------------------
 
@@ -329,8 +358,8 @@ class BankImporter:
         if result.outcome is Outcome.REJECTED:
             raise InvalidCommand(f"abbinamento rifiutato dalla posizione del cliente {customer!r}: {result.reason}")
         done = chosen.with_status(RECORDED, updated_at=self._clock.now())
-        self._ledger.update(done)
-        self._learn(done, self._clock.now())
+        self._ledger.update_many([done])
+        self._ledger.learn_ibans([done], self._clock.now())
         return done
 
 

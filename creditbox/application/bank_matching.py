@@ -21,10 +21,10 @@ the positions), as written.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from creditbox.application.bank_files import AMBIGUOUS, UNMATCHED, BankLedger
+from creditbox.application.bank_files import AMBIGUOUS, UNMATCHED
 from creditbox.application.ownerships import Ownerships
 from creditbox.application.ports import BulkLoader
 from creditbox.domain.bank import (
@@ -93,10 +93,12 @@ def words_of(transaction: BankTransaction) -> list[str]:
 
 
 class Matcher:
-    def __init__(self, company: str, directory: Directory, ledger: BankLedger) -> None:
-        self._company = company
+    """Matches the credits of one chunk: ``directory`` primed with their words, ``iban_customers`` the
+    customers each of their debtors' IBANs is known to pay for."""
+
+    def __init__(self, directory: Directory, iban_customers: Mapping[str, list[str]]) -> None:
         self._directory = directory
-        self._ledger = ledger
+        self._ibans = iban_customers
 
     def match(self, transaction: BankTransaction) -> Match:
         found = self._candidates(transaction)
@@ -136,7 +138,7 @@ class Matcher:
         found["customer"] = [(w, None) for w in words if d.is_customer(w)]
         found["iuv"] = [(owner, iuv) for iuv in pagopa_iuvs(transaction) if (owner := d.bill_owner(iuv)) is not None]
         iban = transaction.debtor_iban
-        found["iban"] = [(c, None) for c in self._ledger.customers_of_iban(self._company, iban)] if iban else []
+        found["iban"] = [(c, None) for c in self._ibans.get(iban, [])] if iban else []
         return found
 
 

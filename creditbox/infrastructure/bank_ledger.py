@@ -119,21 +119,25 @@ class SqlBankLedger:
             row = conn.execute(select(_T).where(_T.c.company == company, _T.c.credit_id == credit_id)).first()
         return _entry(row) if row is not None else None
 
-    def sharing_ids(self, company: str, ids: TransactionIds, credit: bool) -> list[LedgerEntry]:
-        conditions = [
-            column == _cut(value)
-            for column, value in (
-                (_T.c.bank_ref, ids.bank_ref),
-                (_T.c.end_to_end_id, ids.end_to_end),
-                (_T.c.tx_id, ids.tx_id),
-            )
-            if value is not None
-        ]
+    def candidates(self, company: str, credit_ids: list[str], ids: list[TransactionIds]) -> list[LedgerEntry]:
+        wanted: dict[str, set[str]] = {"bank_ref": set(), "end_to_end": set(), "tx_id": set()}
+        for one in ids:
+            for name, value in one.pairs():
+                if value is not None:
+                    wanted[name].add(_cut(value) or "")
+        conditions = [_T.c.credit_id.in_(credit_ids)] if credit_ids else []
+        for name, column in (("bank_ref", _T.c.bank_ref), ("end_to_end", _T.c.end_to_end_id), ("tx_id", _T.c.tx_id)):
+            if wanted[name]:
+                conditions.append(column.in_(sorted(wanted[name])))
         if not conditions:
             return []
-        query = select(_T).where(_T.c.company == company, _T.c.credit == credit, or_(*conditions))
+        query = select(_T).where(_T.c.company == company, or_(*conditions)).order_by(_T.c.created_at, _T.c.credit_id)
         with self._engine.connect() as conn:
-            return [_entry(row) for row in conn.execute(query.order_by(_T.c.created_at, _T.c.credit_id))]
+            return [_entry(row) for row in conn.execute(query)]
+
+    def sharing_ids(self, company: str, ids: TransactionIds, credit: bool) -> list[LedgerEntry]:
+        rows = self.candidates(company, [], [ids])
+        return [row for row in rows if row.credit == credit]
 
     def to_match(self, company: str) -> list[LedgerEntry]:
         query = (
@@ -144,38 +148,59 @@ class SqlBankLedger:
         with self._engine.connect() as conn:
             return [_entry(row) for row in conn.execute(query)]
 
-    def customers_of_iban(self, company: str, iban: str) -> list[str]:
+    def customers_of_ibans(self, company: str, ibans: set[str]) -> dict[str, list[str]]:
+        if not ibans:
+            return {}
+        t = bank_debtor_ibans
         query = (
-            select(bank_debtor_ibans.c.customer_code)
-            .where(bank_debtor_ibans.c.company == company, bank_debtor_ibans.c.iban == iban)
-            .order_by(bank_debtor_ibans.c.customer_code)
+            select(t.c.iban, t.c.customer_code)
+            .where(t.c.company == company, t.c.iban.in_(sorted(ibans)))
+            .order_by(t.c.iban, t.c.customer_code)
         )
+        found: dict[str, list[str]] = {}
         with self._engine.connect() as conn:
-            return [str(code) for code in conn.execute(query).scalars()]
+            for iban, customer in conn.execute(query):
+                found.setdefault(str(iban), []).append(str(customer))
+        return found
 
     # ---- writes ---------------------------------------------------------------------------------
 
-    def insert(self, entry: LedgerEntry) -> bool:
+    def insert_many(self, entries: list[LedgerEntry]) -> set[str]:
+        inserted: set[str] = set()
+        if not entries:
+            return inserted
         with self._writing() as conn:
-            statement = self._insert(conn, _T).values(**_row(entry)).on_conflict_do_nothing()
-            return bool(conn.execute(statement).rowcount)
+            for entry in entries:
+                statement = self._insert(conn, _T).values(**_row(entry)).on_conflict_do_nothing()
+                if conn.execute(statement).rowcount:
+                    inserted.add(entry.credit_id)
+        return inserted
 
-    def update(self, entry: LedgerEntry) -> None:
-        values = _row(entry)
-        for key in ("company", "credit_id", "created_at"):
-            values.pop(key)
+    def update_many(self, entries: list[LedgerEntry]) -> None:
+        if not entries:
+            return
         with self._writing() as conn:
-            conn.execute(
-                update(_T).where(_T.c.company == entry.company, _T.c.credit_id == entry.credit_id).values(**values)
-            )
+            for entry in entries:
+                values = _row(entry)
+                for key in ("company", "credit_id", "created_at"):
+                    values.pop(key)
+                where = (_T.c.company == entry.company, _T.c.credit_id == entry.credit_id)
+                conn.execute(update(_T).where(*where).values(**values))
 
-    def learn_iban(self, company: str, iban: str, customer_code: str, credit_id: str, at: datetime) -> None:
-        row = {
-            "company": company,
-            "iban": iban[:34],
-            "customer_code": customer_code,
-            "credit_id": credit_id,
-            "learned_at": _utc(at),
-        }
+    def learn_ibans(self, entries: list[LedgerEntry], at: datetime) -> None:
+        rows = [
+            {
+                "company": e.company,
+                "iban": e.debtor_iban[:34],
+                "customer_code": e.customer_code,
+                "credit_id": e.credit_id,
+                "learned_at": _utc(at),
+            }
+            for e in entries
+            if e.credit and e.debtor_iban and e.customer_code
+        ]
+        if not rows:
+            return
         with self._writing() as conn:
-            conn.execute(self._insert(conn, bank_debtor_ibans).values(**row).on_conflict_do_nothing())
+            for row in rows:
+                conn.execute(self._insert(conn, bank_debtor_ibans).values(**row).on_conflict_do_nothing())
