@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, or_, select, update
+from sqlalchemy import Connection, Engine, Row, bindparam, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from creditbox.application.bank_files import TO_MATCH, LedgerEntry
@@ -22,6 +22,7 @@ from creditbox.projections.database import WRITE
 from creditbox.projections.schema import bank_debtor_ibans, bank_transactions
 
 _T = bank_transactions
+_KEYS = ("company", "credit_id", "created_at")  # never changed by an update
 _SHORT = 64  # identifiers and keys are kept this long at most (the bank's ids are 35 characters)
 
 
@@ -166,26 +167,36 @@ class SqlBankLedger:
     # ---- writes ---------------------------------------------------------------------------------
 
     def insert_many(self, entries: list[LedgerEntry]) -> set[str]:
-        inserted: set[str] = set()
+        """One multi-row ``INSERT … ON CONFLICT DO NOTHING RETURNING credit_id``."""
         if not entries:
-            return inserted
+            return set()
         with self._writing() as conn:
-            for entry in entries:
-                statement = self._insert(conn, _T).values(**_row(entry)).on_conflict_do_nothing()
-                if conn.execute(statement).rowcount:
-                    inserted.add(entry.credit_id)
-        return inserted
+            statement = self._insert(conn, _T).on_conflict_do_nothing().returning(_T.c.credit_id)
+            result = conn.execute(statement, [_row(entry) for entry in entries])
+            return {str(credit_id) for credit_id in result.scalars()}
 
     def update_many(self, entries: list[LedgerEntry]) -> None:
+        """One ``UPDATE`` executed for every row (the driver's executemany)."""
         if not entries:
             return
+        columns = [c.name for c in _T.columns if c.name not in _KEYS]
+        statement = (
+            update(_T)
+            .where(_T.c.company == bindparam("key_company"), _T.c.credit_id == bindparam("key_credit_id"))
+            .values({name: bindparam(f"new_{name}") for name in columns})
+        )
+        rows = []
+        for entry in entries:
+            row = _row(entry)
+            rows.append(
+                {
+                    "key_company": entry.company,
+                    "key_credit_id": entry.credit_id,
+                    **{f"new_{name}": row[name] for name in columns},
+                }
+            )
         with self._writing() as conn:
-            for entry in entries:
-                values = _row(entry)
-                for key in ("company", "credit_id", "created_at"):
-                    values.pop(key)
-                where = (_T.c.company == entry.company, _T.c.credit_id == entry.credit_id)
-                conn.execute(update(_T).where(*where).values(**values))
+            conn.execute(statement, rows)
 
     def learn_ibans(self, entries: list[LedgerEntry], at: datetime) -> None:
         rows = [
@@ -202,5 +213,4 @@ class SqlBankLedger:
         if not rows:
             return
         with self._writing() as conn:
-            for row in rows:
-                conn.execute(self._insert(conn, bank_debtor_ibans).values(**row).on_conflict_do_nothing())
+            conn.execute(self._insert(conn, bank_debtor_ibans).on_conflict_do_nothing(), rows)
