@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, TaskID
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from creditbox.api.permissions import Permission
@@ -26,7 +34,6 @@ from creditbox.application.inbound import InboundResult
 from creditbox.application.records import UnreadableFile
 from creditbox.cli.cases.session import acting_operator
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
-from creditbox.cli.formats import progress_bar
 from creditbox.cli.imports import UNREADABLE_EXIT
 from creditbox.cli.options import AsJson, By, Company
 from creditbox.cli.paths import output_file
@@ -37,6 +44,21 @@ from creditbox.infrastructure.excel.bank_worklist import write_bank_worklist
 app = typer.Typer(help="File della banca (camt.053, camt.054) e incassi da abbinare.", no_args_is_help=True)
 
 MAX_SHOWN = 50
+
+
+def entries_bar(*, quiet: bool) -> Progress:
+    """A progress bar over the file's entries: done/total, elapsed and time left (hidden with ``--json``)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("rimanente"),
+        TimeRemainingColumn(),
+        console=error_console if quiet else console,
+        transient=quiet,
+        disable=quiet,
+    )
 
 
 class EntriesProgress:
@@ -69,7 +91,7 @@ def bank_import(
     with container() as c:
         bank = c.bank_files()
         try:
-            with progress_bar(quiet=as_json) as progress:
+            with entries_bar(quiet=as_json) as progress:
                 result = bank.import_file(
                     company, file.name, content, by=cli_user(), progress=EntriesProgress(progress)
                 )
@@ -100,8 +122,8 @@ def print_result(result: InboundResult) -> None:
     for balances in d["balances"]:
         if balances["problem"] is None:
             console.print(
-                f"Saldi dell'estratto {balances['statement_id']}: quadrano (apertura {balances['opening']}, "
-                f"chiusura {balances['closing']})"
+                f"Saldi dell'estratto {balances['statement_id']}: quadrano (apertura "
+                f"{format_euro(_decimal(balances['opening']))}, chiusura {format_euro(_decimal(balances['closing']))})"
             )
     for problem in d["balance_problems"]:
         console.print(f"[bold red]Attenzione:[/] {problem}")

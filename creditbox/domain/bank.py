@@ -23,6 +23,8 @@ from enum import Enum
 
 from stdnum import iso11649
 
+from creditbox.domain.money import format_euro
+
 NOT_PROVIDED = "NOTPROVIDED"
 EURO = "EUR"
 
@@ -294,10 +296,12 @@ class StatementBalances:
             return f"estratto {self.statement_id}: saldo {missing} mancante, quadratura impossibile"
         if self.balanced:
             return None
+        expected, difference = self.expected_closing, self.difference
+        assert expected is not None and difference is not None
         return (
-            f"estratto {self.statement_id}: i saldi non quadrano: apertura {self.opening:.2f} + accrediti "
-            f"{self.credits:.2f} - addebiti {self.debits:.2f} = {self.expected_closing:.2f}, "
-            f"ma il saldo di chiusura è {self.closing:.2f} (differenza {self.difference:.2f})"
+            f"estratto {self.statement_id}: i saldi non quadrano: apertura {format_euro(self.opening)} + accrediti "
+            f"{format_euro(self.credits)} - addebiti {format_euro(self.debits)} = {format_euro(expected)}, "
+            f"ma il saldo di chiusura è {format_euro(self.closing)} (differenza {format_euro(difference)})"
         )
 
     def as_json(self) -> dict[str, object]:

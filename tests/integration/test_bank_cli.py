@@ -59,7 +59,7 @@ def test_a_statement_that_does_not_add_up_is_reported_in_the_output(company: str
     code, out, err = run("bank", "import", str(FIXTURES / "camt053_v08_non_quadra.xml"), "--company", "ACQ")
     assert code == 0, err
     out = flat(out)
-    assert "Attenzione:" in out and "i saldi non quadrano" in out and "differenza 10.00" in out
+    assert "Attenzione:" in out and "i saldi non quadrano" in out and "differenza 10,00 €" in out
 
 
 def test_a_refused_file_exits_2_and_records_nothing(company: str, tmp_path: Path) -> None:

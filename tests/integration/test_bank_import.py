@@ -141,7 +141,7 @@ def test_the_statement_balances_are_checked(container: Container) -> None:
     assert (balances["opening"], balances["closing"], balances["balanced"]) == ("1000.00", "1540.50", True)
     bad = bank_import(container, "camt053_v08_non_quadra.xml")
     [problem] = bad.details["balance_problems"]
-    assert "non quadrano" in problem and "differenza 10.00" in problem
+    assert "non quadrano" in problem and "differenza 10,00 €" in problem
     assert bad.accepted == 1  # the entries still go in: the mismatch is reported, not hidden
 
 
