@@ -17,6 +17,7 @@ from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.agency import AgencyAnswers, AgencyBatches
+from creditbox.application.bank_import import BankImporter
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
@@ -41,7 +42,9 @@ from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
+from creditbox.infrastructure.bank_ledger import SqlBankLedger
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
+from creditbox.infrastructure.camt_reader import CamtReader
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.channels.office_batches import (
     LocalBatchFolder,
@@ -253,6 +256,7 @@ class Container:
         one entry point of the CLI, the API and the inbox)."""
         return InboundFiles(
             [
+                self.bank_files(),
                 PostalOutcomesImporter(self.channel_outcomes(), self.postal_batches()),
                 TechnicalOfficeAnswers(AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.clock),
                 AgencyAnswers(
@@ -281,6 +285,15 @@ class Container:
     def postal_batches(self) -> PostalBatches:
         """The daily postal batches of the letters, under the ``channel_dir`` setting (the ``posta`` adapter's)."""
         return PostalBatches(self.settings.channel_dir, self.clock)
+
+    def bank_files(self) -> BankImporter:
+        """The bank's files (``camt.053`` statements, ``camt.054`` notifications): import, the
+        *incassi da abbinare* worklist and its allocation by hand."""
+        self.projections.ensure_schema()
+        ledger = SqlBankLedger(self.projections.engine, self.write_gate)
+        return BankImporter(
+            CamtReader(), ledger, self.loader, self.ingestor(), self.clock, require_company=self.companies.require
+        )
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode

@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from creditbox.cli import (
     actions,
     audit,
+    bank,
     cases,
     companies,
     context,
@@ -94,6 +95,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("projections", projections.app),
     ("worklist", worklists.worklist),
     ("ageing", worklists.ageing),
+    ("bank", bank.app),
 )
 
 add_commands(app, COMMANDS)

@@ -363,3 +363,57 @@ office_notes = Table(
     Column("recorded_by", String(128), nullable=False),
     Index("ix_office_notes_company_kind", "company", "kind", "action_key"),
 )
+
+
+# The bank ledger (a process table, not a read model): one row per bank transaction the company's
+# ``camt.053`` / ``camt.054`` files carried, written by the bank import (``application/bank_import.py``),
+# never by a projection. It deduplicates a transaction read from two files, links a returned direct
+# debit to its payment and holds the *incassi da abbinare* worklist (``status = 'to_match'``).
+# ``projections rebuild`` never drops nor rewrites it.
+bank_transactions = Table(
+    "bank_transactions",
+    metadata,
+    Column("company", String(32), primary_key=True),
+    Column("credit_id", String(16), primary_key=True),
+    Column("credit", Boolean, nullable=False),
+    Column("movement", String(16), nullable=False),
+    Column("amount", Cents, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("booking_date", Date, nullable=True),
+    Column("value_date", Date, nullable=True),
+    Column("bank_ref", String(64), nullable=True),
+    Column("end_to_end_id", String(64), nullable=True),
+    Column("tx_id", String(64), nullable=True),
+    Column("debtor_name", Text, nullable=True),
+    Column("debtor_iban", String(34), nullable=True),
+    Column("remittance", Text, nullable=False),
+    Column("code", String(128), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("line", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("problem", String(16), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("customer_code", String(64), nullable=True),
+    Column("bill_number", String(64), nullable=True),
+    Column("payment_id", String(64), nullable=True),
+    Column("rule", String(16), nullable=True),
+    Column("by", String(128), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Index("ix_bank_transactions_bank_ref", "company", "bank_ref"),
+    Index("ix_bank_transactions_end_to_end", "company", "end_to_end_id"),
+    Index("ix_bank_transactions_tx_id", "company", "tx_id"),
+    Index("ix_bank_transactions_status", "company", "status", "created_at"),
+)
+
+# The debtors' IBANs the bank import learned (a process table): the customer a matched or allocated
+# credit came from, so that the next credit from that IBAN matches it (when it names one customer only).
+bank_debtor_ibans = Table(
+    "bank_debtor_ibans",
+    metadata,
+    Column("company", String(32), primary_key=True),
+    Column("iban", String(34), primary_key=True),
+    Column("customer_code", String(64), primary_key=True),
+    Column("credit_id", String(16), nullable=False),
+    Column("learned_at", DateTime(timezone=True), nullable=False),
+)
