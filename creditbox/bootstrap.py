@@ -29,7 +29,16 @@ from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
-from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
+from creditbox.application.pec_receipts import PecReceiptImporter
+from creditbox.application.ports import (
+    AdapterSpec,
+    BatchSaver,
+    BulkLoader,
+    Channel,
+    Dispatcher,
+    InboxFolder,
+    WorkQueue,
+)
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
@@ -40,17 +49,21 @@ from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.channels.files import FileChannel
+from creditbox.infrastructure.channels.smtp import SmtpChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.evidence_store import FileEvidenceStore, SqlReceiptIndex
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
 from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, ReaderLimits
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
+from creditbox.infrastructure.pec.receipts import parse_receipt
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
+from creditbox.infrastructure.unmatched_store import SqlUnmatchedAnswers
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
@@ -127,6 +140,7 @@ class Container:
             self.clock,
             profiles=self.import_profiles(),
             make_parser=self.workbook_parser,
+            inbound=self.inbound_files(),
         )
 
     def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:
@@ -237,8 +251,30 @@ class Container:
 
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
-        one entry point of the CLI, the API and the inbox)."""
-        return InboundFiles()
+        one entry point of the CLI, the API and the inbox); what matches nothing is kept in the
+        ``unmatched_answers`` table."""
+        self.projections.ensure_schema()
+        unmatched = SqlUnmatchedAnswers(self.projections.engine, self.write_gate)
+        return InboundFiles([self.pec_receipts()], unmatched=unmatched, clock=self.clock)
+
+    def pec_receipts(self) -> PecReceiptImporter:
+        """PEC receipts (``ricevute``): outcomes of their notices, kept as evidence."""
+        return PecReceiptImporter(
+            parse_receipt, self.evidence(), self.receipt_index(), self.channel_outcomes(), self.clock
+        )
+
+    def evidence(self) -> FileEvidenceStore:
+        """The raw receipts, content-addressed under the ``evidence_dir`` setting."""
+        return FileEvidenceStore(self.settings.evidence_dir)
+
+    def receipt_index(self) -> SqlReceiptIndex:
+        """The index of the receipts kept as evidence (``receipt_evidence``)."""
+        self.projections.ensure_schema()
+        return SqlReceiptIndex(self.projections.engine, self.write_gate)
+
+    def mail_channel(self, spec: AdapterSpec) -> SmtpChannel:
+        """The e-mail or PEC adapter (``smtp``, ``pec``) of ``spec``, its sent-log under ``channel_dir``."""
+        return SmtpChannel.from_spec(spec, self.clock, self.settings.channel_dir)
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode

@@ -36,7 +36,7 @@ class Mailbox:
         self.envelopes: list[Envelope] = []
         self.logins: list[str] = []
 
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_RCPT(
         self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
     ) -> str:
         if address == REFUSED:
@@ -44,7 +44,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
         self.envelopes.append(envelope)
         return "250 Message accepted for delivery"
 
@@ -153,7 +153,7 @@ def test_a_notice_goes_through_starttls_and_authentication_with_its_message_id(
     assert received["Message-ID"] == "<ACQ/E1/S-E1/1/1@pec.acque.example.it>"
     assert receipt.reference == received["Message-ID"] and not receipt.duplicate
     assert action_key_from(received["Message-ID"]) == KEY_E1
-    assert received["From"] == "\"Acque S.p.A. - Ufficio crediti\" <solleciti@pec.acque.example.it>"
+    assert received["From"] == '"Acque S.p.A. - Ufficio crediti" <solleciti@pec.acque.example.it>'
     assert received["To"] == "amministrazione.e1@pec.ente.example.it"
     assert received["Subject"] == "Sollecito di pagamento - fornitura S-E1"
     assert received.get_content_type() == "multipart/alternative"
