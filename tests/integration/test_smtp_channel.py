@@ -205,7 +205,7 @@ def test_a_wrong_password_is_refused_as_a_permanent_error(
 def test_a_server_that_does_not_answer_is_a_temporary_channel_error(tmp_path: Path, clock: FixedClock) -> None:
     channel = _channel(_spec(_free_port()), tmp_path, clock)
 
-    with pytest.raises(ChannelError, match="non raggiungibile.*temporaneo"):
+    with pytest.raises(ChannelError, match=r"non raggiungibile.*temporaneo"):
         channel.send(_message())
 
     assert channel.status(KEY_E1) == "unknown"

@@ -148,7 +148,8 @@ def _parts(message: Message) -> Iterator[Message]:
         payload = message.get_payload()
         if isinstance(payload, list):
             for part in payload:
-                yield from _parts(part)
+                if isinstance(part, Message):
+                    yield from _parts(part)
 
 
 def _daticert(message: Message) -> bytes | None:
