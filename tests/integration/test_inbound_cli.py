@@ -87,7 +87,7 @@ def test_an_unreadable_file_is_refused_with_exit_2_and_the_others_go_in(
     bad = tmp_path / "nota.eml"
     bad.write_bytes(b"Subject: non una ricevuta\r\n\r\ntesto\r\n")
 
-    code, out, err = run("receipts", "import", str(bad), str(FIXTURES / "non-accettazione.eml"), "--company", "ACQ")
+    code, _, err = run("receipts", "import", str(bad), str(FIXTURES / "non-accettazione.eml"), "--company", "ACQ")
 
     assert code == 2
     assert "daticert.xml assente" in err and "nota.eml" in err
