@@ -40,6 +40,7 @@ from creditbox.application.ports import (
     WorkQueue,
 )
 from creditbox.application.positions import PositionReader
+from creditbox.application.receipt_polling import PollResult, ReceiptPolling
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
 from creditbox.application.tokens import TokenService
@@ -60,6 +61,7 @@ from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
+from creditbox.infrastructure.pec.mailbox import ImapMailbox, ImapSettings
 from creditbox.infrastructure.pec.receipts import parse_receipt
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
@@ -271,6 +273,14 @@ class Container:
         """The index of the receipts kept as evidence (``receipt_evidence``)."""
         self.projections.ensure_schema()
         return SqlReceiptIndex(self.projections.engine, self.write_gate)
+
+    def poll_receipts(self, spec: AdapterSpec) -> PollResult:
+        """One poll of the PEC mailbox of ``spec`` (the ``pec`` adapter's ``imap_*`` options): its new
+        messages imported as the company's receipts, then flagged (or moved) in the mailbox."""
+        settings = ImapSettings.from_options(spec.options)
+        password = spec.options.get("imap_password_secret") or "password"
+        with ImapMailbox.opened(settings, lambda: spec.secret(str(password))) as mailbox:
+            return ReceiptPolling(self.inbound_files()).poll(spec.company, mailbox)
 
     def mail_channel(self, spec: AdapterSpec) -> SmtpChannel:
         """The e-mail or PEC adapter (``smtp``, ``pec``) of ``spec``, its sent-log under ``channel_dir``."""
