@@ -5,99 +5,35 @@ sent-log that makes a second send a duplicate and lets the reconciliation say ``
 
 from __future__ import annotations
 
-import socket
-import ssl
 from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword, Session
 
 from creditbox.application.message_ids import action_key_from
 from creditbox.application.ports import AdapterSpec, ChannelError, ChannelMessage
 from creditbox.clock import FixedClock
 from creditbox.infrastructure.channels.smtp import SmtpChannel
+from tests.integration.smtp_server import (
+    CERTIFICATE,
+    PASSWORD,
+    REFUSED,
+    USER,
+    Mailbox,
+    free_port,
+    server_tls,
+    smtp_server,
+)
 
-TLS = Path(__file__).resolve().parents[1] / "fixtures" / "tls"
-CERTIFICATE, KEY = TLS / "server-cert.pem", TLS / "server-key.pem"
-USER, PASSWORD = "solleciti@acque.example.it", "s3greta-di-prova"
-REFUSED = "nessuno@ente.example.it"
 KEY_E1 = "ACQ/E1/S-E1/1/1"
-
-
-class Mailbox:
-    """The server's side: what it accepted, and a recipient it refuses."""
-
-    def __init__(self) -> None:
-        self.envelopes: list[Envelope] = []
-        self.logins: list[str] = []
-
-    async def handle_RCPT(
-        self, server: Any, session: Session, envelope: Envelope, address: str, options: list[str]
-    ) -> str:
-        if address == REFUSED:
-            return "550 5.1.1 Recipient address rejected: user unknown"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def authenticate(self, server: Any, session: Session, envelope: Envelope, mechanism: str, auth_data: Any) -> Any:
-        if isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
-            USER.encode(),
-            PASSWORD.encode(),
-        ):
-            self.logins.append(auth_data.login.decode())
-            return AuthResult(success=True)
-        return AuthResult(success=False, handled=False)
-
-    def received(self) -> EmailMessage:
-        assert len(self.envelopes) == 1
-        content = self.envelopes[0].original_content
-        assert isinstance(content, bytes)
-        parsed = message_from_bytes(content, policy=policy.default)
-        assert isinstance(parsed, EmailMessage)
-        return parsed
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _server_tls() -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(CERTIFICATE, KEY)
-    return context
 
 
 @pytest.fixture
 def mailbox() -> Iterator[tuple[Mailbox, int]]:
-    """An SMTP server on 127.0.0.1 that requires STARTTLS, and authentication after it."""
-    handler = Mailbox()
-    port = _free_port()
-    controller = Controller(
-        handler,
-        hostname="127.0.0.1",
-        port=port,
-        tls_context=_server_tls(),
-        require_starttls=True,
-        auth_require_tls=True,
-        authenticator=handler.authenticate,
-        server_hostname="localhost",
-    )
-    controller.start()
-    try:
-        yield handler, port
-    finally:
-        controller.stop()
+    with smtp_server() as server:
+        yield server
 
 
 def _spec(port: int, *, adapter: str = "smtp", password: str = PASSWORD, **options: Any) -> AdapterSpec:
@@ -203,7 +139,7 @@ def test_a_wrong_password_is_refused_as_a_permanent_error(
 
 
 def test_a_server_that_does_not_answer_is_a_temporary_channel_error(tmp_path: Path, clock: FixedClock) -> None:
-    channel = _channel(_spec(_free_port()), tmp_path, clock)
+    channel = _channel(_spec(free_port()), tmp_path, clock)
 
     with pytest.raises(ChannelError, match=r"non raggiungibile.*temporaneo"):
         channel.send(_message())
@@ -223,12 +159,12 @@ def test_a_certificate_not_trusted_is_refused(mailbox: tuple[Mailbox, int], tmp_
 
 def test_implicit_tls_as_pec_providers_serve_it(tmp_path: Path, clock: FixedClock) -> None:
     handler = Mailbox()
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         handler,
         hostname="127.0.0.1",
         port=port,
-        ssl_context=_server_tls(),
+        ssl_context=server_tls(),
         authenticator=handler.authenticate,
         auth_require_tls=False,  # the whole connection is TLS: aiosmtpd does not see it as STARTTLS
         server_hostname="localhost",
