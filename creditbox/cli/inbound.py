@@ -5,6 +5,7 @@ for PEC receipts (kind ``ricevute``)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from creditbox.application.inbound import InboundFiles, InboundResult
+from creditbox.application.ports import AdapterSpec
 from creditbox.cli.choices import choice
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.cli.formats import progress_bar
@@ -21,8 +23,10 @@ from creditbox.cli.options import AsJson, Company
 from creditbox.cli.paths import output_file, writing
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.unmatched_export import write_unmatched
+from creditbox.infrastructure.pec.mailbox import ImapUnavailable
 
 RECEIPTS = "ricevute"
+RECEIPTS_CHANNEL = "pec"
 REFUSED_EXIT = 2  # a file could not be read at all (the others are imported all the same)
 MAX_SHOWN = 20
 
@@ -142,3 +146,69 @@ def inbound_unmatched(
     console.print(table)
     if len(answers) > limit:
         console.print(f"… e altre {len(answers) - limit} (usare --out per l'elenco completo)")
+
+
+PASSWORD_VARIABLE = "CREDITBOX_PEC_PASSWORD"
+
+
+@receipts_app.command("poll")
+def receipts_poll(
+    company: Company,
+    host: Annotated[str, typer.Option("--host", help="Server IMAP della casella PEC (connessione TLS)")],
+    user: Annotated[str, typer.Option("--user", help="Utente della casella PEC")],
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Porta IMAPS")] = 993,
+    folder: Annotated[str, typer.Option("--folder", help="Cartella da leggere")] = "INBOX",
+    done_folder: Annotated[
+        str | None, typer.Option("--done-folder", help="Cartella in cui spostare le ricevute importate")
+    ] = None,
+    ca_file: Annotated[
+        Path | None,
+        typer.Option("--ca-file", help="Certificati affidabili (default: quelli di sistema)"),
+    ] = None,
+    password_file: Annotated[
+        Path | None,
+        typer.Option("--password-file", help=f"File con la password (default: variabile {PASSWORD_VARIABLE})"),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """Legge le nuove ricevute dalla casella PEC (IMAP su TLS) e le importa; ognuna è poi marcata (o
+    spostata) nella casella, così la lettura successiva non la riprende."""
+    password = _password(password_file)
+    options = {
+        "imap_host": host,
+        "imap_port": port,
+        "imap_username": user,
+        "imap_folder": folder,
+        "imap_done_folder": done_folder,
+        "ca_file": str(ca_file) if ca_file is not None else None,
+    }
+    with container() as c:
+        code = c.companies.require(company)
+        spec = AdapterSpec(code, RECEIPTS_CHANNEL, "pec", options, secret=lambda name: password)
+        try:
+            result = c.poll_receipts(spec)
+        except ImapUnavailable as error:
+            fail(str(error))
+    if as_json:
+        print_json(result.as_json())
+        return
+    console.print(
+        f"Messaggi letti: {result.messages}; ricevute registrate: {result.accepted}, già presenti: "
+        f"{result.duplicates}, non abbinate: {result.unmatched}; messaggi non ricevute: {result.rejected}"
+    )
+    for left in result.errors:
+        error_console.print(f"Lasciato per la prossima lettura: {left}", markup=False)
+
+
+def _password(path: Path | None) -> str:
+    """The mailbox password from a file or the environment: never an option (it would show in the
+    process list and the shell's history)."""
+    if path is not None:
+        try:
+            return path.read_text("utf-8").strip()
+        except OSError as error:
+            fail(f"--password-file: impossibile leggere {str(path)!r}: {error.strerror or error}", REFUSED_EXIT)
+    value = os.environ.get(PASSWORD_VARIABLE)
+    if not value:
+        fail(f"password della casella PEC mancante: --password-file o variabile {PASSWORD_VARIABLE}", REFUSED_EXIT)
+    return value

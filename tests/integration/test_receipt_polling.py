@@ -6,6 +6,7 @@ left in the mailbox; a server without MOVE; a wrong password and a server down m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ from creditbox.infrastructure.pec.mailbox import (
     ImapUnavailable,
 )
 from creditbox.settings import Settings
+from tests.integration.command_line import run, use_database
 from tests.integration.imap_server import ImapServer, MailStore, free_port
 from tests.integration.test_pec_receipts import FIXTURES, given_public_bodies_with_a_pec_notice
 
@@ -115,3 +117,29 @@ def test_a_wrong_password_marks_nothing(receipts_container: Container) -> None:
 def test_a_server_down_is_said_in_italian(receipts_container: Container) -> None:
     with pytest.raises(ImapUnavailable, match="non raggiungibile"):
         _poll(receipts_container, _settings(free_port()))
+
+
+@pytest.mark.cli_or_api
+def test_receipts_poll_from_the_command_line(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FixedClock
+) -> None:
+    monkeypatch.setenv("CREDITBOX_EVIDENCE_DIR", str(tmp_path / "prove"))
+    use_database(database_url, monkeypatch, company="ACQ", name="Acque")
+    with bootstrap(Settings(database_url=database_url), clock=clock) as c:
+        given_public_bodies_with_a_pec_notice(c)
+    store = MailStore(USER, PASSWORD)
+    store.deliver((FIXTURES / "avvenuta-consegna.eml").read_bytes())
+    password = tmp_path / "password"
+    password.write_text(PASSWORD + "\n")
+    options = ["--company", "ACQ", "--host", "localhost", "--user", USER, "--ca-file", str(CERTIFICATE)]
+
+    with ImapServer(store, CERTIFICATE, KEY) as port:
+        first = run("receipts", "poll", *options, "--port", str(port), "--password-file", str(password), "--json")
+        monkeypatch.setenv("CREDITBOX_PEC_PASSWORD", "sbagliata")
+        refused = run("receipts", "poll", *options, "--port", str(port))
+
+    assert first.code == 0, first.out + first.err
+    assert json.loads(first.out)["accepted"] == 1
+    assert refused.code == 1 and "accesso alla casella PEC rifiutato" in refused.err
+    with bootstrap(Settings(database_url=database_url)) as c:
+        assert _steps(c, "E1") == [(StepOutcome.DELIVERED, date(2026, 2, 10))]
