@@ -42,6 +42,7 @@ from creditbox.domain.workflow.outcomes import StepOutcome
 KIND = "ricevute"
 LABEL = "Ricevute PEC"
 PEC_CHANNEL = "pec"
+SIGNATURE_INVALID = "non valida"
 
 RECEIPT_LABELS: dict[str, str] = {
     "accettazione": "ricevuta di accettazione",
@@ -92,6 +93,10 @@ class PecReceipt:
     subject: str | None = None  # ``<oggetto>``: our subject
     delivery_type: str | None = None  # ``completa``, ``breve``, ``sintetica``
     signed: bool = False  # S/MIME ``multipart/signed`` with a signature part
+    # The signature's integrity: ``valida``, ``non valida`` (the receipt was changed after it was
+    # signed), ``non verificabile`` (an algorithm not supported), ``assente``; and why, in Italian.
+    signature: str = "assente"
+    signature_detail: str = ""
     has_original: bool = False  # ``postacert.eml`` inside (a *completa* delivery receipt)
 
     @property
@@ -123,6 +128,8 @@ class PecReceipt:
             "transport_id": self.transport_id,
             "delivery_type": self.delivery_type,
             "signed": self.signed,
+            "signature": self.signature,
+            "signature_detail": self.signature_detail,
         }
 
 
@@ -247,6 +254,8 @@ class PecReceiptImporter:
         return result
 
     def _correlate(self, company: str, receipt: PecReceipt) -> _Correlation:
+        if receipt.signature == SIGNATURE_INVALID:
+            return _Correlation(reason=f"firma della ricevuta non valida: {receipt.signature_detail}")
         disagreement = receipt.disagreement()
         if disagreement is not None:
             return _Correlation(reason=f"riferimenti discordanti: {disagreement}")

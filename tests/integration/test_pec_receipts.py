@@ -184,3 +184,16 @@ def test_a_file_that_is_no_receipt_is_rejected_and_nothing_kept(receipts_contain
     assert rejection.sheet == "nota.eml" and "daticert.xml assente" in rejection.reason
     assert not (tmp_path / "prove").exists()
     assert c.receipt_index().of_company("ACQ") == []
+
+
+def test_a_receipt_changed_after_signing_records_nothing_and_is_kept(receipts_container: Container) -> None:
+    c = receipts_container
+    given_public_bodies_with_a_pec_notice(c, customers=1)
+    forged = fixture("avvenuta-consegna.eml").replace(b"10:15:09 (+0100)", b"10:15:19 (+0100)", 1)
+
+    result = c.inbound_files().import_file("ricevute", "ACQ", "alterata.eml", forged, by="test")
+
+    assert result.accepted == 0 and "firma della ricevuta non valida" in result.unmatched[0]["reason"]
+    assert outcomes_of(c, "E1") == []
+    [record] = c.receipt_index().of_company("ACQ")
+    assert record.action_key is None and record.outcome is None

@@ -6,6 +6,7 @@ recipient and error; the Message-ID scheme both ways; files that are not receipt
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from creditbox.application.message_ids import action_key_from, domain_of, message_id_for
 from creditbox.application.pec_receipts import ReceiptUnreadable
 from creditbox.infrastructure.pec.receipts import parse_receipt
+from creditbox.infrastructure.pec.smime import check_signature
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pec"
 ITALY_WINTER = timezone(timedelta(hours=1))
@@ -142,3 +144,39 @@ def test_message_ids_give_back_their_action_keys(key: str) -> None:
 @pytest.mark.parametrize("message_id", ["<abc@provider.it>", "niente", "<@x.it>", "<%FF%FE/x@y.it>"])
 def test_message_ids_not_ours_give_no_key(message_id: str) -> None:
     assert action_key_from(message_id) is None
+
+
+@pytest.mark.parametrize("name", [p.name for p in sorted(FIXTURES.glob("*.eml"))])
+def test_every_fixture_signature_is_intact(name: str) -> None:
+    receipt = parse_receipt(_read(name))
+
+    assert receipt.signature == "valida", receipt.signature_detail
+    assert receipt.signature_detail == "firmata da posta-certificata@pec.gestore.example"
+
+
+def test_a_receipt_saved_with_bare_line_feeds_still_verifies() -> None:
+    content = _read("avvenuta-consegna.eml").replace(b"\r\n", b"\n")
+
+    assert parse_receipt(content).signature == "valida"
+
+
+def test_a_receipt_changed_after_signing_is_told_apart() -> None:
+    content = _read("avvenuta-consegna.eml").replace(b"10:15:09 (+0100)", b"10:15:19 (+0100)", 1)
+
+    receipt = parse_receipt(content)
+
+    assert receipt.signature == "non valida" and "alterata" in receipt.signature_detail
+
+
+def test_a_signature_whose_value_was_changed_does_not_verify() -> None:
+    raw = _read("accettazione.eml")
+    message = message_from_bytes(raw, policy=policy.default)
+    part = next(p for p in message.walk() if p.get_content_type() == "application/x-pkcs7-signature")
+    signature = bytearray(part.get_payload(decode=True))
+    signature[-5] ^= 0x01
+
+    check = check_signature(raw, bytes(signature))
+
+    assert check.status == "non valida" and "certificato" in check.detail
+    assert check_signature(raw, bytes(signature[:40])).status == "non valida"
+    assert check_signature(b"Subject: x\r\n\r\nniente", bytes(signature)).status == "non verificabile"

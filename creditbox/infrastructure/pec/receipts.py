@@ -10,8 +10,9 @@ inline with a name — but never inside the copy of our original message (``post
 and at most ``MAX_DATICERT_BYTES`` (real ones carry a ``DOCTYPE`` naming ``Postacert.dtd``, which is
 never fetched). Its time is the provider's local time with the zone written beside it (``+0100``).
 
-The signature is checked for presence (a signature part with bytes); validating the provider's
-certificate needs the official list of PEC providers' certificates, which an installation configures.
+The signature's integrity is checked (``smime.py``): the signed part against the signed digest, the
+signature against the certificate it carries. Whether that certificate is an accredited provider's
+needs the official list of PEC providers' certificates, which an installation configures.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from email.parser import BytesParser
 from lxml import etree
 
 from creditbox.application.pec_receipts import RECEIPT_TYPES, PecReceipt, ReceiptUnreadable
+from creditbox.infrastructure.pec.smime import ABSENT, SignatureCheck, check_signature
 
 DATICERT = "daticert.xml"
 MAX_RECEIPT_BYTES = 50 << 20  # a delivery receipt *completa* carries our whole message
@@ -56,6 +58,7 @@ def parse_receipt(content: bytes) -> PecReceipt:
         what = f"ricevuta «{header_kind}»" if header_kind else "messaggio senza intestazione X-Ricevuta"
         raise ReceiptUnreadable(f"{what}: daticert.xml assente, non è una ricevuta PEC leggibile", DATICERT)
     fields = _read_daticert(xml)
+    signature = _signature(message, content)
     return PecReceipt(
         kind=fields.kind,
         reference=fields.msgid,
@@ -71,7 +74,9 @@ def parse_receipt(content: bytes) -> PecReceipt:
         transport_id=fields.transport_id,
         subject=fields.subject,
         delivery_type=fields.delivery_type or _lower(_header(message, "X-TipoRicevuta")),
-        signed=_signed(message),
+        signed=signature.status != ABSENT,
+        signature=signature.status,
+        signature_detail=signature.detail,
         has_original=any(part.get_filename() == "postacert.eml" for part in _parts(message)),
     )
 
@@ -162,14 +167,16 @@ def _daticert(message: Message) -> bytes | None:
     return None
 
 
-def _signed(message: Message) -> bool:
+def _signature(message: Message, content: bytes) -> SignatureCheck:
+    """The integrity of the S/MIME signature around the receipt (``smime.py``)."""
     if message.get_content_type() != "multipart/signed":
-        return False
+        return SignatureCheck(ABSENT, "messaggio non firmato")
     for part in _parts(message):
         if part.get_content_type() in SIGNATURE_TYPES:
             payload = part.get_payload(decode=True)
-            return isinstance(payload, bytes) and len(payload) > 0
-    return False
+            if isinstance(payload, bytes) and payload:
+                return check_signature(content, payload)
+    return SignatureCheck(ABSENT, "parte della firma assente o vuota")
 
 
 def _header(message: Message, name: str) -> str | None:
