@@ -43,6 +43,7 @@ KIND = "ricevute"
 LABEL = "Ricevute PEC"
 PEC_CHANNEL = "pec"
 SIGNATURE_INVALID = "non valida"
+NOTE_WIDTH = 500  # the note of an outcome recorded from a receipt is kept this long at most
 
 RECEIPT_LABELS: dict[str, str] = {
     "accettazione": "ricevuta di accettazione",
@@ -294,7 +295,9 @@ def _note(receipt: PecReceipt) -> str:
         note += f"; errore {receipt.error}"
     if receipt.error_detail:
         note += f": {receipt.error_detail}"
-    return note
+    # From outside: no control or bidi character reaches the position's history, and not too long.
+    cleaned = " ".join("".join(c if c.isprintable() else " " for c in note).split())
+    return cleaned[:NOTE_WIDTH]
 
 
 def _unmatched(receipt: PecReceipt, digest: str, found: _Correlation) -> dict[str, Any]:

@@ -197,3 +197,15 @@ def test_a_receipt_changed_after_signing_records_nothing_and_is_kept(receipts_co
     assert outcomes_of(c, "E1") == []
     [record] = c.receipt_index().of_company("ACQ")
     assert record.action_key is None and record.outcome is None
+
+
+def test_the_note_of_the_outcome_names_the_receipt_and_its_error(receipts_container: Container) -> None:
+    c = receipts_container
+    given_public_bodies_with_a_pec_notice(c)
+
+    _import(c, "errore-consegna.eml")
+
+    history = [e for e in c.app.events_of(c.positions.load("ACQ", "E2").id) if type(e).__name__ == "OutcomeRecorded"]
+    [recorded] = history
+    assert recorded.note.startswith("Avviso di mancata consegna del 11/02/2026 10:16:45 (+0100)")
+    assert "errore no-dest: 5.1.1" in recorded.note and recorded.by == "ricevute"
