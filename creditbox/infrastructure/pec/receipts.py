@@ -53,12 +53,13 @@ def parse_receipt(content: bytes) -> PecReceipt:
     if not isinstance(message, EmailMessage) or not message.keys():
         raise ReceiptUnreadable("non è un messaggio di posta (.eml): nessuna intestazione")
     header_kind = _header(message, "X-Ricevuta")
-    xml = _daticert(message)
+    parts = [_Part(part) for part in _parts(message)]  # each part's headers parsed once
+    xml = _daticert(parts)
     if xml is None:
         what = f"ricevuta «{header_kind}»" if header_kind else "messaggio senza intestazione X-Ricevuta"
         raise ReceiptUnreadable(f"{what}: daticert.xml assente, non è una ricevuta PEC leggibile", DATICERT)
     fields = _read_daticert(xml)
-    signature = _signature(message, content)
+    signature = _signature(parts, content)
     return PecReceipt(
         kind=fields.kind,
         reference=fields.msgid,
@@ -77,7 +78,7 @@ def parse_receipt(content: bytes) -> PecReceipt:
         signed=signature.status != ABSENT,
         signature=signature.status,
         signature_detail=signature.detail,
-        has_original=any(part.get_filename() == "postacert.eml" for part in _parts(message)),
+        has_original=any(part.filename == "postacert.eml" for part in parts),
     )
 
 
@@ -157,23 +158,33 @@ def _parts(message: Message) -> Iterator[Message]:
                     yield from _parts(part)
 
 
-def _daticert(message: Message) -> bytes | None:
-    for part in _parts(message):
-        name = part.get_filename()
-        if name is not None and name.strip().lower() == DATICERT and not part.is_multipart():
-            payload = part.get_payload(decode=True)
+class _Part:
+    """A part with its content type and file name read once (the default policy parses headers on
+    every access, which is most of the time spent reading a receipt)."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        self.content_type = message.get_content_type()
+        name = message.get_filename()
+        self.filename = name.strip().lower() if name is not None else None
+
+
+def _daticert(parts: list[_Part]) -> bytes | None:
+    for part in parts:
+        if part.filename == DATICERT and not part.message.is_multipart():
+            payload = part.message.get_payload(decode=True)
             if isinstance(payload, bytes) and payload.strip():
                 return payload
     return None
 
 
-def _signature(message: Message, content: bytes) -> SignatureCheck:
+def _signature(parts: list[_Part], content: bytes) -> SignatureCheck:
     """The integrity of the S/MIME signature around the receipt (``smime.py``)."""
-    if message.get_content_type() != "multipart/signed":
+    if parts[0].content_type != "multipart/signed":
         return SignatureCheck(ABSENT, "messaggio non firmato")
-    for part in _parts(message):
-        if part.get_content_type() in SIGNATURE_TYPES:
-            payload = part.get_payload(decode=True)
+    for part in parts:
+        if part.content_type in SIGNATURE_TYPES:
+            payload = part.message.get_payload(decode=True)
             if isinstance(payload, bytes) and payload:
                 return check_signature(content, payload)
     return SignatureCheck(ABSENT, "parte della firma assente o vuota")
