@@ -76,7 +76,8 @@ def test_the_unmatched_answers_on_screen_in_json_and_in_excel(receipts_cli: Path
     sheet = load_workbook(target).active
     assert sheet is not None and sheet.title == "Risposte non abbinate"
     assert [c.value for c in sheet[1]][:4] == ["Ricevuto il", "Tipo di file", "Riferimento", "Motivo"]
-    assert sheet["B2"].value == "Ricevute PEC" and sheet["F2"].value == "avvenuta-consegna"
+    assert sheet["B2"].value == "Ricevute PEC" and sheet["H2"].value == "avvenuta-consegna"
+    assert sheet["F2"].value is None and sheet["G2"].value is None  # a receipt is a whole file: no sheet, no row
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref is not None
     assert sheet["A2"].number_format == "DD/MM/YYYY HH:MM"
 

@@ -17,6 +17,8 @@ COLUMNS = (
     Column("Riferimento", width=48),
     Column("Motivo", width=60),
     Column("File"),
+    Column("Foglio"),
+    Column("Riga", Kind.INTEGER),
     Column("Tipo di risposta"),
     Column("Data della risposta"),
     Column("Impronta SHA-256", width=66),
@@ -32,6 +34,8 @@ def unmatched_sheet(answers: Iterable[UnmatchedAnswer], kind_labels: Mapping[str
             a.reference,
             a.reason,
             a.filename,
+            a.details.get("sheet"),
+            _row(a.details.get("row")),
             str(a.details.get("receipt_type") or a.details.get("type") or ""),
             str(a.details.get("issued_at") or a.details.get("date") or ""),
             a.digest,
@@ -45,3 +49,8 @@ def write_unmatched(
     answers: Iterable[UnmatchedAnswer], kind_labels: Mapping[str, str], zone: tzinfo, target: Path
 ) -> None:
     save_workbook([unmatched_sheet(answers, kind_labels, zone)], target)
+
+
+def _row(value: object) -> int | None:
+    """The row an answer was on in its file (a spreadsheet's answers), None for a whole-file answer."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
