@@ -32,8 +32,18 @@ from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
-from creditbox.application.ports import AdapterSpec, BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
+from creditbox.application.pec_receipts import PecReceiptImporter
+from creditbox.application.ports import (
+    AdapterSpec,
+    BatchSaver,
+    BulkLoader,
+    Channel,
+    Dispatcher,
+    InboxFolder,
+    WorkQueue,
+)
 from creditbox.application.positions import PositionReader
+from creditbox.application.receipt_polling import PollResult, ReceiptPolling
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
 from creditbox.application.technical_office import TechnicalBatches, TechnicalOfficeAnswers
@@ -51,9 +61,11 @@ from creditbox.infrastructure.channels.office_batches import (
     agency_from_spec,
     technical_office_from_spec,
 )
+from creditbox.infrastructure.channels.smtp import SmtpChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
+from creditbox.infrastructure.evidence_store import FileEvidenceStore, SqlReceiptIndex
 from creditbox.infrastructure.excel.answer_tables import AnswerTableReader
 from creditbox.infrastructure.excel.import_report import ExcelImportReport
 from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, ReaderLimits
@@ -65,8 +77,11 @@ from creditbox.infrastructure.letters.batches import PostalBatches
 from creditbox.infrastructure.letters.outcomes import PostalOutcomesImporter
 from creditbox.infrastructure.office_notes_store import SqlOfficeNotes
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
+from creditbox.infrastructure.pec.mailbox import ImapMailbox, ImapSettings
+from creditbox.infrastructure.pec.receipts import parse_receipt
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
+from creditbox.infrastructure.unmatched_store import SqlUnmatchedAnswers
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
@@ -143,6 +158,7 @@ class Container:
             self.clock,
             profiles=self.import_profiles(),
             make_parser=self.workbook_parser,
+            inbound=self.inbound_files(),
         )
 
     def batch_saver(self, records: int) -> AbstractContextManager[BatchSaver]:
@@ -253,7 +269,10 @@ class Container:
 
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
-        one entry point of the CLI, the API and the inbox)."""
+        one entry point of the CLI, the API and the inbox); what matches nothing is kept in the
+        ``unmatched_answers`` table."""
+        self.projections.ensure_schema()
+        unmatched = SqlUnmatchedAnswers(self.projections.engine, self.write_gate)
         return InboundFiles(
             [
                 self.bank_files(),
@@ -262,7 +281,10 @@ class Container:
                 AgencyAnswers(
                     AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.ingestor, self.clock
                 ),
-            ]
+                self.pec_receipts(),
+            ],
+            unmatched=unmatched,
+            clock=self.clock,
         )
 
     def office_notes(self) -> SqlOfficeNotes:
@@ -294,6 +316,33 @@ class Container:
         return BankImporter(
             CamtReader(), ledger, self.loader, self.ingestor(), self.clock, require_company=self.companies.require
         )
+
+    def pec_receipts(self) -> PecReceiptImporter:
+        """PEC receipts (``ricevute``): outcomes of their notices, kept as evidence."""
+        return PecReceiptImporter(
+            parse_receipt, self.evidence(), self.receipt_index(), self.channel_outcomes(), self.clock
+        )
+
+    def evidence(self) -> FileEvidenceStore:
+        """The raw receipts, content-addressed under the ``evidence_dir`` setting."""
+        return FileEvidenceStore(self.settings.evidence_dir)
+
+    def receipt_index(self) -> SqlReceiptIndex:
+        """The index of the receipts kept as evidence (``receipt_evidence``)."""
+        self.projections.ensure_schema()
+        return SqlReceiptIndex(self.projections.engine, self.write_gate)
+
+    def poll_receipts(self, spec: AdapterSpec) -> PollResult:
+        """One poll of the PEC mailbox of ``spec`` (the ``pec`` adapter's ``imap_*`` options): its new
+        messages imported as the company's receipts, then flagged (or moved) in the mailbox."""
+        settings = ImapSettings.from_options(spec.options)
+        password = spec.options.get("imap_password_secret") or "password"
+        with ImapMailbox.opened(settings, lambda: spec.secret(str(password))) as mailbox:
+            return ReceiptPolling(self.inbound_files()).poll(spec.company, mailbox)
+
+    def mail_channel(self, spec: AdapterSpec) -> SmtpChannel:
+        """The e-mail or PEC adapter (``smtp``, ``pec``) of ``spec``, its sent-log under ``channel_dir``."""
+        return SmtpChannel.from_spec(spec, self.clock, self.settings.channel_dir)
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode

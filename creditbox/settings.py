@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     inbox_dir: str = "inbox"
     # The file channel's root: each message one file under ``<channel_dir>/<COMPANY>/<channel>/``.
     channel_dir: str = "channels"
+    # The evidence of the channels' answers: each PEC receipt kept unchanged as
+    # ``<evidence_dir>/<COMPANY>/<aa>/<sha256>.eml`` (content-addressed), for the litigation dossier.
+    evidence_dir: str = "evidence"
     # The outbox: attempts of a send before it is recorded as failed (*invii falliti*), the wait after
     # the first failed attempt (doubling each time, at most ``outbox_max_retry_seconds``), how long an
     # entry handed to the workers is held before it is handed out again, and after how long an entry

@@ -28,6 +28,7 @@ from creditbox.api.routes import (
     feed,
     health,
     imports,
+    inbound,
     positions,
     worklists,
 )
@@ -45,6 +46,7 @@ ROUTERS = [
     company_settings.router,
     worklists.router,
     bank.router,
+    inbound.router,
 ]
 
 

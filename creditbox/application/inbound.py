@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from creditbox.application.records import Rejection
+from creditbox.application.unmatched import UnmatchedAnswer, UnmatchedAnswers, answers_of
+from creditbox.clock import Clock
 from creditbox.domain.errors import NotFound
 
 
@@ -63,10 +65,20 @@ class InboundImporter(Protocol):
 
 
 class InboundFiles:
-    """The importers by kind; the one entry point of the CLI, the API and the inbox."""
+    """The importers by kind; the one entry point of the CLI, the API and the inbox. With ``unmatched``
+    (and the ``clock`` that dates them), the answers each file leaves unmatched are kept there, for the
+    worklist of unmatched answers (``details["unmatched_new"]``: how many were not kept yet)."""
 
-    def __init__(self, importers: Iterable[InboundImporter] = ()) -> None:
+    def __init__(
+        self,
+        importers: Iterable[InboundImporter] = (),
+        *,
+        unmatched: UnmatchedAnswers | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         self._importers: dict[str, InboundImporter] = {}
+        self._unmatched = unmatched
+        self._clock = clock
         for importer in importers:
             self.register(importer)
 
@@ -84,4 +96,16 @@ class InboundFiles:
             raise NotFound(f"tipo di file in arrivo sconosciuto: {kind} (tipi: {known})") from None
 
     def import_file(self, kind: str, company: str, filename: str, content: bytes, *, by: str) -> InboundResult:
-        return self.importer(kind).import_file(company, filename, content, by=by)
+        result = self.importer(kind).import_file(company, filename, content, by=by)
+        if self._unmatched is not None and self._clock is not None and result.unmatched:
+            answers = answers_of(company, kind, filename, content, result.unmatched, self._clock.now())
+            result.details["unmatched_new"] = self._unmatched.keep(answers)
+        return result
+
+    def unmatched(self, company: str, *, kind: str | None = None, limit: int | None = None) -> list[UnmatchedAnswer]:
+        """The company's unmatched answers (of one kind when given), the latest first."""
+        if kind is not None:
+            self.importer(kind)  # NotFound for a kind nobody imports
+        if self._unmatched is None:
+            return []
+        return self._unmatched.list(company, kind=kind, limit=limit)

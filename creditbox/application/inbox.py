@@ -13,6 +13,12 @@ files are read through that profile's current version at the time of the pass, a
 own ``done/`` and ``failed/`` (names no profile may take). A subfolder naming no profile of the
 company is reported like a folder naming no company, its files left where they are.
 
+Each other subfolder named after a kind of inbound file (``inbox/ACQ/ricevute/`` for PEC receipts,
+see ``inbound.py``) holds files of that kind: any file there (not only ``.xlsx``) is imported through
+``InboundFiles`` — the same code as ``creditbox inbound import`` and the API — and filed in the kind
+folder's ``done/`` with its ``.esito.json`` (accepted, duplicates, unmatched, rejected), or in
+``failed/`` when nothing in it could be read. A kind's name takes precedence over a profile's.
+
 Symbolic links are never followed: a link in a company or profile folder (to a file or to a
 folder, ``x.xlsx -> ../OTH/done/their.xlsx``) is moved, as a link and unread, into ``failed/``
 with its report; a link at the root (a company folder that is a link) is reported and never
@@ -38,6 +44,7 @@ from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.imports import ImportService, profile_label
+from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass, UnknownFolder
 from creditbox.application.ports import (
     InboxEntry,
@@ -73,6 +80,7 @@ class _Source:
     profile: str = DEFAULT_PROFILE_NAME
     profile_version: int | None = None
     parser: WorkbookParser | None = None
+    kind: str | None = None  # an inbound kind's folder: its files go to ``InboundFiles``
 
 
 class Inbox:
@@ -87,6 +95,7 @@ class Inbox:
         profiles: ProfileSource,
         make_parser: ParserFactory,
         by: str = INBOX_USER,
+        inbound: InboundFiles | None = None,
     ) -> None:
         self._folder = folder
         self._importer = importer
@@ -96,6 +105,8 @@ class Inbox:
         self._profiles = profiles
         self._make_parser = make_parser
         self._by = by
+        self._inbound = inbound
+        self._kinds = {importer.kind for importer in inbound.kinds()} if inbound is not None else set()
 
     def run_pass(
         self,
@@ -151,12 +162,21 @@ class Inbox:
     def _profile_folders(self, folder: str) -> list[str]:
         """The subfolders of a company folder that name profiles: all but ``done/`` and ``failed/``
         (matched as profile names are, ignoring case: no profile can take those names)."""
-        return [sub for sub in self._folder.subfolders(folder) if normalise_profile_name(sub) not in OUTCOME_FOLDERS]
+        return [
+            sub
+            for sub in self._folder.subfolders(folder)
+            if normalise_profile_name(sub) not in OUTCOME_FOLDERS and sub not in self._kinds
+        ]
 
     def _sources(self, outcome: InboxPass, folder: str, company: str) -> list[_Source]:
         """The company folder (default layout), then each profile subfolder with its profile's
         current version; a subfolder naming no profile of the company is noted and skipped."""
         sources = [_Source(folder, company)]
+        sources += [
+            _Source(_join(folder, sub), company, kind=sub)
+            for sub in self._folder.subfolders(folder)
+            if sub in self._kinds
+        ]
         for sub in self._profile_folders(folder):
             path = _join(folder, sub)
             if normalise_profile_name(sub) == DEFAULT_PROFILE_NAME:  # as ``--profile default``
@@ -182,6 +202,8 @@ class Inbox:
         try:
             if entry.link:
                 return self._refuse(outcome, entry, f"{entry.name}: {LINK_REFUSED}")
+            if source.kind is not None:
+                return self._process_inbound(source.kind, outcome, entry)
             if not entry.name.lower().endswith(IMPORTED_SUFFIX):
                 return self._refuse(outcome, entry, f"{entry.name}: non è una cartella di lavoro Excel (.xlsx)")
             content = self._folder.read(entry)
@@ -202,6 +224,24 @@ class Inbox:
         except Exception as error:  # reported; the file is tried again next pass
             outcome.status = FileStatus.ERROR
             outcome.reason = f"{type(error).__name__}: {error}"
+        return outcome
+
+    def _process_inbound(self, kind: str, outcome: FileOutcome, entry: InboxEntry) -> FileOutcome:
+        """A file of an inbound kind: imported through ``InboundFiles``, filed with its JSON summary."""
+        assert self._inbound is not None  # a kind folder is a source only with the inbound files
+        outcome.kind = kind
+        content = self._folder.read(entry)
+        if content is None:
+            outcome.reason = "modificato durante la lettura: al prossimo passaggio"
+            return outcome
+        result = self._inbound.import_file(kind, outcome.company, entry.name, content, by=self._by)
+        outcome.inbound = result
+        readable = result.accepted or result.duplicates or result.unmatched or not result.rejected
+        where, status = (DONE, FileStatus.DONE) if readable else (FAILED, FileStatus.FAILED)
+        if not readable:
+            outcome.reason = "; ".join(r.reason for r in result.rejected)
+        self._file_away(outcome, entry, where, {JSON_REPORT: _json(result.as_json())}, self._clock.now())
+        outcome.status = status
         return outcome
 
     def _refuse(self, outcome: FileOutcome, entry: InboxEntry, reason: str) -> FileOutcome:

@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Any
 
 from creditbox.application.import_results import ImportResult
+from creditbox.application.inbound import InboundResult
 from creditbox.domain.import_profile_rules import DEFAULT_PROFILE_NAME
 
 
@@ -33,6 +34,9 @@ class FileOutcome:
     # version current when the pass reached that folder.
     profile: str = DEFAULT_PROFILE_NAME
     profile_version: int | None = None
+    # A file of an inbound kind's folder (``inbox/ACQ/ricevute/``): its kind and what importing it did.
+    kind: str | None = None
+    inbound: InboundResult | None = None
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -53,6 +57,10 @@ class FileOutcome:
                 events=self.result.events,
                 totals=self.result.totals.as_json(),
             )
+        if self.kind is not None:
+            data["kind"] = self.kind
+        if self.inbound is not None:
+            data["inbound"] = self.inbound.as_json()
         return data
 
 

@@ -320,6 +320,49 @@ outbox = Table(
 )
 
 
+# Answers that matched nothing (a process table, not a read model): what an inbound file named that is no
+# action of its company — a PEC receipt of a message we did not send, an outcome of an unknown action —
+# kept for the *risposte non abbinate* worklist, never dropped (``InboundFiles.import_file``). One row per
+# company, kind, reference and content digest: importing the same file again adds nothing.
+unmatched_answers = Table(
+    "unmatched_answers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company", String(32), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("reference", Text, nullable=False),  # what names the answer in its file (a Message-ID, a key)
+    Column("filename", Text, nullable=False),
+    Column("digest", String(64), nullable=False),  # SHA-256 of the answer (a receipt) or of its file
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("reason", Text, nullable=False),  # Italian
+    Column("details", Text, nullable=False),  # JSON: whatever else identifies the answer
+    Index("ux_unmatched_answers", "company", "kind", "reference", "digest", unique=True),
+    Index("ix_unmatched_answers_company", "company", "received_at"),
+)
+
+# The PEC receipts kept as evidence (a process table): one row per receipt stored under the evidence
+# folder (``<COMPANY>/<aa>/<sha256>.eml``), with what it says and the outcome recorded from it. What the
+# litigation dossier reads to prove that a notice reached the debtor.
+receipt_evidence = Table(
+    "receipt_evidence",
+    metadata,
+    Column("company", String(32), primary_key=True),
+    Column("digest", String(64), primary_key=True),  # SHA-256 of the receipt's bytes: its file's name
+    Column("kind", String(32), nullable=False),  # accettazione, avvenuta-consegna, errore-consegna, ...
+    Column("reference", Text, nullable=False),  # our Message-ID the receipt answers
+    Column("action_key", String(255), nullable=True),  # None: matched no notice of the company
+    Column("receipt_id", String(255), nullable=True),  # the provider's Message-ID of the receipt
+    Column("issued_at", DateTime(timezone=True), nullable=False),
+    Column("zone", String(8), nullable=False),  # the receipt's own zone (+0100, +0200)
+    Column("recipient", Text, nullable=True),
+    Column("error", String(64), nullable=True),
+    Column("outcome", String(32), nullable=True),  # the outcome recorded from it (None: evidence only)
+    Column("filename", Text, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+    Index("ix_receipt_evidence_action", "company", "action_key"),
+    Index("ix_receipt_evidence_receipt_id", "company", "receipt_id"),
+)
+
 # The due index (durable timers): one row per position, with the earliest business date the dunning
 # engine could record something for it (``creditbox.domain.workflow.wake_up``; NULL: nothing with the
 # state as it is). Kept by the ``due_index`` projection from the position's state; the scheduler claims

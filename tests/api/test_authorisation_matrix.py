@@ -32,6 +32,7 @@ PATH_VALUES = {
     "seq": "1",
     "lock_id": "B1",
     "number": "1",
+    "kind": "ricevute",
 }
 # A body that every JSON route refuses with 422 after authorisation (unknown field): nothing changes.
 REFUSED_BODY = {"__matrix__": True}

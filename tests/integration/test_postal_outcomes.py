@@ -142,8 +142,12 @@ def _step(c: Container, customer: str, seq: int) -> list[tuple[StepOutcome, date
 
 def _check_recorded(c: Container, result: InboundResult, entries: dict[str, OutboxEntry]) -> None:
     assert (result.accepted, result.duplicates) == (5, 0)
-    assert result.details == {
-        "outcomes": {"delivered": 1, "held": 1, "not_delivered": 1, "returned": 1, "unclaimed": 1}
+    assert result.details["outcomes"] == {
+        "delivered": 1,
+        "held": 1,
+        "not_delivered": 1,
+        "returned": 1,
+        "unclaimed": 1,
     }
     assert _step(c, "D1", 2) == [(StepOutcome.DELIVERED, date(2026, 2, 20))]
     assert _step(c, "D2", 2) == [(StepOutcome.HELD, date(2026, 2, 18))]
