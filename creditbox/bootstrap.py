@@ -17,7 +17,10 @@ from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.case_commands import CaseCommands
+from creditbox.application.channel_config import ChannelConfigService
 from creditbox.application.channel_outcomes import ChannelOutcomes
+from creditbox.application.channel_router import AdapterFactory, ChannelRouter
+from creditbox.application.composer import Composer
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
@@ -32,7 +35,9 @@ from creditbox.application.outbox import OutboxService, RetryPolicy
 from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
+from creditbox.application.sms_reports import SmsDeliveryReports, SmsReportsImporter
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
+from creditbox.application.templates import MessageTemplates
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -40,6 +45,7 @@ from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.channels.files import FileChannel
+from creditbox.infrastructure.channels.sms_http import SmsHttpChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
@@ -51,6 +57,7 @@ from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFol
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
+from creditbox.infrastructure.secrets import read_secret
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
@@ -71,6 +78,7 @@ class Container:
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
     _work_queue: Any = field(default=None, init=False, repr=False)
+    _router: ChannelRouter | None = field(default=None, init=False, repr=False)
 
     def ingestor(self, **options: Any) -> Ingestor:
         options = {"savers": self.batch_saver, "dates": self.date_policy(), **options}
@@ -216,18 +224,59 @@ class Container:
         """Where the messages go: the file channel under the ``channel_dir`` setting."""
         return FileChannel(self.settings.channel_dir, self.clock)
 
+    def adapter_factories(self) -> dict[str, AdapterFactory]:
+        """The channel adapters by the name a configuration gives them (``AdapterSpec.adapter``)."""
+        files = self.channel()
+        root, clock = self.settings.channel_dir, self.clock
+        return {
+            "file": lambda _spec: files,
+            "sms-http": lambda spec: SmsHttpChannel.from_spec(spec, clock, root),
+        }
+
+    def channel_config(self) -> ChannelConfigService:
+        """The channels' configuration per company, over the group's defaults (versioned)."""
+        return ChannelConfigService(self.companies, self.app, self.clock, lambda: self.adapter_factories())
+
+    def message_templates(self) -> MessageTemplates:
+        """The message templates per company and action (versioned, checked when saved)."""
+        return MessageTemplates(self.companies, self.app, self.clock, self.channel_config())
+
+    def composer(self) -> Composer:
+        """What an outbox entry says: its position, the company's letterhead and templates."""
+        return Composer(self.app, self.channel_config(), self.message_templates())
+
+    def channel_router(self) -> ChannelRouter:
+        """The channel the outbox talks to: each message through its company's adapter."""
+        if self._router is None:
+            self.projections.ensure_schema()
+            store = SqlOutboxStore(self.projections.engine, self.write_gate)
+
+            def channel_of(action_key: str) -> str | None:
+                entry = store.get(action_key)
+                return entry.channel if entry is not None else None
+
+            self._router = ChannelRouter(self.channel_config(), self.adapter_factories(), read_secret, channel_of)
+        return self._router
+
+    def sms_reports(self) -> SmsDeliveryReports:
+        """The SMS delivery reports: the gateway's signed callback and polling."""
+        return SmsDeliveryReports(
+            self.inbound_files(), self.channel_config(), self.channel_router().adapter, read_secret, self.clock
+        )
+
     def outbox(self, *, channel: Channel | None = None) -> OutboxService:
-        """The outbox: hands the executed actions to the channel, retries, reconciles (``channel``:
-        another channel, for tests)."""
+        """The outbox: hands the executed actions to the channels (through the router, with the
+        composer's messages), retries, reconciles (``channel``: another channel, for tests)."""
         self.projections.ensure_schema()
         s = self.settings
         return OutboxService(
             SqlOutboxStore(self.projections.engine, self.write_gate),
-            channel or self.channel(),
+            channel or self.channel_router(),
             self.app,
             self.clock,
             retry=RetryPolicy(s.outbox_max_attempts, s.outbox_first_retry_seconds, s.outbox_max_retry_seconds),
             hold_seconds=s.outbox_hold_seconds,
+            composer=self.composer().message_of,
         )
 
     def channel_outcomes(self) -> ChannelOutcomes:
@@ -238,7 +287,7 @@ class Container:
     def inbound_files(self) -> InboundFiles:
         """The importers of the files that come back from the channels and the bank, by kind (the
         one entry point of the CLI, the API and the inbox)."""
-        return InboundFiles()
+        return InboundFiles([SmsReportsImporter(self.channel_outcomes())])
 
     def work_queue(self) -> WorkQueue:
         """The workers' queue on the broker of ``CREDITBOX_BROKER_URL``. In the embedded mode
