@@ -119,7 +119,8 @@ class InvalidChannelDocument(InvalidCommand):
         self.problems: tuple[DocumentProblem, ...] = tuple(problems)
         count = len(self.problems)
         lines = "\n".join(f"- {p}" for p in self.problems)
-        super().__init__(f"{what} non valida ({count} {'problema' if count == 1 else 'problemi'}):\n{lines}")
+        problems_word = "problema" if count == 1 else "problemi"
+        super().__init__(f"{what}: {count} {problems_word}, nulla è stato salvato\n{lines}")
 
 
 # ---- the document ------------------------------------------------------------------------------
@@ -378,7 +379,7 @@ class ChannelDocuments:
             if number == 0:
                 return DocumentVersion.empty(self._kind, scope)
             raise InvalidCommand(f"{scope_label(scope)}: nessuna versione salvata")
-        return aggregate.version(number)
+        return aggregate.get_version(number)
 
     def history(self, scope: str) -> list[DocumentHistoryEntry]:
         scope = self.scope(scope)

@@ -290,9 +290,14 @@ def check_template(
         tree = environment.parse(source)
     except TemplateSyntaxError as error:
         return [DocumentProblem(where, f"errore di sintassi alla riga {error.lineno}: {error.message}")]
+    try:
+        undeclared = find_undeclared_variables(tree)
+    except TemplateError as error:  # an unknown filter or test, found when the tree is compiled
+        line = getattr(error, "lineno", None)
+        return [DocumentProblem(where, f"errore alla riga {line}: {error.message}")]
     problems = [
         DocumentProblem(where, f"variabile sconosciuta {name!r} (variabili: {', '.join(TEMPLATE_VARIABLES)})")
-        for name in sorted(find_undeclared_variables(tree))
+        for name in sorted(undeclared)
         if name not in TEMPLATE_VARIABLES
     ]
     problems.extend(DocumentProblem(where, message) for message in _unknown_fields(tree))

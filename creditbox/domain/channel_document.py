@@ -127,7 +127,8 @@ class ChannelDocument(Aggregate):
     def current(self) -> DocumentVersion:
         return self.versions[-1]
 
-    def version(self, number: int) -> DocumentVersion:
+    def get_version(self, number: int) -> DocumentVersion:
+        """Version ``number`` (from 1) as adopted (``Aggregate.version`` is the event count)."""
         if not 1 <= number <= len(self.versions):
             raise NotFound(
                 f"versione {number} della {KIND_LABELS[self.kind]} di {scope_label(self.scope)} inesistente"
