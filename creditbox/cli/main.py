@@ -10,6 +10,7 @@ from typer.core import TyperGroup
 from creditbox.cli import (
     actions,
     cases,
+    channels,
     companies,
     context,
     db,
@@ -82,6 +83,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("scheduler", scheduler.scheduler),
     ("simulate", simulate.simulate),
     ("outbox", outbox.app),
+    ("channels", channels.app),
     ("worker", worker.worker),
     ("cases", cases.app),
     ("projections", projections.app),
