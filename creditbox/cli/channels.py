@@ -314,8 +314,10 @@ def sms_poll(company: Annotated[str, typer.Option("--company", help="Codice azie
             f"Esiti SMS di {result.company}: {result.accepted} registrati, {result.duplicates} già presenti,"
             f" {len(result.unmatched)} senza corrispondenza, {len(result.rejected)} scartati",
             highlight=False,
+            soft_wrap=True,
         )
         for rejection in result.rejected:
-            console.print(f"  - riga {rejection.row} {rejection.column or ''}: {rejection.reason}", highlight=False, markup=False)
+            line = f"  - riga {rejection.row} {rejection.column or ''}: {rejection.reason}"
+            console.print(line, highlight=False, markup=False, soft_wrap=True)
         if result.rejected:
             raise typer.Exit(1)
