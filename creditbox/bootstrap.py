@@ -20,9 +20,9 @@ from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_config import ChannelConfigService
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.channel_router import AdapterFactory, ChannelRouter
-from creditbox.application.composer import Composer
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
+from creditbox.application.composer import Composer
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
@@ -35,8 +35,8 @@ from creditbox.application.outbox import OutboxService, RetryPolicy
 from creditbox.application.ports import BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
-from creditbox.application.sms_reports import SmsDeliveryReports, SmsReportsImporter
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
+from creditbox.application.sms_reports import SmsDeliveryReports, SmsReportsImporter
 from creditbox.application.templates import MessageTemplates
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock

@@ -167,7 +167,9 @@ def _check_channel(name: str, entry: Any, known: list[str]) -> list[DocumentProb
     ]
     adapter = entry.get("adapter")
     if adapter is not None and (not isinstance(adapter, str) or adapter not in known):
-        problems.append(DocumentProblem(f"{where}.adapter", f"adattatore sconosciuto {adapter!r} (noti: {', '.join(known)})"))
+        problems.append(
+            DocumentProblem(f"{where}.adapter", f"adattatore sconosciuto {adapter!r} (noti: {', '.join(known)})")
+        )
     sender = entry.get("sender")
     if sender is not None and (not isinstance(sender, str) or len(sender) > 200):
         problems.append(DocumentProblem(f"{where}.sender", "atteso un testo (al più 200 caratteri)"))
@@ -179,7 +181,9 @@ def _check_channel(name: str, entry: Any, known: list[str]) -> list[DocumentProb
             if not _OPTION_NAME.fullmatch(str(key)):
                 problems.append(DocumentProblem(f"{where}.options.{key}", "nome non valido (minuscole, cifre e _)"))
             elif not _plain_value(value):
-                problems.append(DocumentProblem(f"{where}.options.{key}", "atteso un testo, un numero, un sì/no o un elenco"))
+                problems.append(
+                    DocumentProblem(f"{where}.options.{key}", "atteso un testo, un numero, un sì/no o un elenco")
+                )
     secrets = entry.get("secrets", {})
     if not isinstance(secrets, dict):
         problems.append(DocumentProblem(f"{where}.secrets", "atteso un oggetto: nome → riferimento"))

@@ -17,7 +17,15 @@ import threading
 from collections.abc import Callable, Mapping
 
 from creditbox.application.channel_config import CHANNEL_NAMES, ChannelConfigService
-from creditbox.application.ports import CHANNEL_SENT, CHANNEL_UNKNOWN, AdapterSpec, Channel, ChannelError, ChannelMessage, Receipt
+from creditbox.application.ports import (
+    CHANNEL_SENT,
+    CHANNEL_UNKNOWN,
+    AdapterSpec,
+    Channel,
+    ChannelError,
+    ChannelMessage,
+    Receipt,
+)
 
 AdapterFactory = Callable[[AdapterSpec], Channel]
 

@@ -86,7 +86,9 @@ class Composer:
         cases = position.dunning.cases
         if case_id is None:
             if not cases:
-                raise NotFound(f"il cliente {customer_code} non ha pratiche: l'anteprima mostra le bollette di una pratica")
+                raise NotFound(
+                    f"il cliente {customer_code} non ha pratiche: l'anteprima mostra le bollette di una pratica"
+                )
             case_id = list(cases)[-1]
         position.case(case_id)  # NotFound naming the case
         step = next((s for s in reversed(cases[case_id].steps) if s.action_code == action.action_code), None)
@@ -171,4 +173,3 @@ def _contact(notice: Notice, channel: str) -> str | None:
     name = _CONTACT_OF.get(channel)
     value: Any = getattr(notice, name) if name is not None else None
     return str(value) if value else None
-

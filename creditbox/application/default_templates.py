@@ -77,7 +77,8 @@ def _office(request: str) -> dict[str, str]:
             "Cliente {{ cliente.codice }} - {{ cliente.nome }}"
             "{% if cliente.codice_fiscale %} (codice fiscale {{ cliente.codice_fiscale }}){% endif %}\n"
             "{% for riga in cliente.indirizzo %}{{ riga }}\n{% endfor %}"
-            f"Pratica {{{{ azione.pratica }}}}, riferimento {{{{ azione.chiave }}}}.\n\n{_SUPPLIES_TEXT}\n{_BILLS_TEXT}\n"
+            "Pratica {{ azione.pratica }}, riferimento {{ azione.chiave }}.\n\n"
+            f"{_SUPPLIES_TEXT}\n{_BILLS_TEXT}\n"
         ),
     }
 

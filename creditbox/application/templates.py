@@ -34,6 +34,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from creditbox.application.channel_config import (
     ACTION_CHANNELS,
+    DEFAULT_SMS_MAX_PARTS,
     ChannelConfigService,
     ChannelDocuments,
     DocumentHistoryEntry,
@@ -464,8 +465,6 @@ class MessageTemplates:
 
     def _sms_max_parts(self, scope: str) -> int:
         if normalise_scope(scope) == GROUP:
-            from creditbox.application.channel_config import DEFAULT_SMS_MAX_PARTS
-
             return int(self._configuration.current(GROUP).document.get("sms_max_parts", DEFAULT_SMS_MAX_PARTS))
         return self._configuration.effective(scope).sms_max_parts
 
@@ -475,7 +474,9 @@ class MessageTemplates:
         """The message of ``action`` for ``notice`` with the company's templates in force. An SMS over
         ``sms_max_parts`` parts is refused (``InvalidCommand``): never sent cut or billed beyond it."""
         context = template_context(notice, letterhead)
-        parts = {part: render(self.get(notice.company, action.slug, part).source, part, context) for part in action.parts}
+        parts = {
+            part: render(self.get(notice.company, action.slug, part).source, part, context) for part in action.parts
+        }
         text = parts["text"]
         if action.channel == "sms":
             length = sms_length(text)

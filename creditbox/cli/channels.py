@@ -41,7 +41,9 @@ ScopeCompany = Annotated[str | None, typer.Option("--company", help="Codice azie
 Group = Annotated[bool, typer.Option("--group", help="I valori predefiniti del gruppo (per tutte le aziende)")]
 ExpectedVersion = Annotated[
     int | None,
-    typer.Option("--expected-version", help="Versione su cui si basa la modifica (rifiutata se nel frattempo è cambiata)"),
+    typer.Option(
+        "--expected-version", help="Versione su cui si basa la modifica (rifiutata se nel frattempo è cambiata)"
+    ),
 ]
 
 
@@ -108,7 +110,9 @@ def _print_history(entries: list[DocumentHistoryEntry], as_json: bool) -> None:
     for entry in entries:
         changes = "; ".join(entry.fields) or "—"
         console.print(
-            f"versione {entry.version.version} — {_origin(entry.version)}\n    {changes}", highlight=False, soft_wrap=True
+            f"versione {entry.version.version} — {_origin(entry.version)}\n    {changes}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -203,13 +207,19 @@ def templates_list(company: ScopeCompany = None, group: Group = False, as_json: 
         table = Table("Modello", "Azione", "Canale", "Parte", "Origine", "Inizio del testo")
         for view in views:
             start = view.source.replace("\n", " ")[:50]
-            table.add_row(view.action.slug, view.action.label, view.action.channel, PART_LABELS[view.part], view.origin, start)
+            table.add_row(
+                view.action.slug, view.action.label, view.action.channel, PART_LABELS[view.part], view.origin, start
+            )
         console.print(table)
 
 
 @templates_app.command("show")
 def templates_show(
-    action: ActionArgument, part: PartArgument, company: ScopeCompany = None, group: Group = False, as_json: AsJson = False
+    action: ActionArgument,
+    part: PartArgument,
+    company: ScopeCompany = None,
+    group: Group = False,
+    as_json: AsJson = False,
 ) -> None:
     """Mostra un modello in vigore (il testo Jinja2)."""
     scope = _scope(company, group)
@@ -294,7 +304,9 @@ def templates_preview(
                 }
             )
             return
-        console.print(f"Canale: {message.channel}  Destinatario: {message.recipient or '—'}", highlight=False, markup=False)
+        console.print(
+            f"Canale: {message.channel}  Destinatario: {message.recipient or '—'}", highlight=False, markup=False
+        )
         console.print(f"Oggetto: {message.subject}\n", highlight=False, markup=False)
         console.print(message.text, highlight=False, markup=False)
 
@@ -303,7 +315,9 @@ def templates_preview(
 
 
 @sms_app.command("poll")
-def sms_poll(company: Annotated[str, typer.Option("--company", help="Codice azienda")], as_json: AsJson = False) -> None:
+def sms_poll(
+    company: Annotated[str, typer.Option("--company", help="Codice azienda")], as_json: AsJson = False
+) -> None:
     """Chiede al gateway SMS dell'azienda gli esiti di consegna e li registra (esiti-sms)."""
     with container() as c:
         result: InboundResult = c.sms_reports().poll(company, by=cli_user())

@@ -28,7 +28,9 @@ def read_secret(reference: str, environ: Mapping[str, str] | None = None) -> str
         try:
             value = Path(rest).read_text("utf-8").rstrip("\r\n")
         except (OSError, UnicodeDecodeError) as error:
-            raise SecretUnavailable(f"segreto non disponibile: file {rest} non leggibile ({type(error).__name__})") from None
+            raise SecretUnavailable(
+                f"segreto non disponibile: file {rest} non leggibile ({type(error).__name__})"
+            ) from None
         if not value:
             raise SecretUnavailable(f"segreto non disponibile: file {rest} vuoto")
         return value

@@ -69,14 +69,18 @@ def test_a_template_is_checked_when_saved_and_previewed_on_a_real_position(api: 
     assert unknown.json()["errors"][0]["field"] == "source"
     syntax = admin.put(f"{TEMPLATES}/sollecito-sms/text", json={"source": "Uno\n{{ totale }"})
     assert syntax.status_code == 422 and "alla riga 2" in syntax.text
-    text = "{{ cliente.nome }}: {% for b in bollette %}{{ b.numero }} {{ b.residuo }} {% endfor %}entro il {{ scadenza }}"
+    text = (
+        "{{ cliente.nome }}: {% for b in bollette %}{{ b.numero }} {{ b.residuo }} {% endfor %}entro il {{ scadenza }}"
+    )
     saved = admin.put(f"{TEMPLATES}/1/testo", json={"source": text, "note": "più corto"})
     assert saved.status_code == 200 and saved.json()["fields"] == ["sollecito-sms"]
     assert admin.get(f"{TEMPLATES}/sollecito-sms/text").json()["origin"] == "azienda"
     assert admin.get(f"{TEMPLATES}/history").json()[0]["note"] == "più corto"
     assert admin.get(f"{TEMPLATES}/sollecito-sms/oggetto").status_code == 404  # an SMS has no subject
     _an_sms_sent(api)
-    preview = api.as_(Role.OPERATOR).post(f"{TEMPLATES}/sollecito-sms/preview", json={"customer_code": "C7", "date": "2026-02-10"})
+    preview = api.as_(Role.OPERATOR).post(
+        f"{TEMPLATES}/sollecito-sms/preview", json={"customer_code": "C7", "date": "2026-02-10"}
+    )
     assert preview.status_code == 200, preview.text
     assert preview.json()["text"] == "Lucia Verdi: B-7 88,20 € entro il 25/02/2026"
     assert preview.json()["recipient"] == "3339876543"

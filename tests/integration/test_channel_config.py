@@ -97,7 +97,10 @@ def test_a_company_inherits_the_group_defaults_and_overrides_field_by_field(cont
     )
     service.change(
         "ACQ",
-        {"channels": {"sms": {"sender": "ACQUE", "options": {"timeout_seconds": 8}}}, "letterhead": {"name": "Acque S.p.A."}},
+        {
+            "channels": {"sms": {"sender": "ACQUE", "options": {"timeout_seconds": 8}}},
+            "letterhead": {"name": "Acque S.p.A."},
+        },
         by="anna",
     )
     acq = service.effective("ACQ")
@@ -128,7 +131,13 @@ def test_a_wrong_document_is_refused_whole_and_a_secret_value_is_never_repeated(
             by="anna",
         )
     fields = [p.field for p in refused.value.problems]
-    assert fields == ["channels.fax", "channels.sms.adapter", "channels.sms.secrets.token", "letterhead.iban", "payment_days"]
+    assert fields == [
+        "channels.fax",
+        "channels.sms.adapter",
+        "channels.sms.secrets.token",
+        "letterhead.iban",
+        "payment_days",
+    ]
     assert "s3cr3t-valore" not in str(refused.value)
     assert "piccione" in str(refused.value) and "sms-http" in str(refused.value)
     assert service.current("ACQ").version == 0  # nothing saved
@@ -158,10 +167,22 @@ def test_templates_are_versioned_per_company_over_the_group_and_the_package(cont
         ("sollecito-email",),
         ("sollecito-sms",),
     ]
-    assert len(templates.in_force("ACQ")) == sum(len(parse_action(a).parts) for a in (
-        "sollecito-sms", "sollecito-email", "sollecito-bonario", "sollecito-ar", "pec", "agenzia",
-        "ufficio-tecnico", "richiesta-stralcio", "piano-di-rientro", "contenzioso", "riattivazione",
-    ))
+    assert len(templates.in_force("ACQ")) == sum(
+        len(parse_action(a).parts)
+        for a in (
+            "sollecito-sms",
+            "sollecito-email",
+            "sollecito-bonario",
+            "sollecito-ar",
+            "pec",
+            "agenzia",
+            "ufficio-tecnico",
+            "richiesta-stralcio",
+            "piano-di-rientro",
+            "contenzioso",
+            "riattivazione",
+        )
+    )
 
 
 @pytest.mark.parametrize(
@@ -174,10 +195,15 @@ def test_templates_are_versioned_per_company_over_the_group_and_the_package(cont
         ("Riga uno\n{% if totale %}\nniente fine", "errore di sintassi alla riga 2"),
         ("{{ bollette.numero }}", "su un elenco"),
         ("{{ totale | pippo }}", "pippo"),
-        ("{% for b in bollette %}{{ b.numero }} {{ b.residuo }} {{ cliente.nome }} {% endfor %}" * 4, "4 SMS (536 caratteri GSM-7), al più 3 SMS"),
+        (
+            "{% for b in bollette %}{{ b.numero }} {{ b.residuo }} {{ cliente.nome }} {% endfor %}" * 4,
+            "4 SMS (536 caratteri GSM-7), al più 3 SMS",
+        ),
     ],
 )
-def test_a_template_with_a_mistake_is_refused_and_nothing_saved(container: Container, source: str, expected: str) -> None:
+def test_a_template_with_a_mistake_is_refused_and_nothing_saved(
+    container: Container, source: str, expected: str
+) -> None:
     _companies(container)
     templates = container.message_templates()
     with pytest.raises(InvalidChannelDocument) as refused:
@@ -264,8 +290,13 @@ def test_an_action_whose_position_cannot_be_read_is_retried_never_sent_with_made
     assert store_entry is not None and store_entry.status == PENDING
     # the configuration names an adapter that is gone: the send fails clearly and is retried
     c.channel_config().documents.save(
-        "ACQ", {"channels": {"sms": {"adapter": "piccione"}}}, by="x", note=None, source="test",
-        expected_version=None, what="configurazione",
+        "ACQ",
+        {"channels": {"sms": {"adapter": "piccione"}}},
+        by="x",
+        note=None,
+        source="test",
+        expected_version=None,
+        what="configurazione",
     )
     outcome = c.outbox().send(FIRST_SMS)
     assert outcome.result == "retry" and "adattatore sconosciuto 'piccione'" in (outcome.error or "")

@@ -48,11 +48,15 @@ def _an_sms(database_url: str, *, send: bool) -> None:
 @pytest.mark.postgres_smoke
 def test_config_set_show_and_history_as_json_for_the_group_and_a_company(cli_db: str, tmp_path: Path) -> None:
     group = {"channels": {"sms": {"sender": "GRUPPO"}}, "letterhead": {"iban": "IT60X0542811101000000123456"}}
-    code, out, err = run("channels", "config", "set", _write(tmp_path, "gruppo.json", group), "--group", "--note", "avvio")
+    code, out, err = run(
+        "channels", "config", "set", _write(tmp_path, "gruppo.json", group), "--group", "--note", "avvio"
+    )
     assert code == 0, out + err
     assert "salvata la versione 1" in out
     company = {"channels": {"sms": {"sender": "ACQUE"}}, "payment_days": 30}
-    code, out, err = run("channels", "config", "set", _write(tmp_path, "acq.json", company), "--company", "acq", "--json")
+    code, out, err = run(
+        "channels", "config", "set", _write(tmp_path, "acq.json", company), "--company", "acq", "--json"
+    )
     assert code == 0, out + err
     assert json.loads(out)["version"] == 1 and json.loads(out)["source"] == "file:acq.json"
     shown = json.loads(run("channels", "config", "show", "--company", "ACQ", "--json").out)
@@ -77,19 +81,32 @@ def test_a_wrong_configuration_is_refused_with_every_problem_exit_2(cli_db: str,
 
 
 def test_templates_set_refused_listed_and_previewed_on_a_real_position(cli_db: str, tmp_path: Path) -> None:
-    code, _, err = run("channels", "templates", "set", "sollecito-sms", "testo", "--text", "{{ cliente.nme }}", "--company", "ACQ")
+    code, _, err = run(
+        "channels", "templates", "set", "sollecito-sms", "testo", "--text", "{{ cliente.nme }}", "--company", "ACQ"
+    )
     assert code == 2 and "campo sconosciuto 'nme'" in err
     source = tmp_path / "sms.txt"
     source.write_text("{{ cliente.nome }}: da pagare {{ totale }} entro il {{ scadenza }}", encoding="utf-8")
-    code, out, err = run("channels", "templates", "set", "1", "text", str(source), "--company", "ACQ", "--note", "breve")
+    code, out, err = run(
+        "channels", "templates", "set", "1", "text", str(source), "--company", "ACQ", "--note", "breve"
+    )
     assert code == 0, out + err
     listed = json.loads(run("channels", "templates", "list", "--company", "ACQ", "--json").out)
     origins = {(t["action"], t["part"]): t["origin"] for t in listed}
     assert origins[("sollecito-sms", "text")] == "azienda" and origins[("pec", "html")] == "predefinito"
     _an_sms(cli_db, send=False)
     code, out, err = run(
-        "channels", "templates", "preview", "sollecito-sms", "--company", "ACQ", "--customer", "C1",
-        "--date", "2026-02-10", "--json",
+        "channels",
+        "templates",
+        "preview",
+        "sollecito-sms",
+        "--company",
+        "ACQ",
+        "--customer",
+        "C1",
+        "--date",
+        "2026-02-10",
+        "--json",
     )
     assert code == 0, out + err
     assert json.loads(out)["text"] == "Maria Bianchi: da pagare 120,00 € entro il 25/02/2026"
@@ -104,7 +121,12 @@ def test_sms_reports_are_polled_from_the_gateway_and_recorded_once(cli_db: str, 
         _an_sms(cli_db, send=True)
         assert list(gateway.state.accepted) == [FIRST_SMS]
         gateway.state.reports = [
-            {"client_reference": FIRST_SMS, "status": "not_delivered", "at": "2026-02-10", "reason": "numero inesistente"},
+            {
+                "client_reference": FIRST_SMS,
+                "status": "not_delivered",
+                "at": "2026-02-10",
+                "reason": "numero inesistente",
+            },
             {"client_reference": "ACQ/X/S1/1/1", "status": "delivered", "at": "2026-02-10"},
             {"client_reference": FIRST_SMS, "status": "consegnatissimo", "at": "2026-02-10"},
         ]

@@ -85,7 +85,12 @@ def _change_config(
 
     def change() -> DocumentRevision:
         return service.change(
-            scope, body.document, by=principal.name, note=body.note, source="api", expected_version=body.expected_version
+            scope,
+            body.document,
+            by=principal.name,
+            note=body.note,
+            source="api",
+            expected_version=body.expected_version,
         )
 
     try:
@@ -97,7 +102,9 @@ def _change_config(
 # ---- a company's configuration ------------------------------------------------------------------
 
 
-@router.get(f"{COMPANY}/config", response_model=ChannelConfigOut, responses=_READ, **needs(Permission.COMPANY_SETTINGS_READ))
+@router.get(
+    f"{COMPANY}/config", response_model=ChannelConfigOut, responses=_READ, **needs(Permission.COMPANY_SETTINGS_READ)
+)
 def get_config(company: CompanyCode, container: ContainerDep) -> ChannelConfigOut:
     """La configurazione dei canali salvata per l'azienda e quella in vigore (con i valori del gruppo)."""
     service = container.channel_config()
@@ -120,7 +127,10 @@ def get_config_history(company: CompanyCode, container: ContainerDep) -> list[Ch
 
 
 @router.put(
-    f"{COMPANY}/config", response_model=ChannelDocumentChangeOut, responses=_WRITE, **needs(Permission.COMPANY_SETTINGS_WRITE)
+    f"{COMPANY}/config",
+    response_model=ChannelDocumentChangeOut,
+    responses=_WRITE,
+    **needs(Permission.COMPANY_SETTINGS_WRITE),
 )
 def put_config(
     body: ChannelConfigIn, company: CompanyCode, principal: CurrentPrincipal, container: ContainerDep, commit: Commit
@@ -133,7 +143,9 @@ def put_config(
 # ---- templates ----------------------------------------------------------------------------------
 
 
-@router.get(f"{COMPANY}/templates", response_model=list[TemplateOut], responses=_READ, **needs(Permission.COMPANY_SETTINGS_READ))
+@router.get(
+    f"{COMPANY}/templates", response_model=list[TemplateOut], responses=_READ, **needs(Permission.COMPANY_SETTINGS_READ)
+)
 def list_templates(company: CompanyCode, container: ContainerDep) -> list[TemplateOut]:
     """Ogni modello in vigore per l'azienda, e da dove viene (azienda, gruppo, predefinito)."""
     return [_template_out(view) for view in container.message_templates().in_force(company)]

@@ -69,7 +69,9 @@ class SmsReportsOut(BaseModel):
     openapi_extra={"requestBody": _BODY},
 )
 async def sms_reports_callback(
-    company: Annotated[str, Path(max_length=40, description="Codice azienda")], request: Request, container: ContainerDep
+    company: Annotated[str, Path(max_length=40, description="Codice azienda")],
+    request: Request,
+    container: ContainerDep,
 ) -> SmsReportsOut:
     """Esiti di consegna SMS inviati dal gateway, firmati con il segreto condiviso (``X-Signature``)."""
     declared = request.headers.get("content-length", "")
