@@ -414,21 +414,20 @@ class MessageTemplates:
 
     def in_force(self, scope: str) -> list[TemplateView]:
         """Every template of every action as it applies to ``scope``, with where it comes from."""
-        return [self.get(scope, action.slug, part) for action in TEMPLATE_ACTIONS.values() for part in action.parts]
+        layers = self._layers(scope)
+        return [_in_force(layers, action, part) for action in TEMPLATE_ACTIONS.values() for part in action.parts]
 
     def get(self, scope: str, slug: str, part: str) -> TemplateView:
         action = parse_action(slug)
-        part = parse_part(action, part)
+        return _in_force(self._layers(scope), action, parse_part(action, part))
+
+    def _layers(self, scope: str) -> list[tuple[str, dict[str, Any]]]:
+        """The overrides that apply to ``scope``, the group's first."""
         scope = self.documents.scope(scope)
         layers = [(GROUP_ORIGIN, self.documents.current(GROUP).document)]
         if scope != GROUP:
             layers.append((COMPANY, self.documents.current(scope).document))
-        view = TemplateView(action, part, DEFAULT_TEMPLATES[action.slug][part], DEFAULT_ORIGIN)
-        for origin, document in layers:
-            source = document.get(action.slug, {}).get(part)
-            if source is not None:
-                view = TemplateView(action, part, source, origin)
-        return view
+        return layers
 
     def set(
         self,
@@ -474,9 +473,8 @@ class MessageTemplates:
         """The message of ``action`` for ``notice`` with the company's templates in force. An SMS over
         ``sms_max_parts`` parts is refused (``InvalidCommand``): never sent cut or billed beyond it."""
         context = template_context(notice, letterhead)
-        parts = {
-            part: render(self.get(notice.company, action.slug, part).source, part, context) for part in action.parts
-        }
+        layers = self._layers(notice.company)
+        parts = {part: render(_in_force(layers, action, part).source, part, context) for part in action.parts}
         text = parts["text"]
         if action.channel == "sms":
             length = sms_length(text)
@@ -486,3 +484,12 @@ class MessageTemplates:
                 )
         subject = parts.get("subject", notice.action_label).strip()
         return RenderedMessage(subject=subject, text=text, html=parts.get("html"))
+
+
+def _in_force(layers: list[tuple[str, dict[str, Any]]], action: TemplateAction, part: str) -> TemplateView:
+    view = TemplateView(action, part, DEFAULT_TEMPLATES[action.slug][part], DEFAULT_ORIGIN)
+    for origin, document in layers:
+        source = document.get(action.slug, {}).get(part)
+        if source is not None:
+            view = TemplateView(action, part, source, origin)
+    return view
