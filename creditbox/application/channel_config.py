@@ -38,7 +38,7 @@ from creditbox.domain.channel_document import (
     scope_label,
 )
 from creditbox.domain.codes import ActionCode
-from creditbox.domain.errors import Conflict, InvalidCommand
+from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 
 # The channels of the outbox (``projections/outbox.py`` ``CHANNELS``; a test keeps them equal).
 CHANNEL_LABELS: dict[str, str] = {
@@ -382,7 +382,7 @@ class ChannelDocuments:
         if aggregate is None:
             if number == 0:
                 return DocumentVersion.empty(self._kind, scope)
-            raise InvalidCommand(f"{scope_label(scope)}: nessuna versione salvata")
+            raise NotFound(f"{scope_label(scope)}: nessuna versione salvata")
         return aggregate.get_version(number)
 
     def history(self, scope: str) -> list[DocumentHistoryEntry]:

@@ -8,11 +8,14 @@ adapter again, otherwise the same one serves every message. An adapter name nobo
 clear error (the outbox retries, then records the failure), never a silent fallback.
 
 ``status(action_key)`` (the outbox's reconciliation) asks the adapter of the action's channel; when
-the channel cannot be found it asks every adapter configured for the company.
+the channel cannot be found it asks every adapter configured for the company. An adapter that cannot
+answer (unreachable, misconfigured) counts as not knowing the message: the entry is left *incerto*
+for a person, never sent again blindly.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Mapping
 
@@ -28,6 +31,7 @@ from creditbox.application.ports import (
 )
 
 AdapterFactory = Callable[[AdapterSpec], Channel]
+log = logging.getLogger(__name__)
 
 
 class UnknownAdapter(ChannelError):
@@ -82,10 +86,13 @@ class ChannelRouter:
         channels = [channel] if channel is not None else list(CHANNEL_NAMES)
         seen: set[int] = set()
         for name in channels:
-            adapter = self.adapter(company, name)
-            if id(adapter) in seen:
-                continue
-            seen.add(id(adapter))
-            if adapter.status(action_key) == CHANNEL_SENT:
-                return CHANNEL_SENT
+            try:
+                adapter = self.adapter(company, name)
+                if id(adapter) in seen:
+                    continue
+                seen.add(id(adapter))
+                if adapter.status(action_key) == CHANNEL_SENT:
+                    return CHANNEL_SENT
+            except Exception as error:  # a channel that cannot answer does not know the message
+                log.warning("stato di %s sul canale %s non disponibile: %s", action_key, name, error)
         return CHANNEL_UNKNOWN

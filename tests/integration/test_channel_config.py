@@ -13,7 +13,7 @@ import pytest
 
 from creditbox.application.channel_config import InvalidChannelDocument
 from creditbox.application.composer import UnreadablePosition
-from creditbox.application.ports import PENDING, SENT
+from creditbox.application.ports import PENDING, SENT, ChannelError
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.application.templates import parse_action
 from creditbox.bootstrap import Container
@@ -274,6 +274,11 @@ def test_the_router_sends_through_the_adapter_of_each_company(container: Contain
         assert router.adapter("ACQ", "sms") is router.adapter("ACQ", "sms")  # cached
         c.channel_config().change("ACQ", {"channels": {"sms": {"adapter": "file"}}}, by="anna")
         assert isinstance(router.adapter("ACQ", "sms"), FileChannel)  # a new version: built again
+        # a gateway without its url cannot be built: sending fails clearly, the status is unknown
+        c.channel_config().change("ACQ", {"channels": {"sms": {"adapter": "sms-http"}}}, by="anna")
+        with pytest.raises(ChannelError, match="manca l'opzione url"):
+            router.adapter("ACQ", "sms")
+        assert router.status("ACQ/C9/S1/1/1") == "unknown"
 
 
 def test_an_action_whose_position_cannot_be_read_is_retried_never_sent_with_made_up_content(
