@@ -112,7 +112,7 @@ DEFAULT_TEMPLATES: dict[str, dict[str, str]] = {
     "agenzia": _office("Si affida all'agenzia di recupero il credito del cliente qui indicato."),
     "ufficio-tecnico": _office(
         "All'Ufficio tecnico: {{ azione.descrizione }}"
-        "{% if parametri.tech %} (intervento: {{ parametri.tech }}){% endif %}."
+        "{% if parametri.tech is defined %} (intervento: {{ parametri.tech }}){% endif %}."
     ),
     "richiesta-stralcio": _office("All'Ufficio crediti: richiesta di stralcio del credito qui indicato."),
     "piano-di-rientro": _office("All'Ufficio crediti: proposta di piano di rientro per il credito qui indicato."),

@@ -28,7 +28,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.meta import find_undeclared_variables
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -275,6 +275,8 @@ def render(source: str, part: str, context: Mapping[str, Any]) -> str:
     """The template rendered (``InvalidCommand`` naming the line when rendering fails)."""
     try:
         return str(_compiled(source, part == "html").render(**context))
+    except UndefinedError as error:
+        raise InvalidCommand(f"modello non applicabile: valore mancante ({error.message})") from error
     except TemplateError as error:
         line = getattr(error, "lineno", None)
         where = f" alla riga {line}" if line else ""

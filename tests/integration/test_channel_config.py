@@ -308,3 +308,15 @@ def test_an_action_whose_position_cannot_be_read_is_retried_never_sent_with_made
     c.channel_config().change("ACQ", {}, by="anna")  # back to the file adapter
     assert c.outbox().send(FIRST_SMS).result == "sent"
     assert c.outbox().get(FIRST_SMS).status == SENT  # type: ignore[union-attr]
+
+
+def test_an_sms_longer_than_the_configured_maximum_is_not_sent(container: Container) -> None:
+    c = container
+    _companies(c)
+    c.channel_config().change("ACQ", {"sms_max_parts": 1}, by="anna")  # the default SMS takes 2 parts
+    _position_with_an_sms(c)
+    outcome = c.outbox().send(FIRST_SMS)
+    assert outcome.result == "retry"
+    assert "SMS di ACQ/C1/S1/1/1 troppo lungo: 2 SMS" in (outcome.error or "")
+    files = c.channel()
+    assert isinstance(files, FileChannel) and files.messages("ACQ", "sms") == []
