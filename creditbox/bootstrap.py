@@ -13,15 +13,19 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.agency import AgencyAnswers, AgencyBatches
 from creditbox.application.bank_import import BankImporter
 from creditbox.application.case_commands import CaseCommands
+from creditbox.application.channel_config import ChannelConfigService
 from creditbox.application.channel_outcomes import ChannelOutcomes
+from creditbox.application.channel_router import AdapterFactory, ChannelRouter
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
+from creditbox.application.composer import Composer
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
@@ -46,7 +50,9 @@ from creditbox.application.positions import PositionReader
 from creditbox.application.receipt_polling import PollResult, ReceiptPolling
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
+from creditbox.application.sms_reports import SmsDeliveryReports, SmsReportsImporter
 from creditbox.application.technical_office import TechnicalBatches, TechnicalOfficeAnswers
+from creditbox.application.templates import MessageTemplates
 from creditbox.application.tokens import TokenService
 from creditbox.clock import Clock, SystemClock
 from creditbox.domain.import_profile import ProfileVersion
@@ -61,6 +67,8 @@ from creditbox.infrastructure.channels.office_batches import (
     agency_from_spec,
     technical_office_from_spec,
 )
+from creditbox.infrastructure.channels.posta import PostaChannel
+from creditbox.infrastructure.channels.sms_http import SmsHttpChannel
 from creditbox.infrastructure.channels.smtp import SmtpChannel
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
@@ -81,6 +89,7 @@ from creditbox.infrastructure.pec.mailbox import ImapMailbox, ImapSettings
 from creditbox.infrastructure.pec.receipts import parse_receipt
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
+from creditbox.infrastructure.secrets import read_secret
 from creditbox.infrastructure.unmatched_store import SqlUnmatchedAnswers
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
@@ -102,6 +111,7 @@ class Container:
     # Dunning: actions are handed to this dispatcher (channels come with the workers issue).
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
     _work_queue: Any = field(default=None, init=False, repr=False)
+    _router: ChannelRouter | None = field(default=None, init=False, repr=False)
 
     def ingestor(self, **options: Any) -> Ingestor:
         options = {"savers": self.batch_saver, "dates": self.date_policy(), **options}
@@ -248,18 +258,65 @@ class Container:
         """Where the messages go: the file channel under the ``channel_dir`` setting."""
         return FileChannel(self.settings.channel_dir, self.clock)
 
+    def adapter_factories(self) -> dict[str, AdapterFactory]:
+        """The channel adapters by the name a configuration gives them (``AdapterSpec.adapter``)."""
+        files = self.channel()
+        root, clock = self.settings.channel_dir, self.clock
+        factories: dict[str, AdapterFactory] = {
+            "file": lambda _spec: files,
+            "sms-http": lambda spec: SmsHttpChannel.from_spec(spec, clock, root),
+            "smtp": lambda spec: SmtpChannel.from_spec(spec, clock, root),
+            "pec": lambda spec: SmtpChannel.from_spec(spec, clock, root),
+            "posta": lambda spec: PostaChannel.from_spec(spec, clock, root),
+        }
+        for name, build in OFFICE_ADAPTERS.items():
+            factories[name] = partial(_office_adapter, build, clock=clock, root=root)
+        return factories
+
+    def channel_config(self) -> ChannelConfigService:
+        """The channels' configuration per company, over the group's defaults (versioned)."""
+        return ChannelConfigService(self.companies, self.app, self.clock, lambda: self.adapter_factories())
+
+    def message_templates(self) -> MessageTemplates:
+        """The message templates per company and action (versioned, checked when saved)."""
+        return MessageTemplates(self.companies, self.app, self.clock, self.channel_config())
+
+    def composer(self) -> Composer:
+        """What an outbox entry says: its position, the company's letterhead and templates."""
+        return Composer(self.app, self.channel_config(), self.message_templates())
+
+    def channel_router(self) -> ChannelRouter:
+        """The channel the outbox talks to: each message through its company's adapter."""
+        if self._router is None:
+            self.projections.ensure_schema()
+            store = SqlOutboxStore(self.projections.engine, self.write_gate)
+
+            def channel_of(action_key: str) -> str | None:
+                entry = store.get(action_key)
+                return entry.channel if entry is not None else None
+
+            self._router = ChannelRouter(self.channel_config(), self.adapter_factories(), read_secret, channel_of)
+        return self._router
+
+    def sms_reports(self) -> SmsDeliveryReports:
+        """The SMS delivery reports: the gateway's signed callback and polling."""
+        return SmsDeliveryReports(
+            self.inbound_files(), self.channel_config(), self.channel_router().adapter, read_secret, self.clock
+        )
+
     def outbox(self, *, channel: Channel | None = None) -> OutboxService:
-        """The outbox: hands the executed actions to the channel, retries, reconciles (``channel``:
-        another channel, for tests)."""
+        """The outbox: hands the executed actions to the channels (through the router, with the
+        composer's messages), retries, reconciles (``channel``: another channel, for tests)."""
         self.projections.ensure_schema()
         s = self.settings
         return OutboxService(
             SqlOutboxStore(self.projections.engine, self.write_gate),
-            channel or self.channel(),
+            channel or self.channel_router(),
             self.app,
             self.clock,
             retry=RetryPolicy(s.outbox_max_attempts, s.outbox_first_retry_seconds, s.outbox_max_retry_seconds),
             hold_seconds=s.outbox_hold_seconds,
+            composer=self.composer().message_of,
         )
 
     def channel_outcomes(self) -> ChannelOutcomes:
@@ -282,6 +339,7 @@ class Container:
                     AnswerTableReader(), self.channel_outcomes(), self.office_notes(), self.ingestor, self.clock
                 ),
                 self.pec_receipts(),
+                SmsReportsImporter(self.channel_outcomes()),
             ],
             unmatched=unmatched,
             clock=self.clock,
@@ -422,6 +480,12 @@ class Container:
 
 # The adapters of the outside offices by name (``AdapterSpec.adapter``): each builds a ``Channel`` from
 # its spec, the clock and the channel folder (``channel_dir``).
+def _office_adapter(
+    build: Callable[[AdapterSpec, Clock, str], Channel], spec: AdapterSpec, *, clock: Clock, root: str
+) -> Channel:
+    return build(spec, clock, root)
+
+
 OFFICE_ADAPTERS: dict[str, Callable[[AdapterSpec, Clock, str], Channel]] = {
     "ufficio-tecnico": technical_office_from_spec,
     "agenzia": agency_from_spec,

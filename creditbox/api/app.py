@@ -24,12 +24,14 @@ from creditbox.api.routes import (
     actions_table,
     bank,
     cases,
+    channels,
     company_settings,
     feed,
     health,
     imports,
     inbound,
     positions,
+    sms_reports,
     worklists,
 )
 from creditbox.api.security_headers import SecurityHeaders
@@ -44,6 +46,8 @@ ROUTERS = [
     cases.router,
     actions_table.router,
     company_settings.router,
+    channels.router,
+    sms_reports.router,
     worklists.router,
     bank.router,
     inbound.router,

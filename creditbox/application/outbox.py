@@ -94,7 +94,9 @@ class ReconcileReport:
 
 
 def message_of(entry: OutboxEntry) -> ChannelMessage:
-    """The Italian message of an action (plain wording; the real channels' templates come later)."""
+    """The plain Italian message of an action, from the entry alone: what an ``OutboxService`` built
+    without a composer sends (tests of the outbox's mechanics). The container injects the composer
+    (``application/composer.py``), which reads the position and renders the company's templates."""
     payload = entry.payload
     name = str(payload.get("customer_name") or entry.customer_code)
     overdue = format_euro(Decimal(str(payload.get("overdue") or "0")))
@@ -134,8 +136,10 @@ class OutboxService:
         retry: RetryPolicy | None = None,
         hold_seconds: float = 300.0,
         batch: int = 1000,
+        composer: Callable[[OutboxEntry], ChannelMessage] = message_of,
     ) -> None:
         self._store = store
+        self._compose = composer
         self._channel = channel
         self._events = events
         self._clock = clock
@@ -210,8 +214,8 @@ class OutboxService:
         if self.before_channel is not None:
             self.before_channel(entry)
         try:
-            receipt = self._channel.send(message_of(entry))
-        except Exception as error:  # any failure of the channel: tried again later, then recorded
+            receipt = self._channel.send(self._compose(entry))
+        except Exception as error:  # composing or sending failed: tried again later, then recorded
             return self._failed_attempt(entry, f"{type(error).__name__}: {error}")
         if self.after_channel is not None:
             self.after_channel(entry)
