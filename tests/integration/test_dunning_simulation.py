@@ -4,7 +4,6 @@ executed ends ``sent`` in the outbox, once, written by the file channel."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -32,12 +31,9 @@ def test_simulate_180_days_matches_the_table(container: Container, clock: FixedC
     _given_a_company(container, 200)
     simulator = container.simulator("ACQ", SimulatedWorld(seed=7), clock.set)
 
-    started = time.perf_counter()
     summary = simulator.run("ACQ", date(2026, 1, 1), date(2026, 6, 29))
-    elapsed = time.perf_counter() - started
 
     assert summary.days == 180
-    assert elapsed < 120, f"simulation took {elapsed:.1f}s"
     table = container.actions_tables.current("ACQ")
     rows = {(r.ladder, r.seq): r for r in table.rows}
     positions = container.dunning().positions("ACQ")
