@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import socket
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from creditbox.application.actions_tables import ActionsTables
 from creditbox.application.agency import AgencyAnswers, AgencyBatches
 from creditbox.application.bank_import import BankImporter
 from creditbox.application.case_commands import CaseCommands
-from creditbox.application.channel_config import ChannelConfigService
+from creditbox.application.channel_config import ChannelConfigService, DocumentCache
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.channel_router import AdapterFactory, ChannelRouter
 from creditbox.application.companies import CompanyDirectory
@@ -112,6 +113,11 @@ class Container:
     dispatcher: Dispatcher = field(default_factory=RecordingDispatcher)
     _work_queue: Any = field(default=None, init=False, repr=False)
     _router: ChannelRouter | None = field(default=None, init=False, repr=False)
+    _document_cache: DocumentCache | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The channel configuration and templates every send reads, kept a few seconds.
+        self._document_cache = DocumentCache(self.settings.channel_documents_cache_seconds, time.monotonic)
 
     def ingestor(self, **options: Any) -> Ingestor:
         options = {"savers": self.batch_saver, "dates": self.date_policy(), **options}
@@ -275,11 +281,13 @@ class Container:
 
     def channel_config(self) -> ChannelConfigService:
         """The channels' configuration per company, over the group's defaults (versioned)."""
-        return ChannelConfigService(self.companies, self.app, self.clock, lambda: self.adapter_factories())
+        return ChannelConfigService(
+            self.companies, self.app, self.clock, lambda: self.adapter_factories(), self._document_cache
+        )
 
     def message_templates(self) -> MessageTemplates:
         """The message templates per company and action (versioned, checked when saved)."""
-        return MessageTemplates(self.companies, self.app, self.clock, self.channel_config())
+        return MessageTemplates(self.companies, self.app, self.clock, self.channel_config(), self._document_cache)
 
     def composer(self) -> Composer:
         """What an outbox entry says: its position, the company's letterhead and templates."""

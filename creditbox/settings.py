@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     outbox_max_retry_seconds: float = Field(default=3600.0, ge=0)
     outbox_hold_seconds: float = Field(default=300.0, gt=0)
     outbox_lease_seconds: float = Field(default=600.0, gt=0)
+    # How long a process keeps the channel configuration and templates it read (a change made by
+    # another process is seen within this time; one made through the same process at once).
+    channel_documents_cache_seconds: float = Field(default=5.0, ge=0)
     # Workers: the prefix of the broker's queue names (``creditbox.positions``, ``creditbox.actions``),
     # and the worker threads the embedded broker (``memory://``) runs inside the process.
     queue_prefix: str = "creditbox"

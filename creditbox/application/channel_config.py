@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -354,11 +355,19 @@ class DocumentHistoryEntry:
 class ChannelDocuments:
     """The versioned documents of one kind, per scope (shared by the configuration and the templates)."""
 
-    def __init__(self, kind: str, companies: CompanyDirectory, store: EventStore, clock: Clock) -> None:
+    def __init__(
+        self,
+        kind: str,
+        companies: CompanyDirectory,
+        store: EventStore,
+        clock: Clock,
+        cache: DocumentCache | None = None,
+    ) -> None:
         self._kind = kind
         self._companies = companies
         self._store = store
         self._clock = clock
+        self._cache = cache
 
     def scope(self, scope: str) -> str:
         """The scope's normal form; a company must be registered (``NotFound`` otherwise)."""
@@ -367,9 +376,19 @@ class ChannelDocuments:
             scope = self._companies.get(scope).code
         return scope
 
-    def _aggregate(self, scope: str) -> ChannelDocument | None:
+    def _aggregate(self, scope: str, *, fresh: bool = False) -> ChannelDocument | None:
+        """The scope's document: from the cache when it has it (shared, never changed: only
+        :meth:`save` changes a document, and it reads a ``fresh`` one from the store)."""
+        key = (self._kind, scope)
+        if self._cache is not None and not fresh:
+            hit, cached = self._cache.get(key)
+            if hit:
+                return cached
         found = self._store.get_or_none(channel_document_id(self._kind, scope))
-        return found if isinstance(found, ChannelDocument) else None
+        aggregate = found if isinstance(found, ChannelDocument) else None
+        if self._cache is not None and not fresh:
+            self._cache.put(key, aggregate)
+        return aggregate
 
     def current(self, scope: str) -> DocumentVersion:
         scope = self.scope(scope)
@@ -408,7 +427,7 @@ class ChannelDocuments:
     ) -> DocumentRevision:
         """Save ``document`` (already checked) as the scope's version n+1 (unless unchanged)."""
         scope = self.scope(scope)
-        aggregate = self._aggregate(scope)
+        aggregate = self._aggregate(scope, fresh=True)
         before = aggregate.current if aggregate is not None else DocumentVersion.empty(self._kind, scope)
         if expected_version is not None and expected_version != before.version:
             raise Conflict(
@@ -422,9 +441,43 @@ class ChannelDocuments:
         else:
             changed = aggregate.change(document, by=by, at=at, note=note, source=source)
         if changed:
-            self._store.save(aggregate)
+            try:
+                self._store.save(aggregate)
+            finally:
+                if self._cache is not None:
+                    self._cache.forget((self._kind, scope))
         after = aggregate.current
         return DocumentRevision(changed, after, changed_paths(before.document, after.document) if changed else ())
+
+
+class DocumentCache:
+    """The documents read recently, by kind and scope, kept ``ttl_seconds`` (``now``: a monotonic
+    clock, seconds). Every message sent reads its company's configuration and templates (and the
+    group's): without a cache, several reads of the event store per message. A change saved through
+    the same cache is seen at once; one saved by another process within ``ttl_seconds``."""
+
+    def __init__(self, ttl_seconds: float, now: Callable[[], float]) -> None:
+        self._ttl = ttl_seconds
+        self._now = now
+        self._lock = threading.Lock()
+        self._entries: dict[tuple[str, str], tuple[float, ChannelDocument | None]] = {}
+
+    def get(self, key: tuple[str, str]) -> tuple[bool, ChannelDocument | None]:
+        with self._lock:
+            found = self._entries.get(key)
+        if found is None or found[0] < self._now():
+            return False, None
+        return True, found[1]
+
+    def put(self, key: tuple[str, str], aggregate: ChannelDocument | None) -> None:
+        if self._ttl <= 0:
+            return
+        with self._lock:
+            self._entries[key] = (self._now() + self._ttl, aggregate)
+
+    def forget(self, key: tuple[str, str]) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
 
 
 class ChannelConfigService:
@@ -433,10 +486,15 @@ class ChannelConfigService:
     WHAT = "configurazione dei canali"
 
     def __init__(
-        self, companies: CompanyDirectory, store: EventStore, clock: Clock, adapters: Callable[[], Iterable[str]]
+        self,
+        companies: CompanyDirectory,
+        store: EventStore,
+        clock: Clock,
+        adapters: Callable[[], Iterable[str]],
+        cache: DocumentCache | None = None,
     ) -> None:
         self._companies = companies
-        self.documents = ChannelDocuments(CONFIGURATION, companies, store, clock)
+        self.documents = ChannelDocuments(CONFIGURATION, companies, store, clock, cache)
         self._adapters = adapters
 
     def current(self, scope: str) -> DocumentVersion:

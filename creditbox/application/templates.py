@@ -37,6 +37,7 @@ from creditbox.application.channel_config import (
     DEFAULT_SMS_MAX_PARTS,
     ChannelConfigService,
     ChannelDocuments,
+    DocumentCache,
     DocumentHistoryEntry,
     DocumentProblem,
     DocumentRevision,
@@ -403,9 +404,14 @@ class MessageTemplates:
     WHAT = "modelli dei messaggi"
 
     def __init__(
-        self, companies: CompanyDirectory, store: EventStore, clock: Clock, configuration: ChannelConfigService
+        self,
+        companies: CompanyDirectory,
+        store: EventStore,
+        clock: Clock,
+        configuration: ChannelConfigService,
+        cache: DocumentCache | None = None,
     ) -> None:
-        self.documents = ChannelDocuments(TEMPLATES, companies, store, clock)
+        self.documents = ChannelDocuments(TEMPLATES, companies, store, clock, cache)
         self._configuration = configuration
 
     def current(self, scope: str) -> DocumentVersion:
