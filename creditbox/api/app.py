@@ -20,7 +20,17 @@ from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers, problem_responses
 from creditbox.api.reads import QueryConnections
-from creditbox.api.routes import actions_table, cases, company_settings, feed, health, imports, positions, worklists
+from creditbox.api.routes import (
+    actions_table,
+    cases,
+    company_settings,
+    feed,
+    health,
+    imports,
+    positions,
+    statements,
+    worklists,
+)
 from creditbox.api.security_headers import SecurityHeaders
 from creditbox.bootstrap import Container, bootstrap
 
@@ -30,6 +40,7 @@ ROUTERS = [
     feed.router,
     imports.router,
     positions.router,
+    statements.router,
     cases.router,
     actions_table.router,
     company_settings.router,

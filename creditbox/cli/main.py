@@ -26,6 +26,7 @@ from creditbox.cli import (
     scheduler,
     serve,
     simulate,
+    statement,
     template,
     tick,
     tokens,
@@ -94,6 +95,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("projections", projections.app),
     ("worklist", worklists.worklist),
     ("ageing", worklists.ageing),
+    ("statement", statement.statement),
 )
 
 add_commands(app, COMMANDS)
