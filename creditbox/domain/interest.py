@@ -180,7 +180,7 @@ def residual_schedules(
         )
         for number, steps in schedules.items():
             residual = allocation.residuals.get(number, ZERO)
-            if not steps or steps[-1].residual != residual:
+            if (steps[-1].residual if steps else ZERO) != residual:
                 steps.append(ResidualStep(day + ONE_DAY, residual))
     return schedules
 
