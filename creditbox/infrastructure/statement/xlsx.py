@@ -75,7 +75,7 @@ def summary_rows(statement: Statement) -> list[Sequence[Any]]:
         rows.append(("Identificativi", None, identifiers))
     rows += [
         ("Estratto conto al", None, f"{statement.as_of:%d/%m/%Y}"),
-        ("Interessi di mora", None, statement.regime.label),
+        ("Regime degli interessi", None, statement.regime.label),
         ("Bollette emesse", statement.billed, f"{len(statement.bills)} bollette"),
         ("Note di credito", statement.credited, ""),
         ("Pagamenti (al netto degli storni)", statement.paid, ""),
