@@ -69,3 +69,15 @@ def test_default_date_is_today_and_problems(api: Api) -> None:
     assert api.as_(Role.FEED).get(URL).status_code == 403
     assert api.as_(Role.AUDITOR, "other").get(URL).status_code == 404
     assert api.client.get(URL).status_code == 401
+
+
+def test_the_ageing_route_counts_the_prescrivibili(api: Api) -> None:
+    seed_customer(api)  # domestic, water
+    feed = api.as_(Role.FEED)
+    old = bill("B0", issue="2023-01-01", due="2023-01-15", amount="75.00")  # + 2 years: 15/01/2025
+    assert feed.post(f"{BASE}/bills", json=old).status_code in (200, 201)
+    assert feed.post(f"{BASE}/bills", json=bill()).status_code in (200, 201)
+    ageing = api.as_(Role.AUDITOR).get(f"{BASE}/ageing")
+    assert ageing.status_code == 200, ageing.text
+    body = ageing.json()
+    assert (body["past_limit"], body["time_barred"], body["time_barred_count"]) == ("75.00", "75.00", 1)
