@@ -22,12 +22,12 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Protocol
 
+from creditbox.application.statement_movements import Movement, MovementKind, statement_movements
 from creditbox.domain.allocation import allocate
 from creditbox.domain.codes import CustomerType, Service
-from creditbox.domain.documents import Bill, Payment
+from creditbox.domain.documents import Bill
 from creditbox.domain.errors import InvalidCommand
 from creditbox.domain.interest import (
-    ONE_DAY,
     BillInterest,
     InterestComputation,
     InterestLine,
@@ -57,35 +57,6 @@ _MEDIA_TYPES = {
     StatementFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     StatementFormat.PDF: "application/pdf",
 }
-
-
-class MovementKind(Enum):
-    BILL = "Bolletta"
-    CREDIT_NOTE = "Nota di credito"
-    PAYMENT = "Pagamento"
-    REVERSAL = "Storno pagamento"
-    FLAT_COMPENSATION = "Indennizzo forfettario"
-    INTEREST = "Interessi di mora"
-
-
-_ORDER = {kind: index for index, kind in enumerate(MovementKind)}
-
-
-@dataclass(frozen=True)
-class Movement:
-    """One line of the statement: principal debit/credit, or a charge of interest or compensation."""
-
-    day: date
-    kind: MovementKind
-    document: str
-    supply_code: str | None
-    description: str
-    debit: Decimal  # principal charged (bill; a reversal gives money back to the customer's debt)
-    credit: Decimal  # principal paid or credited
-    interest: Decimal  # interest charged on this line
-    compensation: Decimal  # flat compensation charged on this line
-    principal_balance: Decimal  # running, principal only
-    balance: Decimal  # running, principal + interest + compensation
 
 
 @dataclass(frozen=True)
@@ -229,7 +200,7 @@ def build_statement(position: Position, company_name: str, rates: RateTable, as_
         _bill_line(position, bill, allocation.residuals[bill.number], by_bill[bill.number], as_of)
         for bill in sorted(bills, key=lambda b: (b.due_date, b.issue_date, b.number))
     )
-    movements = _movements(bills, notes, payments, interest, position)
+    movements = statement_movements(bills, notes, payments, interest)
     statement = Statement(
         company=position.company,
         company_name=company_name,
@@ -270,168 +241,6 @@ def _bill_line(position: Position, bill: Bill, residual: Decimal, interest: Bill
         compensation=interest.flat_compensation,
         limitation=limitation,
     )
-
-
-@dataclass(frozen=True)
-class _Document:
-    day: date
-    kind: MovementKind
-    number: str
-    supply_code: str | None
-    amount: Decimal  # signed as stored
-
-
-def _movements(
-    bills: list[Bill], notes: list[Bill], payments: list[Payment], interest: InterestComputation, position: Position
-) -> list[Movement]:
-    documents = [_Document(b.issue_date, MovementKind.BILL, b.number, b.supply_code, b.amount) for b in bills]
-    documents += [_Document(n.issue_date, MovementKind.CREDIT_NOTE, n.number, n.supply_code, n.amount) for n in notes]
-    documents += [
-        _Document(
-            p.payment_date,
-            MovementKind.PAYMENT if p.amount > ZERO else MovementKind.REVERSAL,
-            p.payment_id,
-            position.bills[p.bill_number].supply_code if p.bill_number in position.bills else None,
-            p.amount,
-        )
-        for p in payments
-    ]
-    documents.sort(key=lambda d: (d.day, _ORDER[d.kind], d.number))
-    by_number = {b.number: b for b in bills}
-    note_by_number = {n.number: n for n in notes}
-    payment_by_id = {p.payment_id: p for p in payments}
-    known_bills: list[Bill] = []
-    known_notes: list[Bill] = []
-    known_payments: list[Payment] = []
-    residuals: dict[str, Decimal] = {}
-    rows: list[tuple[_Document, str]] = []
-    for document in documents:
-        if document.kind is MovementKind.BILL:
-            known_bills.append(by_number[document.number])
-        elif document.kind is MovementKind.CREDIT_NOTE:
-            known_notes.append(note_by_number[document.number])
-        else:
-            known_payments.append(payment_by_id[document.number])
-        after = allocate(known_bills, known_notes, known_payments).residuals
-        rows.append((document, _allocation_text(document, residuals, after, payment_by_id)))
-        residuals = after
-    charges: list[tuple[date, MovementKind, str, str | None, Decimal, str]] = []
-    for bill_interest in interest.bills:
-        supply = by_number[bill_interest.bill_number].supply_code
-        if bill_interest.flat_compensation > ZERO:
-            charges.append(
-                (
-                    bill_interest.due_date + ONE_DAY,
-                    MovementKind.FLAT_COMPENSATION,
-                    bill_interest.bill_number,
-                    supply,
-                    bill_interest.flat_compensation,
-                    f"Bolletta {bill_interest.bill_number} pagata oltre la scadenza (D.Lgs. 231/2002 art. 6)",
-                )
-            )
-        if bill_interest.interest > ZERO:
-            periods = len(bill_interest.lines)
-            charges.append(
-                (
-                    interest.until,
-                    MovementKind.INTEREST,
-                    bill_interest.bill_number,
-                    supply,
-                    bill_interest.interest,
-                    f"Interessi sulla bolletta {bill_interest.bill_number} dal "
-                    f"{bill_interest.lines[0].start:%d/%m/%Y} al {bill_interest.lines[-1].end:%d/%m/%Y} "
-                    f"({periods} {'periodo' if periods == 1 else 'periodi'}, vedi dettaglio interessi)",
-                )
-            )
-    entries: list[tuple[tuple[Any, ...], Any]] = [((d.day, _ORDER[d.kind], d.number), (d, text)) for d, text in rows]
-    entries += [((c[0], _ORDER[c[1]], c[2]), c) for c in charges]
-    entries.sort(key=lambda e: e[0])
-    movements: list[Movement] = []
-    principal = total = ZERO
-    for _key, entry in entries:
-        if isinstance(entry[0], _Document):
-            document, text = entry
-            debit = document.amount if document.kind in (MovementKind.BILL,) else ZERO
-            credit = ZERO
-            if document.kind is MovementKind.CREDIT_NOTE:
-                credit = -document.amount
-            elif document.kind is MovementKind.PAYMENT:
-                credit = document.amount
-            elif document.kind is MovementKind.REVERSAL:
-                debit = -document.amount
-            principal += debit - credit
-            total += debit - credit
-            movements.append(
-                Movement(
-                    document.day,
-                    document.kind,
-                    document.number,
-                    document.supply_code,
-                    text,
-                    debit,
-                    credit,
-                    ZERO,
-                    ZERO,
-                    principal,
-                    total,
-                )
-            )
-        else:
-            day, kind, number, supply, amount, text = entry
-            is_interest = kind is MovementKind.INTEREST
-            total += amount
-            movements.append(
-                Movement(
-                    day,
-                    kind,
-                    number,
-                    supply,
-                    text,
-                    ZERO,
-                    ZERO,
-                    amount if is_interest else ZERO,
-                    ZERO if is_interest else amount,
-                    principal,
-                    total,
-                )
-            )
-    return movements
-
-
-def _allocation_text(
-    document: _Document, before: dict[str, Decimal], after: dict[str, Decimal], payments: dict[str, Payment]
-) -> str:
-    """What the document did to the bills' residuals, in words (``Imputato a B1 100,00 €; …``)."""
-    applied: list[str] = []
-    reopened: list[str] = []
-    for number in after:
-        if document.kind is MovementKind.BILL and number == document.number:
-            continue
-        delta = after[number] - before.get(number, ZERO)
-        if delta < ZERO:
-            applied.append(f"{number} {format_euro(-delta)}")
-        elif delta > ZERO:
-            reopened.append(f"{number} {format_euro(delta)}")
-    parts: list[str] = []
-    if document.kind is MovementKind.BILL:
-        covered = after.get(document.number, ZERO)
-        parts.append(f"Bolletta {document.number}")
-        if covered < document.amount:
-            parts.append(f"coperta dal credito del cliente per {format_euro(document.amount - covered)}")
-    elif document.kind is MovementKind.CREDIT_NOTE:
-        parts.append(f"Nota di credito {document.number}")
-    else:
-        payment = payments[document.number]
-        named = f" (indicata la bolletta {payment.bill_number})" if payment.bill_number else ""
-        method = f", {payment.method}" if payment.method else ""
-        parts.append(f"{document.kind.value} {document.number}{method}{named}")
-    if applied:
-        parts.append("imputato a " + "; ".join(applied))
-    if reopened:
-        parts.append("riapre " + "; ".join(reopened))
-    if document.kind in (MovementKind.PAYMENT, MovementKind.CREDIT_NOTE) and not applied:
-        parts.append("a credito del cliente")
-    return ": ".join(parts[:1]) + (" — " + ", ".join(parts[1:]) if len(parts) > 1 else "")
 
 
 def _with_notes(statement: Statement) -> Statement:
