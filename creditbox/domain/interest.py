@@ -70,7 +70,7 @@ class Regime:
     @property
     def label(self) -> str:
         if self.flat_compensation:
-            return "D.Lgs. 231/2002 (tasso BCE + 8 punti, indennizzo 40 €)"
+            return "D.Lgs. 231/2002 (tasso BCE + 8 punti, indennizzo forfettario per bolletta)"
         return "Tasso legale (art. 1284 c.c.)"
 
 

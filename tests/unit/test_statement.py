@@ -23,14 +23,17 @@ Interest 7,79; total owed 80,00 + 7,79 = 87,79. B2 (due 30/06/2023, + 2 years = 
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from creditbox.application.statement import MovementKind, Statement, build_statement, statement_as_json
 from creditbox.domain.codes import CustomerType
+from creditbox.domain.money import ZERO
 from creditbox.domain.position import Position
 from creditbox.infrastructure.excel.writer import DATE_FORMAT, EURO_FORMAT
 from creditbox.infrastructure.interest_rates import standard_rates
@@ -170,3 +173,75 @@ def test_the_pdf_reads_back_in_italian_and_is_the_same_bytes_twice() -> None:
     ):
         assert expected in text, expected
     assert "P3" not in text  # paid after the statement's date
+
+
+# ---- properties over generated positions -----------------------------------------------------------
+
+START = date(2023, 1, 1)
+cents = st.integers(min_value=1, max_value=200_000).map(lambda c: D(c) / 100)
+
+
+@st.composite
+def positions(draw: st.DrawFn) -> Position:
+    kind = draw(st.sampled_from(list(CustomerType)))
+    position = Position.register("ACQ", "C1", details("Cliente", kind), by=BY)
+    position.register_supply(supply("S1"), by=BY)
+    numbers = []
+    for n in range(draw(st.integers(min_value=1, max_value=5))):
+        issued = START + timedelta(days=draw(st.integers(min_value=0, max_value=900)))
+        due = issued + timedelta(days=draw(st.integers(min_value=0, max_value=45)))
+        position.issue_bill(f"B{n}", "S1", issued, due, draw(cents), by=BY)
+        numbers.append(f"B{n}")
+    for n in range(draw(st.integers(min_value=0, max_value=1))):
+        day = START + timedelta(days=draw(st.integers(0, 1000)))
+        position.issue_bill(f"N{n}", "S1", day, day, -draw(cents), by=BY)
+    for n in range(draw(st.integers(min_value=0, max_value=5))):
+        named = draw(st.none() | st.sampled_from(numbers))
+        amount = draw(cents) * (-1 if draw(st.integers(0, 6)) == 0 else 1)
+        day = START + timedelta(days=draw(st.integers(0, 1000)))
+        position.receive_payment(f"P{n}", day, amount, named, by=BY)
+    return position
+
+
+@settings(max_examples=80, deadline=None)
+@given(position=positions(), days=st.integers(min_value=0, max_value=1200))
+def test_the_statement_adds_up_for_any_position(position: Position, days: int) -> None:
+    as_of = START + timedelta(days=days)
+    statement = build_statement(position, "Acque", standard_rates(), as_of)
+    assert statement.principal == position.balance(as_of)
+    assert [m.day for m in statement.movements] == sorted(m.day for m in statement.movements)
+    assert all(m.day <= as_of for m in statement.movements)
+    final = statement.movements[-1] if statement.movements else None
+    assert final is None or (final.principal_balance, final.balance) == (statement.principal, statement.total)
+    charged = sum((m.interest for m in statement.movements), ZERO)
+    assert charged == statement.interest_total == sum((ln.amount for ln in statement.interest_lines), ZERO)
+    assert sum((m.compensation for m in statement.movements), ZERO) == statement.compensation_total
+    residuals = {b.number: b.residual for b in statement.bills}
+    if statement.credit > ZERO:  # money not allocated: every bill is paid
+        assert all(r == ZERO for r in residuals.values()) and statement.principal == -statement.credit
+    if statement.customer_type is CustomerType.DOMESTIC:
+        assert statement.compensation_total == ZERO
+
+
+def test_a_credit_covers_a_new_bill_and_a_reversal_reopens_it() -> None:
+    position = Position.register("ACQ", "C1", details("Cliente"), by=BY)
+    position.register_supply(supply("S1"), by=BY)
+    pay(position, "P1", date(2024, 1, 10), "50.00")  # before any bill: a credit of the customer
+    bill(position, "B1", date(2024, 2, 29), "80.00", issued=date(2024, 2, 1))
+    pay(position, "R1", date(2024, 3, 5), "-50.00")  # the direct debit came back
+    statement = build_statement(position, "Acque", standard_rates(), date(2024, 3, 31))
+    texts = [m.description for m in statement.movements if m.kind is not MovementKind.INTEREST]
+    assert texts == [
+        "Pagamento P1 — a credito del cliente",
+        "Bolletta B1 — coperta dal credito del cliente per 50,00 €",
+        "Storno pagamento R1 — riapre B1 50,00 €",
+    ]
+    reversal = statement.movements[2]
+    assert (reversal.debit, reversal.credit, reversal.principal_balance) == (D("50.00"), ZERO, D("80.00"))
+    # B1 owed 30 from 01/03 to 05/03 and 80 from 06/03 (the reversal counts from the day after it), at 2,5%:
+    #   01/03–05/03:  5 days on 30: 30 × 2,5 × 5 / 36500 = 0,0102… → 0,01
+    #   06/03–31/03: 26 days on 80: 80 × 2,5 × 26 / 36500 = 0,1424… → 0,14
+    assert [(ln.days, ln.base, ln.amount) for ln in statement.interest_lines] == [
+        (5, D("30.00"), D("0.01")),
+        (26, D("80.00"), D("0.14")),
+    ]

@@ -81,7 +81,11 @@ def summary_rows(statement: Statement) -> list[Sequence[Any]]:
         ("Pagamenti (al netto degli storni)", statement.paid, ""),
         ("Capitale residuo", statement.principal, "bollette − note di credito − pagamenti"),
         ("Interessi di mora", statement.interest_total, f"{len(statement.interest_lines)} righe di calcolo"),
-        ("Indennizzi forfettari", statement.compensation_total, "40 € per bolletta pagata in ritardo"),
+        (
+            "Indennizzi forfettari",
+            statement.compensation_total,
+            "per bolletta pagata in ritardo (D.Lgs. 231/2002 art. 6)",
+        ),
         ("Totale dovuto", statement.total, "capitale + interessi + indennizzi"),
         ("Credito non imputato", statement.credit, "pagamenti non imputati ad alcuna bolletta"),
         (
