@@ -52,6 +52,7 @@ from creditbox.application.receipt_polling import PollResult, ReceiptPolling
 from creditbox.application.scheduler import InlineQueue, Scheduler
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS, SimulatedWorld, Simulator, Workers
 from creditbox.application.sms_reports import SmsDeliveryReports, SmsReportsImporter
+from creditbox.application.statement import StatementFormat, StatementService
 from creditbox.application.technical_office import TechnicalBatches, TechnicalOfficeAnswers
 from creditbox.application.templates import MessageTemplates
 from creditbox.application.tokens import TokenService
@@ -82,6 +83,7 @@ from creditbox.infrastructure.excel.office_lists import assignment_files, techni
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
+from creditbox.infrastructure.interest_rates import load_rates
 from creditbox.infrastructure.letters.batches import PostalBatches
 from creditbox.infrastructure.letters.outcomes import PostalOutcomesImporter
 from creditbox.infrastructure.office_notes_store import SqlOfficeNotes
@@ -91,6 +93,8 @@ from creditbox.infrastructure.pec.receipts import parse_receipt
 from creditbox.infrastructure.recording_dispatcher import EventLogOutbox, RecordingDispatcher
 from creditbox.infrastructure.schema_lock import schema_lock
 from creditbox.infrastructure.secrets import read_secret
+from creditbox.infrastructure.statement.pdf import render_pdf
+from creditbox.infrastructure.statement.xlsx import render_xlsx
 from creditbox.infrastructure.unmatched_store import SqlUnmatchedAnswers
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.service import ReadModels
@@ -250,6 +254,19 @@ class Container:
             claimer=claimer_name("scheduler"),
             relay=relay,
             inbox=inbox,
+        )
+
+    def statements(self, *, rates_file: str | None = None) -> StatementService:
+        """Statements of account (Excel, PDF, JSON) with the late-payment rates of ``rates_file``, else
+        of the ``interest_rates_file`` setting, else the shipped table."""
+        path = rates_file or self.settings.interest_rates_file
+        renderers = {StatementFormat.XLSX: render_xlsx, StatementFormat.PDF: render_pdf}
+        return StatementService(
+            self.positions,
+            self.companies,
+            lambda code: self.companies.get(code).name,
+            lambda: load_rates(path),
+            renderers,
         )
 
     def case_commands(self) -> CaseCommands:

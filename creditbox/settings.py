@@ -86,3 +86,6 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: float = Field(default=60.0, gt=0)
     scheduler_chunk_size: int = Field(default=500, ge=1)
     scheduler_lease_seconds: float = Field(default=300.0, gt=0)
+    # Late-payment rates (statement of account): a company's own CSV in the format of the shipped
+    # ``creditbox/data/interest-rates.csv``; unset, the shipped table (docs/statement-and-interest.md).
+    interest_rates_file: str | None = None

@@ -32,6 +32,7 @@ from creditbox.api.routes import (
     inbound,
     positions,
     sms_reports,
+    statements,
     worklists,
 )
 from creditbox.api.security_headers import SecurityHeaders
@@ -43,6 +44,7 @@ ROUTERS = [
     feed.router,
     imports.router,
     positions.router,
+    statements.router,
     cases.router,
     actions_table.router,
     company_settings.router,

@@ -20,7 +20,7 @@ PERMISSION_KEY = "x-permission"
 class Permission(Enum):
     FEED_WRITE = "feed:write"  # customers, supplies, bills, payments, Excel uploads
     IMPORTS_READ = "imports:read"
-    POSITIONS_READ = "positions:read"  # positions, summaries, worklists, ageing
+    POSITIONS_READ = "positions:read"  # positions, summaries, statements of account, worklists, ageing
     HISTORY_READ = "history:read"  # every event of a position, as-of replays
     ACTIONS_TABLE_READ = "actions-table:read"
     ACTIONS_TABLE_WRITE = "actions-table:write"

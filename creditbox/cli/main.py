@@ -29,6 +29,7 @@ from creditbox.cli import (
     scheduler,
     serve,
     simulate,
+    statement,
     template,
     tick,
     tokens,
@@ -101,6 +102,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("worklist", worklists.worklist),
     ("ageing", worklists.ageing),
     ("bank", bank.app),
+    ("statement", statement.statement),
 )
 
 add_commands(app, COMMANDS)

@@ -101,7 +101,9 @@ def ageing(
             f"In prescrizione entro {plural(window, 'giorno', 'giorni')}: {format_euro(summary.approaching_limit)} "
             f"({plural(summary.approaching_limit_count, 'bolletta', 'bollette')}); "
             f"oltre il termine: {format_euro(summary.past_limit)} "
-            f"({plural(summary.past_limit_count, 'bolletta', 'bollette')})"
+            f"({plural(summary.past_limit_count, 'bolletta', 'bollette')}), "
+            f"di cui prescrivibile (L. 205/2017) {format_euro(summary.time_barred)} "
+            f"({plural(summary.time_barred_count, 'bolletta', 'bollette')})"
         )
         console.print(
             f"Fuori dal recupero (non nelle fasce né nel totale): stralciato {format_euro(summary.written_off)} "

@@ -78,6 +78,7 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
                 summary.approaching_limit_count,
             ),
             ("Oltre il termine di prescrizione biennale", summary.past_limit, summary.past_limit_count),
+            ("di cui prescrivibile (L. 205/2017)", summary.time_barred, summary.time_barred_count),
             ("Stralciato (fuori dalle fasce e dal totale)", summary.written_off, summary.written_off_count),
             (
                 "Perdita da contenzioso (fuori dalle fasce e dal totale)",
@@ -94,6 +95,7 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
         *(Column(spec.label, Kind.EURO) for spec in BUCKETS),
         Column("Totale", Kind.EURO),
         Column(f"In prescrizione entro {summary.window_days} gg", Kind.EURO),
+        Column("Prescrivibile (L. 205/2017)", Kind.EURO),
         Column("Stralciato", Kind.EURO),
         Column("Perdita da contenzioso", Kind.EURO),
     )
@@ -109,6 +111,7 @@ def ageing_sheets(summary: AgeingSummary, by_position: Sequence[PositionAgeing])
                 *(a.buckets[spec.key] for spec in BUCKETS),
                 a.total,
                 a.approaching_limit,
+                a.time_barred,
                 a.written_off,
                 a.litigation_loss,
             )

@@ -107,4 +107,6 @@ def get_ageing(
         written_off_count=summary.written_off_count,
         litigation_loss=summary.litigation_loss,
         litigation_loss_count=summary.litigation_loss_count,
+        time_barred=summary.time_barred,
+        time_barred_count=summary.time_barred_count,
     )

@@ -88,3 +88,9 @@ class AgeingOut(BaseModel):
         "(fuori dalle fasce e dal totale)"
     )
     litigation_loss_count: int = 0
+    time_barred: Money = Field(
+        description="Prescrivibile (L. 205/2017): residuo delle bollette oltre i due anni dalla scadenza "
+        "coperte dalla prescrizione biennale (clienti domestici e non domestici; luce, gas, acqua); "
+        "parte di past_limit"
+    )
+    time_barred_count: int = 0

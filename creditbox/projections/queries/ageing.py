@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, select, type_coerce
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select, type_coerce
 
+from creditbox.domain.limitation import COVERED_CUSTOMERS, COVERED_FROM
 from creditbox.domain.money import ZERO
 from creditbox.domain.workflow.outcomes import Loss
 from creditbox.projections.dates import add_days
@@ -68,6 +69,19 @@ def _approaching(as_of: date, window_days: int) -> ColumnElement[bool]:
 
 # In collection: bills written off, settled or lost in litigation are out of every bucket and total.
 LIVE: ColumnElement[bool] = o.loss.is_(None)
+# Covered by the two-year limitation of L. 205/2017 (``domain/limitation.py``): customer type, service
+# and due date after the service's start date.
+COVERED: ColumnElement[bool] = and_(
+    o.customer_type.in_(sorted(t.code for t in COVERED_CUSTOMERS)),
+    or_(*(and_(o.service == service.code, o.due_date > start) for service, start in COVERED_FROM.items())),
+)
+
+
+def _time_barred(as_of: date) -> ColumnElement[bool]:
+    """*Prescrivibile*: in collection, covered by L. 205/2017 and due date + 2 years before ``as_of``."""
+    return and_(LIVE, COVERED, o.prescription_date < as_of)
+
+
 WRITTEN_OFF: ColumnElement[bool] = o.loss == Loss.WRITTEN_OFF.value
 LITIGATION_LOSS: ColumnElement[bool] = o.loss == Loss.LITIGATION.value
 
@@ -104,6 +118,9 @@ class AgeingSummary:
     written_off_count: int = 0
     litigation_loss: Decimal = ZERO
     litigation_loss_count: int = 0
+    # Past the limitation and covered by L. 205/2017 (*prescrivibile*): part of ``past_limit``.
+    time_barred: Decimal = ZERO
+    time_barred_count: int = 0
 
 
 def _filters(company: str, customer_type: int | None, service: int | None) -> list[ColumnElement[bool]]:
@@ -130,6 +147,8 @@ def ageing_summary(
     approaching, past = _approaching(as_of, window_days), and_(LIVE, o.prescription_date < as_of)
     columns += [_sum_if(approaching), _count_if(approaching), _sum_if(past), _count_if(past)]
     columns += [_sum_if(WRITTEN_OFF), _count_if(WRITTEN_OFF), _sum_if(LITIGATION_LOSS), _count_if(LITIGATION_LOSS)]
+    barred = _time_barred(as_of)
+    columns += [_sum_if(barred), _count_if(barred)]
     row = conn.execute(select(*columns).where(*_filters(company, customer_type, service))).one()
     values = list(row)
     buckets = [
@@ -150,6 +169,8 @@ def ageing_summary(
         written_off_count=int(tail[5]),
         litigation_loss=tail[6] or ZERO,
         litigation_loss_count=int(tail[7]),
+        time_barred=tail[8] or ZERO,
+        time_barred_count=int(tail[9]),
     )
 
 
@@ -164,6 +185,7 @@ class PositionAgeing:
     approaching_limit: Decimal
     written_off: Decimal = ZERO
     litigation_loss: Decimal = ZERO
+    time_barred: Decimal = ZERO  # *prescrivibile* (L. 205/2017)
 
 
 ORDERING = Ordering("ageing", (o.customer_code,), ("str",))
@@ -192,6 +214,7 @@ def ageing_by_position(
             _sum_if(_approaching(as_of, window_days)).label("approaching_limit"),
             _sum_if(WRITTEN_OFF).label("written_off"),
             _sum_if(LITIGATION_LOSS).label("litigation_loss"),
+            _sum_if(_time_barred(as_of)).label("time_barred"),
             *amounts,
         )
         .join(positions, positions.c.position_id == o.position_id)
@@ -214,6 +237,7 @@ def ageing_by_position(
                 approaching_limit=m["approaching_limit"] or ZERO,
                 written_off=m["written_off"] or ZERO,
                 litigation_loss=m["litigation_loss"] or ZERO,
+                time_barred=m["time_barred"] or ZERO,
             )
         )
     items, next_cursor = page_of(rows, limit, ORDERING, lambda a: [a.customer_code])

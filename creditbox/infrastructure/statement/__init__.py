@@ -1,0 +1,1 @@
+"""The statement of account rendered: Excel (``xlsx``) and PDF (``pdf``)."""
