@@ -16,6 +16,7 @@ from rich.table import Table
 
 from creditbox.application.inbound import InboundFiles, InboundResult
 from creditbox.application.ports import AdapterSpec
+from creditbox.bootstrap import Container
 from creditbox.cli.choices import choice
 from creditbox.cli.context import cli_user, console, container, error_console, fail, print_json
 from creditbox.cli.formats import progress_bar
@@ -24,6 +25,7 @@ from creditbox.cli.paths import output_file, writing
 from creditbox.domain.wording import plural
 from creditbox.infrastructure.excel.unmatched_export import write_unmatched
 from creditbox.infrastructure.pec.mailbox import ImapUnavailable
+from creditbox.infrastructure.secrets import read_secret
 
 RECEIPTS = "ricevute"
 RECEIPTS_CHANNEL = "pec"
@@ -154,8 +156,15 @@ PASSWORD_VARIABLE = "CREDITBOX_PEC_PASSWORD"
 @receipts_app.command("poll")
 def receipts_poll(
     company: Company,
-    host: Annotated[str, typer.Option("--host", help="Server IMAP della casella PEC (connessione TLS)")],
-    user: Annotated[str, typer.Option("--user", help="Utente della casella PEC")],
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            help="Server IMAP della casella PEC (connessione TLS); senza: la casella della configurazione "
+            "del canale pec dell'azienda (opzioni imap_*, segreto della password)",
+        ),
+    ] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Utente della casella PEC")] = None,
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Porta IMAPS")] = 993,
     folder: Annotated[str, typer.Option("--folder", help="Cartella da leggere")] = "INBOX",
     done_folder: Annotated[
@@ -173,18 +182,23 @@ def receipts_poll(
 ) -> None:
     """Legge le nuove ricevute dalla casella PEC (IMAP su TLS) e le importa; ognuna è poi marcata (o
     spostata) nella casella, così la lettura successiva non la riprende."""
-    password = _password(password_file)
-    options = {
-        "imap_host": host,
-        "imap_port": port,
-        "imap_username": user,
-        "imap_folder": folder,
-        "imap_done_folder": done_folder,
-        "ca_file": str(ca_file) if ca_file is not None else None,
-    }
     with container() as c:
         code = c.companies.require(company)
-        spec = AdapterSpec(code, RECEIPTS_CHANNEL, "pec", options, secret=lambda name: password)
+        if host is None:
+            spec = _configured_mailbox(c, code)
+        else:
+            if not user:
+                fail("--user: l'utente della casella PEC è obbligatorio con --host", REFUSED_EXIT)
+            password = _password(password_file)
+            options = {
+                "imap_host": host,
+                "imap_port": port,
+                "imap_username": user,
+                "imap_folder": folder,
+                "imap_done_folder": done_folder,
+                "ca_file": str(ca_file) if ca_file is not None else None,
+            }
+            spec = AdapterSpec(code, RECEIPTS_CHANNEL, "pec", options, secret=lambda name: password)
         try:
             result = c.poll_receipts(spec)
         except ImapUnavailable as error:
@@ -198,6 +212,19 @@ def receipts_poll(
     )
     for left in result.errors:
         error_console.print(f"Lasciato per la prossima lettura: {left}", markup=False)
+
+
+def _configured_mailbox(c: Container, company: str) -> AdapterSpec:
+    """The PEC mailbox the company's channel configuration names (the ``pec`` channel's ``imap_*``
+    options and secrets), so that a scheduled poll needs no option but the company."""
+    spec = c.channel_config().effective(company).adapter_spec(RECEIPTS_CHANNEL, read_secret)
+    if spec.adapter != "pec" or not spec.options.get("imap_host"):
+        fail(
+            f"il canale pec di {company} non ha una casella IMAP configurata (adattatore pec con opzione "
+            "imap_host): indicarla con --host e --user, o nella configurazione dei canali",
+            REFUSED_EXIT,
+        )
+    return spec
 
 
 def _password(path: Path | None) -> str:

@@ -143,3 +143,37 @@ def test_receipts_poll_from_the_command_line(
     assert refused.code == 1 and "accesso alla casella PEC rifiutato" in refused.err
     with bootstrap(Settings(database_url=database_url)) as c:
         assert _steps(c, "E1") == [(StepOutcome.DELIVERED, date(2026, 2, 10))]
+
+
+@pytest.mark.cli_or_api
+def test_receipts_poll_reads_the_mailbox_of_the_channel_configuration(
+    database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, clock: FixedClock
+) -> None:
+    monkeypatch.setenv("CREDITBOX_EVIDENCE_DIR", str(tmp_path / "prove"))
+    use_database(database_url, monkeypatch, company="ACQ", name="Acque")
+    password = tmp_path / "pec-password"
+    password.write_text(PASSWORD + "\n")
+    store = MailStore(USER, PASSWORD)
+    store.deliver((FIXTURES / "avvenuta-consegna.eml").read_bytes())
+    with ImapServer(store, CERTIFICATE, KEY) as port:
+        with bootstrap(Settings(database_url=database_url), clock=clock) as c:
+            given_public_bodies_with_a_pec_notice(c)
+            unconfigured = run("receipts", "poll", "--company", "ACQ")
+            pec = {
+                "adapter": "pec",
+                "options": {
+                    "imap_host": "localhost",
+                    "imap_port": port,
+                    "imap_username": USER,
+                    "ca_file": str(CERTIFICATE),
+                },
+                "secrets": {"password": f"file:{password}"},
+            }
+            c.channel_config().change("ACQ", {"channels": {"pec": pec}}, by="test")
+        polled = run("receipts", "poll", "--company", "ACQ", "--json")
+
+    assert unconfigured.code == 2 and "imap_host" in unconfigured.err
+    assert polled.code == 0, polled.out + polled.err
+    assert json.loads(polled.out)["accepted"] == 1
+    with bootstrap(Settings(database_url=database_url)) as c:
+        assert _steps(c, "E1") == [(StepOutcome.DELIVERED, date(2026, 2, 10))]
