@@ -15,6 +15,7 @@ from creditbox.cli import (
     db,
     imports,
     inbox,
+    integrity,
     operators,
     outbox,
     positions,
@@ -87,6 +88,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("projections", projections.app),
     ("worklist", worklists.worklist),
     ("ageing", worklists.ageing),
+    ("audit", integrity.app),
 )
 
 add_commands(app, COMMANDS)

@@ -19,9 +19,9 @@ one: the content digest (topic and state, without the version: a moved event is 
 it landed) and one digest per top-level field of the stored JSON (so a changed field is named).
 
 The seal is a Merkle tree over the heads of all chains (RFC 6962 style, with domain separation):
-leaves sorted by originator id as text; ``leaf = SHA-256(0x00 || canonical(id, version, "", head))`` (the head hash in the place of the state),
-``node = SHA-256(0x01 || left || right)``; an odd node at the end of a level goes up unchanged;
-the root of no leaves is ``SHA-256("")``.
+leaves sorted by originator id as text; ``leaf = SHA-256(0x00 || canonical(id, version, "", head))``
+(an empty topic, the head hash in the place of the state), ``node = SHA-256(0x01 || left || right)``;
+an odd node at the end of a level goes up unchanged; the root of no leaves is ``SHA-256("")``.
 """
 
 from __future__ import annotations
@@ -100,9 +100,7 @@ def leaf_hash(originator_id: UUID | str, version: int, head: bytes) -> bytes:
 
 def merkle_root(heads: Iterable[tuple[UUID | str, int, bytes]]) -> bytes:
     """The Merkle root of the chain heads ``(originator id, version, head hash)``, sorted by id."""
-    level: Sequence[bytes] = [
-        leaf_hash(i, v, h) for i, v, h in sorted(heads, key=lambda head: id_text(head[0]))
-    ]
+    level: Sequence[bytes] = [leaf_hash(i, v, h) for i, v, h in sorted(heads, key=lambda head: id_text(head[0]))]
     if not level:
         return hashlib.sha256(b"").digest()
     while len(level) > 1:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -340,4 +341,17 @@ due_index = Table(
     Column("claimed_until", DateTime(timezone=True), nullable=True),
     Index("ix_due_index_wake_on", "wake_on"),
     Index("ix_due_index_company_wake_on", "company", "wake_on"),
+)
+
+
+# The leaves of the last seal of the event store's hash chains (a process table, not a read model:
+# written by ``creditbox audit seal`` with the seal's event, never rebuilt from the log): the head of
+# each chain, by aggregate id, that the seal's Merkle root was computed from (``docs/audit.md``).
+chain_seal_leaf = Table(
+    "chain_seal_leaf",
+    metadata,
+    Column("seal_id", ID, primary_key=True),
+    Column("originator_id", ID, primary_key=True),
+    Column("originator_version", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
 )

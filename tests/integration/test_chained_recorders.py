@@ -46,7 +46,9 @@ class ChainAsserted:
             last[key] = current
 
 
-class TestChainedSQLiteApplicationRecorder(ChainAsserted, suite.ApplicationRecorderTestCase[ChainedSQLiteApplicationRecorder]):
+class TestChainedSQLiteApplicationRecorder(
+    ChainAsserted, suite.ApplicationRecorderTestCase[ChainedSQLiteApplicationRecorder]
+):
     def setUp(self) -> None:
         self.folder = tempfile.TemporaryDirectory()
         self.datastore = SQLiteDatastore(os.path.join(self.folder.name, "events.sqlite3"))
@@ -109,7 +111,10 @@ class TestChainedPostgresApplicationRecorder(
     def links(self) -> dict[tuple[str, int], tuple[bytes, bytes]]:
         with self.datastore.transaction(commit=False) as c:
             c.execute("SELECT originator_id, originator_version, hash, previous_hash FROM event_chain")
-            return {(str(r["originator_id"]), r["originator_version"]): (r["hash"], r["previous_hash"]) for r in c.fetchall()}
+            return {
+                (str(r["originator_id"]), r["originator_version"]): (r["hash"], r["previous_hash"])
+                for r in c.fetchall()
+            }
 
     def test_a_failed_insert_writes_no_link(self) -> None:
         recorder = self.create_recorder()

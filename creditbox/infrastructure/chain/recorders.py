@@ -44,7 +44,9 @@ class ChainedSQLiteApplicationRecorder(SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), SQLITE_CHAIN_DDL.format(table=self.chain_table_name)]
 
-    def _insert_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
         returning = super()._insert_events(c, stored_events, **kwargs)
         if stored_events:
             keys = list({_sqlite_key(s.originator_id) for s in stored_events})
@@ -72,7 +74,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         schema, table = Identifier(self.datastore.schema), Identifier(self.chain_table_name)
         id_type = SQL(self.datastore.originator_id_type)
         self.sql_create_statements.append(
-            SQL(POSTGRES_CHAIN_DDL).format(schema=schema, table=table, id_type=id_type)  # type: ignore[arg-type]
+            SQL(POSTGRES_CHAIN_DDL).format(schema=schema, table=table, id_type=id_type)
         )
         self.select_heads_statement = SQL(
             "SELECT DISTINCT ON (originator_id) originator_id, hash FROM {schema}.{table} "
@@ -84,9 +86,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
             "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], %s::bytea[], %s::text[])"
         ).format(schema=schema, table=table, id_type=id_type)
 
-    def _insert_stored_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
+    def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         super()._insert_stored_events(curs, stored_events, **kwargs)
         if not stored_events:
             return
