@@ -37,11 +37,12 @@ def compare_with_shadow(live: ProjectionRunner) -> list[str]:
     head = live.head()
     live.catch_up(until=head)
     compared = [p for p in live.projections if rebuilds(p)]
-    tables = [t for p in compared for t in p.tables if t not in NOT_FROM_THE_LOG]
+    built = [t for p in compared for t in p.tables]
+    tables = [t for t in built if t not in NOT_FROM_THE_LOG]
     differences: list[str] = []
     with _shadow_engine(live.engine) as (shadow, plain):
         with shadow.connect().execution_options(**{WRITE: True}) as conn, conn.begin():
-            metadata.create_all(conn, tables=[projection_tracking, quarantine_table, *tables])
+            metadata.create_all(conn, tables=[projection_tracking, quarantine_table, *built])
         builder = ProjectionRunner(
             live.app,
             shadow,
