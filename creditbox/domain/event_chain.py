@@ -15,8 +15,10 @@ encode to the same bytes:
   transcoder wrote), so the chain proves what is on disk, not what a decoder makes of it.
 
 Beside the hash each link keeps small digests that only serve to *locate* a change, never to prove
-one: the content digest (topic and state, without the version: a moved event is recognised where
-it landed) and one digest per top-level field of the stored JSON (so a changed field is named).
+one (the hash proves): the content digest (CRC-32 of topic and state, without the version: a moved
+event is recognised where it landed) and one CRC-32 per top-level field of the stored JSON, of the
+field's decoded value (its Python ``repr``), so a changed field is named. CRC-32 rather than SHA-256
+because they are computed for every event on the write path and only have to tell fields apart.
 
 The seal is a Merkle tree over the heads of all chains (RFC 6962 style, with domain separation):
 leaves sorted by originator id as text; ``leaf = SHA-256(0x00 || canonical(id, version, "", head))``
@@ -28,16 +30,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import struct
+import zlib
 from collections.abc import Iterable, Sequence
-from typing import Any
 from uuid import UUID
 
 GENESIS = bytes(32)
-DIGEST_HEX = 16  # 64 bits: plenty to tell fields apart, small enough to keep beside every event
+
+
+_LENGTH = struct.Struct(">Q").pack
+# One encoder for every locator (``json.dumps`` with options builds a new one at each call).
+_COMPACT_JSON = json.JSONEncoder(separators=(",", ":"))
 
 
 def _field(data: bytes) -> bytes:
-    return len(data).to_bytes(8, "big") + data
+    return _LENGTH(len(data)) + data
 
 
 def id_text(originator_id: UUID | str) -> str:
@@ -47,12 +54,8 @@ def id_text(originator_id: UUID | str) -> str:
 
 def canonical(originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
     """The canonical encoding of one stored event (see the module docstring)."""
-    return (
-        _field(id_text(originator_id).encode("utf-8"))
-        + _field(str(int(version)).encode("ascii"))
-        + _field(topic.encode("utf-8"))
-        + _field(bytes(state))
-    )
+    oid, ver, top, data = id_text(originator_id).encode("utf-8"), b"%d" % version, topic.encode("utf-8"), bytes(state)
+    return b"".join((_LENGTH(len(oid)), oid, _LENGTH(len(ver)), ver, _LENGTH(len(top)), top, _LENGTH(len(data)), data))
 
 
 def link_hash(previous: bytes, originator_id: UUID | str, version: int, topic: str, state: bytes) -> bytes:
@@ -62,10 +65,10 @@ def link_hash(previous: bytes, originator_id: UUID | str, version: int, topic: s
 
 def content_digest(topic: str, state: bytes) -> str:
     """A short digest of what an event says (topic and state), whatever version it stands at."""
-    return hashlib.sha256(_field(topic.encode("utf-8")) + _field(bytes(state))).hexdigest()[:DIGEST_HEX]
+    return format(zlib.crc32(bytes(state), zlib.crc32(topic.encode("utf-8"))), "08x")
 
 
-def field_digests(state: bytes) -> dict[str, str] | None:
+def field_digests(state: bytes) -> dict[str, int] | None:
     """A short digest of each top-level field of the stored JSON state (None: not a JSON object)."""
     try:
         decoded = json.loads(state)
@@ -73,20 +76,16 @@ def field_digests(state: bytes) -> dict[str, str] | None:
         return None
     if not isinstance(decoded, dict):
         return None
-    return {name: _value_digest(value) for name, value in decoded.items()}
-
-
-def _value_digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:DIGEST_HEX]
+    crc32 = zlib.crc32
+    return {name: crc32(repr(value).encode("utf-8")) for name, value in decoded.items()}
 
 
 def locator(topic: str, state: bytes) -> str:
     """The JSON kept beside a link to locate changes: ``{"c": content digest, "f": field digests}``."""
-    return json.dumps({"c": content_digest(topic, state), "f": field_digests(state)}, separators=(",", ":"))
+    return _COMPACT_JSON.encode({"c": content_digest(topic, state), "f": field_digests(state)})
 
 
-def changed_fields(recorded: dict[str, str] | None, state: bytes) -> tuple[list[str], list[str], list[str]]:
+def changed_fields(recorded: dict[str, int] | None, state: bytes) -> tuple[list[str], list[str], list[str]]:
     """(changed, added, removed) top-level fields of ``state`` against the digests recorded with it."""
     now = field_digests(state) or {}
     before = recorded or {}

@@ -73,9 +73,7 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         self.chain_table_name = CHAIN_TABLE
         schema, table = Identifier(self.datastore.schema), Identifier(self.chain_table_name)
         id_type = SQL(self.datastore.originator_id_type)
-        self.sql_create_statements.append(
-            SQL(POSTGRES_CHAIN_DDL).format(schema=schema, table=table, id_type=id_type)
-        )
+        self.sql_create_statements.append(SQL(POSTGRES_CHAIN_DDL).format(schema=schema, table=table, id_type=id_type))
         self.select_heads_statement = SQL(
             "SELECT DISTINCT ON (originator_id) originator_id, hash FROM {schema}.{table} "
             "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version DESC"
