@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -133,9 +133,16 @@ class Finding:
     fields: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["fields"] = list(self.fields)
-        return data
+        return {
+            "tipo": self.kind,
+            "messaggio": self.message,
+            "aggregato": self.originator_id,
+            "azienda": self.company,
+            "cliente": self.customer_code,
+            "versione": self.version,
+            "evento": self.topic,
+            "campi": list(self.fields),
+        }
 
 
 @dataclass

@@ -51,7 +51,7 @@ def test_seal_prints_the_root_and_verify_finds_an_event_deleted_by_hand(cli_db: 
     report = json.loads(found.out)
     assert report["integro"] is False
     [finding] = report["rilievi"]
-    assert (finding["kind"], finding["company"], finding["customer_code"], finding["version"]) == (
+    assert (finding["tipo"], finding["azienda"], finding["cliente"], finding["versione"]) == (
         "cancellato",
         "ACQ",
         "C1",

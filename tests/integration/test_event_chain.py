@@ -187,3 +187,15 @@ def test_a_tampered_seal_leaf_is_caught(store: Container) -> None:
     findings = store.integrity().verify().findings
     assert [(f.kind, f.customer_code) for f in findings] == [(SEAL, None), (SEAL, "C1")]
     assert "sigillo alterato" in findings[0].message and "versione 4" in findings[1].message
+
+
+def test_events_written_by_the_background_writer_process_are_chained(container: Container) -> None:
+    from creditbox.infrastructure.background_writer import BackgroundEventWriter
+
+    container.projections.ensure_schema()
+    with BackgroundEventWriter(container.app) as writer:
+        for n in range(3):
+            writer.save(*(a_position("ACQ", f"W{n}{k}") for k in range(5)))
+    links = sql(container, "SELECT COUNT(*) FROM event_chain")[0][0]
+    result = container.integrity().verify()
+    assert result.clean and result.events == links == 15 * 2  # registration and supply of 15 positions
