@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache, partial
 from typing import Any, Protocol
 
 from creditbox.domain.chain_seal import ChainSeal
@@ -219,16 +220,17 @@ class Integrity:
             if progress is not None and read >= PROGRESS_STEP:
                 progress(read)
                 read = 0
-            owner = owner_of(history)
+            # Whose the chain is: decoded only when a filter or a finding needs it.
+            owner = cache(partial(owner_of, history))
             leaf = sealed.pop(history.originator_id, None)
-            if wanted is not None and owner.company not in (wanted, None):
+            if wanted is not None and owner().company not in (wanted, None):
                 continue
             result.chains += 1
             result.events += len(history.events)
             result.backfilled += sum(1 for link in history.links if link.backfilled)
             result.findings.extend(check_history(history, owner))
             if leaf is not None and seal is not None:
-                result.findings.extend(check_leaf(seal, leaf, history, owner))
+                result.findings.extend(check_leaf(seal, leaf, history, owner()))
         if progress is not None and read:
             progress(read)
         if seal is not None and wanted is None:
@@ -273,14 +275,21 @@ def _name(topic: str) -> str:
     return topic.rsplit(".", 1)[-1]
 
 
-def check_history(history: History, owner: Owner) -> Iterator[Finding]:
+def check_history(history: History, owner_of_chain: Callable[[], Owner]) -> Iterator[Finding]:
     """The findings of one aggregate's chain (none when every event matches its link)."""
     oid = history.originator_id
-    where = owner.label(oid)
 
     def finding(kind: str, message: str, version: int, topic: str, fields: Iterable[str] = ()) -> Finding:
+        owner = owner_of_chain()
         return Finding(
-            kind, f"{where}: {message}", oid, owner.company, owner.customer_code, version, topic, tuple(fields)
+            kind,
+            f"{owner.label(oid)}: {message}",
+            oid,
+            owner.company,
+            owner.customer_code,
+            version,
+            topic,
+            tuple(fields),
         )
 
     events = {e.version: e for e in history.events}
