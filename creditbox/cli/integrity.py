@@ -1,4 +1,8 @@
-"""``creditbox audit seal|verify``: seal the event store's hash chains, verify them (``docs/audit.md``)."""
+"""``creditbox audit seal|verify``: seal the event store's hash chains, verify them (``docs/audit.md``).
+
+``register(group)`` adds both commands to a group of commands (the ``audit`` group, which other
+commands share); ``app`` is a group holding them alone.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +15,10 @@ from creditbox.cli.context import cli_user, console, container, fail, print_json
 from creditbox.cli.formats import progress_bar
 from creditbox.domain.wording import plural
 
-app = typer.Typer(help="Registro di controllo: catena degli eventi, sigilli, verifica.", no_args_is_help=True)
-
 FINDINGS_EXIT = 3  # the store holds findings (not a usage error, not a failure to run)
 JSON = typer.Option(False, "--json", help="Risultato in JSON")
 
 
-@app.command("seal")
 def seal(as_json: bool = JSON) -> None:
     """Sigilla le teste di tutte le catene in una radice di Merkle, registrata come evento; stampa la
     radice da pubblicare o marcare temporalmente fuori da CreditBox."""
@@ -36,7 +37,6 @@ def _print_seal(sealed: Sealed) -> None:
     console.print(f"  radice: [bold]{sealed.root}[/]")
 
 
-@app.command("verify")
 def verify(
     company: str | None = typer.Option(None, "--company", help="Solo le catene di questa azienda"),
     full: bool = typer.Option(
@@ -104,3 +104,13 @@ def _print_verification(result: Verification, differences: list[str] | None) -> 
         console.print(f"[bold red]{plural(len(result.findings) + len(differences or []), 'rilievo', 'rilievi')}[/]")
     else:
         console.print("[green]Nessun rilievo: l'archivio degli eventi è integro.[/]")
+
+
+def register(group: typer.Typer) -> None:
+    """Add ``seal`` and ``verify`` to ``group``."""
+    group.command("seal")(seal)
+    group.command("verify")(verify)
+
+
+app = typer.Typer(help="Revisione: catena degli eventi, sigilli, verifica.", no_args_is_help=True)
+register(app)
