@@ -34,6 +34,7 @@ from creditbox.application.imports import ImportService
 from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
+from creditbox.application.integrity import Integrity
 from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
@@ -63,6 +64,7 @@ from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bank_ledger import SqlBankLedger
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
 from creditbox.infrastructure.camt_reader import CamtReader
+from creditbox.infrastructure.chain.store import SqlChainStorage
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.channels.office_batches import (
     LocalBatchFolder,
@@ -190,6 +192,11 @@ class Container:
         if big and self.database.is_postgres and not multiprocessing.current_process().daemon:
             return BackgroundEventWriter(self.app)
         return InProcessSaver(self.app)
+
+    def integrity(self) -> Integrity:
+        """The hash chains of the event store: seal and verify (``docs/audit.md``)."""
+        self.projections.ensure_schema()  # the seal's leaves table; migration 0015 seals an older store
+        return Integrity(SqlChainStorage.of(self.app, self.projections.engine))
 
     def company_settings(self) -> CompanySettingsService:
         """The companies' settings: version in force, past versions, changes, history."""

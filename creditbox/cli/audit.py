@@ -1,4 +1,4 @@
-"""``creditbox audit …``: what auditors and lawyers read.
+"""``creditbox audit …``: what auditors and lawyers read (``seal`` and ``verify``: ``cli/integrity.py``).
 
 ``audit history CUSTOMER --company C [--as-of DATE] [--as-recorded-at TIMESTAMP] [--json]``: the full
 ordered history of a position — every event with its business date, when it was recorded, who did it
@@ -18,12 +18,16 @@ from rich.markup import escape
 from rich.table import Table
 
 from creditbox.application.history import PositionHistory
+from creditbox.cli import integrity
 from creditbox.cli.context import console, container, parse_date, parse_timestamp, print_json
 from creditbox.cli.options import AsJson, AsOf, AsRecordedAt, Company, Customer
 from creditbox.domain.money import format_euro
 from creditbox.projections.describe import plain
 
-app = typer.Typer(help="Revisione: storia delle posizioni.", no_args_is_help=True)
+app = typer.Typer(
+    help="Revisione: storia delle posizioni, catena degli eventi, sigilli, verifica.", no_args_is_help=True
+)
+integrity.register(app)  # audit seal, audit verify
 
 
 @app.command("history")

@@ -14,6 +14,8 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
 
 from creditbox.infrastructure.event_store import CreditBoxApplication
 
@@ -69,10 +71,9 @@ class SqlBulkLoader:
         if self._app.snapshots is not None:
             return None
         recorder = self._app.recorder
-        module = type(recorder).__module__
-        if module == "eventsourcing.postgres":
+        if isinstance(recorder, PostgresApplicationRecorder):
             return lambda ids: _select_postgres(recorder, ids)
-        if module == "eventsourcing.sqlite":
+        if isinstance(recorder, SQLiteApplicationRecorder):
             return lambda ids: _select_sqlite(recorder, ids)
         return None
 

@@ -1,4 +1,8 @@
-"""One place that turns ``CREDITBOX_DATABASE_URL`` into what each library wants."""
+"""One place that turns ``CREDITBOX_DATABASE_URL`` into what each library wants.
+
+The event store's recorders are eventsourcing's own with the hash chain of every event
+(``infrastructure/chain/recorders.py``): the persistence module names their factories.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
+
+# The chained recorders' factories (their module imports eventsourcing: named here, loaded by it).
+SQLITE_FACTORY_TOPIC = "creditbox.infrastructure.chain.recorders:ChainedSQLiteFactory"
+POSTGRES_FACTORY_TOPIC = "creditbox.infrastructure.chain.recorders:ChainedPostgresFactory"
 
 OWNER_ONLY = 0o600
 SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -58,7 +66,7 @@ class DatabaseUrl:
             if path != ":memory:":
                 make_private_sqlite_file(Path(path))
             return {
-                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "PERSISTENCE_MODULE": SQLITE_FACTORY_TOPIC,
                 "SQLITE_DBNAME": path,
                 "SQLITE_LOCK_TIMEOUT": "30",
             }
@@ -66,7 +74,7 @@ class DatabaseUrl:
             parts = urlparse(self.raw)
             query = parse_qs(parts.query)
             env = {
-                "PERSISTENCE_MODULE": "eventsourcing.postgres",
+                "PERSISTENCE_MODULE": POSTGRES_FACTORY_TOPIC,
                 "POSTGRES_DBNAME": unquote(parts.path.lstrip("/")) or "postgres",
                 "POSTGRES_HOST": parts.hostname or "127.0.0.1",
                 "POSTGRES_PORT": str(parts.port or 5432),

@@ -27,6 +27,7 @@ AGGREGATES = {
     "ApiToken": "token API",
     "Import": "importazione",
     "Operator": "operatore",
+    "ChainSeal": "sigillo",
 }
 
 BUSINESS_DATE_FIELDS = ("business_date", "as_of", "on", "payment_date", "issue_date", "effective_date", "date")
@@ -246,6 +247,10 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Token API {d.get('name')} emesso: ruolo {d.get('role')}, livello {d.get('level')}, azienda {d.get('company')}"
     ),
     "TokenRevoked": lambda d: f"Token API revocato il {_d(d, 'revoked_on')}",
+    "ChainSealed": lambda d: (
+        f"Archivio degli eventi sigillato: radice {d.get('root')} "
+        f"({plural(d.get('chains') or 0, 'catena', 'catene')}, {plural(d.get('links') or 0, 'evento', 'eventi')})"
+    ),
     "OperatorAdded": lambda d: (
         f"Operatore {d.get('name')} aggiunto: ruolo {_role(d)}, livello {d.get('level')}, "
         f"azienda {_scope(d)}" + (f": {d['note']}" if d.get("note") else "")

@@ -63,6 +63,7 @@ EVENT_LABELS: dict[str, str] = {
     "FileReimported": "file importato di nuovo",
     "TokenIssued": "token emesso",
     "TokenRevoked": "token revocato",
+    "ChainSealed": "archivio sigillato",
     "ImportProfileDefined": "profilo di importazione definito",
     "ImportProfileRevised": "profilo di importazione modificato",
     "OperatorAdded": "operatore aggiunto",

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Dialect,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
@@ -459,4 +460,17 @@ bank_debtor_ibans = Table(
     Column("customer_code", String(64), primary_key=True),
     Column("credit_id", String(16), nullable=False),
     Column("learned_at", DateTime(timezone=True), nullable=False),
+)
+
+
+# The leaves of the last seal of the event store's hash chains (a process table, not a read model:
+# written by ``creditbox audit seal`` with the seal's event, never rebuilt from the log): the head of
+# each chain, by aggregate id, that the seal's Merkle root was computed from (``docs/audit.md``).
+chain_seal_leaf = Table(
+    "chain_seal_leaf",
+    metadata,
+    Column("seal_id", ID, primary_key=True),
+    Column("originator_id", ID, primary_key=True),
+    Column("originator_version", BigInteger, nullable=False),
+    Column("hash", LargeBinary(32), nullable=False),
 )

@@ -131,6 +131,13 @@ class ReadModels:
     def status(self) -> list[ProjectionStatus]:
         return self.all.status()
 
+    def compare_with_rebuild(self) -> list[str]:
+        """Every read model rebuilt from the log in a scratch schema and compared with the live one
+        (``audit verify --full``): the differences, one line per table (empty: equal)."""
+        from creditbox.projections.shadow_check import compare_with_shadow
+
+        return compare_with_shadow(self.runner())
+
     def rebuild(self, names: Iterable[str] | None = None) -> int:
         """Rebuild into shadow tables, swapped in only on success (a failure leaves the live ones)."""
         return self.runner(names).rebuild()

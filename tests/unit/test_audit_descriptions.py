@@ -9,6 +9,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 import creditbox.domain.actions_table
+import creditbox.domain.chain_seal
 import creditbox.domain.company
 import creditbox.domain.document_ownership
 import creditbox.domain.import_profile
