@@ -28,6 +28,7 @@ AGGREGATES = {
     "Import": "importazione",
     "Operator": "operatore",
     "ChainSeal": "sigillo",
+    "ChannelDocument": "configurazione dei canali",
 }
 
 BUSINESS_DATE_FIELDS = ("business_date", "as_of", "on", "payment_date", "issue_date", "effective_date", "date")
@@ -152,6 +153,13 @@ def _payment(kind: str) -> Callable[[dict[str, Any]], str]:
     return describe
 
 
+def _channel_document(d: dict[str, Any]) -> str:
+    kind = {"configurazione": "Configurazione dei canali", "modelli": "Modelli dei messaggi"}
+    scope = d.get("scope")
+    where = "del gruppo" if scope in (None, "*") else f"dell'azienda {scope}"
+    return f"{kind.get(str(d.get('kind')), 'Configurazione dei canali')} {where}"
+
+
 def _case(d: dict[str, Any]) -> str:
     return f"pratica {d.get('case_id')}"
 
@@ -247,6 +255,13 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
         f"Token API {d.get('name')} emesso: ruolo {d.get('role')}, livello {d.get('level')}, azienda {d.get('company')}"
     ),
     "TokenRevoked": lambda d: f"Token API revocato il {_d(d, 'revoked_on')}",
+    "ChannelDocumentAdopted": lambda d: (
+        f"{_channel_document(d)}: versione 1 adottata ({d.get('source')})" + (f": {d['note']}" if d.get("note") else "")
+    ),
+    "ChannelDocumentChanged": lambda d: (
+        f"{_channel_document(d)}: versione {d.get('document_version')} adottata ({d.get('source')})"
+        + (f": {d['note']}" if d.get("note") else "")
+    ),
     "ChainSealed": lambda d: (
         f"Archivio degli eventi sigillato: radice {d.get('root')} "
         f"({plural(d.get('chains') or 0, 'catena', 'catene')}, {plural(d.get('links') or 0, 'evento', 'eventi')})"

@@ -64,6 +64,8 @@ EVENT_LABELS: dict[str, str] = {
     "TokenIssued": "token emesso",
     "TokenRevoked": "token revocato",
     "ChainSealed": "archivio sigillato",
+    "ChannelDocumentAdopted": "configurazione dei canali adottata",
+    "ChannelDocumentChanged": "configurazione dei canali modificata",
     "ImportProfileDefined": "profilo di importazione definito",
     "ImportProfileRevised": "profilo di importazione modificato",
     "OperatorAdded": "operatore aggiunto",
