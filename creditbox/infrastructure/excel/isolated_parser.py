@@ -145,7 +145,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
         raise UnreadableFile(f"{file_name}: file Excel illeggibile ({message[1]})")
     _, sheets, warnings, profile, profile_version = message
     workbook = ParsedWorkbook(sheets={}, warnings=warnings, profile=profile, profile_version=profile_version)
-    for name, headers, source, rejections, rejected_rows in sheets:
+    for name, headers, source, rejections, rejected_rows, repeated in sheets:
         workbook.sheets[name] = ParsedSheet(
             name=name,
             headers=headers,
@@ -153,6 +153,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
             rejections=rejections,
             rejected_rows=rejected_rows,
             records=records.pop(name, []),
+            repeated=repeated,
         )
     if _next(connection, deadline)[0] != "end":
         raise UnreadableFile(f"{file_name}: file Excel illeggibile (risposta incompleta)")
@@ -307,7 +308,9 @@ def _child(fd: int) -> None:
         return
     for records in sending:
         records.flush()
-    sheets = [(s.name, s.headers, s.source, s.rejections, s.rejected_rows) for s in workbook.sheets.values()]
+    sheets = [
+        (s.name, s.headers, s.source, s.rejections, s.rejected_rows, s.repeated) for s in workbook.sheets.values()
+    ]
     _send(connection, ("workbook", sheets, workbook.warnings, workbook.profile, workbook.profile_version))
     _send(connection, ("end",))
 
