@@ -311,8 +311,8 @@ def _repeated(first: SourcedRecord, record: object, sheet: ParsedSheet) -> tuple
                 label = sheet.header(column) if sheet.source else column
                 who = "il cliente" if isinstance(record, CustomerRecord) else "la fornitura"
                 return column, (
-                    f"{who} {_key(record)!r} ha {label} diverso dalla riga {first.row}"
-                    f" (qui {_shown(new)}, alla riga {first.row} {_shown(old)})"
+                    f"{who} {_key(record)!r} è {repeated} con dati diversi dalla riga {first.row}: {label}"
+                    f" {_shown(old)} alla riga {first.row}, qui {_shown(new)}"
                 )
     column, detail = key_column, ""
     for candidate, old, new in _compared_fields(first.record, record):
