@@ -20,7 +20,6 @@ from creditbox.domain.imports import Import
 router = APIRouter(prefix="/api/v1/companies/{company}/imports", tags=["imports"], route_class=GuardedRoute)
 
 
-
 @router.post(
     "",
     response_model=ImportOut,
@@ -28,9 +27,7 @@ router = APIRouter(prefix="/api/v1/companies/{company}/imports", tags=["imports"
     **needs(Permission.FEED_WRITE),
 )
 def upload(
-    file: Annotated[
-        UploadFile, File(description="File .xlsx, .xls, .ods o .csv (formato standard o del profilo)")
-    ],
+    file: Annotated[UploadFile, File(description="File .xlsx, .xls, .ods o .csv (formato standard o del profilo)")],
     company: CompanyCode,
     principal: CurrentPrincipal,
     container: ContainerDep,

@@ -291,9 +291,9 @@ def _child(fd: int) -> None:
     try:
         check_workbook(content, file_name, limits.workbook)
         parser = (
-            ProfileWorkbookParser(version, records_for=records_for)
+            ProfileWorkbookParser(version, records_for=records_for, limits=limits.workbook)
             if version is not None
-            else ExcelWorkbookParser(records_for=records_for)
+            else ExcelWorkbookParser(records_for=records_for, limits=limits.workbook)
         )
         workbook = parser.parse(content, file_name)
     except UnreadableFile as error:

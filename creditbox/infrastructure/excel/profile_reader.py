@@ -33,6 +33,7 @@ from creditbox.infrastructure.excel import values
 from creditbox.infrastructure.excel.headers import header_key
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, RowError, SheetSpec
 from creditbox.infrastructure.excel.tables import CsvOptions, Tables, open_tables
+from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 from creditbox.infrastructure.excel.workbook_reader import MISSING, RecordsFor, amount_parser, new_records
 
 _SPECS = {spec.name: spec for spec in DEFAULT_PROFILE}
@@ -121,8 +122,11 @@ class ProfileWorkbookParser:
     """Parses the bytes of a file (``.xlsx``, ``.xls``, ``.ods``, CSV) in another layout, as one version
     of a profile describes it. A CSV file is one table, which every sheet of the profile reads."""
 
-    def __init__(self, profile: ProfileVersion, *, records_for: RecordsFor = new_records) -> None:
+    def __init__(
+        self, profile: ProfileVersion, *, records_for: RecordsFor = new_records, limits: WorkbookLimits | None = None
+    ) -> None:
         self._records_for = records_for
+        self._limits = limits
         self.profile = profile.name
         self.profile_version = profile.version
         self._problems: list[str] = []
@@ -142,7 +146,7 @@ class ProfileWorkbookParser:
                 f"{file_name}: il profilo {self.profile!r} (versione {self.profile_version}) non è più valido:"
                 f" {'; '.join(self._problems)}"
             )
-        tables = open_tables(content, file_name, self._csv)
+        tables = open_tables(content, file_name, self._csv, self._limits)
         try:
             return self._parse(tables, file_name)
         finally:

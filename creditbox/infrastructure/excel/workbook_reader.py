@@ -15,6 +15,7 @@ from creditbox.domain.import_layout import LAYOUT, Kind
 from creditbox.infrastructure.excel.headers import header_key, match_headers
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, PROFILE_NAME, RowError, SheetSpec
 from creditbox.infrastructure.excel.tables import Tables, open_tables, with_decimal
+from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
 
 _AMOUNTS = {c.label for columns in LAYOUT.values() for c in columns if c.kind is Kind.AMOUNT}
 # The list a sheet's records go in, by our sheet name: a plain list, or one that sends its
@@ -36,13 +37,18 @@ class ExcelWorkbookParser:
     profile_version: int | None = None
 
     def __init__(
-        self, sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE, *, records_for: RecordsFor = new_records
+        self,
+        sheets: tuple[SheetSpec, ...] = DEFAULT_PROFILE,
+        *,
+        records_for: RecordsFor = new_records,
+        limits: WorkbookLimits | None = None,
     ) -> None:
         self._sheets = {header_key(spec.name): spec for spec in sheets}
         self._records_for = records_for
+        self._limits = limits
 
     def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
-        tables = open_tables(content, file_name)
+        tables = open_tables(content, file_name, limits=self._limits)
         try:
             return self._parse(tables, file_name)
         finally:
