@@ -100,7 +100,7 @@ class ImportService:
         this_import = import_id(company, sha256)
         previous = self._store.get_or_none(this_import)
         workbook = parser.parse(content, file_name)
-        checked = _check_within_file(workbook)
+        checked = check_within_file(workbook)
         # From here the candidates are all that is held of the records: the sheets let theirs go,
         # each candidate's place (sheet, row) is kept apart in arrays, and the ingestor drops
         # every record once its chunk is applied.
@@ -145,7 +145,7 @@ class ImportService:
                 rejected.append(Rejection(sheet_name, row, header, outcome.reason or "rifiutato"))
         order = {name: i for i, name in enumerate(Sheet.ALL)}
         rejected.sort(key=lambda r: (order.get(r.sheet, 99), r.row))
-        rejected = _as_written(workbook, rejected)
+        rejected = as_written(workbook, rejected)
         warnings = list(workbook.warnings)
         result = ImportResult(
             import_id=this_import,
@@ -200,7 +200,7 @@ class ImportService:
             result.events += 1
 
 
-def _as_written(workbook: ParsedWorkbook, rejected: list[Rejection]) -> list[Rejection]:
+def as_written(workbook: ParsedWorkbook, rejected: list[Rejection]) -> list[Rejection]:
     """Rejections name the sheet as the file calls it when a profile mapped it onto ours. A cell
     read for two of our sheets (a flat export: the customer code feeds customers, supplies and
     bills) is reported once."""
@@ -237,7 +237,7 @@ class _Checked:
     rejections: list[Rejection] = field(default_factory=list)
 
 
-def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
+def check_within_file(workbook: ParsedWorkbook) -> _Checked:
     """Keys repeated inside the file and bills on another customer's supply: the later row is
     refused (an identical repeat is just unchanged), nothing is guessed."""
     checked = _Checked()
