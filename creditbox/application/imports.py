@@ -99,7 +99,7 @@ class ImportService:
         sha256 = hashlib.sha256(content).hexdigest()
         this_import = import_id(company, sha256)
         previous = self._store.get_or_none(this_import)
-        workbook = parser.parse(content, file_name)
+        workbook = parser.parse(content, file_name, progress.reading if progress is not None else None)
         checked = check_within_file(workbook)
         # From here the candidates are all that is held of the records: the sheets let theirs go,
         # each candidate's place (sheet, row) is kept apart in arrays, and the ingestor drops

@@ -25,6 +25,7 @@ from creditbox.infrastructure.excel.tables import (
 )
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits, check_workbook
 from creditbox.infrastructure.excel.workbook_reader import ExcelWorkbookParser
+from creditbox.sample_data import SampleSpec, generate, workbook_bytes
 
 BILLS = "Numero Bolletta;Codice Cliente;Codice Fornitura;Data Emissione;Data Scadenza;Importo\r\n"
 
@@ -220,3 +221,22 @@ class TestProfilesAndCsv:
         assert any("'csv': valore non ammesso 'latin9' per 'encoding'" in p for p in problems), problems
         assert any("'csv': valore non ammesso '|' per 'delimiter'" in p for p in problems), problems
         assert any("chiave sconosciuta 'separatore'" in p for p in problems), problems
+
+
+class TestReadingProgress:
+    def test_a_csv_reports_its_bytes_and_ends_at_its_size(self) -> None:
+        lines = "".join(f"B{i};C1;S1;05/02/2026;05/03/2026;10,00\r\n" for i in range(10_000))
+        content = (BILLS + lines).encode()
+        seen: list[tuple[int, int]] = []
+        parsed = ExcelWorkbookParser().parse(content, "bollette.csv", lambda done, total: seen.append((done, total)))
+        assert len(parsed.sheets[Sheet.BILLS].records) == 10_000
+        assert len(seen) >= 3 and {total for _, total in seen} == {len(content)}
+        assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+        assert seen[-1] == (len(content), len(content))
+
+    def test_a_workbook_reports_its_rows(self) -> None:
+        data = generate(SampleSpec(customers=400))
+        seen: list[tuple[int, int]] = []
+        ExcelWorkbookParser().parse(workbook_bytes(data), "x.xlsx", lambda done, total: seen.append((done, total)))
+        rows = sum(data.count(s) + 1 for s in Sheet.ALL)  # each sheet's header too
+        assert seen[-1] == (rows, rows)

@@ -33,6 +33,7 @@ from decimal import Decimal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from creditbox.application.ports import ReadProgress
 from creditbox.application.records import (
     BillRecord,
     ParsedSheet,
@@ -76,7 +77,7 @@ class IsolatedParser:
         self.profile: str = version.name if version is not None else DEFAULT_PROFILE
         self.profile_version: int | None = version.version if version is not None else None
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
         ours, theirs = socket.socketpair()
         with theirs:
             process = subprocess.Popen(
@@ -94,7 +95,7 @@ class IsolatedParser:
                 connection.send_bytes(content)
             except OSError:
                 raise _ChildGone from None
-            return _receive(connection, deadline, file_name, self._limits)
+            return _receive(connection, deadline, file_name, on_read)
         except _ChildGone:
             process.kill()
             process.wait()
@@ -132,12 +133,16 @@ def _next(connection: Connection, deadline: float) -> Any:
         raise _ChildGone from None
 
 
-def _receive(connection: Connection, deadline: float, file_name: str, limits: ReaderLimits) -> ParsedWorkbook:
-    """Records come first, chunk by chunk, as the child parses; then the sheets' rejections and
-    the warnings; then the end."""
+def _receive(connection: Connection, deadline: float, file_name: str, on_read: ReadProgress | None) -> ParsedWorkbook:
+    """Records come first, chunk by chunk, as the child parses (with how far it has read); then
+    the sheets' rejections and the warnings; then the end."""
     records: dict[str, list[SourcedRecord]] = {}
     values = SharedValues()
-    while (message := _next(connection, deadline))[0] == "records":
+    while (message := _next(connection, deadline))[0] in ("records", "read"):
+        if message[0] == "read":
+            if on_read is not None:
+                on_read(message[1], message[2])
+            continue
         records.setdefault(message[1], []).extend(values.share(message[2]))
     if message[0] == "refused":
         raise UnreadableFile(message[1])
@@ -295,7 +300,7 @@ def _child(fd: int) -> None:
             if version is not None
             else ExcelWorkbookParser(records_for=records_for, limits=limits.workbook)
         )
-        workbook = parser.parse(content, file_name)
+        workbook = parser.parse(content, file_name, lambda done, total: _send(connection, ("read", done, total)))
     except UnreadableFile as error:
         _send(connection, ("refused", str(error)))
         return

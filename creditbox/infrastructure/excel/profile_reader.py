@@ -16,6 +16,7 @@ from datetime import date, datetime
 from itertools import chain, islice
 from typing import Any
 
+from creditbox.application.ports import ReadProgress
 from creditbox.application.records import (
     ParsedSheet,
     ParsedWorkbook,
@@ -34,7 +35,15 @@ from creditbox.infrastructure.excel.headers import header_key
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, RowError, SheetSpec
 from creditbox.infrastructure.excel.tables import CsvOptions, Tables, open_tables
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
-from creditbox.infrastructure.excel.workbook_reader import MISSING, RecordsFor, amount_parser, new_records
+from creditbox.infrastructure.excel.workbook_reader import (
+    MISSING,
+    TICK_ROWS,
+    RecordsFor,
+    Tick,
+    amount_parser,
+    new_records,
+    reporter,
+)
 
 _SPECS = {spec.name: spec for spec in DEFAULT_PROFILE}
 _NO_DEFAULT = object()
@@ -140,7 +149,7 @@ class ProfileWorkbookParser:
     def _expected(self) -> str:
         return ", ".join(f"{m.source!r} ({m.sheet})" for m, _, _ in self._plans)
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
         if self._problems:
             raise UnreadableFile(
                 f"{file_name}: il profilo {self.profile!r} (versione {self.profile_version}) non è più valido:"
@@ -148,11 +157,11 @@ class ProfileWorkbookParser:
             )
         tables = open_tables(content, file_name, self._csv, self._limits)
         try:
-            return self._parse(tables, file_name)
+            return self._parse(tables, file_name, reporter(tables, on_read))
         finally:
             tables.close()
 
-    def _parse(self, tables: Tables, file_name: str) -> ParsedWorkbook:
+    def _parse(self, tables: Tables, file_name: str, tick: Tick) -> ParsedWorkbook:
         warnings: list[str] = []
         if tables.text:  # a CSV file is one table: every sheet of the profile reads it
             only = tables.names[0]
@@ -221,7 +230,9 @@ class ProfileWorkbookParser:
                     if text and index not in taken:
                         warnings.append(f"foglio {name!r}: colonna {text!r} ignorata")
         for name, (head, rest) in opened.items():
-            _read_table(chain(head, rest), [r for r in readers if r.source == name])
+            _read_table(chain(head, rest), [r for r in readers if r.source == name], tick)
+        if tick is not None:
+            tick()
         order = {sheet: i for i, sheet in enumerate(Sheet.ALL)}
         sheets = {r.sheet.name: r.sheet for r in sorted(readers, key=lambda r: order[r.sheet.name])}
         return ParsedWorkbook(
@@ -251,10 +262,12 @@ def _blank(cell: Any) -> bool:
     return cell is None or cell == "" or (type(cell) is str and cell.isspace())
 
 
-def _read_table(rows: Iterator[list[Any]], readers: list[_SheetReader]) -> None:
+def _read_table(rows: Iterator[list[Any]], readers: list[_SheetReader], tick: Tick) -> None:
     """One pass over a table, each row given to every sheet of ours it feeds (a flat export
     feeds customers, supplies and bills from the same row)."""
     for offset, row in enumerate(rows):
+        if tick is not None and not offset % TICK_ROWS:
+            tick()
         for reader in readers:
             if offset >= reader.header_row:
                 reader.take(row, offset + 1)

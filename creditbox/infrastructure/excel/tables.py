@@ -73,6 +73,11 @@ class Tables(Protocol):
         """The decimal separator of a text column (CSV); None for a workbook (number cells)."""
         ...
 
+    def position(self) -> tuple[int, int]:
+        """How far the reading has got (done, total): bytes of a CSV file, rows of the sheets
+        opened so far of a workbook."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -81,13 +86,25 @@ class WorkbookTables:
 
     def __init__(self, workbook: CalamineWorkbook) -> None:
         self._workbook = workbook
+        self._rows = 0
+        self._total = 0
 
     @property
     def names(self) -> list[str]:
         return list(self._workbook.sheet_names)
 
     def rows(self, name: str) -> Iterator[list[Any]]:
-        return sheet_rows(self._workbook.get_sheet_by_name(name))
+        sheet = self._workbook.get_sheet_by_name(name)
+        self._total += sheet.height
+        return self._counted(sheet_rows(sheet))
+
+    def _counted(self, rows: Iterator[list[Any]]) -> Iterator[list[Any]]:
+        for row in rows:
+            self._rows += 1
+            yield row
+
+    def position(self) -> tuple[int, int]:
+        return self._rows, max(self._total, self._rows)
 
     def decimal(self, name: str, index: int) -> str | None:
         return None
@@ -115,7 +132,10 @@ class CsvTables:
         self.encoding = options.encoding or guess_encoding(content)
         if self.encoding == UTF8 and content.startswith(codecs.BOM_UTF8):
             content = content[len(codecs.BOM_UTF8) :]
-        stream = io.TextIOWrapper(io.BytesIO(content), encoding=self.encoding, errors="strict", newline="")
+        self._raw = io.BytesIO(content)
+        self._size = len(content)
+        # Kept: a text wrapper let go closes the bytes under it (``position`` reads them).
+        self._stream = stream = io.TextIOWrapper(self._raw, encoding=self.encoding, errors="strict", newline="")
         try:
             first = stream.readline()
         except UnicodeDecodeError as error:
@@ -140,6 +160,9 @@ class CsvTables:
 
     def decimal(self, name: str, index: int) -> str | None:
         return self._decimals.get(index, self._decimals.get(-1))
+
+    def position(self) -> tuple[int, int]:
+        return self._raw.tell(), self._size
 
     def close(self) -> None:
         self._sample = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from creditbox.application.ports import ReadProgress
 from creditbox.application.records import ParsedSheet, ParsedWorkbook, Rejection, Sheet, SourcedRecord, UnreadableFile
 from creditbox.domain.import_layout import LAYOUT, Kind
 from creditbox.infrastructure.excel.headers import header_key, match_headers
@@ -28,6 +29,9 @@ def new_records(sheet: str) -> list[SourcedRecord]:
 
 
 MISSING = "valore obbligatorio mancante"
+TICK_ROWS = 4096  # rows between two reports of the reading's progress
+# Called now and then as rows are read (None: nobody listens).
+Tick = Callable[[], None] | None
 
 
 class ExcelWorkbookParser:
@@ -47,14 +51,14 @@ class ExcelWorkbookParser:
         self._records_for = records_for
         self._limits = limits
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
         tables = open_tables(content, file_name, limits=self._limits)
         try:
-            return self._parse(tables, file_name)
+            return self._parse(tables, file_name, reporter(tables, on_read))
         finally:
             tables.close()
 
-    def _parse(self, tables: Tables, file_name: str) -> ParsedWorkbook:
+    def _parse(self, tables: Tables, file_name: str, tick: Tick) -> ParsedWorkbook:
         warnings: list[str] = []
         found: list[tuple[SheetSpec, str]] = []
         for written in tables.names:
@@ -100,15 +104,24 @@ class ExcelWorkbookParser:
         for name in Sheet.ALL:
             for spec, rows, indexes, as_written, decimals, source in layouts:
                 if spec.name == name:
-                    sheet = _parse_rows(spec, rows, indexes, as_written, decimals, self._records_for(name))
+                    sheet = _parse_rows(spec, rows, indexes, as_written, decimals, self._records_for(name), tick)
                     sheet.source = source
                     sheets[name] = sheet
+        if tick is not None:
+            tick()
         return ParsedWorkbook(sheets=sheets, warnings=warnings, profile=self.profile)
 
     def _csv_sheet(self, file_name: str) -> SheetSpec | None:
         """The sheet a CSV file of our layout holds, by its name: ``bollette.csv``, ``Bollette marzo.csv``."""
         stem = header_key(file_name.rsplit(".", 1)[0])
         return next((spec for key, spec in self._sheets.items() if stem.startswith(key)), None)
+
+
+def reporter(tables: Tables, on_read: ReadProgress | None) -> Tick:
+    """What the row loops call now and then to report how far the reading has got."""
+    if on_read is None:
+        return None
+    return lambda: on_read(*tables.position())
 
 
 def amount_parser(parse: Callable[[object], Any], decimal: str | None) -> Callable[[object], Any]:
@@ -129,6 +142,7 @@ def _parse_rows(
     as_written: dict[str, str],
     decimals: dict[str, str | None],
     records: list[SourcedRecord],
+    tick: Tick = None,
 ) -> ParsedSheet:
     """The hot loop of the import: kept tight on purpose (hundreds of thousands of rows)."""
     sheet = ParsedSheet(name=spec.name, headers=dict(as_written), records=records)
@@ -151,6 +165,8 @@ def _parse_rows(
     append = sheet.records.append
     rejections = sheet.rejections
     for offset, row in enumerate(rows, start=1):
+        if tick is not None and not offset % TICK_ROWS:
+            tick()
         if len(row) <= used[-1]:
             row = [*row, *([""] * (used[-1] + 1 - len(row)))]
         lead = row[first]
