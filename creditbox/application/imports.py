@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,8 +99,8 @@ class ImportService:
         sha256 = hashlib.sha256(content).hexdigest()
         this_import = import_id(company, sha256)
         previous = self._store.get_or_none(this_import)
-        workbook = parser.parse(content, file_name)
-        checked = _check_within_file(workbook)
+        workbook = parser.parse(content, file_name, progress.reading if progress is not None else None)
+        checked = check_within_file(workbook)
         # From here the candidates are all that is held of the records: the sheets let theirs go,
         # each candidate's place (sheet, row) is kept apart in arrays, and the ingestor drops
         # every record once its chunk is applied.
@@ -125,8 +126,10 @@ class ImportService:
         for name, sheet in workbook.sheets.items():
             sheets[name].rejected += len(sheet.rejected_rows)
             rejected.extend(sheet.rejections)
-        for sourced in checked.unchanged:
-            sheets[sourced.sheet].unchanged += 1
+        for name, count in checked.unchanged.items():
+            sheets[name].unchanged += count
+        for name, sheet in workbook.sheets.items():
+            sheets[name].unchanged += sheet.repeated
         for rejection in checked.rejections:
             sheets[rejection.sheet].rejected += 1
             rejected.append(rejection)
@@ -142,7 +145,7 @@ class ImportService:
                 rejected.append(Rejection(sheet_name, row, header, outcome.reason or "rifiutato"))
         order = {name: i for i, name in enumerate(Sheet.ALL)}
         rejected.sort(key=lambda r: (order.get(r.sheet, 99), r.row))
-        rejected = _as_written(workbook, rejected)
+        rejected = as_written(workbook, rejected)
         warnings = list(workbook.warnings)
         result = ImportResult(
             import_id=this_import,
@@ -197,12 +200,15 @@ class ImportService:
             result.events += 1
 
 
-def _as_written(workbook: ParsedWorkbook, rejected: list[Rejection]) -> list[Rejection]:
-    """Rejections name the sheet as the file calls it when a profile mapped it onto ours."""
+def as_written(workbook: ParsedWorkbook, rejected: list[Rejection]) -> list[Rejection]:
+    """Rejections name the sheet as the file calls it when a profile mapped it onto ours. A cell
+    read for two of our sheets (a flat export: the customer code feeds customers, supplies and
+    bills) is reported once."""
     sources = {name: sheet.source for name, sheet in workbook.sheets.items() if sheet.source}
     if not sources:
         return rejected
-    return [Rejection(sources.get(r.sheet, r.sheet), r.row, r.column, r.reason) for r in rejected]
+    written = (Rejection(sources.get(r.sheet, r.sheet), r.row, r.column, r.reason) for r in rejected)
+    return list(dict.fromkeys(written))
 
 
 class _Places:
@@ -227,11 +233,11 @@ class _Places:
 @dataclass
 class _Checked:
     candidates: list[SourcedRecord] = field(default_factory=list)
-    unchanged: list[SourcedRecord] = field(default_factory=list)
+    unchanged: Counter[str] = field(default_factory=Counter)  # identical repeats, per sheet
     rejections: list[Rejection] = field(default_factory=list)
 
 
-def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
+def check_within_file(workbook: ParsedWorkbook) -> _Checked:
     """Keys repeated inside the file and bills on another customer's supply: the later row is
     refused (an identical repeat is just unchanged), nothing is guessed."""
     checked = _Checked()
@@ -257,7 +263,7 @@ def _check_within_file(workbook: ParsedWorkbook) -> _Checked:
                     supply_owner[record.supply.code] = (record.customer_code, sourced.row)
                 checked.candidates.append(sourced)
             elif first.record == record:
-                checked.unchanged.append(sourced)
+                checked.unchanged[name] += 1
             else:
                 column, reason = _repeated(first, record, sheet)
                 checked.rejections.append(_rejection(sheet, sourced, column, reason))
@@ -297,6 +303,17 @@ _KEY_COLUMNS = {
 
 def _repeated(first: SourcedRecord, record: object, sheet: ParsedSheet) -> tuple[str, str]:
     key_column, noun, repeated = _KEY_COLUMNS[type(record)]
+    if isinstance(record, CustomerRecord | SupplyRecord) and not _moved(first.record, record):
+        # A flat export repeats the customer and the supply on every row: name the datum that
+        # differs and both rows.
+        for column, old, new in _compared_fields(first.record, record):
+            if old != new:
+                label = sheet.header(column) if sheet.source else column
+                who = "il cliente" if isinstance(record, CustomerRecord) else "la fornitura"
+                return column, (
+                    f"{who} {_key(record)!r} è {repeated} con dati diversi dalla riga {first.row}: {label}"
+                    f" {_shown(old)} alla riga {first.row}, qui {_shown(new)}"
+                )
     column, detail = key_column, ""
     for candidate, old, new in _compared_fields(first.record, record):
         if old != new:
@@ -316,7 +333,46 @@ def _repeated(first: SourcedRecord, record: object, sheet: ParsedSheet) -> tuple
     return column, f"{noun} {_key(record)!r} {repeated} nel file con dati diversi (riga {first.row}){detail}"
 
 
+def _moved(old: object, new: object) -> bool:
+    """A supply repeated under another customer (reported as such, not as a changed datum)."""
+    return isinstance(old, SupplyRecord) and isinstance(new, SupplyRecord) and old.customer_code != new.customer_code
+
+
+def _shown(value: object) -> str:
+    label = getattr(value, "label", None)
+    return repr(label) if isinstance(label, str) else show_value(value)
+
+
+_CUSTOMER_FIELDS = (
+    (Column.NAME, "name"),
+    (Column.CUSTOMER_TYPE, "customer_type"),
+    (Column.FISCAL_CODE, "fiscal_code"),
+    (Column.VAT_NUMBER, "vat_number"),
+    (Column.EMAIL, "email"),
+    (Column.PEC, "pec"),
+    (Column.MOBILE, "mobile"),
+    (Column.ADDRESS, "address"),
+    (Column.POSTCODE, "postcode"),
+    (Column.CITY, "city"),
+    (Column.PROVINCE, "province"),
+)
+_SUPPLY_FIELDS = (
+    (Column.SERVICE, "service"),
+    (Column.SUPPLY_TYPE, "supply_type"),
+    (Column.STATUS, "status"),
+    (Column.METER, "meter"),
+    (Column.SUPPLY_ADDRESS, "address"),
+)
+
+
 def _compared_fields(old: object, new: object) -> Iterable[tuple[str, object, object]]:
+    if isinstance(old, CustomerRecord) and isinstance(new, CustomerRecord):
+        for column, name in _CUSTOMER_FIELDS:
+            yield column, getattr(old.details, name), getattr(new.details, name)
+    elif isinstance(old, SupplyRecord) and isinstance(new, SupplyRecord):
+        yield Column.CUSTOMER_CODE, old.customer_code, new.customer_code
+        for column, name in _SUPPLY_FIELDS:
+            yield column, getattr(old.supply, name), getattr(new.supply, name)
     if isinstance(old, BillRecord) and isinstance(new, BillRecord):
         yield Column.AMOUNT, old.amount, new.amount
         yield Column.DUE_DATE, old.due_date, new.due_date

@@ -1,11 +1,11 @@
 """The inbox: billing-system files dropped in a company's folder, imported on a timer.
 
 One pass looks at every company folder under the inbox root (``inbox/ACQ/``), imports each
-settled ``.xlsx`` file there, oldest first, through the same ``ImportService`` as the manual
-import, then files it away with its reports beside it: ``done/`` when it was processed (even
-with rejected rows: the report lists them), ``failed/`` when it could not be read at all or is
-not an ``.xlsx``. The reports are ``<name>.esito.json`` (the import's summary JSON, or the reason
-it failed) and ``<name>.scarti.xlsx`` (the Excel report).
+settled file there (``.xlsx``, ``.xls``, ``.ods``, ``.csv``), oldest first, through the same
+``ImportService`` as the manual import, then files it away with its reports beside it: ``done/``
+when it was processed (even with rejected rows: the report lists them), ``failed/`` when it could
+not be read at all or is of another format. The reports are ``<name>.esito.json`` (the import's
+summary JSON, or the reason it failed) and ``<name>.scarti.xlsx`` (the Excel report).
 
 Files directly in ``inbox/ACQ/`` are in the default layout. Each other subfolder names one of the
 company's import profiles (``inbox/ACQ/nord/``, names ignoring case as profile names do): its
@@ -43,6 +43,7 @@ from datetime import datetime
 from typing import Any
 
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.file_formats import ACCEPTED, has_supported_name
 from creditbox.application.imports import ImportService, profile_label
 from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox_results import FileOutcome, FileStatus, InboxPass, UnknownFolder
@@ -67,7 +68,6 @@ FAILED = "failed"
 OUTCOME_FOLDERS = (DONE, FAILED)
 JSON_REPORT = ".esito.json"
 EXCEL_REPORT = ".scarti.xlsx"
-IMPORTED_SUFFIX = ".xlsx"
 LINK_REFUSED = "collegamento simbolico: non letto né importato (la inbox non segue i collegamenti)"
 
 
@@ -204,8 +204,8 @@ class Inbox:
                 return self._refuse(outcome, entry, f"{entry.name}: {LINK_REFUSED}")
             if source.kind is not None:
                 return self._process_inbound(source.kind, outcome, entry)
-            if not entry.name.lower().endswith(IMPORTED_SUFFIX):
-                return self._refuse(outcome, entry, f"{entry.name}: non è una cartella di lavoro Excel (.xlsx)")
+            if not has_supported_name(entry.name):
+                return self._refuse(outcome, entry, f"{entry.name}: formato non supportato ({ACCEPTED})")
             content = self._folder.read(entry)
             if content is None:
                 outcome.reason = "modificato durante la lettura: al prossimo passaggio"

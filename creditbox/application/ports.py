@@ -107,15 +107,24 @@ class WorkbookParser(Protocol):
         """The profile's version; None for the built-in default layout."""
         ...
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook: ...
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
+        """``on_read(done, total)`` is called as the file is read: bytes of a CSV file, rows of a
+        workbook's sheets."""
+        ...
 
+
+# How far the reading of a file has got: (done, total), in bytes (CSV) or rows (workbooks).
+ReadProgress = Callable[[int, int], None]
 
 # The parser that reads a file through a version of a company's import profile.
 ParserFactory = Callable[[ProfileVersion], WorkbookParser]
 
 
 class ImportProgress(Protocol):
-    """Progress of the rows being applied (the CLI shows a bar; the API ignores it)."""
+    """Progress of the file being read, then of the rows being applied (the CLI shows a bar; the
+    API ignores it)."""
+
+    def reading(self, done: int, total: int) -> None: ...
 
     def start(self, total: int) -> None: ...
 

@@ -161,6 +161,9 @@ class ParsedSheet:
     # The sheet's name in the file when a profile maps it onto ours ("Anagrafica" for "Clienti"):
     # rejections then name it instead of ours. None: the file uses our name.
     source: str | None = None
+    # Identical repeats of a customer or supply the reader did not send on (a flat export repeats
+    # them on every row): counted as unchanged.
+    repeated: int = 0
 
     def header(self, column: str | None) -> str | None:
         if column is None:

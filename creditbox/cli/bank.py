@@ -67,6 +67,13 @@ class EntriesProgress:
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._task: TaskID | None = None
+        self._reading: TaskID | None = None
+
+    def reading(self, done: int, total: int) -> None:
+        """A file being read (bytes or rows, as the reader counts them): a bar of its own."""
+        if self._reading is None:
+            self._reading = self._progress.add_task("Lettura del file", total=total or None)
+        self._progress.update(self._reading, completed=done)
 
     def start(self, total: int) -> None:
         self._task = self._progress.add_task("Movimenti", total=total)

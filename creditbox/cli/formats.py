@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from creditbox.cli.context import console, error_console
@@ -33,7 +40,7 @@ def print_counts(title: str, counts: Mapping[str, int]) -> None:
 
 
 def progress_bar(*, quiet: bool = False, on_stderr: bool = False) -> Progress:
-    """A progress bar (description, bar, done/total, elapsed time). On standard error it vanishes when
+    """A progress bar (description, bar, done/total, elapsed time, time left). On standard error it vanishes when
     done, so that what the command prints stays clean; ``quiet`` (``--json``) hides it."""
     transient = on_stderr or quiet
     return Progress(
@@ -41,6 +48,7 @@ def progress_bar(*, quiet: bool = False, on_stderr: bool = False) -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=error_console if transient else console,
         transient=transient,
         disable=quiet,

@@ -33,13 +33,24 @@ MAX_REJECTIONS_SHOWN = 50
 
 
 class RichImportProgress:
-    """A Rich progress bar over the rows being applied."""
+    """Rich progress bars: the file being read (bytes of a CSV file, rows of a workbook), then the
+    rows being applied."""
 
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._task: object = None
+        self._reading: object = None
+        self._read_total = 0
+
+    def reading(self, done: int, total: int) -> None:
+        if self._reading is None:
+            self._reading = self._progress.add_task("Lettura del file", total=total)
+        self._read_total = total
+        self._progress.update(self._reading, completed=done, total=total)  # type: ignore[arg-type]
 
     def start(self, total: int) -> None:
+        if self._reading is not None:  # the file is read: its bar ends full
+            self._progress.update(self._reading, completed=self._read_total)  # type: ignore[arg-type]
         self._task = self._progress.add_task("Importazione righe", total=total)
 
     def advance(self, rows: int) -> None:

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import Progress
+from rich.progress import Progress, TaskID
 from rich.table import Table
 
 from creditbox.cli.context import cli_user, console, container, fail, parse_date, print_json
@@ -36,6 +36,13 @@ class _LettersProgress:
     def __init__(self, progress: Progress) -> None:
         self._progress = progress
         self._task: object = None
+        self._reading: TaskID | None = None
+
+    def reading(self, done: int, total: int) -> None:
+        """A file being read (bytes or rows, as the reader counts them): a bar of its own."""
+        if self._reading is None:
+            self._reading = self._progress.add_task("Lettura del file", total=total or None)
+        self._progress.update(self._reading, completed=done)
 
     def start(self, total: int) -> None:
         self._task = self._progress.add_task("Lettere del lotto", total=total)

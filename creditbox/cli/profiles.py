@@ -1,4 +1,5 @@
-"""``creditbox profiles``: the company's import profiles (*convertitore*) — set, list, show, history.
+"""``creditbox profiles``: the company's import profiles (*convertitore*) — set, list, show, history,
+check (``profile_check.py``: how a file would be read, importing nothing).
 
 A profile is a JSON file describing another workbook layout in terms of ours (docs/excel-import.md);
 ``creditbox import FILE --company CODE --profile NAME`` then reads files in that layout.
@@ -18,6 +19,7 @@ from rich.table import Table
 from creditbox.cli.context import cli_user, console, container, fail, fail_listing, print_json
 from creditbox.cli.formats import moment
 from creditbox.cli.options import AsJson, ChangeNote, Company, Version
+from creditbox.cli.profile_check import check
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, InvalidImportProfile
 
@@ -29,6 +31,7 @@ app = typer.Typer(
     help="Profili di importazione (convertitore): altri formati Excel descritti rispetto a quello standard.",
     no_args_is_help=True,
 )
+app.command("check")(check)
 
 
 def version_as_json(version: ProfileVersion) -> dict[str, Any]:

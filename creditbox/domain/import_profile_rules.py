@@ -42,7 +42,12 @@ INBOX_OUTCOME_FOLDERS = ("done", "failed")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,39}$")
 MAX_HEADER_ROW = 1000
 _DIRECTIVES = "%d giorno, %m mese, %Y anno, %y anno a due cifre; es. '%d.%m.%Y' per 31.01.2026"
-_TOP_KEYS = ("description", "date_format", "sheets")
+_TOP_KEYS = ("description", "date_format", "csv", "sheets")
+_CSV_KEYS = ("encoding", "delimiter", "decimal")
+# How a profile may name what it sets for CSV files (canonical value first).
+CSV_ENCODINGS = {"utf-8": "utf-8", "utf8": "utf-8", "windows-1252": "windows-1252", "cp1252": "windows-1252"}
+CSV_DELIMITERS = {";": ";", ",": ",", "\t": "\t", "tab": "\t"}
+CSV_DECIMALS = {",": ",", ".": "."}
 _SHEET_KEYS = ("sheet", "header_row", "columns")
 _COLUMN_KEYS = ("header", "default", "values", "format")
 
@@ -117,12 +122,26 @@ class SheetMapping:
 
 
 @dataclass(frozen=True)
+class CsvSettings:
+    """What a profile sets for CSV files (each None: detected from the file)."""
+
+    encoding: str | None = None  # "utf-8" or "windows-1252"
+    delimiter: str | None = None  # ";", "," or a tab
+    decimal: str | None = None  # "," or "."
+
+    def as_data(self) -> dict[str, str]:
+        data = {"encoding": self.encoding, "delimiter": self.delimiter, "decimal": self.decimal}
+        return {key: value for key, value in data.items() if value is not None}
+
+
+@dataclass(frozen=True)
 class ProfileDocument:
     """A valid profile, with our sheet and column names written as ours (canonical form)."""
 
     sheets: tuple[SheetMapping, ...]
     description: str | None = None
     date_format: str | None = None
+    csv: CsvSettings | None = None
 
     def as_data(self) -> dict[str, Any]:
         """The canonical JSON form (what events carry and ``profiles show --json`` prints)."""
@@ -131,6 +150,8 @@ class ProfileDocument:
             data["description"] = self.description
         if self.date_format is not None:
             data["date_format"] = self.date_format
+        if self.csv is not None:
+            data["csv"] = self.csv.as_data()
         data["sheets"] = {s.sheet: s.as_data() for s in self.sheets}
         return data
 
@@ -153,7 +174,9 @@ class ProfileDocument:
                     ColumnMapping(label, column.get("header"), column.get("default"), values, column.get("format"))
                 )
             sheets.append(SheetMapping(sheet, spec["sheet"], int(spec["header_row"]), tuple(columns)))
-        return cls(tuple(sheets), data.get("description"), data.get("date_format"))
+        csv = data.get("csv")
+        settings = CsvSettings(csv.get("encoding"), csv.get("delimiter"), csv.get("decimal")) if csv else None
+        return cls(tuple(sheets), data.get("description"), data.get("date_format"), settings)
 
 
 def normalise_profile_name(name: str) -> str:
@@ -232,6 +255,7 @@ class _Parser:
             if reason:
                 self.problem(f"'date_format': {reason}")
                 date_format = None
+        csv = self._csv(data.get("csv")) if "csv" in data else None
         sheets = data.get("sheets")
         if not isinstance(sheets, Mapping) or not sheets:
             self.problem(f"'sheets' mancante o vuoto: indicare almeno uno dei fogli {', '.join(SHEETS)}")
@@ -251,7 +275,25 @@ class _Parser:
             if mapping is not None:
                 mappings[ours] = mapping
         ordered = tuple(mappings[s] for s in SHEETS if s in mappings)
-        return ProfileDocument(ordered, (description.strip() or None) if description else None, date_format)
+        return ProfileDocument(ordered, (description.strip() or None) if description else None, date_format, csv)
+
+    def _csv(self, spec: object) -> CsvSettings | None:
+        """``"csv": {"encoding": "windows-1252", "delimiter": ";", "decimal": ","}``, each optional."""
+        if not isinstance(spec, Mapping):
+            self.problem("'csv' deve essere un oggetto con 'encoding', 'delimiter', 'decimal'")
+            return None
+        self._unknown_keys(spec, _CSV_KEYS)
+        chosen: dict[str, str | None] = {}
+        for key, allowed in (("encoding", CSV_ENCODINGS), ("delimiter", CSV_DELIMITERS), ("decimal", CSV_DECIMALS)):
+            value = spec.get(key)
+            key_of = value if value == "\t" else value.strip().lower() if isinstance(value, str) else None
+            canonical = allowed.get(key_of) if key_of is not None else None
+            if value is not None and canonical is None:
+                shown = ", ".join(repr(v) for v in allowed)
+                self.problem(f"'csv': valore non ammesso {value!r} per {key!r} (ammessi: {shown})")
+            chosen[key] = canonical
+        settings = CsvSettings(chosen["encoding"], chosen["delimiter"], chosen["decimal"])
+        return settings if settings.as_data() else None
 
     def _unknown_keys(
         self, data: Mapping[Any, Any], allowed: tuple[str, ...], sheet: str | None = None, column: str | None = None

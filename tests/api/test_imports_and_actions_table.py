@@ -71,11 +71,12 @@ def test_an_upload_imports_the_good_rows_reports_the_bad_ones_and_twice_adds_not
 def test_an_upload_that_is_not_a_workbook_is_415_and_too_large_is_413(api: Api) -> None:
     api.client.app.state.limits["upload"] = 1024  # type: ignore[attr-defined]
 
-    text = upload(api, b"Codice Cliente;Nominativo\nC1;Mario", name="clienti.csv", media="text/csv")
+    text = upload(api, b"%PDF-1.7 Codice Cliente;Nominativo", name="clienti.pdf", media="application/pdf")
     not_multipart = api.as_(Role.FEED).post(f"{BASE}/imports", json={"file": "x"})
     large = upload(api, b"PK\x03\x04" + b"0" * 4096)
 
     assert text.status_code == 415 and text.json()["errors"][0]["field"] == "file"
+    assert text.json()["detail"].startswith("clienti.pdf: formato non supportato (formati accettati:")
     assert not_multipart.status_code == 415
     assert large.status_code == 413
 

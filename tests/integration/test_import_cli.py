@@ -58,11 +58,11 @@ def test_rejected_rows_still_exit_zero_and_are_listed(cli_db: str, tmp_path: Pat
 
 
 def test_an_unreadable_file_exits_non_zero_with_a_clear_message(cli_db: str, tmp_path: Path) -> None:
-    path = tmp_path / "clienti.csv"
-    path.write_text("Codice Cliente;Nominativo\nC1;Rossi\n")
+    path = tmp_path / "clienti.pdf"
+    path.write_bytes(b"%PDF-1.7 Codice Cliente;Nominativo")
     code, _, err = run("import", str(path), "--company", "ACQ")
     assert code == 2
-    assert "non è una cartella di lavoro Excel" in err
+    assert "clienti.pdf: formato non supportato (formati accettati:" in err
 
 
 def test_a_missing_file_exits_non_zero(cli_db: str, tmp_path: Path) -> None:

@@ -36,16 +36,17 @@ def test_the_report_lists_the_rejected_rows_and_json_stays_clean(cli_db: str, tm
 
 def test_an_unreadable_file_still_gets_a_report_and_exits_2(cli_db: str, tmp_path: Path) -> None:
     source = tmp_path / "clienti.csv"
-    source.write_text("Codice Cliente;Nominativo\nC1;Rossi\n")
+    source.write_text("Codice Cliente;Nominativo\nC1;Rossi\n")  # a CSV of our layout without a required column
     report = tmp_path / "clienti.scarti.xlsx"
 
     result = invoke("import", str(source), "--company", "ACQ", "--report", str(report))
 
     assert result.exit_code == 2
-    assert "non è una cartella di lavoro Excel" in result.stderr
+    reason = "clienti.csv: nel foglio 'clienti.csv' mancano le colonne obbligatorie: Tipologia Cliente"
+    assert "mancano le colonne obbligatorie" in result.stderr
     summary = list(load_workbook(report)["Riepilogo"].iter_rows(min_row=2, values_only=True))
     assert len(summary) == 1
-    assert summary[0][4] == "non importato: clienti.csv: non è una cartella di lavoro Excel (.xlsx)"
+    assert summary[0][4] == f"non importato: {reason}"
 
 
 def test_a_report_that_cannot_be_written_is_refused_before_the_import(cli_db: str, tmp_path: Path) -> None:

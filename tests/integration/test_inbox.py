@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from creditbox.application.file_formats import ACCEPTED
 from creditbox.application.inbox import Inbox
 from creditbox.application.inbox_results import FileStatus
 from creditbox.application.ports import InboxEntry, InboxUnavailable
@@ -167,16 +168,16 @@ class TestFailedFiles:
         assert file.status is FileStatus.FAILED
         assert file.reason is not None and "nessun foglio riconosciuto" in file.reason
 
-    def test_a_file_that_is_not_an_xlsx_goes_to_failed_without_being_read(
+    def test_a_file_of_another_format_goes_to_failed_without_being_read(
         self, container: Container, company: str, root: Path
     ) -> None:
-        drop(root / "ACQ", "clienti.csv", b"Codice Cliente;Nominativo\nC1;Rossi\n")
+        drop(root / "ACQ", "clienti.pdf", b"%PDF-1.7")
 
         [file] = inbox(container, root).run_pass().files
 
         assert file.status is FileStatus.FAILED
-        assert file.reason == "clienti.csv: non è una cartella di lavoro Excel (.xlsx)"
-        assert names(root / "ACQ" / "failed") == {"clienti.csv", "clienti.esito.json", "clienti.scarti.xlsx"}
+        assert file.reason == f"clienti.pdf: formato non supportato ({ACCEPTED})"
+        assert names(root / "ACQ" / "failed") == {"clienti.pdf", "clienti.esito.json", "clienti.scarti.xlsx"}
 
 
 class TestIdempotency:

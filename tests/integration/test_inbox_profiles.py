@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from creditbox.application.file_formats import ACCEPTED
 from creditbox.application.inbox import Inbox
 from creditbox.application.inbox_results import FileStatus
 from creditbox.application.records import Sheet
@@ -201,15 +202,15 @@ class TestTheWrongLayout:
         assert (file.status, file.profile, file.moved_to) == (FileStatus.FAILED, "default", "NRD/failed/loro.xlsx")
         assert file.reason is not None and "nessun foglio riconosciuto" in file.reason
 
-    def test_a_file_that_is_not_an_xlsx_goes_to_the_profile_folders_failed(
+    def test_a_file_of_another_format_goes_to_the_profile_folders_failed(
         self, container: Container, nord: None, root: Path
     ) -> None:
-        drop(root / THEIRS / "nord", "clienti.csv", b"Cod. Cliente\nC1\n")
+        drop(root / THEIRS / "nord", "clienti.json", b'{"Cod. Cliente": "C1"}')
 
         [file] = inbox(container, root).run_pass().files
 
-        assert (file.status, file.moved_to) == (FileStatus.FAILED, "NRD/nord/failed/clienti.csv")
-        assert file.reason == "clienti.csv: non è una cartella di lavoro Excel (.xlsx)"
+        assert (file.status, file.moved_to) == (FileStatus.FAILED, "NRD/nord/failed/clienti.json")
+        assert file.reason == f"clienti.json: formato non supportato ({ACCEPTED})"
 
 
 class TestUnknownProfileFolders:

@@ -117,7 +117,7 @@ class TestAnInvalidProfile:
         }
         problems = problems_of(bad)
         expected = [
-            "profilo: chiave sconosciuta 'date_fromat' (ammesse: description, date_format, sheets)",
+            "profilo: chiave sconosciuta 'date_fromat' (ammesse: description, date_format, csv, sheets)",
             "profilo: foglio sconosciuto 'Contratti' (fogli di CreditBox: Clienti, Forniture, Bollette, Pagamenti)",
             "foglio «Clienti»: chiave sconosciuta 'colonne'",
             "foglio «Clienti»: 'header_row' deve essere un numero di riga da 1 a 1000 (trovato 0)",

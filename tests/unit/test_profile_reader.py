@@ -157,7 +157,9 @@ def test_two_of_our_sheets_may_read_one_flat_sheet_of_theirs() -> None:
     )
     parsed = read(profile, content)
 
-    assert [r.record.customer_code for r in parsed.sheets[Sheet.CUSTOMERS].records] == ["C1", "C1"]  # type: ignore[union-attr]
+    # The customer repeated identically on the second row is kept once and counted as unchanged.
+    assert [r.record.customer_code for r in parsed.sheets[Sheet.CUSTOMERS].records] == ["C1"]  # type: ignore[union-attr]
+    assert parsed.sheets[Sheet.CUSTOMERS].repeated == 1
     supplies = [r.record.supply for r in parsed.sheets[Sheet.SUPPLIES].records]  # type: ignore[union-attr]
     assert [(s.code, s.status) for s in supplies] == [("P1", SupplyStatus.SUSPENDED), ("P2", SupplyStatus.ACTIVE)]
     assert parsed.warnings == ["foglio 'Export': colonna 'Zona' ignorata"]

@@ -1,4 +1,5 @@
-"""Excel uploads (*importazione*): same validation and summary as ``creditbox import --json``."""
+"""File uploads (*importazione*: .xlsx, .xls, .ods, .csv): same validation and summary as
+``creditbox import --json``."""
 
 from __future__ import annotations
 
@@ -12,18 +13,11 @@ from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
 from creditbox.api.problems import ApiProblem, FieldError, problem_responses
 from creditbox.api.schemas.imports import ImportOut, ImportRecordOut, RejectionOut, SheetCountsOut
+from creditbox.application.file_formats import ACCEPTED, detect_format
 from creditbox.application.records import UnreadableFile
 from creditbox.domain.imports import Import
 
 router = APIRouter(prefix="/api/v1/companies/{company}/imports", tags=["imports"], route_class=GuardedRoute)
-
-XLSX_SIGNATURE = b"PK\x03\x04"  # an .xlsx is a ZIP container
-XLSX_MEDIA_TYPES = {
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/octet-stream",
-    "application/zip",
-    "",
-}
 
 
 @router.post(
@@ -33,7 +27,7 @@ XLSX_MEDIA_TYPES = {
     **needs(Permission.FEED_WRITE),
 )
 def upload(
-    file: Annotated[UploadFile, File(description="Cartella di lavoro .xlsx (formato standard o del profilo)")],
+    file: Annotated[UploadFile, File(description="File .xlsx, .xls, .ods o .csv (formato standard o del profilo)")],
     company: CompanyCode,
     principal: CurrentPrincipal,
     container: ContainerDep,
@@ -47,18 +41,18 @@ def upload(
         ),
     ] = None,
 ) -> ImportOut:
-    """Importa un file Excel (fogli Clienti, Forniture, Bollette, Pagamenti, o quelli del profilo indicato).
+    """Importa un file Excel, LibreOffice o CSV (fogli Clienti, Forniture, Bollette, Pagamenti, o quelli
+    del profilo indicato).
     Le righe errate sono riportate con foglio, riga, colonna e motivo (come scritti nel file); le buone
     entrano. Lo stesso file due volte non aggiunge nulla. Un profilo sconosciuto: 404, nulla importato."""
     name = file.filename or "upload.xlsx"
     content = file.file.read()
-    media = (file.content_type or "").split(";")[0].strip().lower()
-    if not content.startswith(XLSX_SIGNATURE) or media not in XLSX_MEDIA_TYPES:
+    try:  # the content decides, not the media type browsers guess (a CSV is often sent as Excel)
+        detect_format(content, name)
+    except UnreadableFile as error:
         raise ApiProblem(
-            415,
-            f"{name!r} non è una cartella di lavoro .xlsx",
-            errors=[FieldError(field="file", location="body", message="atteso un file .xlsx")],
-        )
+            415, str(error), errors=[FieldError(field="file", location="body", message=ACCEPTED)]
+        ) from None
     parser = container.import_profiles().parser(company, profile)
     try:
         result = commit(lambda: container.importer().run(content, name, company, by=principal.name, parser=parser))

@@ -33,6 +33,7 @@ from decimal import Decimal
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
+from creditbox.application.ports import ReadProgress
 from creditbox.application.records import (
     BillRecord,
     ParsedSheet,
@@ -76,7 +77,7 @@ class IsolatedParser:
         self.profile: str = version.name if version is not None else DEFAULT_PROFILE
         self.profile_version: int | None = version.version if version is not None else None
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
         ours, theirs = socket.socketpair()
         with theirs:
             process = subprocess.Popen(
@@ -94,7 +95,7 @@ class IsolatedParser:
                 connection.send_bytes(content)
             except OSError:
                 raise _ChildGone from None
-            return _receive(connection, deadline, file_name, self._limits)
+            return _receive(connection, deadline, file_name, on_read)
         except _ChildGone:
             process.kill()
             process.wait()
@@ -132,12 +133,16 @@ def _next(connection: Connection, deadline: float) -> Any:
         raise _ChildGone from None
 
 
-def _receive(connection: Connection, deadline: float, file_name: str, limits: ReaderLimits) -> ParsedWorkbook:
-    """Records come first, chunk by chunk, as the child parses; then the sheets' rejections and
-    the warnings; then the end."""
+def _receive(connection: Connection, deadline: float, file_name: str, on_read: ReadProgress | None) -> ParsedWorkbook:
+    """Records come first, chunk by chunk, as the child parses (with how far it has read); then
+    the sheets' rejections and the warnings; then the end."""
     records: dict[str, list[SourcedRecord]] = {}
     values = SharedValues()
-    while (message := _next(connection, deadline))[0] == "records":
+    while (message := _next(connection, deadline))[0] in ("records", "read"):
+        if message[0] == "read":
+            if on_read is not None:
+                on_read(message[1], message[2])
+            continue
         records.setdefault(message[1], []).extend(values.share(message[2]))
     if message[0] == "refused":
         raise UnreadableFile(message[1])
@@ -145,7 +150,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
         raise UnreadableFile(f"{file_name}: file Excel illeggibile ({message[1]})")
     _, sheets, warnings, profile, profile_version = message
     workbook = ParsedWorkbook(sheets={}, warnings=warnings, profile=profile, profile_version=profile_version)
-    for name, headers, source, rejections, rejected_rows in sheets:
+    for name, headers, source, rejections, rejected_rows, repeated in sheets:
         workbook.sheets[name] = ParsedSheet(
             name=name,
             headers=headers,
@@ -153,6 +158,7 @@ def _receive(connection: Connection, deadline: float, file_name: str, limits: Re
             rejections=rejections,
             rejected_rows=rejected_rows,
             records=records.pop(name, []),
+            repeated=repeated,
         )
     if _next(connection, deadline)[0] != "end":
         raise UnreadableFile(f"{file_name}: file Excel illeggibile (risposta incompleta)")
@@ -290,11 +296,11 @@ def _child(fd: int) -> None:
     try:
         check_workbook(content, file_name, limits.workbook)
         parser = (
-            ProfileWorkbookParser(version, records_for=records_for)
+            ProfileWorkbookParser(version, records_for=records_for, limits=limits.workbook)
             if version is not None
-            else ExcelWorkbookParser(records_for=records_for)
+            else ExcelWorkbookParser(records_for=records_for, limits=limits.workbook)
         )
-        workbook = parser.parse(content, file_name)
+        workbook = parser.parse(content, file_name, lambda done, total: _send(connection, ("read", done, total)))
     except UnreadableFile as error:
         _send(connection, ("refused", str(error)))
         return
@@ -307,7 +313,9 @@ def _child(fd: int) -> None:
         return
     for records in sending:
         records.flush()
-    sheets = [(s.name, s.headers, s.source, s.rejections, s.rejected_rows) for s in workbook.sheets.values()]
+    sheets = [
+        (s.name, s.headers, s.source, s.rejections, s.rejected_rows, s.repeated) for s in workbook.sheets.values()
+    ]
     _send(connection, ("workbook", sheets, workbook.warnings, workbook.profile, workbook.profile_version))
     _send(connection, ("end",))
 

@@ -10,23 +10,45 @@ records the same data in the default layout gives. Rejections name *their* sheet
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date, datetime
+from itertools import chain, islice
 from typing import Any
 
-from creditbox.application.records import ParsedSheet, ParsedWorkbook, Rejection, SourcedRecord, UnreadableFile
+from creditbox.application.ports import ReadProgress
+from creditbox.application.records import (
+    ParsedSheet,
+    ParsedWorkbook,
+    Record,
+    Rejection,
+    Sheet,
+    SourcedRecord,
+    SupplyRecord,
+    UnreadableFile,
+)
 from creditbox.domain.import_layout import LAYOUT, Kind
 from creditbox.domain.import_profile import ProfileVersion
 from creditbox.domain.import_profile_rules import ColumnMapping, ProfileDocument, SheetMapping, value_key
 from creditbox.infrastructure.excel import values
 from creditbox.infrastructure.excel.headers import header_key
 from creditbox.infrastructure.excel.profile import DEFAULT_PROFILE, RowError, SheetSpec
-from creditbox.infrastructure.excel.workbook_reader import MISSING, RecordsFor, new_records, open_workbook
+from creditbox.infrastructure.excel.tables import CsvOptions, Tables, open_tables
+from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
+from creditbox.infrastructure.excel.workbook_reader import (
+    MISSING,
+    TICK_ROWS,
+    RecordsFor,
+    Tick,
+    amount_parser,
+    new_records,
+    reporter,
+)
 
 _SPECS = {spec.name: spec for spec in DEFAULT_PROFILE}
 _NO_DEFAULT = object()
 DEFAULTED = "valore predefinito del profilo"
+_AMOUNTS = {c.label for columns in LAYOUT.values() for c in columns if c.kind is Kind.AMOUNT}
 
 
 def check_profile_value(sheet: str, column: str, value: object) -> str | None:
@@ -106,13 +128,19 @@ def _constant(parse: Callable[[object], Any], raw: object, where: str, problems:
 
 
 class ProfileWorkbookParser:
-    """Parses the bytes of an ``.xlsx`` file in another layout, as one version of a profile describes it."""
+    """Parses the bytes of a file (``.xlsx``, ``.xls``, ``.ods``, CSV) in another layout, as one version
+    of a profile describes it. A CSV file is one table, which every sheet of the profile reads."""
 
-    def __init__(self, profile: ProfileVersion, *, records_for: RecordsFor = new_records) -> None:
+    def __init__(
+        self, profile: ProfileVersion, *, records_for: RecordsFor = new_records, limits: WorkbookLimits | None = None
+    ) -> None:
         self._records_for = records_for
+        self._limits = limits
         self.profile = profile.name
         self.profile_version = profile.version
         self._problems: list[str] = []
+        settings = profile.document.csv
+        self._csv = CsvOptions(settings.encoding, settings.delimiter, settings.decimal) if settings else None
         self._plans = [
             (mapping, _SPECS[mapping.sheet], _plan(_SPECS[mapping.sheet], mapping, profile.document, self._problems))
             for mapping in profile.document.sheets
@@ -121,48 +149,64 @@ class ProfileWorkbookParser:
     def _expected(self) -> str:
         return ", ".join(f"{m.source!r} ({m.sheet})" for m, _, _ in self._plans)
 
-    def parse(self, content: bytes, file_name: str) -> ParsedWorkbook:
+    def parse(self, content: bytes, file_name: str, on_read: ReadProgress | None = None) -> ParsedWorkbook:
         if self._problems:
             raise UnreadableFile(
                 f"{file_name}: il profilo {self.profile!r} (versione {self.profile_version}) non è più valido:"
                 f" {'; '.join(self._problems)}"
             )
-        workbook = open_workbook(content, file_name)
-        written = {header_key(name): name for name in reversed(workbook.sheet_names)}  # first one wins
-        wanted = {header_key(m.source) for m, _, _ in self._plans}
-        warnings = [
-            f"foglio {name!r} ignorato (fogli del profilo {self.profile!r}: {self._expected()})"
-            for name in workbook.sheet_names
-            if header_key(name) not in wanted or written[header_key(name)] != name
-        ]
-        present = [(m, s, p) for m, s, p in self._plans if header_key(m.source) in written]
-        if not present:
-            names = ", ".join(repr(n) for n in workbook.sheet_names) or "nessuno"
-            raise UnreadableFile(
-                f"{file_name}: nessun foglio del profilo {self.profile!r}"
-                f" (attesi: {self._expected()}; presenti: {names})"
-            )
-        tables: dict[str, list[list[Any]]] = {}
-        for mapping, _, _ in present:
-            name = written[header_key(mapping.source)]
-            if name not in tables:
-                tables[name] = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        workbook.close()
-        layouts = []
+        tables = open_tables(content, file_name, self._csv, self._limits)
+        try:
+            return self._parse(tables, file_name, reporter(tables, on_read))
+        finally:
+            tables.close()
+
+    def _parse(self, tables: Tables, file_name: str, tick: Tick) -> ParsedWorkbook:
+        warnings: list[str] = []
+        if tables.text:  # a CSV file is one table: every sheet of the profile reads it
+            only = tables.names[0]
+            present = [(m, s, p, only) for m, s, p in self._plans]
+        else:
+            written = {header_key(name): name for name in reversed(tables.names)}  # first one wins
+            wanted = {header_key(m.source) for m, _, _ in self._plans}
+            warnings = [
+                f"foglio {name!r} ignorato (fogli del profilo {self.profile!r}: {self._expected()})"
+                for name in tables.names
+                if header_key(name) not in wanted or written[header_key(name)] != name
+            ]
+            present = [
+                (m, s, p, written[header_key(m.source)]) for m, s, p in self._plans if header_key(m.source) in written
+            ]
+            if not present:
+                names = ", ".join(repr(n) for n in tables.names) or "nessuno"
+                raise UnreadableFile(
+                    f"{file_name}: nessun foglio del profilo {self.profile!r}"
+                    f" (attesi: {self._expected()}; presenti: {names})"
+                )
+        # Every header is checked before a row is parsed: a missing required column refuses the
+        # whole file. Each table is then read once, whatever number of our sheets it feeds.
+        opened: dict[str, tuple[list[list[Any]], Iterator[list[Any]]]] = {}
+        for _, _, _, name in present:
+            if name not in opened:
+                rows = tables.rows(name)
+                top = max(m.header_row for m, _, _, n in present if n == name)
+                opened[name] = (list(islice(rows, top)), rows)
+        readers: list[_SheetReader] = []
         used: dict[str, set[int]] = {}
-        for mapping, spec, plan in present:
-            name = written[header_key(mapping.source)]
-            rows = tables[name]
-            if len(rows) < mapping.header_row:
+        for mapping, spec, plan, name in present:
+            head = opened[name][0]
+            if len(head) < mapping.header_row:
                 warnings.append(f"foglio {name!r} vuoto: ignorato ({spec.name})")
                 continue
-            header = rows[mapping.header_row - 1]
+            header = head[mapping.header_row - 1]
             indexes = _header_indexes(header)
             columns: list[tuple[_Column, int | None, str]] = []
             missing = []
             for column in plan:
                 index = indexes.get(header_key(column.header)) if column.header is not None else None
                 if index is not None:
+                    if column.label in _AMOUNTS:
+                        column = replace(column, parse=amount_parser(column.parse, tables.decimal(name, index)))
                     columns.append((column, index, _header_text(header[index])))
                     continue
                 if column.header is not None:
@@ -178,18 +222,19 @@ class ProfileWorkbookParser:
                     f" mancano le colonne obbligatorie: {', '.join(missing)}"
                 )
             used.setdefault(name, set()).update(i for _, i, _ in columns if i is not None)
-            layouts.append((mapping, spec, name, rows, columns))
+            readers.append(_SheetReader(spec, name, mapping.header_row, columns, self._records_for(spec.name)))
         for name, taken in used.items():
-            header_rows = {m.header_row for m, _, n, _, _ in layouts if n == name}
-            for header_row in sorted(header_rows):
-                for index, cell in enumerate(tables[name][header_row - 1]):
+            for header_row in sorted({r.header_row for r in readers if r.source == name}):
+                for index, cell in enumerate(opened[name][0][header_row - 1]):
                     text = _header_text(cell)
                     if text and index not in taken:
                         warnings.append(f"foglio {name!r}: colonna {text!r} ignorata")
-        sheets = {
-            spec.name: _parse_rows(spec, name, mapping.header_row, rows, columns, self._records_for(spec.name))
-            for mapping, spec, name, rows, columns in layouts
-        }
+        for name, (head, rest) in opened.items():
+            _read_table(chain(head, rest), [r for r in readers if r.source == name], tick)
+        if tick is not None:
+            tick()
+        order = {sheet: i for i, sheet in enumerate(Sheet.ALL)}
+        sheets = {r.sheet.name: r.sheet for r in sorted(readers, key=lambda r: order[r.sheet.name])}
         return ParsedWorkbook(
             sheets=sheets, warnings=warnings, profile=self.profile, profile_version=self.profile_version
         )
@@ -217,38 +262,67 @@ def _blank(cell: Any) -> bool:
     return cell is None or cell == "" or (type(cell) is str and cell.isspace())
 
 
-def _parse_rows(
-    spec: SheetSpec,
-    source: str,
-    header_row: int,
-    rows: list[list[Any]],
-    columns: list[tuple[_Column, int | None, str]],
-    records: list[SourcedRecord],
-) -> ParsedSheet:
-    headers = {c.label: header for c, _, header in columns}
-    sheet = ParsedSheet(name=spec.name, headers=headers, source=source, records=records)
-    read = [(c, i) for c, i, _ in columns if i is not None]
-    constant = {c.field: c.default for c, i, _ in columns if i is None and c.default is not _NO_DEFAULT}
-    absent = {c.field: None for c in spec.columns} | constant
-    used = sorted(i for _, i in read)
-    width = used[-1] + 1 if used else 0
-    name = spec.name
-    for offset in range(header_row, len(rows)):
-        row = rows[offset]
-        if len(row) < width:
-            row = [*row, *([""] * (width - len(row)))]
-        if all(_blank(row[i]) for i in used):
-            continue
-        number = offset + 1
-        parsed = dict(absent)
+def _read_table(rows: Iterator[list[Any]], readers: list[_SheetReader], tick: Tick) -> None:
+    """One pass over a table, each row given to every sheet of ours it feeds (a flat export
+    feeds customers, supplies and bills from the same row)."""
+    for offset, row in enumerate(rows):
+        if tick is not None and not offset % TICK_ROWS:
+            tick()
+        for reader in readers:
+            if offset >= reader.header_row:
+                reader.take(row, offset + 1)
+
+
+class _SheetReader:
+    """Turns the rows of their table into records of one of our sheets.
+
+    Customers and supplies repeated on many rows (a flat export: one row per bill) are kept
+    once: an identical repeat is counted as unchanged and not sent on; a repeat that differs is
+    sent on, and the checks within the file reject it naming both rows. A row whose cells are
+    exactly those of a row already accepted is not even parsed again (most of the cost of a flat
+    export: its customer's fiscal code, postcode, … on every bill)."""
+
+    def __init__(
+        self,
+        spec: SheetSpec,
+        source: str,
+        header_row: int,
+        columns: list[tuple[_Column, int | None, str]],
+        records: list[SourcedRecord],
+    ) -> None:
+        self.source, self.header_row, self._spec = source, header_row, spec
+        self.headers = {c.label: header for c, _, header in columns}
+        self.sheet = ParsedSheet(name=spec.name, headers=self.headers, source=source, records=records)
+        self._read = [(c, i) for c, i, _ in columns if i is not None]
+        constant = {c.field: c.default for c, i, _ in columns if i is None and c.default is not _NO_DEFAULT}
+        self._absent = {c.field: None for c in spec.columns} | constant
+        self._used = sorted(i for _, i in self._read)
+        self._width = self._used[-1] + 1 if self._used else 0
+        repeated = spec.name in (Sheet.CUSTOMERS, Sheet.SUPPLIES)
+        self._first: dict[str, Record] | None = {} if repeated else None
+        self._accepted_cells: set[tuple[Any, ...]] | None = set() if repeated else None
+
+    def take(self, row: list[Any], number: int) -> None:
+        if len(row) < self._width:
+            row = [*row, *([""] * (self._width - len(row)))]
+        if all(_blank(row[i]) for i in self._used):
+            return
+        cells = None
+        if self._accepted_cells is not None:
+            cells = tuple([row[i] for i in self._used])
+            if cells in self._accepted_cells:
+                self.sheet.repeated += 1
+                return
+        name = self._spec.name
+        parsed = dict(self._absent)
         errors: list[Rejection] = []
-        for column, index in read:
+        for column, index in self._read:
             cell = row[index]
             if _blank(cell):
                 if column.default is not _NO_DEFAULT:
                     parsed[column.field] = column.default
                 elif column.required:
-                    errors.append(Rejection(name, number, headers[column.label], MISSING))
+                    errors.append(Rejection(name, number, self.headers[column.label], MISSING))
                 continue
             try:
                 if column.values is not None:
@@ -258,13 +332,30 @@ def _parse_rows(
                         continue
                 parsed[column.field] = column.parse(cell)
             except ValueError as error:
-                errors.append(Rejection(name, number, headers[column.label], str(error)))
+                errors.append(Rejection(name, number, self.headers[column.label], str(error)))
         if not errors:
             try:
-                sheet.records.append(SourcedRecord(name, number, spec.build(parsed)))
-                continue
+                record = self._spec.build(parsed)
             except RowError as error:
-                errors = [Rejection(name, number, headers.get(error.column, error.column), str(error))]
-        sheet.rejections.extend(errors)
-        sheet.rejected_rows.add(number)
-    return sheet
+                errors = [Rejection(name, number, self.headers.get(error.column, error.column), str(error))]
+            else:
+                if self._keep(record, number) and cells is not None and self._accepted_cells is not None:
+                    self._accepted_cells.add(cells)
+                return
+        self.sheet.rejections.extend(errors)
+        self.sheet.rejected_rows.add(number)
+
+    def _keep(self, record: Record, number: int) -> bool:
+        """Send ``record`` on, or count it as an identical repeat; False for a repeat that differs
+        from the first (sent on, to be rejected)."""
+        if self._first is not None:
+            key = record.supply.code if isinstance(record, SupplyRecord) else getattr(record, "customer_code", "")
+            first = self._first.setdefault(key, record)
+            if first is not record and first == record:
+                self.sheet.repeated += 1
+                return True
+            if first is not record:
+                self.sheet.records.append(SourcedRecord(self._spec.name, number, record))
+                return False
+        self.sheet.records.append(SourcedRecord(self._spec.name, number, record))
+        return True

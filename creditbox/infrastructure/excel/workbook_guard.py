@@ -8,8 +8,10 @@ expressions over the chunks (``.xlsx``) or with expat's event callbacks (``.ods`
 
 Checked, each against ``WorkbookLimits`` (refusal: ``UnreadableFile`` with an Italian reason):
 
-- the kind: a zip holding an ``.xlsx`` (``xl/workbook.xml``) or an ``.ods`` (``content.xml`` and
-  its ``mimetype``); anything else a reader might accept (``.xlsb``, ``.xls``) is refused;
+- the kind (``application/file_formats.py``): a zip holding an ``.xlsx`` (``xl/workbook.xml``) or
+  an ``.ods`` (``content.xml`` and its ``mimetype``), any other zip (``.xlsb``) refused; an
+  ``.xls`` (bounded by its own format: only its size is checked); a CSV file passes, its rows
+  and columns are checked as it streams;
 - the zip: number of members, each member's declared size, the total of the declared sizes, the
   compression ratio of every member larger than ``ratio_floor_bytes``, and the real size: a
   member that decompresses to more (or less) than it declares, or whose CRC does not match, is
@@ -32,6 +34,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from xml.parsers import expat
 
+from creditbox.application.file_formats import FileFormat, detect_format
 from creditbox.application.records import UnreadableFile
 
 EXCEL_ROWS = 1_048_576
@@ -75,10 +78,15 @@ def column_number(letters: str) -> int:
 
 
 def check_workbook(content: bytes, file_name: str, limits: WorkbookLimits | None = None) -> None:
-    """Raise ``UnreadableFile`` unless ``content`` is an ``.xlsx`` or ``.ods`` within ``limits``."""
+    """Raise ``UnreadableFile`` unless ``content`` is an ``.xlsx`` or ``.ods`` within ``limits``, an
+    ``.xls`` within the size limit, or a CSV file (checked as it is read)."""
     limits = limits or WorkbookLimits()
-    if not content.startswith(ZIP_MAGIC):
-        raise UnreadableFile(f"{file_name}: non è una cartella di lavoro Excel (.xlsx)")
+    kind = detect_format(content, file_name)
+    if kind is FileFormat.CSV:
+        return  # read as it streams, its limits checked row by row (``tables.CsvTables``)
+    if kind is FileFormat.XLS:
+        _check_xls(content, file_name, limits)
+        return
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
@@ -104,6 +112,15 @@ def check_workbook(content: bytes, file_name: str, limits: WorkbookLimits | None
                 raise _refuse(file_name, "non è una cartella di lavoro .xlsx o .ods (formati accettati)")
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, KeyError, NotImplementedError) as error:
             raise _refuse(file_name, f"archivio danneggiato ({error})") from None
+
+
+def _check_xls(content: bytes, file_name: str, limits: WorkbookLimits) -> None:
+    """An ``.xls`` (BIFF8) holds at most 65,536 rows of 256 columns per sheet, so what a reader
+    allocates for a sheet is bounded by the format itself; only the file's size is checked (the
+    reading process's memory limit covers the rest)."""
+    if len(content) > limits.max_total_bytes:
+        size, limit = thousands(len(content)), thousands(limits.max_total_bytes)
+        raise _refuse(file_name, f"file .xls di {size} byte (limite {limit})")
 
 
 def _check_members(members: list[zipfile.ZipInfo], file_name: str, limits: WorkbookLimits) -> None:

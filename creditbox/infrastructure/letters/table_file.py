@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from creditbox.application.records import UnreadableFile
-from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits, check_workbook
-from creditbox.infrastructure.excel.workbook_reader import ZIP_MAGIC, open_workbook, sheet_rows
+from creditbox.infrastructure.excel.tables import sheet_rows
+from creditbox.infrastructure.excel.workbook_guard import ZIP_MAGIC, WorkbookLimits, check_workbook
 
 DELIMITERS = (";", ",", "\t")
 # An outcomes file has a row per letter: a few thousand a day; far more is not an outcomes file.
@@ -49,6 +51,13 @@ def _workbook(filename: str, content: bytes) -> list[Table]:
         return tables
     finally:
         workbook.close()
+
+
+def open_workbook(content: bytes, file_name: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(content))
+    except Exception as error:  # calamine raises several error types for corrupt files
+        raise UnreadableFile(f"{file_name}: file Excel illeggibile ({error})") from None
 
 
 def _csv_rows(filename: str, content: bytes) -> Iterator[tuple[int, list[Any]]]:
