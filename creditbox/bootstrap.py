@@ -12,7 +12,7 @@ import socket
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from creditbox.application.actions_tables import ActionsTables
@@ -20,6 +20,7 @@ from creditbox.application.agency import AgencyAnswers, AgencyBatches
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
+from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
@@ -31,6 +32,7 @@ from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
+from creditbox.application.passwords import DEFAULT_COST, ScryptCost
 from creditbox.application.ports import AdapterSpec, BatchSaver, BulkLoader, Channel, Dispatcher, InboxFolder, WorkQueue
 from creditbox.application.positions import PositionReader
 from creditbox.application.scheduler import InlineQueue, Scheduler
@@ -42,6 +44,7 @@ from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
+from creditbox.infrastructure.console_store import SqlConsoleStore
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.channels.office_batches import (
     LocalBatchFolder,
@@ -172,6 +175,19 @@ class Container:
     def operators(self) -> OperatorDirectory:
         """The operators of the command line (name, company, role, authorisation level)."""
         return OperatorDirectory(self.app)
+
+    def console_accounts(self, *, cost: ScryptCost = DEFAULT_COST) -> ConsoleAccounts:
+        """The console's passwords and sessions (``cost``: scrypt's, for the passwords set from now on)."""
+        self.projections.ensure_schema()
+        s = self.settings
+        return ConsoleAccounts(
+            SqlConsoleStore(self.projections.engine, self.write_gate),
+            self.operators(),
+            self.clock,
+            idle=timedelta(minutes=s.console_session_idle_minutes),
+            max_age=timedelta(hours=s.console_session_max_hours),
+            cost=cost,
+        )
 
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
         """The dunning workflow runner (``run_due``, ``run_positions``) for ticks, the scheduler and
