@@ -1,0 +1,101 @@
+"""The worklists as a screen shows them: sorted by amount or by age, a page at a time by number,
+with the filtered total; every item for an export; and what changed on a business date.
+
+The same ``rm_worklist`` and ``rm_audit_trail`` read models as ``worklists.py`` and ``audit.py``
+(and the same item type): a screen needs numbered pages and a choice of order, which the API's
+cursor (largest amount first) does not give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, Select, func, select
+
+from creditbox.projections.queries.audit import AuditEntry, _entry
+from creditbox.projections.queries.paging import MAX_LIMIT
+from creditbox.projections.queries.worklists import _COLUMNS, WorklistItem, _item, check_kind, worklist_page
+from creditbox.projections.schema import audit_trail, worklist
+
+w = worklist.c
+a = audit_trail.c
+
+SORTS = ("importo", "anzianita")
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    ladder: str | None = None
+    customer_type: int | None = None
+    service: int | None = None
+    level: int | None = None  # only what this level may approve
+
+
+def _filtered(query: Select[Any], company: str, kind: str | None, filters: WorklistFilters) -> Select[Any]:
+    query = query.where(w.company == company)
+    if kind is not None:
+        query = query.where(w.kind == kind)
+    if filters.ladder is not None:
+        query = query.where(w.ladder == filters.ladder)
+    if filters.customer_type is not None:
+        query = query.where(w.customer_type == filters.customer_type)
+    if filters.service is not None:
+        query = query.where(w.service == filters.service)
+    if filters.level is not None:
+        query = query.where(w.level <= filters.level)
+    return query
+
+
+def worklist_screen(
+    conn: Connection,
+    company: str,
+    kind: str | None,
+    filters: WorklistFilters,
+    *,
+    sort: str = "importo",
+    ascending: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[WorklistItem]:
+    """One numbered page: by amount (``importo``) or by age (``anzianita``: the date the item has
+    waited since; oldest first when descending), ties broken by customer and item."""
+    check_kind(kind)
+    if sort not in SORTS:
+        raise ValueError(f"ordinamento sconosciuto: {sort!r}")
+    if not 1 <= limit <= MAX_PAGE or offset < 0:
+        raise ValueError("pagina fuori dai limiti")
+    if sort == "importo":
+        keys = [w.amount.asc() if ascending else w.amount.desc()]
+    else:  # the oldest item is the one with the earliest date: "most aged" first when descending
+        keys = [w.since.desc() if ascending else w.since.asc()]
+    query = _filtered(select(*_COLUMNS), company, kind, filters)
+    query = query.order_by(*keys, w.customer_code, w.item_key).offset(offset).limit(limit)
+    return [_item(r) for r in conn.execute(query).all()]
+
+
+def worklist_total(conn: Connection, company: str, kind: str | None, filters: WorklistFilters) -> int:
+    check_kind(kind)
+    return int(conn.execute(_filtered(select(func.count()).select_from(worklist), company, kind, filters)).scalar_one())
+
+
+def all_worklist_items(conn: Connection, company: str, kind: str | None) -> list[WorklistItem]:
+    """Every item of the worklist (all kinds when ``kind`` is None), in the order of the CLI's export."""
+    items: list[WorklistItem] = []
+    cursor: str | None = None
+    while True:
+        page = worklist_page(conn, company, kind, limit=MAX_LIMIT, cursor=cursor)
+        items.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            return items
+
+
+def changes_on(conn: Connection, company: str, day: date, *, limit: int = 20) -> tuple[list[AuditEntry], int]:
+    """The latest events of the company dated ``day`` (newest first, at most ``limit``), and how many there are."""
+    where = (a.company == company, a.business_date == day)
+    total = int(conn.execute(select(func.count()).select_from(audit_trail).where(*where)).scalar_one())
+    rows = conn.execute(select(audit_trail).where(*where).order_by(a.notification_id.desc()).limit(limit))
+    return [_entry(r) for r in rows], total
