@@ -20,8 +20,8 @@ from creditbox.application.agency import AgencyAnswers, AgencyBatches
 from creditbox.application.case_commands import CaseCommands
 from creditbox.application.channel_outcomes import ChannelOutcomes
 from creditbox.application.companies import CompanyDirectory
-from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.company_settings import CompanySettingsService
+from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
@@ -44,13 +44,13 @@ from creditbox.domain.import_profile import ProfileVersion
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.infrastructure.background_writer import BackgroundEventWriter
 from creditbox.infrastructure.bulk_loader import RepositoryBulkLoader, SqlBulkLoader
-from creditbox.infrastructure.console_store import SqlConsoleStore
 from creditbox.infrastructure.channels.files import FileChannel
 from creditbox.infrastructure.channels.office_batches import (
     LocalBatchFolder,
     agency_from_spec,
     technical_office_from_spec,
 )
+from creditbox.infrastructure.console_store import SqlConsoleStore
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication

@@ -50,7 +50,9 @@ DECISIONS: dict[str, tuple[Permission, str]] = {
 MAX_LINES = 200
 
 
-def _step_command(decision: str, company: str, customer: str, case_id: str, seq: int, note: str, s: ConsoleSession) -> Command:
+def _step_command(
+    decision: str, company: str, customer: str, case_id: str, seq: int, note: str, s: ConsoleSession
+) -> Command:
     by, level = s.principal.name, s.principal.level
     if decision == "conferma":
         return lambda c: c.confirm_proposal(company, customer, case_id, seq, by=by)
@@ -157,7 +159,9 @@ async def set_lock(request: Request, session: Session, company: str, customer: s
     until = _date(fields.get("al"), "fine del blocco")
     note, by = fields.get("nota"), session.principal.name
     command: Command = lambda c: c.set_lock(code, customer, reason, supply, start, until, note, by=by)  # noqa: E731
-    return await _one(request, session, f"{PREFIX}/{code}/clienti/{customer}", command, f"Blocco ({reason.label}) messo")
+    return await _one(
+        request, session, f"{PREFIX}/{code}/clienti/{customer}", command, f"Blocco ({reason.label}) messo"
+    )
 
 
 @router.post("/{company}/clienti/{customer}/blocchi/{lock_id}/togli")

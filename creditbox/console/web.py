@@ -181,7 +181,7 @@ def back(request: Request, session: ConsoleSession, to: str, message: str) -> Re
 
 def local_path(target: str | None, default: str = PREFIX) -> str:
     """Where to go after a form or the sign-in: a path of the console only (never another site)."""
-    if not target or not target.startswith(PREFIX + "/") and target != PREFIX or target.startswith("//"):
+    if not target or (not target.startswith(PREFIX + "/") and target != PREFIX) or target.startswith("//"):
         return default
     return quote(target, safe="/?=&-_.~%")
 

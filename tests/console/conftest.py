@@ -60,6 +60,7 @@ def seed(container: Container) -> None:
     tokens = issue_tokens(container)
     app = create_app(container, close_container=False, token_cache_seconds=0, auth_limiter=AuthFailureLimiter(0, 0))
     with TestClient(app) as api:
+
         def as_(role: Role) -> dict[str, str]:
             return {"Authorization": f"Bearer {tokens[('own', role)]}"}
 

@@ -101,9 +101,7 @@ def test_an_approval_is_refused_below_the_level_and_runs_at_it(browser: WebDrive
     assert text_of(browser, "#totale") == "0"
 
 
-def test_a_position_is_shown_today_and_as_it_was_on_an_earlier_date(
-    browser: WebDriver, site: str, shots: Path
-) -> None:
+def test_a_position_is_shown_today_and_as_it_was_on_an_earlier_date(browser: WebDriver, site: str, shots: Path) -> None:
     sign_in_with_the_keyboard(browser, site, "revisore")
     browser.find_element(By.LINK_TEXT, f"{OWN} Acque Spa").click()
     browser.get(f"{site}/console/{OWN}/clienti/C2")

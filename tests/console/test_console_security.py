@@ -82,7 +82,9 @@ def test_a_company_scoped_operator_cannot_reach_another_company_by_url(console: 
 def test_a_group_operator_sees_every_company(console: Console) -> None:
     client = console.sign_in("revisore")
     companies = client.get("/console")
-    assert companies.status_code == 200 and f"/console/{OWN}" in companies.text and f"/console/{OTHER}" in companies.text
+    assert (
+        companies.status_code == 200 and f"/console/{OWN}" in companies.text and f"/console/{OTHER}" in companies.text
+    )
     assert client.get(f"/console/{OTHER}").status_code == 200
 
 
