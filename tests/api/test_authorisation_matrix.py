@@ -23,6 +23,8 @@ from tests.api.test_imports_and_actions_table import upload, workbook
 pytestmark = pytest.mark.cli_or_api
 
 PUBLIC = {"/healthz", "/openapi.json", "/docs", *(f"{ASSETS_URL}/{name}" for name in ASSETS)}
+# The console's pages: signed-in sessions, not tokens (their own table: tests/console/test_console_routes.py).
+CONSOLE_PREFIX = "/console"
 # A value for every path parameter the API uses; a new parameter must be added here.
 PATH_VALUES = {
     "company": OWN,
@@ -40,6 +42,9 @@ REFUSED_BODY = {"__matrix__": True}
 def api_routes(api: Api) -> list[APIRoute]:
     routes = []
     for route in api.client.app.routes:  # type: ignore[attr-defined]
+        path = getattr(route, "path", "")
+        if path == "/" or path == CONSOLE_PREFIX or path.startswith(f"{CONSOLE_PREFIX}/"):
+            continue
         if isinstance(route, APIRoute) and route.path not in PUBLIC:
             routes.append(route)
         else:
