@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -77,6 +77,15 @@ def home(request: Request, session: Session, company: str) -> Response:
         changes=changes,
         changed=changed,
     )
+
+
+@router.get("/{company}/cliente")
+def open_customer(
+    request: Request, session: Session, company: str, codice: Annotated[str, Query(max_length=64)] = ""
+) -> Response:
+    """The home page's "open a position" box: straight to the customer's page."""
+    code = company_for(request, session, company)
+    return RedirectResponse(f"{PREFIX}/{code}/clienti/{quote(codice.strip(), safe='')}", status_code=303)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ PREFIX = "/console"
 SESSION_COOKIE = "cbx_sessione"
 SIGN_IN_COOKIE = "cbx_accesso"
 HERE = Path(__file__).parent
+MAX_FIELDS = 500  # a worklist form: a line per ticked item (at most 200) and a few more
 
 # Pages name no other host: styles, scripts and images come from the console itself.
 CONTENT_SECURITY_POLICY = (
@@ -133,12 +134,16 @@ class Fields:
         return [v for k, v in self._items if k == name]
 
 
+def csrf_matches(fields: Fields, session: ConsoleSession) -> bool:
+    """Whether the form's ``csrf`` field is the session's token (compared in constant time)."""
+    return hmac.compare_digest(fields.get("csrf").encode(), session.csrf_token.encode())
+
+
 async def check_csrf(request: Request, session: ConsoleSession) -> Fields:
-    """The posted form, once its ``csrf`` field matched the session's token (403 otherwise)."""
-    form = await request.form()
+    """The posted form (no file), once its ``csrf`` field matched the session's token (403 otherwise)."""
+    form = await request.form(max_files=0, max_fields=MAX_FIELDS)
     fields = Fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    sent = fields.get("csrf")
-    if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+    if not csrf_matches(fields, session):
         raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
     return fields
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from openpyxl import Workbook
 
 from creditbox.api.app import create_app
 from creditbox.api.auth_limiter import AuthFailureLimiter
@@ -31,6 +34,7 @@ OPERATORS: dict[str, tuple[str, Role, int | None]] = {
     "luca.bassi": (OWN, Role.SUPERVISOR, 1),
     "gas.operatore": (OTHER, Role.OPERATOR, None),
     "revisore": (GROUP, Role.AUDITOR, None),
+    "carla.bianchi": (OWN, Role.FEED, None),  # loads the billing system's workbooks
 }
 
 
@@ -50,6 +54,28 @@ class Console:
         )
         assert answer.status_code == 303, answer.text
         return client
+
+
+def billing_workbook(path: Path) -> Path:
+    """A billing workbook in the standard layout: customer C9 with a supply and two bills, the second
+    with an impossible due date (rejected: sheet Bollette, row 3, column Data Scadenza)."""
+    book = Workbook()
+    customers = book.active
+    assert customers is not None
+    customers.title = "Clienti"
+    customers.append(["Codice Cliente", "Nominativo", "Tipologia Cliente"])
+    customers.append(["C9", "Giulia Neri", 1])
+    supplies = book.create_sheet("Forniture")
+    supplies.append(["Codice Cliente", "Codice Fornitura", "Tipologia Servizio", "Tipologia Fornitura", "Stato"])
+    supplies.append(["C9", "S9", 1, 1, 1])
+    bills = book.create_sheet("Bollette")
+    bills.append(
+        ["Numero Bolletta", "Codice Cliente", "Codice Fornitura", "Data Emissione", "Data Scadenza", "Importo"]
+    )
+    bills.append(["B91", "C9", "S9", date(2026, 1, 1), date(2026, 1, 31), 75.25])
+    bills.append(["B92", "C9", "S9", date(2026, 1, 1), "31/02/2026", 10])
+    book.save(path)
+    return path
 
 
 def seed(container: Container) -> None:
