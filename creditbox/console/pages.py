@@ -57,8 +57,11 @@ def root(request: Request, session: Session) -> Response:
 
 @router.get("/{company}")
 def home(request: Request, session: Session, company: str) -> Response:
-    require(session, Permission.POSITIONS_READ)
     code = company_for(request, session, company)
+    role = session.principal.role
+    if not allows(role, Permission.POSITIONS_READ) and allows(role, Permission.IMPORTS_READ):
+        return RedirectResponse(f"{PREFIX}/{code}/importazioni", status_code=303)  # the billing system's people
+    require(session, Permission.POSITIONS_READ)
     container = container_of(request)
     today = container.clock.today()
     with container.projections.connect() as conn:

@@ -14,7 +14,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 
 from tests.api.live_server import live_server
 from tests.console.browser import chromium, screenshot, text_of
-from tests.console.conftest import OWN, PASSWORD, Console
+from tests.console.conftest import OWN, PASSWORD, Console, billing_workbook
 
 pytestmark = pytest.mark.cli_or_api
 
@@ -121,3 +121,21 @@ def test_a_position_is_shown_today_and_as_it_was_on_an_earlier_date(browser: Web
     screenshot(browser, shots, "06-posizione-al-15-01")
     browser.find_element(By.ID, "oggi-link").click()
     assert "in attesa di approvazione" in text_of(browser, "#pratica-SC2-1")
+
+
+def test_a_billing_workbook_is_uploaded_and_its_report_read(
+    browser: WebDriver, site: str, shots: Path, tmp_path: Path
+) -> None:
+    workbook = billing_workbook(tmp_path / "fatturazione-marzo.xlsx")
+    sign_in_with_the_keyboard(browser, site, "carla.bianchi")
+    browser.find_element(By.ID, "link-importazioni").click()
+    browser.find_element(By.ID, "file").send_keys(str(workbook))
+    browser.find_element(By.ID, "importa").click()
+
+    assert "importato" in text_of(browser, "#esito")
+    assert text_of(browser, "#accettate") == "3" and text_of(browser, "#scartate") == "1"
+    rejected = browser.find_elements(By.CSS_SELECTOR, "#scarti tbody tr td")
+    assert [cell.text for cell in rejected[:3]] == ["Bollette", "3", "Data Scadenza"]
+    screenshot(browser, shots, "07-importazione")
+    browser.find_element(By.LINK_TEXT, "Tutte le importazioni").click()
+    assert "fatturazione-marzo.xlsx" in text_of(browser, "#importazioni")
