@@ -1,6 +1,6 @@
-"""The back-office console: operators' passwords and signed-in sessions.
-
-Process tables, not read models: nothing rebuilds them from events.
+"""The back-office console: operators' passwords and signed-in sessions (process tables, not read
+models: nothing rebuilds them from events), and the indexes of two console reads: the worklists sorted
+by age, and a company's events of one business date ("what changed today").
 
 Revision ID: 0017
 Revises: 0012
@@ -40,9 +40,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("session_hash"),
     )
     op.create_index("ix_console_sessions_login", "console_sessions", ["login"])
+    op.create_index(
+        "ix_rm_worklist_company_kind_since", "rm_worklist", ["company", "kind", "since", "position_id", "item_key"]
+    )
+    op.create_index("ix_rm_audit_company_day", "rm_audit_trail", ["company", "business_date", "notification_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_rm_audit_company_day", table_name="rm_audit_trail")
+    op.drop_index("ix_rm_worklist_company_kind_since", table_name="rm_worklist")
     op.drop_index("ix_console_sessions_login", table_name="console_sessions")
     op.drop_table("console_sessions")
     op.drop_table("console_passwords")

@@ -220,6 +220,8 @@ worklist = Table(
     Column("since", Date, nullable=True),
     Column("detail", Text, nullable=False),
     Index("ix_rm_worklist_company_kind", "company", "kind", "amount", "position_id", "item_key"),
+    # The console's "by age" order (migration 0017).
+    Index("ix_rm_worklist_company_kind_since", "company", "kind", "since", "position_id", "item_key"),
 )
 
 upcoming = Table(
@@ -257,6 +259,8 @@ audit_trail = Table(
     Column("data", Text, nullable=False),
     Index("ix_rm_audit_originator", "originator_id", "notification_id"),
     Index("ix_rm_audit_customer", "company", "customer_code", "notification_id"),
+    # The console's "what changed today" (migration 0017).
+    Index("ix_rm_audit_company_day", "company", "business_date", "notification_id"),
 )
 
 imports = Table(

@@ -67,12 +67,14 @@ def worklist_screen(
         raise ValueError(f"ordinamento sconosciuto: {sort!r}")
     if not 1 <= limit <= MAX_PAGE or offset < 0:
         raise ValueError("pagina fuori dai limiti")
-    if sort == "importo":
-        keys = [w.amount.asc() if ascending else w.amount.desc()]
-    else:  # the oldest item is the one with the earliest date: "most aged" first when descending
-        keys = [w.since.desc() if ascending else w.since.asc()]
+    # Ties broken by position and item, in the same direction, so one index scan gives the order
+    # (``ix_rm_worklist_company_kind`` for the amount, ``ix_rm_worklist_company_kind_since`` for the age).
+    # The oldest item is the one with the earliest date: "most aged" first is the date ascending.
+    column = w.amount if sort == "importo" else w.since
+    upward = ascending if sort == "importo" else not ascending
+    keys = [c.asc() if upward else c.desc() for c in (column, w.position_id, w.item_key)]
     query = _filtered(select(*_COLUMNS), company, kind, filters)
-    query = query.order_by(*keys, w.customer_code, w.item_key).offset(offset).limit(limit)
+    query = query.order_by(*keys).offset(offset).limit(limit)
     return [_item(r) for r in conn.execute(query).all()]
 
 
