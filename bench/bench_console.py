@@ -79,7 +79,7 @@ def run() -> None:
         rng = random.Random(11)
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30, follow_redirects=False) as client:
             _sign_in(client)
-            for name, path in _pages(positions, rng).items():  # warm-up: pools, caches
+            for path in _pages(positions, rng).values():  # warm-up: pools, caches
                 client.get(path)
             for _ in range(rounds):
                 for name, path in _pages(positions, rng).items():
