@@ -21,8 +21,8 @@ from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.console_accounts import ConsoleSession
 from creditbox.console.charts import bar_chart
 from creditbox.console.web import PREFIX, ConsoleError, company_for, container_of, current_session, page, require
-from creditbox.domain.codes import CustomerType, Service
-from creditbox.domain.workflow.outcomes import LockReason, StepOutcome
+from creditbox.domain.codes import ActionCode, CustomerType, Service
+from creditbox.domain.workflow.outcomes import LockReason, StepOutcome, allowed_outcomes
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.exports import worklist_sheet
 from creditbox.projections.queries.ageing import ageing_summary, bucket_of
@@ -234,7 +234,8 @@ def position(
         can_approve=allows(principal.role, Permission.CASES_APPROVE),
         can_read_history=allows(principal.role, Permission.HISTORY_READ),
         level=principal.level,
-        outcomes=[(o.value, o.label) for o in StepOutcome],
+        outcomes={a.code: [(o.value, o.label) for o in StepOutcome if o in allowed_outcomes(a)] for a in ActionCode},
+        outcome_labels={o.value: o.label for o in StepOutcome},
         lock_reasons=[(r.value, r.label) for r in LockReason],
         base=f"{PREFIX}/{code}/clienti/{customer}",
     )

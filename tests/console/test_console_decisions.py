@@ -1,5 +1,6 @@
-"""Decisions from a position's page over HTTP: a step confirmed, a lock set and lifted with its reason
-and dates, a discard without a note refused; each recorded with the operator's name."""
+"""Decisions from a position's page over HTTP: a step confirmed and its outcome recorded, a lock set
+and lifted with its reason and dates, a discard without a note refused; each recorded with the
+operator's name."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ POSITION = f"/console/{OWN}/clienti/C1"
 
 
 @pytest.mark.postgres_smoke
-def test_a_step_is_confirmed_and_a_lock_set_and_lifted_from_the_position_page(console: Console) -> None:
+def test_a_step_is_confirmed_its_outcome_recorded_and_a_lock_set_and_lifted_from_the_position_page(
+    console: Console,
+) -> None:
     client = console.sign_in("mario.rossi")
     page = client.get(POSITION)
     assert "proposto: da confermare" in page.text
@@ -26,10 +29,17 @@ def test_a_step_is_confirmed_and_a_lock_set_and_lifted_from_the_position_page(co
     )
     assert "Passo 1 della pratica SC1/1 confermato" in confirmed.text and "eseguito il 02/03/2026" in confirmed.text
 
+    assert '<option value="delivered">' in confirmed.text and '<option value="positive">' not in confirmed.text
+    outcome = client.post(
+        f"{POSITION}/pratiche/SC1/1/passi/1",
+        data={"csrf": csrf_of(confirmed.text), "decisione": "esito", "esito": "delivered", "data": "2026-03-02"},
+    )
+    assert "registrato" in outcome.text and "esito: consegnato" in outcome.text.lower()
+
     locked = client.post(
         f"{POSITION}/blocchi",
         data={
-            "csrf": csrf_of(confirmed.text),
+            "csrf": csrf_of(outcome.text),
             "motivo": "complaint",
             "fornitura": "SC1",
             "dal": "2026-03-02",
