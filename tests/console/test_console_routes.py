@@ -22,6 +22,7 @@ VALUES = {
     "number": "1",
     "seq": "1",
     "lock_id": "B1",
+    "import_id": "0",
 }
 
 
