@@ -193,3 +193,32 @@ def test_the_worklist_export_is_the_clis_workbook(console: Console) -> None:
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Lista" and len(rows) == 2
     assert "C2" in rows[1] and sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+
+
+@pytest.mark.parametrize(
+    ("after", "expected"),
+    [
+        (f"/console/{OWN}/clienti/C1", f"/console/{OWN}/clienti/C1"),
+        ("https://altro.example/console", "/console"),
+        ("//altro.example/console/", "/console"),
+        ("/api/v1/companies", "/console"),
+    ],
+)
+def test_after_signing_in_the_browser_goes_back_only_to_a_console_page(
+    console: Console, after: str, expected: str
+) -> None:
+    client = console.client
+    client.get("/console/accesso")
+    answer = client.post(
+        "/console/accesso",
+        data={"nome": "mario.rossi", "password": PASSWORD, "csrf": client.cookies.get("cbx_accesso"), "dopo": after},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"] == expected
+
+
+def test_a_disabled_operator_is_signed_out_at_the_next_click(console: Console) -> None:
+    client = console.sign_in("mario.rossi")
+    assert client.get(f"/console/{OWN}", follow_redirects=False).status_code == 200
+    console.container.operators().disable("mario.rossi", OWN, by="test")
+    assert client.get(f"/console/{OWN}", follow_redirects=False).status_code == 303
