@@ -95,9 +95,15 @@ def all_worklist_items(conn: Connection, company: str, kind: str | None) -> list
             return items
 
 
+COUNT_CAP = 1000
+
+
 def changes_on(conn: Connection, company: str, day: date, *, limit: int = 20) -> tuple[list[AuditEntry], int]:
-    """The latest events of the company dated ``day`` (newest first, at most ``limit``), and how many there are."""
+    """The latest events of the company dated ``day`` (newest first, at most ``limit``), and how many
+    there are — counted up to ``COUNT_CAP + 1`` only: a day of a big tick has hundreds of thousands,
+    and "more than 1,000" is all a screen needs to say."""
     where = (a.company == company, a.business_date == day)
-    total = int(conn.execute(select(func.count()).select_from(audit_trail).where(*where)).scalar_one())
+    capped = select(a.notification_id).where(*where).limit(COUNT_CAP + 1).subquery()
+    total = int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
     rows = conn.execute(select(audit_trail).where(*where).order_by(a.notification_id.desc()).limit(limit))
     return [_entry(r) for r in rows], total
