@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -27,6 +27,7 @@ from creditbox.application.channel_router import AdapterFactory, ChannelRouter
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.composer import Composer
+from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.date_policy import DatePolicy
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
@@ -38,6 +39,7 @@ from creditbox.application.integrity import Integrity
 from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
+from creditbox.application.passwords import DEFAULT_COST, ScryptCost
 from creditbox.application.pec_receipts import PecReceiptImporter
 from creditbox.application.ports import (
     AdapterSpec,
@@ -74,6 +76,7 @@ from creditbox.infrastructure.channels.office_batches import (
 from creditbox.infrastructure.channels.posta import PostaChannel
 from creditbox.infrastructure.channels.sms_http import SmsHttpChannel
 from creditbox.infrastructure.channels.smtp import SmtpChannel
+from creditbox.infrastructure.console_store import SqlConsoleStore
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
@@ -218,6 +221,19 @@ class Container:
     def operators(self) -> OperatorDirectory:
         """The operators of the command line (name, company, role, authorisation level)."""
         return OperatorDirectory(self.app)
+
+    def console_accounts(self, *, cost: ScryptCost = DEFAULT_COST) -> ConsoleAccounts:
+        """The console's passwords and sessions (``cost``: scrypt's, for the passwords set from now on)."""
+        self.projections.ensure_schema()
+        s = self.settings
+        return ConsoleAccounts(
+            SqlConsoleStore(self.projections.engine, self.write_gate),
+            self.operators(),
+            self.clock,
+            idle=timedelta(minutes=s.console_session_idle_minutes),
+            max_age=timedelta(hours=s.console_session_max_hours),
+            cost=cost,
+        )
 
     def dunning(self, *, loader: BulkLoader | None = None) -> DunningService:
         """The dunning workflow runner (``run_due``, ``run_positions``) for ticks, the scheduler and

@@ -72,6 +72,12 @@ class Settings(BaseSettings):
     # within the window; past them the address is refused with 429 for the window (0 = no limit).
     auth_failure_limit: int = 10
     auth_failure_window_seconds: float = 300.0
+    # The back-office console (docs/console.md): a session ends after this many idle minutes, and in any
+    # case this many hours after the sign-in; cookies are marked ``Secure`` on HTTPS requests, and always
+    # when ``console_secure_cookies`` is set (behind a proxy that ends TLS and forwards plain HTTP).
+    console_session_idle_minutes: int = Field(default=30, ge=1)
+    console_session_max_hours: float = Field(default=10.0, gt=0)
+    console_secure_cookies: bool = False
     # Reading workbooks (docs/excel-import.md, "Limits"): each file is checked, then read in a
     # child process with these limits; a file beyond them is refused (422, exit 2, failed/).
     import_max_rows: int = 1_100_000  # per sheet: the last row of any cell

@@ -37,6 +37,7 @@ from creditbox.api.routes import (
 )
 from creditbox.api.security_headers import SecurityHeaders
 from creditbox.bootstrap import Container, bootstrap
+from creditbox.console import install_console
 
 API_TITLE = "CreditBox API"
 ROUTERS = [
@@ -103,6 +104,7 @@ def create_app(
     for router in ROUTERS:
         # Routes are added flat (full paths), so ``app.routes`` is the complete route table.
         app.router.routes.extend(router.routes)
+    install_console(app)  # the back-office pages under /console (docs/console.md)
     for route in app.routes:
         if isinstance(route, APIRoute):
             permission = permission_of(route)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
 from rich.table import Table
 
 from creditbox.cli import choices
-from creditbox.cli.context import cli_user, console, container, print_json
+from creditbox.cli.context import cli_user, console, container, fail, print_json
 from creditbox.cli.options import AsJson, Note
 from creditbox.domain.operators import Operator
 from creditbox.domain.tokens import GROUP, Role
@@ -117,3 +118,31 @@ def list_operators(
                 o.added_by,
             )
         console.print(table)
+
+
+@app.command("password")
+def set_password(
+    name: str = NAME,
+    company: str = SCOPE,
+    from_stdin: bool = typer.Option(
+        False, "--stdin", help="Legge la password dalla prima riga dello standard input (per gli script)"
+    ),
+) -> None:
+    """Imposta la password di accesso alla console web di un operatore (chiesta a video, mai come argomento).
+
+    Il nome dell'operatore è il suo nome di accesso; le sessioni aperte con la password precedente
+    vengono chiuse."""
+    password = _read_password(from_stdin)
+    with container(follow=False) as c:
+        operator = c.console_accounts().set_password(name, _scope(c, company), password, by=cli_user())
+        console.print(_describe(operator) + ": password della console impostata")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Password", hide_input=True)
+    second = typer.prompt("Ripetere la password", hide_input=True)
+    if first != second:
+        fail("le due password non coincidono: nulla è stato cambiato")
+    return str(first)

@@ -221,6 +221,8 @@ worklist = Table(
     Column("since", Date, nullable=True),
     Column("detail", Text, nullable=False),
     Index("ix_rm_worklist_company_kind", "company", "kind", "amount", "position_id", "item_key"),
+    # The console's "by age" order (migration 0017).
+    Index("ix_rm_worklist_company_kind_since", "company", "kind", "since", "position_id", "item_key"),
 )
 
 upcoming = Table(
@@ -258,6 +260,8 @@ audit_trail = Table(
     Column("data", Text, nullable=False),
     Index("ix_rm_audit_originator", "originator_id", "notification_id"),
     Index("ix_rm_audit_customer", "company", "customer_code", "notification_id"),
+    # The console's "what changed today" (migration 0017).
+    Index("ix_rm_audit_company_day", "company", "business_date", "notification_id"),
 )
 
 imports = Table(
@@ -473,4 +477,34 @@ chain_seal_leaf = Table(
     Column("originator_id", ID, primary_key=True),
     Column("originator_version", BigInteger, nullable=False),
     Column("hash", LargeBinary(32), nullable=False),
+)
+
+
+# The back-office console (process tables, not read models: nothing rebuilds them from events).
+# ``console_passwords``: one sign-in per operator (its login name unique across the group), the
+# password as an scrypt hash with its salt and parameters (``application/console_accounts.py``).
+console_passwords = Table(
+    "console_passwords",
+    metadata,
+    Column("login", String(64), primary_key=True),
+    Column("company", String(32), nullable=False),  # the operator's scope: a company code or ``*``
+    Column("password_hash", Text, nullable=False),  # ``scrypt$n$r$p$salt$hash`` (hex)
+    Column("set_at", DateTime(timezone=True), nullable=False),
+    Column("set_by", String(128), nullable=False),
+)
+
+# ``console_sessions``: a signed-in browser, found by the SHA-256 of its cookie (the cookie itself is
+# never stored), with its CSRF token, its idle and absolute expiry and one message for the next page.
+console_sessions = Table(
+    "console_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("login", String(64), nullable=False),
+    Column("company", String(32), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("flash", Text, nullable=True),
+    Index("ix_console_sessions_login", "login"),
 )

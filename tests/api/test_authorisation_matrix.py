@@ -31,6 +31,8 @@ PUBLIC = {
     "/channels/sms/{company}/reports",
     *(f"{ASSETS_URL}/{name}" for name in ASSETS),
 }
+# The console's pages: signed-in sessions, not tokens (their own table: tests/console/test_console_routes.py).
+CONSOLE_PREFIX = "/console"
 # A value for every path parameter the API uses; a new parameter must be added here.
 PATH_VALUES = {
     "company": OWN,
@@ -51,6 +53,9 @@ REFUSED_BODY = {"__matrix__": True}
 def api_routes(api: Api) -> list[APIRoute]:
     routes = []
     for route in api.client.app.routes:  # type: ignore[attr-defined]
+        path = getattr(route, "path", "")
+        if path == "/" or path == CONSOLE_PREFIX or path.startswith(f"{CONSOLE_PREFIX}/"):
+            continue
         if isinstance(route, APIRoute) and route.path not in PUBLIC:
             routes.append(route)
         else:

@@ -25,9 +25,10 @@ class Run(NamedTuple):
     err: str
 
 
-def invoke(*args: str, env: Mapping[str, str] | None = None) -> Result:
-    """The result of ``creditbox ARGS`` (``env``: variables set for this run only)."""
-    return runner.invoke(app, list(args), env=env)
+def invoke(*args: str, env: Mapping[str, str] | None = None, input: str | None = None) -> Result:
+    """The result of ``creditbox ARGS`` (``env``: variables set for this run only; ``input``: what the
+    command reads on its standard input, prompts included)."""
+    return runner.invoke(app, list(args), env=env, input=input)
 
 
 def run(*args: str) -> Run:
