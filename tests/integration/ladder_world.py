@@ -29,6 +29,7 @@ from creditbox.application.records import BillRecord, CustomerRecord, SupplyReco
 from creditbox.bootstrap import Container
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.documents import SupplyDetails
+from creditbox.domain.workflow.outcomes import StepOutcome
 from tests.builders import details
 from tests.fixtures.pec.make_receipts import Receipt, receipt_message
 from tests.integration.offices import workbook_bytes
@@ -161,10 +162,21 @@ def table_ladders() -> list[str]:
         return list(dict.fromkeys(row["ladder"] for row in csv.DictReader(handle)))
 
 
-def expected_steps(customer: Customer) -> list[tuple[int, ActionCode, int]]:
-    """``(seq, action code, approval level)`` of the rows of the customer's ladder whose amount band
-    holds its overdue amount, in order: the steps the case must execute, the last one last."""
-    steps: list[tuple[int, ActionCode, int]] = []
+@dataclass(frozen=True)
+class Row:
+    """A row of the standard table, as much of it as the test checks."""
+
+    seq: int
+    action_code: ActionCode
+    approval_level: int
+    start_point: str
+    wait_before_days: int
+
+
+def expected_steps(customer: Customer) -> list[Row]:
+    """The rows of the customer's ladder whose amount band holds its overdue amount, in order: the
+    steps the case must execute, the last one last."""
+    steps: list[Row] = []
     with TABLE.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             if row["ladder"] != customer.ladder:
@@ -172,7 +184,9 @@ def expected_steps(customer: Customer) -> list[tuple[int, ActionCode, int]]:
             low = Decimal(row["amount_min"] or "0")
             high = Decimal(row["amount_max"]) if row["amount_max"] else None
             if low <= customer.amount and (high is None or customer.amount < high):
-                steps.append((int(row["seq"]), ActionCode(int(row["action_code"])), int(row["approval_level"])))
+                code = ActionCode(int(row["action_code"]))
+                wait = int(row["wait_before_days"])
+                steps.append(Row(int(row["seq"]), code, int(row["approval_level"]), row["start_point"], wait))
     return steps
 
 
@@ -259,13 +273,13 @@ def sms_reports(keys: list[str], on: date) -> bytes:
     return json.dumps({"reports": reports}).encode("utf-8")
 
 
-def pec_delivery_receipt(received: bytes, on: date, serial: int) -> bytes:
-    """The *avvenuta consegna* receipt of the message the server received, signed like a provider's."""
+def pec_receipt(received: bytes, kind: str, on: date, serial: int) -> bytes:
+    """The provider's receipt of ``kind`` for the message the server received, signed like a provider's."""
     message = message_from_bytes(received, policy=policy.default)
-    stamp = f"{on:%Y%m%d}101509.{serial:05d}"
+    stamp = f"{on:%Y%m%d}101509.{serial:05d}.{kind[:4]}"
     receipt = ReceiptFor(
         file="",
-        kind="avvenuta-consegna",
+        kind=kind,
         customer="",
         day=f"{on:%d/%m/%Y}",
         time="10:15:09",
@@ -278,10 +292,10 @@ def pec_delivery_receipt(received: bytes, on: date, serial: int) -> bytes:
     return receipt_message(receipt)
 
 
-def postal_outcomes(keys: list[str], on: date) -> bytes:
-    """The postal provider's CSV: each registered letter of the batch delivered on ``on``."""
+def postal_outcomes(keys: list[str], outcome: str, on: date) -> bytes:
+    """The postal provider's CSV: the ``outcome`` of each registered letter named, on ``on``."""
     lines = ["Chiave azione;Esito;Data esito;Numero raccomandata"]
-    lines += [f"{key};consegnata;{on:%d/%m/%Y};RR{n:09d}IT" for n, key in enumerate(keys, 1)]
+    lines += [f"{key};{outcome};{on:%d/%m/%Y};RR{n:09d}IT" for n, key in enumerate(keys, 1)]
     return ("\r\n".join(lines) + "\r\n").encode("utf-8-sig")
 
 
@@ -308,11 +322,15 @@ def agency_outcomes(keys: list[str], on: date) -> bytes:
 
 @dataclass(frozen=True)
 class Answer:
+    """A file that comes back on ``on``: the outcome it records for each action it names."""
+
     on: date
     kind: str
     filename: str
     content: bytes
     keys: tuple[str, ...]
+    outcome: StepOutcome
+    outcome_on: date
 
 
 @dataclass
@@ -323,11 +341,25 @@ class OutsideWorld:
     mailbox: Mailbox
     planned: list[Answer] = field(default_factory=list)
     imported: list[tuple[Answer, InboundResult]] = field(default_factory=list)
+    expected: dict[str, list[tuple[StepOutcome, date]]] = field(default_factory=dict)  # by action key
     heard: set[str] = field(default_factory=set)
     receipts: int = 0
 
-    def plan(self, on: date, kind: str, filename: str, content: bytes, keys: list[str]) -> None:
-        self.planned.append(Answer(on, kind, filename, content, tuple(keys)))
+    def plan(
+        self,
+        on: date,
+        kind: str,
+        filename: str,
+        content: bytes,
+        keys: list[str],
+        outcome: StepOutcome,
+        outcome_on: date | None = None,
+    ) -> None:
+        """A file to import on ``on``, and the outcome (dated ``outcome_on``, default ``on``) it must
+        record for each of ``keys``."""
+        self.planned.append(Answer(on, kind, filename, content, tuple(keys), outcome, outcome_on or on))
+        for key in keys:
+            self.expected.setdefault(key, []).append((outcome, outcome_on or on))
 
     def answer(self, day: date) -> None:
         """Import the files due today, through the one entry point of the CLI, the API and the inbox."""
@@ -355,17 +387,16 @@ class OutsideWorld:
         """The SMS and PEC messages sent today (``(channel, action key)``): reports and receipts planned."""
         sms = [key for channel, key in sent if channel == "sms" and key not in self.heard]
         if sms:
-            self.plan(
-                day + timedelta(days=1),
-                "esiti-sms",
-                f"esiti-sms-{day:%Y%m%d}.json",
-                sms_reports(sms, day + timedelta(days=1)),
-                sms,
-            )
+            on = day + timedelta(days=1)
+            content = sms_reports(sms, on)
+            self.plan(on, "esiti-sms", f"esiti-sms-{day:%Y%m%d}.json", content, sms, StepOutcome.DELIVERED)
         pec = [key for channel, key in sent if channel == "pec" and key not in self.heard]
         received = self.received_by_smtp()
-        for key in pec:
+        for key in pec:  # the provider's acceptance the same day, the delivery receipt the day after
+            on = day + timedelta(days=1)
             self.receipts += 1
-            receipt = pec_delivery_receipt(received[key], day + timedelta(days=1), self.receipts)
-            self.plan(day + timedelta(days=1), "ricevute", f"consegna-{self.receipts}.eml", receipt, [key])
+            accepted = pec_receipt(received[key], "accettazione", day, self.receipts)
+            self.plan(on, "ricevute", f"accettazione-{self.receipts}.eml", accepted, [key], StepOutcome.SENT, day)
+            delivered = pec_receipt(received[key], "avvenuta-consegna", on, self.receipts)
+            self.plan(on, "ricevute", f"consegna-{self.receipts}.eml", delivered, [key], StepOutcome.DELIVERED)
         self.heard.update(key for _, key in sent)

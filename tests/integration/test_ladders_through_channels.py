@@ -30,7 +30,7 @@ from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import ActionCode
-from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepStatus
+from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.outcomes import StepOutcome
 from creditbox.infrastructure.channels.files import SUFFIX, action_key_of
 from creditbox.settings import Settings
@@ -55,15 +55,10 @@ FIRST_DAY = date(2026, 2, 1)  # the bills fell due on 31/01: the cases open afte
 LAST_DAY = date(2027, 1, 31)  # far beyond the longest ladder: the loop stops when every case is done
 POST_ANSWERS_AFTER = timedelta(days=3)  # the postal provider and the technical office
 AGENCY_ANSWERS_AFTER = timedelta(days=30)
+UNCLAIMED_AFTER = timedelta(days=30)  # *compiuta giacenza*: 30 days after the notice of *giacenza*
+HELD_AT_THE_POST_OFFICE = {"N1"}  # whose registered letters are never collected
 
-# What comes back for each channel: the outcome its file records (None: the channel has no answer).
-OUTCOME_OF = {
-    "sms": StepOutcome.DELIVERED,
-    "pec": StepOutcome.DELIVERED,
-    "raccomandata": StepOutcome.DELIVERED,
-    "ufficio_tecnico": StepOutcome.POSITIVE,
-    "agenzia": StepOutcome.NEGATIVE,
-}
+# The inbound kind of each channel that answers (e-mail, ordinary letters, the office and the legal team: none).
 KIND_OF = {
     "sms": "esiti-sms",
     "pec": "ricevute",
@@ -95,7 +90,7 @@ def finished(c: Container, customer: Customer) -> bool:
     """The case executed the last step its ladder has for its debt."""
     last = expected_steps(customer)[-1]
     case = case_of(c, customer)
-    return case is not None and any(seq == last[0] for seq, _ in executed(case))
+    return case is not None and any(seq == last.seq for seq, _ in executed(case))
 
 
 def work_the_worklist(c: Container, approvals: list[tuple[str, int, int]]) -> None:
@@ -148,24 +143,36 @@ class Batches:
             assert all((batch.folder / row["File PDF"]).is_file() for row in rows)
             self.letters += [row["Chiave azione"] for row in rows]
             registered = [row["Chiave azione"] for row in rows if row["Tipo"] != "ordinaria"]
-            if registered:
-                on = day + POST_ANSWERS_AFTER
+            held = [key for key in registered if key.split("/")[1] in HELD_AT_THE_POST_OFFICE]
+            delivered = [key for key in registered if key not in held]
+            on = day + POST_ANSWERS_AFTER
+            if delivered:
+                content = postal_outcomes(delivered, "consegnata", on)
                 world.plan(
-                    on, "esiti-postali", f"esiti-{batch.batch_id}.csv", postal_outcomes(registered, on), registered
+                    on, "esiti-postali", f"esiti-{batch.batch_id}.csv", content, delivered, StepOutcome.DELIVERED
                 )
+            if held:  # left at the post office, never collected: legally known to the recipient
+                content = postal_outcomes(held, "in giacenza", on)
+                world.plan(on, "esiti-postali", f"giacenze-{batch.batch_id}.csv", content, held, StepOutcome.HELD)
+                later = on + UNCLAIMED_AFTER
+                content = postal_outcomes(held, "compiuta giacenza", later)
+                name = f"compiute-giacenze-{batch.batch_id}.csv"
+                world.plan(later, "esiti-postali", name, content, held, StepOutcome.UNCLAIMED)
         for batch in c.technical_batches().close(COMPANY, day):
             assert batch.new
             self.technical += batch.action_keys
             [workbook] = batch.files
             on = day + POST_ANSWERS_AFTER
             answers = technical_answers(workbook.content, on)
-            world.plan(on, "ufficio-tecnico", f"risposte-{batch.batch_id}.xlsx", answers, list(batch.action_keys))
+            name = f"risposte-{batch.batch_id}.xlsx"
+            world.plan(on, "ufficio-tecnico", name, answers, list(batch.action_keys), StepOutcome.POSITIVE)
         for batch in c.agency_batches().close(COMPANY, day):
             assert batch.new
             self.agency += batch.action_keys
             on = day + AGENCY_ANSWERS_AFTER
             content = agency_outcomes(list(batch.action_keys), on)
-            world.plan(on, "agenzia", f"esiti-{batch.batch_id}.csv", content, list(batch.action_keys))
+            keys = list(batch.action_keys)
+            world.plan(on, "agenzia", f"esiti-{batch.batch_id}.csv", content, keys, StepOutcome.NEGATIVE)
 
 
 def test_every_ladder_of_the_standard_table_runs_through_the_channels(database_url: str, tmp_path: Path) -> None:
@@ -200,26 +207,31 @@ def test_every_ladder_of_the_standard_table_runs_through_the_channels(database_u
 
         # ---- every ladder, step by step ---------------------------------------------------------------
         entries = {e.action_key: e for e in c.outbox().list(COMPANY)}
-        answered_on = {key: answer.on for answer, _ in world.imported for key in answer.keys}
         keys_by_channel: dict[str, list[str]] = {}
         for customer in CUSTOMERS:
             case = the_case(c, customer)
             expected = expected_steps(customer)
             assert case.ladder == customer.ladder, customer
-            assert executed(case) == [(seq, code) for seq, code, _ in expected], customer.ladder
+            assert executed(case) == [(row.seq, row.action_code) for row in expected], customer.ladder
             steps = [s for s in case.steps if s.status == StepStatus.EXECUTED]
             days = [s.executed_on for s in steps]
             assert days == sorted(days), customer.ladder  # in order, from the first notice
-            for step, (_, _, level) in zip(steps, expected, strict=True):
+            previous: StepRecord | None = None
+            for step, row in zip(steps, expected, strict=True):
                 key = f"{COMPANY}/{customer.code}/{case.case_id}/{step.seq}"
                 entry = entries[key]
                 assert (entry.status, entry.attempts) == (SENT, 1), key  # sent, at the first attempt
                 keys_by_channel.setdefault(entry.channel, []).append(key)
-                outcome = OUTCOME_OF.get(entry.channel)
-                assert step.outcomes == ([(outcome, answered_on[key])] if outcome else []), key
-                if level:
-                    assert (customer.code, step.seq, level) in approvals, key
-            assert case.status == ENDS_IN[expected[-1][1]], customer.ladder
+                assert step.outcomes == world.expected.get(key, []), key  # each from its file
+                if row.approval_level:
+                    assert (customer.code, step.seq, row.approval_level) in approvals, key
+                if previous is not None and row.start_point in ("previous_delivered", "previous_outcome"):
+                    # The answer read from its file is what moved the case on.
+                    answered = previous.delivered_on if row.start_point == "previous_delivered" else previous.outcome_on
+                    assert step.executed_on is not None and answered is not None, key
+                    assert step.executed_on >= answered + timedelta(days=row.wait_before_days), key
+                previous = step
+            assert case.status == ENDS_IN[expected[-1].action_code], customer.ladder
         assert len(entries) == sum(len(v) for v in keys_by_channel.values())  # no other action
 
         # ---- each action sent exactly once through its adapter -----------------------------------------
@@ -238,8 +250,8 @@ def test_every_ladder_of_the_standard_table_runs_through_the_channels(database_u
             assert files == sorted(keys_by_channel[channel]), channel
 
         # ---- each outcome from its file, once ----------------------------------------------------------
-        answered = sorted(key for answer, _ in world.imported for key in answer.keys)
-        assert answered == sorted(k for channel in KIND_OF for k in keys_by_channel.get(channel, []))
+        answered = sorted(k for channel in KIND_OF for k in keys_by_channel.get(channel, []))
+        assert sorted({key for answer, _ in world.imported for key in answer.keys}) == answered
         for answer, result in world.imported:
             assert answer.kind == KIND_OF[entries[answer.keys[0]].channel]
             assert (result.accepted, result.duplicates, result.unmatched, result.rejected) == (
