@@ -25,11 +25,14 @@ from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 
+import pytest
+
 from creditbox.application.ports import SENT
 from creditbox.application.simulation import ROUND_TIMEOUT_SECONDS
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import ActionCode
+from creditbox.domain.errors import DomainError
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, StepRecord, StepStatus
 from creditbox.domain.workflow.outcomes import StepOutcome
 from creditbox.infrastructure.channels.files import SUFFIX, action_key_of
@@ -105,6 +108,10 @@ def work_the_worklist(c: Container, approvals: list[tuple[str, int, int]]) -> No
             commands.confirm_proposal(COMPANY, customer.code, case.case_id, step.seq, by="operatore")
         step = the_case(c, customer).pending_step
         if step is not None and step.status == StepStatus.AWAITING_APPROVAL:
+            with pytest.raises(DomainError):  # a supervisor one level short may not approve it
+                commands.approve_step(
+                    COMPANY, customer.code, case.case_id, step.seq, step.approval_level - 1, by="capoturno"
+                )
             commands.approve_step(COMPANY, customer.code, case.case_id, step.seq, step.approval_level, by="supervisore")
             approvals.append((customer.code, step.seq, step.approval_level))
 
