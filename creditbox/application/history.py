@@ -62,9 +62,10 @@ def own_date(fields: dict[str, Any]) -> date | None:
     return None
 
 
-def business_dates(events: list[Any], zone: Any) -> list[date]:
-    """The business date of each event (see the module's docstring)."""
-    own = [own_date(fields_of(e)) for e in events]
+def business_dates(events: list[Any], zone: Any, fields: list[dict[str, Any]] | None = None) -> list[date]:
+    """The business date of each event (see the module's docstring); ``fields``: each event's
+    :func:`fields_of`, when the caller has them already."""
+    own = [own_date(f) for f in (fields if fields is not None else map(fields_of, events))]
     recorded = [e.timestamp.astimezone(zone).date() if zone is not None else e.timestamp.date() for e in events]
     dated = [d for d in own if d is not None]
     first_dated = min(dated) if dated else None
@@ -138,12 +139,13 @@ def replay_events(
     None). Returns the replay and the applied events with their business dates."""
     everything = list(events)
     listed = recorded_by(everything, as_recorded_at)
-    dates = business_dates(listed, zone)
+    fields = [fields_of(event) for event in listed]
+    dates = business_dates(listed, zone, fields)
     aggregate: Any = None
     replay = Replay(None, as_of or date.max, as_recorded_at=as_recorded_at)
     replay.recorded_later = len(everything) - len(listed)
     applied: list[tuple[Any, date]] = []
-    for event, business in zip(listed, dates, strict=True):
+    for event, business, data in zip(listed, dates, fields, strict=True):
         if as_of is not None and business > as_of:
             replay.left_out += 1
             continue
@@ -153,7 +155,7 @@ def replay_events(
         if aggregate is not None:
             # Events after ``as_of`` were left out: align the version so the next one applies.
             aggregate.version = event.originator_version - 1
-            if own_date(fields_of(event)) is None:
+            if own_date(data) is None:
                 replay.undated_applied.append(type(event).__name__)
         aggregate = event.mutate(aggregate)
         replay.applied += 1
@@ -207,6 +209,19 @@ class PositionHistory:
     notes: list[str] = field(default_factory=list)  # what could not be dated exactly (Italian)
 
 
+def _entry(event: Any, business: date) -> HistoryEntry:
+    data = fields_of(event)
+    return HistoryEntry(
+        version=event.originator_version,
+        type=type(event).__name__,
+        business_date=business,
+        recorded_at=event.timestamp,
+        by=data.get("by"),
+        data={k: v for k, v in data.items() if k != "by"},
+        description=describe(event, data),
+    )
+
+
 def position_history(
     history: EventHistory,
     company: str,
@@ -220,16 +235,5 @@ def position_history(
     (all when None), in order, with the position replayed from them: what an auditor sees, exactly
     as recorded."""
     replay, applied = replay_events(events_of_position(history, company, customer_code), as_of, zone, as_recorded_at)
-    entries = [
-        HistoryEntry(
-            version=event.originator_version,
-            type=type(event).__name__,
-            business_date=business,
-            recorded_at=event.timestamp,
-            by=fields_of(event).get("by"),
-            data={k: v for k, v in fields_of(event).items() if k != "by"},
-            description=describe(event, fields_of(event)),
-        )
-        for event, business in applied
-    ]
+    entries = [_entry(event, business) for event, business in applied]
     return PositionHistory(entries=entries, position=replay.position, notes=replay.notes)
