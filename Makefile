@@ -18,7 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/python -m creditbox.demo
 
-## The test suite (needs PostgreSQL, Redis and RabbitMQ on 127.0.0.1, see docs/operations.md).
+## The test suite (needs PostgreSQL, Redis and RabbitMQ on 127.0.0.1 and Chromium, see docs/operations.md).
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
