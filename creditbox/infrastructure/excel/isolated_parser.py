@@ -117,11 +117,11 @@ class IsolatedParser:
 
 
 class _ChildGone(Exception):
-    pass
+    """The reading process ended without sending its result."""
 
 
 class _TimedOut(Exception):
-    pass
+    """The reading process ran past its time limit."""
 
 
 def _next(connection: Connection, deadline: float) -> Any:

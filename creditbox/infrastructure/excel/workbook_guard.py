@@ -171,7 +171,7 @@ def _chunks(
 
 def _drain(archive: zipfile.ZipFile, member: zipfile.ZipInfo, file_name: str, limits: WorkbookLimits) -> None:
     for _ in _chunks(archive, member, file_name, limits):
-        pass
+        continue  # each chunk is checked as it is read; the bytes themselves are not needed
 
 
 class _TextRuns:

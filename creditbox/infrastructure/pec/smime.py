@@ -41,7 +41,7 @@ _BOUNDARY = re.compile(rb'boundary\s*=\s*(?:"([^"]+)"|([^\s;]+))', re.IGNORECASE
 
 
 class _Malformed(ValueError):
-    pass
+    """The signature's structure is not what PKCS#7 says."""
 
 
 @dataclass(frozen=True)
