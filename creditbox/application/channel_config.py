@@ -38,12 +38,34 @@ from creditbox.domain.channel_document import (
     normalise_scope,
     scope_label,
 )
+from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
-from creditbox.projections.outbox import CHANNEL_LABELS, CHANNELS
 
-# The channels of the outbox and the channel of each action: one definition, the outbox's.
+# The channels of the outbox (``projections/outbox.py`` ``CHANNELS``; a test keeps them equal).
+CHANNEL_LABELS: dict[str, str] = {
+    "sms": "SMS",
+    "email": "E-mail",
+    "lettera": "Lettera ordinaria",
+    "raccomandata": "Raccomandata A/R",
+    "pec": "PEC",
+    "agenzia": "Agenzia di recupero",
+    "ufficio_tecnico": "Ufficio tecnico",
+    "ufficio": "Ufficio crediti",
+    "legale": "Ufficio legale",
+}
 CHANNEL_NAMES = tuple(CHANNEL_LABELS)
-ACTION_CHANNELS = CHANNELS
+ACTION_CHANNELS: dict[ActionCode, str] = {
+    ActionCode.SMS: "sms",
+    ActionCode.EMAIL: "email",
+    ActionCode.FRIENDLY_REMINDER: "lettera",
+    ActionCode.REGISTERED_LETTER: "raccomandata",
+    ActionCode.PEC: "pec",
+    ActionCode.COLLECTION_AGENCY: "agenzia",
+    ActionCode.TECHNICAL_OFFICE: "ufficio_tecnico",
+    ActionCode.WRITE_OFF_REQUEST: "ufficio",
+    ActionCode.REPAYMENT_PLAN: "ufficio",
+    ActionCode.LITIGATION: "legale",
+}
 
 DEFAULT_ADAPTER = "file"
 DEFAULT_PAYMENT_DAYS = 15
