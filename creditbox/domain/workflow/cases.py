@@ -13,6 +13,7 @@ from decimal import Decimal
 from enum import Enum, StrEnum
 
 from creditbox.domain.codes import ActionCode
+from creditbox.domain.workflow.legal import LegalMilestone
 from creditbox.domain.workflow.locks import Lock
 from creditbox.domain.workflow.outcomes import LitigationResult, Loss, SkipReason, StepOutcome, WriteOffKind
 from creditbox.domain.workflow.plans import PlanStatus, RepaymentPlan
@@ -178,6 +179,16 @@ class DunningCase:
 
     def record_failed_send(self, failed: FailedSend) -> None:
         self.__dict__.setdefault("_failed_sends", {})[failed.action_key] = failed
+
+    @property
+    def legal_milestones(self) -> tuple[LegalMilestone, ...]:
+        """The milestones of the legal proceedings, in the order recorded (empty before any). Held
+        outside the dataclass's fields, like ``failed_sends``."""
+        found: tuple[LegalMilestone, ...] = self.__dict__.get("_legal_milestones", ())
+        return found
+
+    def record_legal_milestone(self, milestone: LegalMilestone) -> None:
+        self.__dict__["_legal_milestones"] = (*self.legal_milestones, milestone)
 
     @property
     def plan(self) -> RepaymentPlan | None:
