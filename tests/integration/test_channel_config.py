@@ -265,7 +265,7 @@ def test_the_router_sends_through_the_adapter_of_each_company(container: Contain
         assert outbox.send("GAS/C1/S1/1/1").result == "sent"
         assert list(gateway.state.accepted) == [FIRST_SMS]  # ACQ through its gateway
         body = gateway.state.accepted[FIRST_SMS]
-        assert (body["to"], body["sender"]) == ("3331234567", "ACQUE") and "310,40 €" in body["text"]
+        assert (body["to"], body["sender"]) == ("+393331234567", "ACQUE") and "310,40 €" in body["text"]
         files = c.channel()
         assert isinstance(files, FileChannel)
         assert files.messages("GAS", "sms") == ["GAS/C1/S1/1/1"] and files.messages("ACQ", "sms") == []

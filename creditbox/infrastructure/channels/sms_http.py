@@ -39,6 +39,7 @@ from creditbox.application.ports import (
     Receipt,
 )
 from creditbox.clock import Clock
+from creditbox.domain.phone_numbers import InvalidMobileNumber, international_mobile
 
 ADAPTER = "sms-http"
 USER_AGENT = "CreditBox/1 (sms-http)"
@@ -105,8 +106,12 @@ class SmsHttpChannel:
     def send(self, message: ChannelMessage) -> Receipt:
         if not message.recipient:
             raise ChannelError(f"{message.action_key}: numero di cellulare mancante")
+        try:
+            recipient = international_mobile(message.recipient)
+        except InvalidMobileNumber as error:
+            raise ChannelError(f"{message.action_key}: {error}") from error
         body = {
-            "to": message.recipient,
+            "to": recipient,
             "text": message.text,
             "sender": self._sender,
             "client_reference": message.action_key,
