@@ -306,6 +306,7 @@ class OutboxService:
             count = self._store.count_pending_history(company, cutoff)
         else:
             count = self._store.mark_history_sent(company, cutoff, note, now)
+            first = [self._store.get(entry.action_key) or entry for entry in first]  # as they now are
             log.info("outbox %s: %d entries marked sent by %s (%s)", company, count, by, reason)
         return HistoryMarking(company, cutoff, count, first, note, dry_run)
 

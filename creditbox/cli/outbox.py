@@ -16,6 +16,7 @@ from creditbox.application.ports import ActionToDispatch, HistoryCutoff, OutboxE
 from creditbox.cli.choices import outbox_status
 from creditbox.cli.context import cli_user, console, container, fail, parse_date, parse_timestamp, print_json
 from creditbox.cli.options import AsJson, By, Company
+from creditbox.domain.wording import plural
 from creditbox.workers.broker import is_embedded
 
 app = typer.Typer(help="Azioni da eseguire (outbox).", no_args_is_help=True)
@@ -175,7 +176,8 @@ def outbox_mark_sent(
             shown = f" (le prime {len(marking.first)})" if marking.count > len(marking.first) else ""
             console.print(entries_table(marking.first, title=f"Azioni precedenti all'outbox{shown}"))
         if marking.dry_run:
-            console.print(f"Prova, nulla è cambiato: {marking.count} azioni sarebbero segnate come inviate")
+            would = "sarebbe segnata come inviata" if marking.count == 1 else "sarebbero segnate come inviate"
+            console.print(f"Prova, nulla è cambiato: {plural(marking.count, 'azione', 'azioni')} {would}")
         else:
             console.print(f"Azioni segnate come inviate: {marking.count} (nota: {escape(marking.note)})")
 

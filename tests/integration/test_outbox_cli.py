@@ -72,7 +72,7 @@ def test_outbox_mark_sent_marks_the_history_once_with_who_and_why(case_open: str
     # The SMS of 10/02 stands for an action recorded, and sent, before the outbox existed.
     tried = run("outbox", "mark-sent", "--company", "ACQ", "--before", "2026-03-01", "--dry-run")
     assert tried.code == 0, tried.err
-    assert "1 azioni sarebbero segnate come inviate" in tried.out and "C1" in tried.out
+    assert "1 azione sarebbe segnata come inviata" in tried.out and "C1" in tried.out
     assert [e["status"] for e in _listed()] == ["pending"]
     marked = run(
         "outbox", "mark-sent", "--company", "ACQ", "--before", "01/03/2026", "--reason", "migrazione", "--by", "rossi"

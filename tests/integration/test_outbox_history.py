@@ -82,7 +82,7 @@ def test_the_history_recorded_before_a_moment_is_marked_sent_once_and_never_hand
     assert _statuses(c) == {key("C1"): PENDING, key("C2"): PENDING}  # a dry run changes nothing
 
     marked = c.outbox().mark_history_sent("ACQ", cutoff, reason="migrazione dal vecchio gestionale", by="rossi")
-    assert marked.count == 1
+    assert marked.count == 1 and [(e.action_key, e.status) for e in marked.first] == [(key("C1"), MARKED_SENT)]
     assert _statuses(c) == {key("C1"): MARKED_SENT, key("C2"): PENDING}
     entry = c.outbox().get(key("C1"))
     assert entry is not None and entry.attempts == 0
