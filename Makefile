@@ -3,13 +3,22 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every dependency (runtime, dev, build system, pip itself) pinned with its hashes: docs/dependencies.md.
+LOCK := requirements.lock
+# `make lock LOCK_OPTIONS=--upgrade` moves every pin to its newest admitted release,
+# `make lock LOCK_OPTIONS="--upgrade-package fastapi"` one of them.
+LOCK_OPTIONS ?=
+AUDIT_OPTIONS ?=
 
-.PHONY: demo test lint bench install clean
+.PHONY: demo test lint audit lock bench install clean
 
-$(STAMP): pyproject.toml
+# Installed from the lock only (hash-checked), then the project itself without its dependencies and
+# without build isolation (its build system, setuptools and wheel, comes from the lock too).
+# Re-run whenever the lock or pyproject.toml changes.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -23,10 +32,25 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check creditbox tests bench alembic
-	$(BIN)/ruff format --check creditbox tests bench alembic
-	$(BIN)/mypy creditbox
+	$(BIN)/python tools/check_lock.py $(LOCK) pyproject.toml
+	$(BIN)/python -m pip check
+	$(BIN)/ruff check creditbox tests bench alembic tools
+	$(BIN)/ruff format --check creditbox tests bench alembic tools
+	$(BIN)/mypy creditbox tools
 	$(BIN)/lint-imports
+
+## The locked dependencies against the registry's vulnerability data (pip-audit, needs the registry),
+## then a canary of known-vulnerable pins that must be reported: the gate is shown to bite.
+## AUDIT_OPTIONS: --strict (every pin verified), --ignore-vuln ID (a reviewed exception, docs/dependencies.md).
+audit: $(STAMP)
+	$(BIN)/python tools/audit_lock.py $(AUDIT_OPTIONS) $(LOCK)
+	$(BIN)/python tools/audit_lock.py --expect-vulnerable tools/audit-canary.txt
+
+## Resolve pyproject.toml (runtime + dev extra + build system) into the lock, with hashes (minutes).
+lock: $(STAMP)
+	CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe \
+	  --extra dev --build-deps-for editable --strip-extras --no-emit-index-url --no-emit-find-links \
+	  $(LOCK_OPTIONS) --output-file $(LOCK) pyproject.toml
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -12,7 +12,11 @@ the outbox as ``pending``, in the transaction of its tracking position. From the
   position (``ActionSendFailed``, the *invii falliti* worklist);
 - :meth:`OutboxService.reconcile` looks at the entries left ``sending`` longer than a lease (their
   worker died between the two moves) and asks the channel: ``sent`` when it has the message,
-  ``uncertain`` otherwise — a person decides; nothing is ever sent again blindly.
+  ``uncertain`` otherwise — a person decides; nothing is ever sent again blindly;
+- :meth:`OutboxService.mark_history_sent` (``creditbox outbox mark-sent``, once, when a store recorded
+  before the outbox existed is upgraded): the projection's catch-up puts every action of that history
+  in the outbox as ``pending``, though the system of the time already sent it; a person marks those
+  entries ``marked_sent`` (*segnato come inviato*), with who and why, and the relay never hands them out.
 
 Every status change is a compare-and-set on the entry's status, so a message delivered twice, two
 workers or a reconciliation racing a slow worker change an entry once. Time comes from the clock.
@@ -33,6 +37,7 @@ from eventsourcing.persistence import IntegrityError
 from creditbox.application.ports import (
     CHANNEL_SENT,
     FAILED,
+    MARKED_SENT,
     PENDING,
     SENDING,
     SENT,
@@ -40,6 +45,7 @@ from creditbox.application.ports import (
     Channel,
     ChannelMessage,
     EventStore,
+    HistoryCutoff,
     OutboxEntry,
     OutboxStore,
     WorkQueue,
@@ -56,6 +62,7 @@ OUTBOX_STATUS_LABELS: dict[str, str] = {
     SENT: "inviato",
     FAILED: "fallito",
     UNCERTAIN: "incerto",
+    MARKED_SENT: "segnato come inviato",
 }
 
 SENDER = "outbox"  # who records a failure on the position
@@ -85,6 +92,19 @@ class SendOutcome:
     result: str
     attempts: int = 0
     error: str | None = None
+
+
+@dataclass
+class HistoryMarking:
+    """What :meth:`OutboxService.mark_history_sent` found (``dry_run``) or marked: how many entries,
+    the first of them, and the note each marked entry keeps."""
+
+    company: str
+    cutoff: HistoryCutoff
+    count: int
+    first: list[OutboxEntry]
+    note: str
+    dry_run: bool
 
 
 @dataclass
@@ -267,6 +287,28 @@ class OutboxService:
                 if self._store.resolve_stale(entry.action_key, UNCERTAIN, note, now):
                     report.uncertain.append(entry.action_key)
         return report
+
+    # ---- history recorded before the outbox ------------------------------------------------
+
+    def mark_history_sent(
+        self, company: str, cutoff: HistoryCutoff, *, reason: str, by: str, dry_run: bool = False, show: int = 20
+    ) -> HistoryMarking:
+        """Mark ``sent`` by hand (``marked_sent``) the pending entries of ``company`` within ``cutoff``:
+        actions the system recorded, and sent, before the outbox existed. Only pending entries move
+        (one already claimed, sent, failed or uncertain is left as it is), so running it again marks
+        nothing more. ``dry_run`` counts and shows them without changing anything."""
+        if not reason.strip():
+            raise ValueError("indicare il motivo")
+        now = self._clock.now()
+        note = f"segnato come inviato da {by} il {now:%d/%m/%Y %H:%M}: {reason.strip()}"
+        first = self._store.pending_history(company, cutoff, limit=show)
+        if dry_run:
+            count = self._store.count_pending_history(company, cutoff)
+        else:
+            count = self._store.mark_history_sent(company, cutoff, note, now)
+            first = [self._store.get(entry.action_key) or entry for entry in first]  # as they now are
+            log.info("outbox %s: %d entries marked sent by %s (%s)", company, count, by, reason)
+        return HistoryMarking(company, cutoff, count, first, note, dry_run)
 
 
 def status_label(status: str) -> str:

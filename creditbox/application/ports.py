@@ -312,7 +312,23 @@ SENDING = "sending"  # claimed: the channel is being called
 SENT = "sent"  # the channel has it
 FAILED = "failed"  # every attempt failed: recorded on the position, on the *invii falliti* worklist
 UNCERTAIN = "uncertain"  # left ``sending`` (a crash) and the channel does not know it: a person decides
-OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN)
+# Recorded before the outbox existed (sent by the system of the time) and marked so by a person at the
+# upgrade (``creditbox outbox mark-sent``): never handed to a channel.
+MARKED_SENT = "marked_sent"
+OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN, MARKED_SENT)
+
+
+@dataclass(frozen=True)
+class HistoryCutoff:
+    """Which outbox entries are history: those of an action whose business date is before ``before``
+    and/or whose event was recorded before ``recorded_before`` (both, when both are given)."""
+
+    before: date | None = None
+    recorded_before: datetime | None = None
+
+    def __post_init__(self) -> None:
+        if self.before is None and self.recorded_before is None:
+            raise ValueError("indicare una data contabile o un istante di registrazione")
 
 
 @dataclass(frozen=True)
@@ -380,6 +396,17 @@ class OutboxStore(Protocol):
 
     def resolve_stale(self, action_key: str, status: str, note: str | None, now: datetime) -> bool:
         """sending → ``status`` (sent or uncertain) after asking the channel."""
+        ...
+
+    def pending_history(self, company: str, cutoff: HistoryCutoff, *, limit: int | None = None) -> list[OutboxEntry]:
+        """The pending entries of ``company`` within ``cutoff``, oldest first."""
+        ...
+
+    def count_pending_history(self, company: str, cutoff: HistoryCutoff) -> int: ...
+
+    def mark_history_sent(self, company: str, cutoff: HistoryCutoff, note: str, now: datetime) -> int:
+        """pending → marked_sent for every entry of ``company`` within ``cutoff``, with ``note`` (who
+        and why), in one transaction; returns how many moved."""
         ...
 
     def list(

@@ -20,9 +20,18 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, Row, func, select, update
+from sqlalchemy import ColumnElement, Connection, Engine, Row, and_, func, select, update
 
-from creditbox.application.ports import FAILED, PENDING, SENDING, SENT, UNCERTAIN, OutboxEntry
+from creditbox.application.ports import (
+    FAILED,
+    MARKED_SENT,
+    PENDING,
+    SENDING,
+    SENT,
+    UNCERTAIN,
+    HistoryCutoff,
+    OutboxEntry,
+)
 from creditbox.domain.codes import ActionCode
 from creditbox.infrastructure.write_gate import WriteGate
 from creditbox.projections.database import WRITE
@@ -101,6 +110,49 @@ class SqlOutboxStore:
         query = select(c.status, func.count()).where(c.company == company).group_by(c.status)
         with self._engine.connect() as conn:
             return {status: int(n) for status, n in conn.execute(query)}
+
+    # ---- history recorded before the outbox ------------------------------------------------
+
+    def _pending_history(self, company: str, cutoff: HistoryCutoff) -> ColumnElement[bool]:
+        """Pending entries of ``company`` within ``cutoff``. An entry's ``created_at`` is the moment
+        its action's event was recorded (the projection writes the event's timestamp)."""
+        c = outbox.c
+        conditions = [c.company == company, c.status == PENDING]
+        if cutoff.before is not None:
+            conditions.append(c.business_date < cutoff.before)
+        if cutoff.recorded_before is not None:
+            conditions.append(c.created_at < utc(cutoff.recorded_before))
+        return and_(*conditions)
+
+    def pending_history(
+        self, company: str, cutoff: HistoryCutoff, *, limit: int | None = None
+    ) -> builtins.list[OutboxEntry]:
+        c = outbox.c
+        query = (
+            select(outbox)
+            .where(self._pending_history(company, cutoff))
+            .order_by(c.business_date, c.created_at, c.action_key)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self._engine.connect() as conn:
+            return [entry_of(row) for row in conn.execute(query)]
+
+    def count_pending_history(self, company: str, cutoff: HistoryCutoff) -> int:
+        query = select(func.count()).select_from(outbox).where(self._pending_history(company, cutoff))
+        with self._engine.connect() as conn:
+            return int(conn.scalar(query) or 0)
+
+    def mark_history_sent(self, company: str, cutoff: HistoryCutoff, note: str, now: datetime) -> int:
+        """One compare-and-set over every pending entry within ``cutoff``: an entry a worker claimed
+        meanwhile (``sending``) is left to it, one marked already is not touched again."""
+        with self._writing() as conn:
+            result = conn.execute(
+                update(outbox)
+                .where(self._pending_history(company, cutoff))
+                .values(status=MARKED_SENT, last_error=note[:ERROR_WIDTH], updated_at=utc(now))
+            )
+            return int(result.rowcount)
 
     # ---- the relay ------------------------------------------------------------------------
 

@@ -298,8 +298,9 @@ import_rejections = Table(
 
 # The outbox (a process table, not a read model): one row per action the workflow executed, written by
 # the ``outbox`` projection (insert once, never rewritten) and moved through its statuses by the outbox
-# service (``pending`` → ``sending`` → ``sent``; ``failed``, ``uncertain``). ``projections rebuild`` never
-# drops nor rewrites it: the statuses and attempts live only here.
+# service (``pending`` → ``sending`` → ``sent``; ``failed``, ``uncertain``; ``marked_sent``: the history
+# recorded before the outbox). ``projections rebuild`` never drops nor rewrites it: the statuses and
+# attempts live only here.
 outbox = Table(
     "outbox",
     metadata,

@@ -22,7 +22,7 @@ from creditbox.application.ports import (
     ChannelMessage,
     Receipt,
 )
-from creditbox.application.records import BillRecord, CustomerRecord, SupplyRecord
+from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import ActionCode
@@ -203,3 +203,31 @@ def test_an_entry_left_sending_is_reconciled_through_the_channel(outbox_containe
     assert statuses == {FIRST_SMS: SENT, second: UNCERTAIN}
     assert c.outbox().send(second).result == "skipped"  # never sent again blindly
     assert c.outbox().list("ACQ", status=SENDING) == []
+
+
+def test_a_failed_send_leaves_the_worklist_when_its_case_is_closed(outbox_container: Container) -> None:
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    _given_a_customer_with_an_sms(c, "C2")
+    clock = c.clock
+    assert isinstance(clock, FixedClock)
+    service = OutboxService(_store(c), FailingChannel(), c.app, clock, retry=RetryPolicy(max_attempts=1))
+    assert service.send(FIRST_SMS).result == FAILED
+    assert service.send("ACQ/C2/S-C2/1/1").result == FAILED
+    c.projections.catch_up()
+
+    def failed_sends() -> list[str]:
+        with c.projections.connect() as conn:
+            return sorted(r.customer_code for r in worklist_page(conn, "ACQ", "failed_send").items)
+
+    assert failed_sends() == ["C1", "C2"]
+    # C1 pays in full: its case closes as paid, and its failed SMS is nobody's work any more.
+    c.ingestor().ingest("ACQ", [PaymentRecord("P-C1", "C1", date(2026, 2, 20), Decimal("120.00"))], by="test")
+    c.dunning().run_due("ACQ", date(2026, 2, 21))
+    c.projections.catch_up()
+    position = c.app.repository.get(position_id("ACQ", "C1"))
+    assert isinstance(position, Position)
+    case = position.case("S-C1/1")
+    assert not case.is_open and FIRST_SMS in case.failed_sends  # the failure stays in the history
+    assert failed_sends() == ["C2"]  # the open case's failure is still there for a person
+    assert service.get(FIRST_SMS).status == FAILED  # type: ignore[union-attr]

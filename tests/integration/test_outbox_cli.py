@@ -66,3 +66,30 @@ def test_worker_refuses_the_in_process_broker(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CREDITBOX_BROKER_URL", "kafka://somewhere")
     wrong = run("worker")
     assert wrong.code == 2 and "CREDITBOX_BROKER_URL non valido" in wrong.err
+
+
+def test_outbox_mark_sent_marks_the_history_once_with_who_and_why(case_open: str) -> None:  # noqa: F811
+    # The SMS of 10/02 stands for an action recorded, and sent, before the outbox existed.
+    tried = run("outbox", "mark-sent", "--company", "ACQ", "--before", "2026-03-01", "--dry-run")
+    assert tried.code == 0, tried.err
+    assert "1 azione sarebbe segnata come inviata" in tried.out and "C1" in tried.out
+    assert [e["status"] for e in _listed()] == ["pending"]
+    marked = run(
+        "outbox", "mark-sent", "--company", "ACQ", "--before", "01/03/2026", "--reason", "migrazione", "--by", "rossi"
+    )
+    assert marked.code == 0, marked.err
+    assert "Azioni segnate come inviate: 1" in marked.out and "rossi" in marked.out
+    [entry] = _listed("--status", "segnato come inviato")
+    assert entry["status"] == "marked_sent" and "migrazione" in str(entry["last_error"])
+    assert "segnato come inviato" in run("outbox", "list", "--company", "ACQ").out
+    assert "consegnate ai processi di lavoro: 0" in run("outbox", "send").out  # never sent
+    again = run("outbox", "mark-sent", "--company", "ACQ", "--before", "2026-03-01", "--json")
+    assert again.code == 0 and json.loads(again.out)["count"] == 0
+
+
+def test_outbox_mark_sent_needs_a_cutoff_in_the_past(case_open: str) -> None:  # noqa: F811
+    none = run("outbox", "mark-sent", "--company", "ACQ")
+    assert none.code == 2 and "--before" in none.err
+    future = run("outbox", "mark-sent", "--company", "ACQ", "--recorded-before", "2999-01-01T00:00")
+    assert future.code == 2 and "nel futuro" in future.err
+    assert [e["status"] for e in _listed()] == ["pending"]
