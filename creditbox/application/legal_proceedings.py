@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from creditbox.application.case_commands import CommandResult
 from creditbox.application.date_policy import DatePolicy
@@ -101,3 +102,33 @@ def _went_to_litigation(case: DunningCase) -> bool:
 
 def _proceedings(case: DunningCase) -> CaseProceedings:
     return CaseProceedings(case.case_id, case.supply_code, case.status, case.legal_milestones)
+
+
+def milestone_json(m: LegalMilestone) -> dict[str, Any]:
+    """A milestone as JSON values (codes and labels, ISO dates, amounts as strings)."""
+    return {
+        "kind": m.kind.value,
+        "kind_label": m.kind.label,
+        "occurred_on": m.occurred_on.isoformat(),
+        "recorded_at": m.recorded_at.isoformat(),
+        "recorded_by": m.recorded_by,
+        "court": m.court,
+        "docket": m.docket,
+        "amount": str(m.amount) if m.amount is not None else None,
+        "next_deadline": m.next_deadline.isoformat() if m.next_deadline else None,
+        "note": m.note,
+        "documents": [{"name": d.name, "sha256": d.sha256, "media_type": d.media_type} for d in m.documents],
+    }
+
+
+def proceedings_json(p: CaseProceedings) -> dict[str, Any]:
+    last = p.last
+    return {
+        "case_id": p.case_id,
+        "supply_code": p.supply_code,
+        "status": p.status.value,
+        "status_label": p.status.label,
+        "last_milestone": last.kind.value if last is not None else None,
+        "next_deadline": p.next_deadline.isoformat() if p.next_deadline else None,
+        "milestones": [milestone_json(m) for m in p.milestones],
+    }
