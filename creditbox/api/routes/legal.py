@@ -1,0 +1,97 @@
+"""The legal proceedings of a case handed over to litigation (*contenzioso*): record a milestone with
+its documents (``multipart/form-data``: the fields and any number of ``documents`` files), list the
+case's milestones, read an attached document back by its SHA-256.
+
+Recording needs ``cases:litigate`` (the legal team, supervisors); the same milestone sent again changes
+nothing (``changed: false``). A refused milestone or document is a problem document naming the field.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Path, Response, UploadFile
+
+from creditbox.api.deps import CompanyCode, ContainerDep
+from creditbox.api.guard import GuardedRoute
+from creditbox.api.permissions import Permission, needs
+from creditbox.api.problems import problem_responses
+from creditbox.api.routes.cases import CASE, OnCase
+from creditbox.api.schemas.cases import CommandOut
+from creditbox.api.schemas.common import IsoDate, Money, NoteText
+from creditbox.api.schemas.legal import CaseProceedingsOut, LegalMilestoneKindIn
+from creditbox.application.legal_documents import Attachment
+from creditbox.application.legal_proceedings import MilestoneDraft, proceedings_json
+from creditbox.domain.workflow.legal import COURT_LENGTH, DOCKET_LENGTH, LegalMilestoneKind
+
+router = APIRouter(prefix="/api/v1/companies/{company}", tags=["legal"], route_class=GuardedRoute)
+
+MILESTONES = f"/positions{CASE}/legal-milestones"
+Sha256 = Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$", description="Impronta SHA-256 del documento")]
+
+
+@router.post(
+    MILESTONES,
+    response_model=CommandOut,
+    responses=problem_responses(400, 401, 403, 404, 409, 413, 415, 422),
+    **needs(Permission.CASES_LITIGATE),
+)
+def record_milestone(
+    case: OnCase,
+    container: ContainerDep,
+    kind: Annotated[LegalMilestoneKindIn, Form(description="La fase")],
+    occurred_on: Annotated[IsoDate, Form(description="Data della fase (non successiva a oggi)")],
+    court: Annotated[str | None, Form(max_length=COURT_LENGTH, description="Tribunale")] = None,
+    docket: Annotated[str | None, Form(max_length=DOCKET_LENGTH, description="Numero di ruolo (R.G.)")] = None,
+    amount: Annotated[Money | None, Form(description="Importo (ingiunto, recuperato …)")] = None,
+    next_deadline: Annotated[IsoDate | None, Form(description="Prossima scadenza (udienza, termine …)")] = None,
+    note: Annotated[NoteText, Form()] = "",
+    documents: Annotated[
+        list[UploadFile] | None,
+        File(description="Documenti allegati: PDF, immagini, .eml, .p7m, .docx, .xlsx (ripetibile)"),
+    ] = None,
+) -> CommandOut:
+    """Registra una fase del contenzioso (ricorso, decreto, notifica, opposizione, sentenza, esecuzione,
+    somme recuperate, chiusura) con i documenti allegati, conservati per impronta SHA-256."""
+    attachments = tuple(Attachment(f.filename or "documento", f.file.read()) for f in documents or [])
+    draft = MilestoneDraft(
+        kind=LegalMilestoneKind(kind.value),
+        occurred_on=occurred_on,
+        court=court,
+        docket=docket,
+        amount=amount,
+        next_deadline=next_deadline,
+        note=note,
+        attachments=attachments,
+    )
+    legal = container.legal_proceedings()
+    result = case.commit(lambda: legal.record(case.company, case.customer_code, case.case_id, draft, by=case.by))
+    return CommandOut(changed=result.changed, events=list(result.events), lock_id=None)
+
+
+@router.get(
+    MILESTONES,
+    response_model=CaseProceedingsOut,
+    responses=problem_responses(401, 403, 404, 422),
+    **needs(Permission.POSITIONS_READ),
+)
+def list_milestones(case: OnCase, container: ContainerDep) -> CaseProceedingsOut:
+    """Le fasi del contenzioso della pratica, nell'ordine in cui sono state registrate, e la prossima scadenza."""
+    found = container.legal_proceedings().of_customer(case.company, case.customer_code, case.case_id)
+    return CaseProceedingsOut.model_validate(proceedings_json(found[0]))
+
+
+@router.get(
+    "/legal-documents/{sha256}",
+    response_class=Response,
+    responses={
+        **problem_responses(401, 403, 404, 422),
+        200: {"content": {"application/octet-stream": {}}, "description": "Il documento"},
+    },
+    **needs(Permission.POSITIONS_READ),
+)
+def read_document(company: CompanyCode, sha256: Sha256, container: ContainerDep) -> Response:
+    """Un documento allegato a una fase del contenzioso, per impronta SHA-256 (verificata prima di
+    restituirlo)."""
+    content = container.legal_documents().read(company, sha256)
+    return Response(content, media_type="application/octet-stream")
