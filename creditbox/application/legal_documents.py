@@ -16,6 +16,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 
 from creditbox.application.ports import DocumentStore
 from creditbox.domain.errors import DomainError, Field, InvalidCommand, NotFound
+from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.workflow.legal import LegalDocument
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -114,7 +115,7 @@ class LegalDocuments:
 
     def keep(self, company: str, content: bytes) -> str:
         """Store the bytes (once); returns their SHA-256."""
-        return self._store.keep(company, content)
+        return self._store.keep(normalise_company_code(company), content)
 
     def read(self, company: str, sha256: str) -> bytes:
         """The bytes of the document ``sha256`` of ``company``, checked against their digest:
@@ -122,6 +123,7 @@ class LegalDocuments:
         digest = sha256.strip().lower()
         if not _SHA256.fullmatch(digest):
             raise InvalidCommand(f"impronta SHA-256 non valida: {sha256[:80]!r}")
+        company = normalise_company_code(company)
         try:
             content = self._store.read(company, digest)
         except FileNotFoundError:
