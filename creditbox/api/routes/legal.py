@@ -1,6 +1,7 @@
 """The legal proceedings of a case handed over to litigation (*contenzioso*): record a milestone with
 its documents (``multipart/form-data``: the fields and any number of ``documents`` files), list the
-case's milestones, read an attached document back by its SHA-256.
+milestones of a customer's cases (the documents by name and SHA-256; their bytes go into the
+evidence dossier).
 
 Recording needs ``cases:litigate`` (the legal team, supervisors); the same milestone sent again changes
 nothing (``changed: false``). A refused milestone or document is a problem document naming the field.
@@ -10,16 +11,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Response, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 
-from creditbox.api.deps import CompanyCode, ContainerDep
+from creditbox.api.deps import ContainerDep
 from creditbox.api.guard import GuardedRoute
 from creditbox.api.permissions import Permission, needs
 from creditbox.api.problems import problem_responses
-from creditbox.api.routes.cases import CASE, OnCase
+from creditbox.api.routes.cases import CASE, OnCase, OnCustomer
 from creditbox.api.schemas.cases import CommandOut
 from creditbox.api.schemas.common import IsoDate, Money, NoteText
-from creditbox.api.schemas.legal import CaseProceedingsOut, LegalMilestoneKindIn
+from creditbox.api.schemas.legal import CaseProceedingsOut, CustomerProceedingsOut, LegalMilestoneKindIn
 from creditbox.application.legal_documents import Attachment
 from creditbox.application.legal_proceedings import MilestoneDraft, proceedings_json
 from creditbox.domain.workflow.legal import COURT_LENGTH, DOCKET_LENGTH, LegalMilestoneKind
@@ -27,7 +28,6 @@ from creditbox.domain.workflow.legal import COURT_LENGTH, DOCKET_LENGTH, LegalMi
 router = APIRouter(prefix="/api/v1/companies/{company}", tags=["legal"], route_class=GuardedRoute)
 
 MILESTONES = f"/positions{CASE}/legal-milestones"
-Sha256 = Annotated[str, Path(pattern=r"^[0-9a-fA-F]{64}$", description="Impronta SHA-256 del documento")]
 
 
 @router.post(
@@ -70,28 +70,16 @@ def record_milestone(
 
 
 @router.get(
-    MILESTONES,
-    response_model=CaseProceedingsOut,
+    "/positions/{customer_code}/legal-milestones",
+    response_model=CustomerProceedingsOut,
     responses=problem_responses(401, 403, 404, 422),
     **needs(Permission.POSITIONS_READ),
 )
-def list_milestones(case: OnCase, container: ContainerDep) -> CaseProceedingsOut:
-    """Le fasi del contenzioso della pratica, nell'ordine in cui sono state registrate, e la prossima scadenza."""
-    found = container.legal_proceedings().of_customer(case.company, case.customer_code, case.case_id)
-    return CaseProceedingsOut.model_validate(proceedings_json(found[0]))
-
-
-@router.get(
-    "/legal-documents/{sha256}",
-    response_class=Response,
-    responses={
-        **problem_responses(401, 403, 404, 422),
-        200: {"content": {"application/octet-stream": {}}, "description": "Il documento"},
-    },
-    **needs(Permission.POSITIONS_READ),
-)
-def read_document(company: CompanyCode, sha256: Sha256, container: ContainerDep) -> Response:
-    """Un documento allegato a una fase del contenzioso, per impronta SHA-256 (verificata prima di
-    restituirlo)."""
-    content = container.legal_documents().read(company, sha256)
-    return Response(content, media_type="application/octet-stream")
+def list_milestones(customer: OnCustomer, container: ContainerDep) -> CustomerProceedingsOut:
+    """Le pratiche del cliente passate al contenzioso, ciascuna con le sue fasi nell'ordine in cui sono
+    state registrate e la prossima scadenza (i documenti per nome e impronta SHA-256)."""
+    found = container.legal_proceedings().of_customer(customer.company, customer.customer_code)
+    return CustomerProceedingsOut(
+        customer_code=customer.customer_code,
+        cases=[CaseProceedingsOut.model_validate(proceedings_json(p)) for p in found],
+    )

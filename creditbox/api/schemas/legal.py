@@ -25,7 +25,7 @@ class LegalMilestoneKindIn(Enum):
 
 class LegalDocumentOut(BaseModel):
     name: str
-    sha256: str = Field(description="Impronta SHA-256: il documento si legge da `legal-documents/{sha256}`")
+    sha256: str = Field(description="Impronta SHA-256 dei byte del documento (nel fascicolo probatorio)")
     media_type: str
 
 
@@ -51,6 +51,11 @@ class CaseProceedingsOut(BaseModel):
     last_milestone: str | None = None
     next_deadline: date | None = Field(default=None, description="La prossima scadenza (dell'ultima fase)")
     milestones: list[LegalMilestoneOut]
+
+
+class CustomerProceedingsOut(BaseModel):
+    customer_code: str
+    cases: list[CaseProceedingsOut]
 
 
 class LitigationPage(BaseModel):
