@@ -17,6 +17,7 @@ from creditbox.domain.position import Position
 from creditbox.domain.workflow.cases import CaseStatus
 from creditbox.domain.workflow.legal import LegalDocument, LegalMilestoneKind, last_milestone
 from creditbox.domain.workflow.outcomes import LitigationResult
+from creditbox.projections.describe import business_date, describe, event_data
 from tests.unit.workflow.scenario import Scenario
 from tests.unit.workflow.test_branches import OPENED
 
@@ -162,3 +163,29 @@ def test_the_case_rebuilt_from_its_events_holds_the_same_milestones() -> None:
     assert rebuilt is not None
     assert rebuilt.case("S1/1").legal_milestones == scenario.case.legal_milestones
     assert rebuilt.case("S1/1").__dict__ == scenario.case.__dict__
+
+
+def test_the_history_describes_a_milestone_in_italian() -> None:
+    scenario = _in_litigation()
+    _record(scenario, K.INJUNCTION_FILED, HANDED_OVER, court="Tribunale di Milano", docket="123/2026")
+    _record(
+        scenario,
+        K.INJUNCTION_GRANTED,
+        TODAY,
+        amount=Decimal("1234.5"),
+        next_deadline=date(2026, 5, 25),
+        note="provvisoriamente esecutivo",
+        documents=(LegalDocument("decreto.pdf", "c" * 64, "application/pdf"),),
+    )
+    scenario.collect()
+    filed, granted = scenario.events_named("LegalMilestoneRecorded")
+
+    assert describe(filed, event_data(filed)) == (
+        f"Contenzioso della pratica S1/1: ricorso per decreto ingiuntivo depositato il {HANDED_OVER:%d/%m/%Y} "
+        "(Tribunale di Milano, R.G. 123/2026)"
+    )
+    assert describe(granted, event_data(granted)) == (
+        f"Contenzioso della pratica S1/1: decreto ingiuntivo emesso il {TODAY:%d/%m/%Y}, importo 1.234,50 €, "
+        "prossima scadenza 25/05/2026; 1 documento: decreto.pdf — provvisoriamente esecutivo"
+    )
+    assert business_date(event_data(granted)) == TODAY
