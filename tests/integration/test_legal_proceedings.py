@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from creditbox.application.history import position_as_of, position_history
 from creditbox.application.legal_documents import Attachment, DocumentDamaged, DocumentRefused
 from creditbox.application.legal_proceedings import MilestoneDraft
 from creditbox.bootstrap import Container
@@ -221,3 +222,28 @@ def test_the_contenzioso_by_next_deadline_on_screen_in_excel_and_after_a_rebuild
     container.projections.rebuild()
     assert container.projections.quarantine_counts() == {}
     assert screen() == expected
+
+
+@pytest.mark.use_case
+def test_the_position_as_of_a_date_holds_the_milestones_dated_up_to_it(container: Container) -> None:
+    given_cases_in_litigation(container, "C1")
+    legal = container.legal_proceedings()
+    filed_on, granted_on = HANDED_OVER + timedelta(days=2), TODAY
+    legal.record("ACQ", "C1", "S-C1/1", _draft(K.INJUNCTION_FILED, filed_on), by="avv")
+    legal.record("ACQ", "C1", "S-C1/1", _draft(K.INJUNCTION_GRANTED, granted_on), by="avv")
+
+    def kinds_as_of(day: date) -> list[LegalMilestoneKind]:
+        replay = position_as_of(container.app, "ACQ", "C1", day, None)
+        assert replay.position is not None
+        return [m.kind for m in replay.position.case("S-C1/1").legal_milestones]
+
+    assert kinds_as_of(filed_on - timedelta(days=1)) == []
+    assert kinds_as_of(filed_on) == [K.INJUNCTION_FILED]
+    assert kinds_as_of(granted_on) == [K.INJUNCTION_FILED, K.INJUNCTION_GRANTED]
+    entries = [
+        e
+        for e in position_history(container.app, "ACQ", "C1", as_of=None, zone=None).entries
+        if e.type == "LegalMilestoneRecorded"
+    ]
+    assert [e.business_date for e in entries] == [filed_on, granted_on]
+    assert entries[0].description.startswith("Contenzioso della pratica S-C1/1: ricorso per decreto ingiuntivo")
