@@ -8,8 +8,8 @@ Each event has a business date: its own (``business_date``, ``outcome_date``, ``
 ``issue_date``, a legal milestone's ``occurred_on``, a lock's ``start`` or ``lifted_on``...). Master
 data sent by the billing system (customer details, supplies and their statuses) carries none: such an
 event takes the date of the event before it, and the leading ones (the registration) the earlier of
-their recorded date and the position's earliest business date. The replay applies, in log order, the events dated on or before
-the date asked and says how many undated ones it had to date that way.
+their recorded date and the position's earliest business date. The replay applies, in log order, the
+events dated on or before the date asked and says how many undated ones it had to date that way.
 
 Two ways of cutting a history, which can be combined:
 
