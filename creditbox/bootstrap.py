@@ -36,6 +36,8 @@ from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox import Inbox
 from creditbox.application.ingest import Ingestor, InProcessSaver
 from creditbox.application.integrity import Integrity
+from creditbox.application.legal_documents import LegalDocuments
+from creditbox.application.legal_proceedings import LegalProceedings
 from creditbox.application.office_batches import BatchFacts
 from creditbox.application.operators import OperatorDirectory
 from creditbox.application.outbox import OutboxService, RetryPolicy
@@ -295,6 +297,16 @@ class Container:
     def case_commands(self) -> CaseCommands:
         """Operator and supervisor commands on dunning cases."""
         return CaseCommands(self.dunning())
+
+    def legal_documents(self) -> LegalDocuments:
+        """The documents of the legal proceedings: checked, kept content-addressed under the
+        ``legal_documents_dir`` setting, read back by company and SHA-256 (``read``)."""
+        store = FileEvidenceStore(self.settings.legal_documents_dir, suffix="")
+        return LegalDocuments(store, self.settings.legal_document_max_bytes)
+
+    def legal_proceedings(self) -> LegalProceedings:
+        """The milestones of the cases in litigation: record (with documents) and list."""
+        return LegalProceedings(self.dunning(), self.legal_documents(), self.clock, self.date_policy())
 
     def recorded_actions(self) -> EventLogOutbox:
         """The actions recorded for the channels, read from the event log (as they were decided)."""

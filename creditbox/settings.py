@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     # The evidence of the channels' answers: each PEC receipt kept unchanged as
     # ``<evidence_dir>/<COMPANY>/<aa>/<sha256>.eml`` (content-addressed), for the litigation dossier.
     evidence_dir: str = "evidence"
+    # The documents attached to the milestones of the legal proceedings (decrees, notices of service,
+    # judgments ...), kept content-addressed as ``<legal_documents_dir>/<COMPANY>/<aa>/<sha256>``, and
+    # the largest one accepted (bytes).
+    legal_documents_dir: str = "legal-documents"
+    legal_document_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # The outbox: attempts of a send before it is recorded as failed (*invii falliti*), the wait after
     # the first failed attempt (doubling each time, at most ``outbox_max_retry_seconds``), how long an
     # entry handed to the workers is held before it is handed out again, and after how long an entry

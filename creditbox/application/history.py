@@ -5,11 +5,11 @@ The API's one query of the event store rather than a projection (through the ``E
 port): an auditor must see exactly what was recorded.
 
 Each event has a business date: its own (``business_date``, ``outcome_date``, ``payment_date``,
-``issue_date``, a lock's ``start`` or ``lifted_on``...). Master data sent by the billing system
-(customer details, supplies and their statuses) carries none: such an event takes the date of the event
-before it, and the leading ones (the registration) the earlier of their recorded date and the
-position's earliest business date. The replay applies, in log order, the events dated on or before
-the date asked and says how many undated ones it had to date that way.
+``issue_date``, a legal milestone's ``occurred_on``, a lock's ``start`` or ``lifted_on``...). Master
+data sent by the billing system (customer details, supplies and their statuses) carries none: such an
+event takes the date of the event before it, and the leading ones (the registration) the earlier of
+their recorded date and the position's earliest business date. The replay applies, in log order, the
+events dated on or before the date asked and says how many undated ones it had to date that way.
 
 Two ways of cutting a history, which can be combined:
 
@@ -39,6 +39,7 @@ META = ("originator_id", "originator_version", "timestamp", "originator_topic")
 DATE_FIELDS = (
     "business_date",
     "outcome_date",
+    "occurred_on",  # a legal milestone's
     "payment_date",
     "issue_date",
     "lifted_on",

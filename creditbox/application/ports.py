@@ -473,3 +473,16 @@ class Channel(Protocol):
         """``sent`` (:data:`CHANNEL_SENT`) when the channel has the message, ``unknown``
         (:data:`CHANNEL_UNKNOWN`) otherwise."""
         ...
+
+
+class DocumentStore(Protocol):
+    """Bytes kept content-addressed by company and SHA-256: written once (through a temporary file,
+    synced, then linked into place), read back unchanged."""
+
+    def keep(self, company: str, content: bytes) -> str:
+        """Store ``content`` (once) and return its SHA-256 (lowercase hex)."""
+        ...
+
+    def read(self, company: str, digest: str) -> bytes:
+        """The bytes stored under ``digest``; ``FileNotFoundError`` when none are."""
+        ...

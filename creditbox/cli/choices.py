@@ -16,6 +16,7 @@ from creditbox.application.outbox import OUTBOX_STATUS_LABELS
 from creditbox.cli.context import fail
 from creditbox.domain.codes import normalise_label
 from creditbox.domain.tokens import Role
+from creditbox.domain.workflow.legal import LegalMilestoneKind
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome
 from creditbox.projections.worklist_rows import WORKLIST_LABELS, WorklistKind
 
@@ -44,6 +45,13 @@ ALIASES: dict[object, tuple[str, ...]] = {
     WorklistKind.BROKEN_PLAN: ("piani non rispettati", "piani di rientro"),
     WorklistKind.LADDER_EXHAUSTED: ("azioni esaurite",),
     WorklistKind.FAILED_SEND: ("invii falliti", "invio fallito"),
+    LegalMilestoneKind.INJUNCTION_FILED: ("ricorso-depositato", "ricorso", "deposito ricorso"),
+    LegalMilestoneKind.INJUNCTION_GRANTED: ("decreto-emesso", "decreto", "decreto ingiuntivo"),
+    LegalMilestoneKind.INJUNCTION_SERVED: ("decreto-notificato", "notifica", "notificato"),
+    LegalMilestoneKind.OPPOSITION_FILED: ("opposizione",),
+    LegalMilestoneKind.ENFORCEMENT: ("esecuzione", "pignoramento", "precetto"),
+    LegalMilestoneKind.AMOUNT_RECOVERED: ("recupero", "recuperato", "incasso"),
+    LegalMilestoneKind.CLOSED: ("chiusa", "chiusura"),
 }
 
 T = TypeVar("T")

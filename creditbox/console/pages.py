@@ -114,7 +114,7 @@ def list_query(
     scala: Annotated[str | None, Query(max_length=64)] = None,
     tipo_cliente: Annotated[int | None, Query(ge=1, le=4)] = None,
     servizio: Annotated[int | None, Query(ge=1, le=4)] = None,
-    ordina: Annotated[str, Query(pattern="^(importo|anzianita)$")] = "importo",
+    ordina: Annotated[str, Query(pattern="^(importo|anzianita|scadenza)$")] = "importo",
     crescente: bool = False,
     pagina: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> ListQuery:

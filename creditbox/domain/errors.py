@@ -24,6 +24,9 @@ class Field(Enum):
     LIFTED_ON = "lifted_on"
     SUPPLY = "supply"
     BILL = "bill"
+    OCCURRED_ON = "occurred_on"  # the date of a legal milestone
+    NEXT_DEADLINE = "next_deadline"
+    ATTACHMENTS = "attachments"  # the documents attached to a legal milestone
 
 
 class DomainError(Exception):

@@ -10,7 +10,7 @@ ticks, the case commands for operators), which returns them as data for the posi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 from uuid import UUID
@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from creditbox.domain.allocation import Allocation, allocate, bill_order_key
-from creditbox.domain.business_dates import check_in_range
+from creditbox.domain.business_dates import DateWindow, check_in_range
 from creditbox.domain.codes import CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.documents import Bill, CustomerDetails, OpenItem, Payment, SupplyDetails
@@ -40,6 +40,7 @@ from creditbox.domain.workflow import commands, engine
 from creditbox.domain.workflow.cases import Dunning, DunningCase
 from creditbox.domain.workflow.decisions import Decisions
 from creditbox.domain.workflow.ladder import TableVersion
+from creditbox.domain.workflow.legal import LegalDocument, LegalMilestoneKind
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, Loss, StepOutcome, WriteOffKind
 
 MAX_WORKFLOW_ROUNDS = 200
@@ -352,6 +353,39 @@ class Position(Aggregate):
         by: str,
     ) -> bool:
         decisions = commands.record_litigation_outcome(self, case_id, result, recovered_amount, outcome_date, note)
+        return self._record_all(decisions, by=by)
+
+    def record_legal_milestone(
+        self,
+        case_id: str,
+        kind: LegalMilestoneKind,
+        occurred_on: date,
+        *,
+        by: str,
+        window: DateWindow,
+        recorded_at: datetime,
+        court: str | None = None,
+        docket: str | None = None,
+        amount: Decimal | None = None,
+        next_deadline: date | None = None,
+        note: str = "",
+        documents: tuple[LegalDocument, ...] = (),
+    ) -> bool:
+        """A milestone of the legal proceedings of a case in litigation (see ``commands.record_legal_milestone``)."""
+        decisions = commands.record_legal_milestone(
+            self,
+            case_id,
+            kind,
+            occurred_on,
+            window=window,
+            recorded_at=recorded_at,
+            court=court,
+            docket=docket,
+            amount=amount,
+            next_deadline=next_deadline,
+            note=note,
+            documents=documents,
+        )
         return self._record_all(decisions, by=by)
 
     def record_send_failure(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -31,14 +32,21 @@ from creditbox.projections.database import WRITE
 from creditbox.projections.schema import receipt_evidence
 
 SUFFIX = ".eml"
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 class FileEvidenceStore:
-    def __init__(self, root: str | os.PathLike[str]) -> None:
+    """Bytes kept content-addressed under ``root`` (``DocumentStore``): the PEC receipts (suffix
+    ``.eml``) and the documents of the legal proceedings (any kind of file: no suffix)."""
+
+    def __init__(self, root: str | os.PathLike[str], suffix: str = SUFFIX) -> None:
         self._root = Path(root)
+        self._suffix = suffix
 
     def path_of(self, company: str, digest: str) -> Path:
-        return self._root / folder_name(company) / digest[:2] / f"{digest}{SUFFIX}"
+        if not _DIGEST.fullmatch(digest):
+            raise ValueError(f"impronta SHA-256 non valida: {digest[:80]!r}")
+        return self._root / folder_name(company) / digest[:2] / f"{digest}{self._suffix}"
 
     def keep(self, company: str, content: bytes) -> str:
         digest = hashlib.sha256(content).hexdigest()

@@ -10,6 +10,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from creditbox.domain.codes import ActionCode, CustomerType, Service, SupplyStatus, SupplyType
 from creditbox.domain.document_ownership import DocumentKind
+from creditbox.domain.workflow.legal import LegalMilestoneKind
 from creditbox.domain.workflow.outcomes import WORKFLOW_ENUMS
 
 
@@ -48,6 +49,7 @@ DOMAIN_ENUMS: list[type[Enum]] = [
     ActionCode,
     DocumentKind,
     *WORKFLOW_ENUMS,
+    LegalMilestoneKind,
 ]
 
 

@@ -153,6 +153,27 @@ def _payment(kind: str) -> Callable[[dict[str, Any]], str]:
     return describe
 
 
+def _legal_milestone(d: dict[str, Any]) -> str:
+    """``Contenzioso della pratica S1/1: decreto ingiuntivo emesso il 05/03/2026 (Tribunale di Milano,
+    R.G. 123/2026), importo 1.200,00 €, prossima scadenza 14/04/2026; 1 documento``."""
+    text = f"Contenzioso della {_case(d)}: {_d(d, 'kind')} il {_d(d, 'occurred_on')}"
+    where = ", ".join(str(v) for v in (d.get("court"), d.get("docket") and f"R.G. {d['docket']}") if v)
+    if where:
+        text += f" ({where})"
+    if d.get("amount") is not None:
+        text += f", importo {_d(d, 'amount')}"
+    if d.get("next_deadline") is not None:
+        text += f", prossima scadenza {_d(d, 'next_deadline')}"
+    documents = d.get("documents") or []
+    if documents:
+        text += f"; {plural(len(documents), 'documento', 'documenti')}: " + ", ".join(
+            str(doc.get("name")) for doc in documents if isinstance(doc, dict)
+        )
+    if d.get("note"):
+        text += f" — {d['note']}"
+    return text
+
+
 def _channel_document(d: dict[str, Any]) -> str:
     kind = {"configurazione": "Configurazione dei canali", "modelli": "Modelli dei messaggi"}
     scope = d.get("scope")
@@ -240,6 +261,7 @@ WORKFLOW: dict[str, Callable[[dict[str, Any]], str]] = {
     "LitigationOutcomeRecorded": lambda d: (
         f"Esito del contenzioso per la {_case(d)}: {_d(d, 'result')}, recuperati {_d(d, 'recovered_amount')}"
     ),
+    "LegalMilestoneRecorded": lambda d: _legal_milestone(d),
     "ActionsTableAdopted": lambda d: (
         f"Tabella azioni dell'azienda {d.get('company')}: adottata la versione {d.get('table_version')} "
         f"({plural(len(d.get('rows') or []), 'riga', 'righe')}, {d.get('source')})"

@@ -40,6 +40,7 @@ EVENT_LABELS: dict[str, str] = {
     "CaseWrittenOff": "pratica stralciata",
     "HandedOverToLitigation": "passaggio a contenzioso",
     "LitigationOutcomeRecorded": "esito del contenzioso registrato",
+    "LegalMilestoneRecorded": "fase del contenzioso registrata",
     "ActionSendFailed": "invio fallito",
     # position
     "CustomerRegistered": "cliente registrato",

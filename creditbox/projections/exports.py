@@ -38,6 +38,12 @@ WORKLIST_COLUMNS = (
     Column("Livello richiesto", Kind.INTEGER),
     Column("Dal", Kind.DATE),
     Column("Dettaglio", width=60),
+    # The *contenzioso*'s own (empty on the other worklists).
+    Column("Ultima fase legale", width=36),
+    Column("Data della fase", Kind.DATE),
+    Column("Tribunale", width=30),
+    Column("Numero di ruolo"),
+    Column("Prossima scadenza", Kind.DATE),
 )
 
 
@@ -58,6 +64,11 @@ def worklist_sheet(items: Iterable[WorklistItem], title: str = "Liste di lavoro"
             i.level,
             i.since,
             i.detail,
+            i.legal_milestone_label,
+            i.legal_milestone_on,
+            i.court,
+            i.docket,
+            i.next_deadline,
         )
         for i in items
     )

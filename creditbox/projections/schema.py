@@ -220,9 +220,18 @@ worklist = Table(
     Column("level", SmallInteger, nullable=True),
     Column("since", Date, nullable=True),
     Column("detail", Text, nullable=False),
+    # The *contenzioso* items: where the proceedings stand (the last milestone, its kind and date, the
+    # court and docket) and the next deadline (migration 0018); empty on the other worklists.
+    Column("legal_milestone", String(32), nullable=True),
+    Column("legal_milestone_on", Date, nullable=True),
+    Column("court", String(255), nullable=True),
+    Column("docket", String(64), nullable=True),
+    Column("next_deadline", Date, nullable=True),
     Index("ix_rm_worklist_company_kind", "company", "kind", "amount", "position_id", "item_key"),
     # The console's "by age" order (migration 0017).
     Index("ix_rm_worklist_company_kind_since", "company", "kind", "since", "position_id", "item_key"),
+    # The *contenzioso* by next deadline (migration 0018).
+    Index("ix_rm_worklist_company_kind_deadline", "company", "kind", "next_deadline", "position_id", "item_key"),
 )
 
 upcoming = Table(

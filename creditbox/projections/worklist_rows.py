@@ -19,6 +19,7 @@ from creditbox.domain.codes import ActionCode
 from creditbox.domain.position import Position
 from creditbox.domain.wording import plural
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, Reactivation, StepRecord, StepStatus
+from creditbox.domain.workflow.legal import last_milestone
 from creditbox.domain.workflow.plans import PlanStatus
 from creditbox.projections.dunning_rows import case_amount, case_columns
 from creditbox.projections.lookups import Lookups
@@ -87,6 +88,7 @@ class OpenCase:
             "level": level,
             "since": since,
             "detail": detail,
+            **NO_PROCEEDINGS,
         }
 
     def step_item(
@@ -102,6 +104,33 @@ class OpenCase:
 
 
 Rule = Callable[[OpenCase], Iterator[dict[str, Any]]]
+
+# The columns of the legal proceedings, empty on every item but the litigation ones.
+NO_PROCEEDINGS: dict[str, Any] = {
+    "legal_milestone": None,
+    "legal_milestone_on": None,
+    "court": None,
+    "docket": None,
+    "next_deadline": None,
+}
+
+
+def proceedings_columns(case: DunningCase) -> dict[str, Any]:
+    """Where the case's legal proceedings stand: its last milestone (kind and date), the court and
+    docket (the latest given), and the next deadline (the last milestone's)."""
+    milestones = case.legal_milestones
+    last = last_milestone(milestones)
+    if last is None:
+        return NO_PROCEEDINGS
+    court = next((m.court for m in reversed(milestones) if m.court), None)
+    docket = next((m.docket for m in reversed(milestones) if m.docket), None)
+    return {
+        "legal_milestone": last.kind.value,
+        "legal_milestone_on": last.occurred_on,
+        "court": court,
+        "docket": docket,
+        "next_deadline": last.next_deadline,
+    }
 
 
 def required_write_off_level(amount: Decimal, lookups: Lookups, company: str) -> int | None:
@@ -186,17 +215,25 @@ def reactivation(at: OpenCase) -> Iterator[dict[str, Any]]:
 
 
 def litigation(at: OpenCase) -> Iterator[dict[str, Any]]:
-    """A case in litigation, or whose pending step is the handover to litigation."""
+    """A case in litigation, or whose pending step is the handover to litigation; with where its legal
+    proceedings stand and their next deadline."""
     case, pending = at.case, at.case.pending_step
     handing_over = pending is not None and pending.action_code == ActionCode.LITIGATION
     if case.status == CaseStatus.IN_LITIGATION or handing_over:
-        yield at.item(
+        detail = case.status.label if pending is None else pending.description
+        last = last_milestone(case.legal_milestones)
+        if last is not None:
+            detail = f"{last.kind.label} il {last.occurred_on:%d/%m/%Y}"
+            if last.next_deadline is not None:
+                detail += f"; prossima scadenza {last.next_deadline:%d/%m/%Y}"
+        item = at.item(
             WorklistKind.LITIGATION,
             "litigation",
             pending,
             since=pending.business_date if pending else None,
-            detail=case.status.label if pending is None else pending.description,
+            detail=detail,
         )
+        yield {**item, **proceedings_columns(case)}
 
 
 def broken_plan(at: OpenCase) -> Iterator[dict[str, Any]]:

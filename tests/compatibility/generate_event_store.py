@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from creditbox.application.case_commands import CaseCommands
+from creditbox.application.legal_documents import Attachment
+from creditbox.application.legal_proceedings import MilestoneDraft
 from creditbox.application.ports import CHANNEL_UNKNOWN, ChannelError, ChannelMessage, Receipt
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, Record, SupplyRecord
 from creditbox.bootstrap import Container, bootstrap
@@ -35,6 +37,7 @@ from creditbox.domain.codes import CustomerType, Service, SupplyStatus, SupplyTy
 from creditbox.domain.documents import CustomerDetails, SupplyDetails
 from creditbox.domain.ids import position_id
 from creditbox.domain.tokens import Role
+from creditbox.domain.workflow.legal import LegalMilestoneKind as K
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, StepOutcome, WriteOffKind
 from creditbox.infrastructure.actions_csv import standard_rows
 from creditbox.sample_data import SampleSpec, generate, workbook_bytes
@@ -139,6 +142,39 @@ def tell(story: Story, version: str) -> None:
     work_the_cases_in_spring(story)
     if version != "v1":  # v2 on: the outbox hands the actions to the channels (issue 11)
         send_the_actions(story)
+    if version not in ("v1", "v2"):  # v3 on: the legal proceedings of the cases in litigation (issue 14)
+        record_the_legal_proceedings(story)
+
+
+DECREE = b"%PDF-1.4\n% decreto ingiuntivo n. 321/2026\n%%EOF\n"
+
+
+def record_the_legal_proceedings(story: Story) -> None:
+    """July: C10, a business customer, is handed over to litigation and the legal team records the
+    injunction filed, granted (the decree attached) and served (a deadline to oppose); after C9's outcome
+    an amount is recovered and its legal file closed (``LegalMilestoneRecorded``)."""
+    cases = story.cases
+    story.customer("C10", details("Officine Rinaldi Srl", CustomerType.NON_DOMESTIC), "4200.00")
+    story.on(date(2026, 7, 1))
+    cases.hand_over_to_litigation(WATER, "C10", "S-C10/1", 2, by=SUPERVISOR)
+    legal = story.container.legal_proceedings()
+    court = {"court": "Tribunale di Cassino", "docket": "R.G. 1187/2026"}
+    legal.record(WATER, "C10", "S-C10/1", MilestoneDraft(K.INJUNCTION_FILED, date(2026, 7, 1), **court), by=LEGAL)
+    story.on(date(2026, 7, 15))
+    decree = MilestoneDraft(
+        K.INJUNCTION_GRANTED,
+        date(2026, 7, 14),
+        amount=Decimal("4200.00"),
+        note="provvisoriamente esecutivo",
+        attachments=(Attachment("decreto-321-2026.pdf", DECREE),),
+    )
+    legal.record(WATER, "C10", "S-C10/1", decree, by=LEGAL)
+    story.on(date(2026, 7, 22))
+    served = MilestoneDraft(K.INJUNCTION_SERVED, date(2026, 7, 21), next_deadline=date(2026, 8, 30))
+    legal.record(WATER, "C10", "S-C10/1", served, by=LEGAL)
+    recovered = MilestoneDraft(K.AMOUNT_RECOVERED, date(2026, 7, 20), amount=Decimal("150.00"), note="pignoramento")
+    legal.record(WATER, "C9", "S-C9/1", recovered, by=LEGAL)
+    legal.record(WATER, "C9", "S-C9/1", MilestoneDraft(K.CLOSED, date(2026, 7, 22)), by=LEGAL)
 
 
 class RefusingChannel:
@@ -370,7 +406,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as directory:
         scratch = Path(directory)
         clock = FixedClock(START)
-        settings = Settings(database_url=f"sqlite:///{scratch / 'events.sqlite3'}", outbox_max_attempts=1)
+        settings = Settings(
+            database_url=f"sqlite:///{scratch / 'events.sqlite3'}",
+            outbox_max_attempts=1,
+            legal_documents_dir=str(scratch / "legal-documents"),
+        )
         with bootstrap(settings, clock=clock) as container:
             story = Story(container, clock)
             story.verbose = args.verbose

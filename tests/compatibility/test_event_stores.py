@@ -4,7 +4,7 @@
 of that version (see ``generate_event_store.py`` and the README): each test inserts them, text for
 text, into a fresh store of its backend (SQLite and PostgreSQL) and reads them back with today's code.
 v1 was written before the event classes were written out (issue 10); v2 adds the outbox's send
-failures (issue 11).
+failures (issue 11); v3 the milestones of the legal proceedings (issue 14).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from tests.compatibility.stored_events import (
     replayed_digests,
 )
 
-VERSIONS = ("v1", "v2")
+VERSIONS = ("v1", "v2", "v3")
 EXPORTS = {version: read_export(export_path(version)) for version in VERSIONS}
 EXPECTATIONS: dict[str, dict[str, dict[str, Any]]] = {
     version: json.loads(expected_path(version).read_text("utf-8")) for version in VERSIONS

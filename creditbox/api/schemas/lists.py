@@ -53,6 +53,13 @@ class WorklistItemOut(BaseModel):
     level: int | None = None
     since: date | None = None
     detail: str
+    # The *contenzioso* items: the last milestone (code, label, date), court, docket, next deadline.
+    legal_milestone: str | None = None
+    legal_milestone_label: str | None = None
+    legal_milestone_on: date | None = None
+    court: str | None = None
+    docket: str | None = None
+    next_deadline: date | None = None
 
 
 class WorklistPage(BaseModel):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import typer
 
-from creditbox.cli.cases import litigation, locks, outcomes, plans, steps, write_offs
+from creditbox.cli.cases import legal, litigation, locks, outcomes, plans, steps, write_offs
 from creditbox.cli.context import Handler, add_commands
 
 app = typer.Typer(help="Pratiche di sollecito: proposte, approvazioni, esiti, blocchi, piani.", no_args_is_help=True)
@@ -26,6 +26,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("approve-write-off", write_offs.approve_write_off),
     ("litigation", litigation.litigation),
     ("litigation-outcome", litigation.litigation_outcome),
+    ("legal", legal.app),
 )
 
 add_commands(app, COMMANDS)

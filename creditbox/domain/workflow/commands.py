@@ -13,11 +13,11 @@ when the application runs the position again for the business date.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from creditbox.domain.actions import TechnicalRequest
-from creditbox.domain.business_dates import check_in_range
+from creditbox.domain.business_dates import DateWindow, check_in_range
 from creditbox.domain.codes import ActionCode, SupplyStatus
 from creditbox.domain.company import CompanySettings
 from creditbox.domain.errors import Field, InvalidCommand, LevelTooLow, NotAllowed, NotFound
@@ -27,6 +27,16 @@ from creditbox.domain.workflow.amounts import supply_debt
 from creditbox.domain.workflow.cases import CaseStatus, DunningCase, Reactivation, StepRecord, StepStatus
 from creditbox.domain.workflow.decisions import Decision, Decisions
 from creditbox.domain.workflow.ladder import is_interruption
+from creditbox.domain.workflow.legal import (
+    AFTER_OUTCOME,
+    COURT_LENGTH,
+    DOCKET_LENGTH,
+    NOTE_LENGTH,
+    LegalDocument,
+    LegalMilestoneKind,
+    document_data,
+    missing_prerequisite,
+)
 from creditbox.domain.workflow.locks import validate_lock_dates
 from creditbox.domain.workflow.outcomes import (
     LitigationResult,
@@ -497,6 +507,102 @@ def record_litigation_outcome(
             ),
         )
     ]
+
+
+def record_legal_milestone(
+    position: PositionView,
+    case_id: str,
+    kind: LegalMilestoneKind,
+    occurred_on: date,
+    *,
+    window: DateWindow,
+    recorded_at: datetime,
+    court: str | None = None,
+    docket: str | None = None,
+    amount: Decimal | None = None,
+    next_deadline: date | None = None,
+    note: str = "",
+    documents: tuple[LegalDocument, ...] = (),
+) -> Decisions:
+    """A milestone of the legal proceedings of a case handed over to litigation (``docs/legal.md``).
+
+    Allowed on a case in litigation; once the litigation outcome has closed the case, only the amounts
+    recovered afterwards and the closing of the legal file. Refused: a date later than the business
+    date (``window``, with its tolerance) or before the case was opened, a deadline before the
+    milestone, a negative amount (a recovery needs one above zero), a milestone whose prerequisite
+    (``legal.PREREQUISITES``: the decree is granted on a filed petition, served once granted, opposed
+    once served, enforced on a served decree or a judgment) is not recorded on or before its date,
+    anything after the legal file was closed. The same milestone sent again records nothing."""
+    case = position.case(case_id)
+    if case.status == CaseStatus.CLOSED_LITIGATION:
+        if kind not in AFTER_OUTCOME:
+            allowed = " o ".join(sorted(k.label for k in AFTER_OUTCOME))
+            raise NotAllowed(f"pratica {case_id} {case.status.label}: si possono registrare solo {allowed}")
+    elif case.status != CaseStatus.IN_LITIGATION:
+        raise NotAllowed(f"pratica {case_id} non è in contenzioso ({case.status.label}): nessuna fase legale")
+    window.check(occurred_on, Field.OCCURRED_ON, f"data della fase {kind.label!r}")
+    if occurred_on < case.opened_on:
+        raise InvalidCommand(
+            f"data {occurred_on:%d/%m/%Y} precedente all'apertura della pratica ({case.opened_on:%d/%m/%Y})",
+            field=Field.OCCURRED_ON,
+        )
+    court = _text(court, COURT_LENGTH, "tribunale")
+    docket = _text(docket, DOCKET_LENGTH, "numero di ruolo")
+    note = _text(note, NOTE_LENGTH, "nota") or ""
+    if amount is not None:
+        amount = money(amount)
+        if amount < ZERO:
+            raise InvalidCommand(f"importo negativo ({amount}) per {kind.label}", field=Field.AMOUNT)
+    if kind == LegalMilestoneKind.AMOUNT_RECOVERED and (amount is None or amount == ZERO):
+        raise InvalidCommand("somme recuperate: indicare l'importo (maggiore di zero)", field=Field.AMOUNT)
+    if next_deadline is not None:
+        check_in_range(next_deadline, Field.NEXT_DEADLINE, "prossima scadenza")
+        if kind == LegalMilestoneKind.CLOSED:
+            raise InvalidCommand("una pratica legale chiusa non ha scadenze", field=Field.NEXT_DEADLINE)
+        if next_deadline < occurred_on:
+            raise InvalidCommand(
+                f"prossima scadenza {next_deadline:%d/%m/%Y} precedente alla fase ({occurred_on:%d/%m/%Y})",
+                field=Field.NEXT_DEADLINE,
+            )
+    earlier = case.legal_milestones
+    same = (kind, occurred_on, court, docket, amount, next_deadline, note, tuple(documents))
+    if any(
+        (m.kind, m.occurred_on, m.court, m.docket, m.amount, m.next_deadline, m.note, m.documents) == same
+        for m in earlier
+    ):
+        return NOTHING
+    closed = next((m for m in earlier if m.kind == LegalMilestoneKind.CLOSED), None)
+    if closed is not None:
+        raise NotAllowed(f"pratica legale della pratica {case_id} chiusa il {closed.occurred_on:%d/%m/%Y}")
+    needed = missing_prerequisite(earlier, kind, occurred_on)
+    if needed:
+        before = " o ".join(k.label for k in needed)
+        raise NotAllowed(
+            f"{kind.label} del {occurred_on:%d/%m/%Y}: prima serve {before} (registrato in data non successiva)"
+        )
+    milestone = dict(
+        case_id=case_id,
+        kind=kind,
+        occurred_on=occurred_on,
+        recorded_at=recorded_at,
+        court=court,
+        docket=docket,
+        amount=amount,
+        next_deadline=next_deadline,
+        note=note,
+        documents=[document_data(d) for d in documents],
+    )
+    return [Decision(events.LegalMilestoneRecorded, milestone)]
+
+
+def _text(value: str | None, limit: int, what: str) -> str | None:
+    """``value`` stripped (None when empty), refused beyond ``limit`` characters."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise InvalidCommand(f"{what} troppo lungo ({len(value)} caratteri, al più {limit})")
+    return value
 
 
 # ---- sending ----------------------------------------------------------------------------------

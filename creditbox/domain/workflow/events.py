@@ -12,7 +12,7 @@ of these classes and its data; the :class:`~creditbox.domain.position.Position` 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Protocol
 
@@ -30,6 +30,7 @@ from creditbox.domain.workflow.cases import (
     StepStatus,
     WriteOffRequest,
 )
+from creditbox.domain.workflow.legal import LegalMilestone, LegalMilestoneKind, document_of
 from creditbox.domain.workflow.locks import Lock
 from creditbox.domain.workflow.outcomes import LitigationResult, LockReason, SkipReason, StepOutcome, WriteOffKind
 from creditbox.domain.workflow.plans import Instalment, PlanStatus, RepaymentPlan
@@ -580,3 +581,37 @@ class LitigationOutcomeRecorded(CaseEvent):
         case = self.case(aggregate)
         case.litigation_result = self.result
         case.close(CaseStatus.CLOSED_LITIGATION, self.outcome_date)
+
+
+class LegalMilestoneRecorded(CaseEvent):
+    """A step of the legal proceedings of a case in litigation, recorded by the legal team: its date,
+    the court and docket number, an amount, the next deadline and the documents attached (their
+    SHA-256; the bytes are kept apart, content-addressed). ``recorded_at`` is when it was recorded."""
+
+    TOPIC = TOPIC_PREFIX + "LegalMilestoneRecorded"
+    kind: LegalMilestoneKind
+    occurred_on: date
+    recorded_at: datetime
+    court: str | None
+    docket: str | None
+    amount: Decimal | None
+    next_deadline: date | None
+    note: str
+    documents: list[dict[str, str]]
+
+    def milestone(self) -> LegalMilestone:
+        return LegalMilestone(
+            kind=self.kind,
+            occurred_on=self.occurred_on,
+            recorded_at=self.recorded_at,
+            recorded_by=self.by,
+            court=self.court,
+            docket=self.docket,
+            amount=self.amount,
+            next_deadline=self.next_deadline,
+            note=self.note,
+            documents=tuple(document_of(d) for d in self.documents),
+        )
+
+    def apply(self, aggregate: PositionState) -> None:
+        self.case(aggregate).record_legal_milestone(self.milestone())

@@ -61,3 +61,52 @@ class LegalMilestone:
     next_deadline: date | None  # the next date the legal team must act by (hearing, term to oppose …)
     note: str
     documents: tuple[LegalDocument, ...]
+
+
+# ---- the order of the proceedings ------------------------------------------------------------------
+# One rule, kept deliberately simple: a milestone that only makes sense after another one needs an
+# earlier milestone of one of the kinds listed here, dated on or before its own date. The decree is
+# granted on a filed petition, served once granted, opposed once served; enforcement needs an
+# enforceable title (a served decree or a judgment). A judgment, a recovery and the closing need
+# nothing before them (an ordinary lawsuit has no decree; a debtor may pay at any moment).
+PREREQUISITES: dict[LegalMilestoneKind, tuple[LegalMilestoneKind, ...]] = {
+    LegalMilestoneKind.INJUNCTION_GRANTED: (LegalMilestoneKind.INJUNCTION_FILED,),
+    LegalMilestoneKind.INJUNCTION_SERVED: (LegalMilestoneKind.INJUNCTION_GRANTED,),
+    LegalMilestoneKind.OPPOSITION_FILED: (LegalMilestoneKind.INJUNCTION_SERVED,),
+    LegalMilestoneKind.ENFORCEMENT: (LegalMilestoneKind.INJUNCTION_SERVED, LegalMilestoneKind.JUDGMENT),
+}
+
+# What may still be recorded once the litigation outcome has closed the case: money collected after
+# the outcome, and the closing of the legal file.
+AFTER_OUTCOME = frozenset({LegalMilestoneKind.AMOUNT_RECOVERED, LegalMilestoneKind.CLOSED})
+
+COURT_LENGTH = 255
+DOCKET_LENGTH = 64
+NOTE_LENGTH = 2000
+
+
+def missing_prerequisite(
+    earlier: tuple[LegalMilestone, ...], kind: LegalMilestoneKind, occurred_on: date
+) -> tuple[LegalMilestoneKind, ...]:
+    """The kinds one of which must come before a ``kind`` milestone dated ``occurred_on`` (empty when
+    the order is respected or ``kind`` needs nothing before it)."""
+    needed = PREREQUISITES.get(kind, ())
+    if not needed or any(m.kind in needed and m.occurred_on <= occurred_on for m in earlier):
+        return ()
+    return needed
+
+
+def last_milestone(milestones: tuple[LegalMilestone, ...]) -> LegalMilestone | None:
+    """The milestone the proceedings stand at: the latest by date, the latest recorded among equals."""
+    if not milestones:
+        return None
+    return max(enumerate(milestones), key=lambda im: (im[1].occurred_on, im[0]))[1]
+
+
+def document_data(document: LegalDocument) -> dict[str, str]:
+    """A document as an event stores it."""
+    return {"name": document.name, "sha256": document.sha256, "media_type": document.media_type}
+
+
+def document_of(data: dict[str, str]) -> LegalDocument:
+    return LegalDocument(data["name"], data["sha256"], data["media_type"])

@@ -22,7 +22,7 @@ from creditbox.projections.schema import audit_trail, worklist
 w = worklist.c
 a = audit_trail.c
 
-SORTS = ("importo", "anzianita")
+SORTS = ("importo", "anzianita", "scadenza")
 MAX_PAGE = 200
 
 
@@ -60,8 +60,9 @@ def worklist_screen(
     offset: int = 0,
     limit: int = 50,
 ) -> list[WorklistItem]:
-    """One numbered page: by amount (``importo``) or by age (``anzianita``: the date the item has
-    waited since; oldest first when descending), ties broken by customer and item."""
+    """One numbered page: by amount (``importo``), by age (``anzianita``: the date the item has
+    waited since; oldest first when descending) or by next deadline (``scadenza``: the *contenzioso*'s,
+    nearest first when ascending, items without one always last), ties broken by customer and item."""
     check_kind(kind)
     if sort not in SORTS:
         raise ValueError(f"ordinamento sconosciuto: {sort!r}")
@@ -70,6 +71,12 @@ def worklist_screen(
     # Ties broken by position and item, in the same direction, so one index scan gives the order
     # (``ix_rm_worklist_company_kind`` for the amount, ``ix_rm_worklist_company_kind_since`` for the age).
     # The oldest item is the one with the earliest date: "most aged" first is the date ascending.
+    if sort == "scadenza":
+        deadline = w.next_deadline.asc() if ascending else w.next_deadline.desc()
+        ties = [c.asc() if ascending else c.desc() for c in (w.position_id, w.item_key)]
+        ordered = _filtered(select(*_COLUMNS), company, kind, filters)
+        ordered = ordered.order_by(deadline.nulls_last(), *ties).offset(offset).limit(limit)
+        return [_item(r) for r in conn.execute(ordered).all()]
     column = w.amount if sort == "importo" else w.since
     upward = ascending if sort == "importo" else not ascending
     keys = [c.asc() if upward else c.desc() for c in (column, w.position_id, w.item_key)]

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, Select, func, select, tuple_, type_coerce
 
 from creditbox.domain.errors import InvalidCommand
+from creditbox.domain.workflow.legal import LegalMilestoneKind
 from creditbox.projections.queries.paging import (
     DEFAULT_LIMIT,
     Ordering,
@@ -47,6 +48,21 @@ class WorklistItem:
     since: date | None
     detail: str
     item_key: str
+    # The *contenzioso* items: the last milestone (its code and date), court, docket, next deadline.
+    legal_milestone: str | None = None
+    legal_milestone_on: date | None = None
+    court: str | None = None
+    docket: str | None = None
+    next_deadline: date | None = None
+
+    @property
+    def legal_milestone_label(self) -> str | None:
+        if self.legal_milestone is None:
+            return None
+        try:
+            return LegalMilestoneKind(self.legal_milestone).label
+        except ValueError:
+            return self.legal_milestone
 
 
 _LABELS = {kind.value: kind.label for kind in WorklistKind}
@@ -70,6 +86,11 @@ _COLUMNS = (
     w.since,
     w.detail,
     w.item_key,
+    w.legal_milestone,
+    w.legal_milestone_on,
+    w.court,
+    w.docket,
+    w.next_deadline,
 )
 
 
