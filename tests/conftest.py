@@ -10,7 +10,8 @@ by its markers (``backends_of``):
   those also marked ``postgres_smoke``, a chosen few per command group and route family, on PostgreSQL too;
 - ``app_role``: also on PostgreSQL with the application connected as its own role, no owner of anything
   and held to the row-level security (``[postgres_app_role]``: the schema made by the owner, the role
-  created and granted by ``grant_app_role``, ``migration_database_url`` the owner's);
+  created and granted by ``grant_app_role``, ``migration_database_url`` the owner's); ``app_role(only=True)``:
+  on that backend only (what only the row-level security holds, a query that lost its company filter);
 - ``use_case`` (the application services alone, no read model, no second process): on eventsourcing's
   in-memory event store (``bootstrap(..., events_in_memory=True)``); ``container`` is the only backend
   fixture such a test may take (it has no ``database_url``).
@@ -47,7 +48,10 @@ def backends_of(test: pytest.Item) -> list[str]:
     """The backends a test runs on, from its markers (the module docstring says why)."""
     if test.get_closest_marker("use_case") is not None:
         return [MEMORY]
-    extra = [APP_ROLE] if test.get_closest_marker("app_role") is not None else []
+    app_role = test.get_closest_marker("app_role")
+    if app_role is not None and app_role.kwargs.get("only"):
+        return [APP_ROLE]  # what only the row-level security holds (a query that lost its company filter)
+    extra = [APP_ROLE] if app_role is not None else []
     if test.get_closest_marker("cli_or_api") is not None:
         return (BACKENDS if test.get_closest_marker("postgres_smoke") is not None else [SQLITE]) + extra
     return BACKENDS + extra
