@@ -565,7 +565,9 @@ def bootstrap(
     settings = settings or Settings()
     clock = clock or SystemClock(settings.timezone)
     database = DatabaseUrl(settings.database_url)
-    owner = DatabaseUrl(settings.migration_database_url) if settings.migration_database_url else database
+    # PostgreSQL: the schema's owner, when the application connects as a role of its own.
+    separate_owner = bool(settings.migration_database_url) and database.is_postgres
+    owner = DatabaseUrl(settings.migration_database_url or "") if separate_owner else database
     env = (
         dict(IN_MEMORY_EVENTS)
         if events_in_memory
