@@ -577,11 +577,17 @@ def bootstrap(
     settings = settings or Settings()
     clock = clock or SystemClock(settings.timezone)
     database = DatabaseUrl(settings.database_url)
+    # PostgreSQL: the schema's owner, when the application connects as a role of its own.
+    separate_owner = bool(settings.migration_database_url) and database.is_postgres
+    owner = DatabaseUrl(settings.migration_database_url or "") if separate_owner else database
     env = (
         dict(IN_MEMORY_EVENTS)
         if events_in_memory
         else database.eventsourcing_env(pool_size=settings.pool_size, lock_timeout=settings.lock_timeout_seconds)
     )
+    if owner != database and not events_in_memory:
+        create_event_store_tables(owner)
+        env["CREATE_TABLE"] = "no"  # the application's role may not create tables
     with schema_lock(database):  # constructing the application creates the event store tables
         app = CreditBoxApplication(env=env)
     app.write_gate = WriteGate(serialise=database.is_sqlite, wait=settings.write_wait_seconds)
@@ -594,5 +600,14 @@ def bootstrap(
         positions=PositionReader(app),
         actions_tables=ActionsTables(app, clock),
         loader=SqlBulkLoader(app),
-        projections=ReadModels(app, database, clock, mode=settings.projections, pool_size=settings.pool_size),
+        projections=ReadModels(
+            app, database, clock, mode=settings.projections, pool_size=settings.pool_size, owner=owner
+        ),
     )
+
+
+def create_event_store_tables(owner: DatabaseUrl) -> None:
+    """Create the event store tables connected as the schema's owner (a no-op when they exist), for a
+    process that works as the application's role (``migration_database_url`` set)."""
+    with schema_lock(owner):
+        CreditBoxApplication(env=owner.eventsourcing_env(pool_size=1)).close()

@@ -16,6 +16,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CREDITBOX_", extra="ignore")
 
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL: the URL of the schema's owner, for creating the event store tables and applying the
+    # migrations, when the application connects (``database_url``) as a role of its own that owns
+    # nothing and is held to the row-level security of the company-keyed tables (docs/operations.md,
+    # "Database roles"). Unset: ``database_url`` does both (one role).
+    migration_database_url: str | None = None
     broker_url: str = "memory://"
     timezone: str = "Europe/Rome"
     # PostgreSQL connection pool size for the event store.

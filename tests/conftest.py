@@ -8,6 +8,10 @@ by its markers (``backends_of``):
   the database is created if missing and emptied before each test);
 - ``cli_or_api`` (the command line and the HTTP API, which add no storage of their own): on SQLite only;
   those also marked ``postgres_smoke``, a chosen few per command group and route family, on PostgreSQL too;
+- ``app_role``: also on PostgreSQL with the application connected as its own role, no owner of anything
+  and held to the row-level security (``[postgres_app_role]``: the schema made by the owner, the role
+  created and granted by ``grant_app_role``, ``migration_database_url`` the owner's); ``app_role(only=True)``:
+  on that backend only (what only the row-level security holds, a query that lost its company filter);
 - ``use_case`` (the application services alone, no read model, no second process): on eventsourcing's
   in-memory event store (``bootstrap(..., events_in_memory=True)``); ``container`` is the only backend
   fixture such a test may take (it has no ``database_url``).
@@ -30,10 +34,13 @@ from psycopg import sql
 
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
+from creditbox.infrastructure.app_role import grant_app_role
+from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.settings import Settings
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/creditbox_test"
 SQLITE, POSTGRES, MEMORY = "sqlite", "postgres", "memory"
+APP_ROLE = "postgres_app_role"
 BACKENDS = [SQLITE, POSTGRES]
 
 
@@ -41,9 +48,13 @@ def backends_of(test: pytest.Item) -> list[str]:
     """The backends a test runs on, from its markers (the module docstring says why)."""
     if test.get_closest_marker("use_case") is not None:
         return [MEMORY]
+    app_role = test.get_closest_marker("app_role")
+    if app_role is not None and app_role.kwargs.get("only"):
+        return [APP_ROLE]  # what only the row-level security holds (a query that lost its company filter)
+    extra = [APP_ROLE] if app_role is not None else []
     if test.get_closest_marker("cli_or_api") is not None:
-        return BACKENDS if test.get_closest_marker("postgres_smoke") is not None else [SQLITE]
-    return BACKENDS
+        return (BACKENDS if test.get_closest_marker("postgres_smoke") is not None else [SQLITE]) + extra
+    return BACKENDS + extra
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -98,7 +109,7 @@ def postgres_url() -> str:
 def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if backend == SQLITE:
         return f"sqlite:///{tmp_path / 'creditbox.sqlite3'}"
-    if backend == POSTGRES:
+    if backend in (POSTGRES, APP_ROLE):
         url: str = request.getfixturevalue("postgres_url")
         reset_postgres(url)
         return url
@@ -128,5 +139,26 @@ def container(backend: str, request: pytest.FixtureRequest, tmp_path: Path, cloc
             yield c
         return
     database_url: str = request.getfixturevalue("database_url")
-    with bootstrap(Settings(database_url=database_url, channel_dir=channels), clock=clock) as c:
+    settings = Settings(database_url=database_url, channel_dir=channels)
+    if backend == APP_ROLE:
+        settings = Settings(
+            database_url=app_role_url(database_url), migration_database_url=database_url, channel_dir=channels
+        )
+    with bootstrap(settings, clock=clock) as c:
         yield c
+
+
+def app_role_name(owner_url: str) -> str:
+    """The application's role of the tests: one per test database (roles are shared by the cluster)."""
+    database = urlparse(owner_url).path.lstrip("/") or "postgres"
+    return "creditbox_app_" + "".join(ch if ch.isalnum() else "_" for ch in database.lower())[:40]
+
+
+def app_role_url(owner_url: str) -> str:
+    """``owner_url`` connected as the application's role (created and granted as the owner: idempotent,
+    and again after each reset of the schema, which drops the grants). The server trusts local roles."""
+    role = app_role_name(owner_url)
+    grant_app_role(DatabaseUrl(owner_url), role)
+    parts = urlparse(owner_url)
+    host = parts.hostname or "127.0.0.1"
+    return parts._replace(netloc=f"{role}@{host}:{parts.port or 5432}").geturl()

@@ -34,6 +34,7 @@ from creditbox.api.schemas.common import JsonNumber
 from creditbox.application.tokens import Principal, TokenRefusal, TokenService
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.tokens import token_hash
+from creditbox.infrastructure.company_scope import scoped
 
 DEFAULT_MAX_JSON_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -100,11 +101,22 @@ class GuardedRoute(APIRoute):
         route = self.path
 
         async def guarded(request: Request) -> Response:
-            request.state.principal = await _authorise(request, permission, route)
-            await _check_body(request, media)
-            return await handler(request)
+            principal = await _authorise(request, permission, route)
+            request.state.principal = principal
+            # Everything the request reads or writes is for the company of its path (PostgreSQL's
+            # row-level security holds it there even if a query forgot its company filter).
+            with scoped(request_scope(request, principal)):
+                await _check_body(request, media)
+                return await handler(request)
 
         return guarded
+
+
+def request_scope(request: Request, principal: Principal) -> str:
+    """The company scope of a request: the company of its path (already checked against the
+    token's), else the token's own scope (``*`` for a group token)."""
+    company = request.path_params.get("company")
+    return normalise_company_code(str(company)) if company is not None else principal.company
 
 
 def client_address(request: Request) -> str:

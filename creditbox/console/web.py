@@ -29,6 +29,7 @@ from creditbox.bootstrap import Container
 from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import normalise_company_code
 from creditbox.domain.money import format_euro
+from creditbox.infrastructure.company_scope import enter_scope
 
 PREFIX = "/console"
 SESSION_COOKIE = "cbx_sessione"
@@ -160,9 +161,12 @@ def company_for(request: Request, session: ConsoleSession, company: str) -> str:
     if not code or not session.principal.sees(code):
         raise ConsoleError(404, f"azienda sconosciuta: {code!r}")
     try:
-        return str(container_of(request).companies.require(code))
+        code = str(container_of(request).companies.require(code))
     except NotFound:
         raise ConsoleError(404, f"azienda sconosciuta: {code!r}") from None
+    # The rest of the page reads and writes for this company only (PostgreSQL's row-level security).
+    enter_scope(code)
+    return code
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -1,4 +1,10 @@
-"""Writing many rows fast: ``COPY`` on PostgreSQL, ``executemany`` on SQLite — inside the caller's transaction."""
+"""Writing many rows fast: ``COPY`` on PostgreSQL, ``executemany`` on SQLite — inside the caller's transaction.
+
+PostgreSQL refuses ``COPY FROM`` into a table whose row-level security applies to the connected role
+(the company-keyed tables, for every role but a superuser or one with ``BYPASSRLS``: migration 0019).
+There the rows go in by batched multi-row ``INSERT`` (SQLAlchemy's *insertmanyvalues*), checked
+against the policies; a projector connected as a ``BYPASSRLS`` role keeps ``COPY``
+(docs/operations.md, "Database roles")."""
 
 from __future__ import annotations
 
@@ -27,11 +33,11 @@ def _plan(table: Table) -> tuple[list[str], list[tuple[int, Any]]]:
 def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     if not rows:
         return
-    if conn.dialect.name != "postgresql":
+    schema = schema_of(conn, table)
+    if conn.dialect.name != "postgresql" or _row_security_applies(conn, schema, table.name):
         conn.execute(table.insert(), list(rows))
         return
     names, converters = _plan(table)
-    schema = schema_of(conn, table)
     target = sql.Identifier(schema, table.name) if schema else sql.Identifier(table.name)
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         target, sql.SQL(", ").join(sql.Identifier(name) for name in names)
@@ -44,3 +50,17 @@ def insert_rows(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) 
             for index, convert in converters:
                 record[index] = convert(record[index], None)
             copy.write_row(record)
+
+
+_SECURED = "creditbox_row_security"  # per database connection: {(schema, table): applies}
+
+
+def _row_security_applies(conn: Connection, schema: str | None, table: str) -> bool:
+    """Whether row-level security applies to this connection's role on the table (then no ``COPY``),
+    asked once per database connection and table."""
+    known: dict[tuple[str | None, str], bool] = conn.connection.info.setdefault(_SECURED, {})
+    key = (schema, table)
+    if key not in known:
+        name = f'"{schema}"."{table}"' if schema else f'"{table}"'
+        known[key] = bool(conn.exec_driver_sql("SELECT row_security_active(%s::regclass)", (name,)).scalar())
+    return known[key]

@@ -8,13 +8,20 @@ from psycopg.abc import Buffer
 from psycopg.types.string import StrBinaryDumper, StrDumper
 from sqlalchemy import Connection, Engine, Table, create_engine, event
 
+from creditbox.infrastructure.company_scope import GROUP_SCOPE, SETTING, current_scope
 from creditbox.infrastructure.database_url import DatabaseUrl
 
 WRITE = "creditbox_write"
+# The company scope of a transaction (``is_local``: it ends with the transaction).
+SET_SCOPE = "SELECT set_config(%s, %s, true)"
 
 
-def create_read_model_engine(database: DatabaseUrl, *, pool_size: int = 5) -> Engine:
+def create_read_model_engine(database: DatabaseUrl, *, pool_size: int = 5, default_scope: str = GROUP_SCOPE) -> Engine:
     """An engine for projections and queries.
+
+    On PostgreSQL each transaction starts by setting ``creditbox.company`` (local to the transaction)
+    to the scope of the work in progress (``infrastructure/company_scope.py``: a request's company),
+    else to ``default_scope``: the row-level security policies of the company-keyed tables read it.
 
     On SQLite a projection's write transaction starts with ``BEGIN IMMEDIATE`` (asked for with the
     ``creditbox_write`` execution option), so it waits for the event store's writer instead of failing
@@ -35,6 +42,11 @@ def create_read_model_engine(database: DatabaseUrl, *, pool_size: int = 5) -> En
 
         return engine
     engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+    @event.listens_for(engine, "begin")
+    def _company_scope(conn: Connection) -> None:
+        scope = current_scope()
+        conn.exec_driver_sql(SET_SCOPE, (SETTING, default_scope if scope is None else scope))
 
     @event.listens_for(engine, "connect")
     def _nul_safe_text(dbapi_connection: Any, _: Any) -> None:

@@ -18,6 +18,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 from creditbox.clock import Clock
+from creditbox.infrastructure.company_scope import GROUP_SCOPE, group_scope
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
@@ -50,14 +51,20 @@ class ReadModels:
         *,
         mode: str = INLINE,
         pool_size: int = 5,
+        owner: DatabaseUrl | None = None,
+        default_scope: str = GROUP_SCOPE,
     ) -> None:
+        """``owner``: the URL the migrations run with (the schema's owner) when the application
+        connects as a role of its own (``CREDITBOX_MIGRATION_DATABASE_URL``); default ``database``.
+        ``default_scope``: the company scope of the work done outside any request (the group's)."""
         if mode not in (INLINE, EXTERNAL):
             raise ValueError(f"modalità proiezioni non valida: {mode!r} (usare {INLINE!r} o {EXTERNAL!r})")
         self.app = app
         self.database = database
+        self.owner = owner or database
         self.clock = clock
         self.mode = mode
-        self.engine: Engine = create_read_model_engine(database, pool_size=pool_size)
+        self.engine: Engine = create_read_model_engine(database, pool_size=pool_size, default_scope=default_scope)
         self.states = StateCache(app)
         self._schema_ready = False
         self._schema_lock = threading.Lock()
@@ -66,7 +73,7 @@ class ReadModels:
     # ---- schema ---------------------------------------------------------------------------
 
     def ensure_schema(self) -> None:
-        """Apply the Alembic migrations if the database is not at head (once per process)."""
+        """Apply the Alembic migrations if the database is not at head (once per process), as the owner."""
         if self._schema_ready:
             return
         with self._schema_lock:
@@ -76,7 +83,7 @@ class ReadModels:
             with self.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
             if current != head:
-                upgrade_read_models(self.database)
+                upgrade_read_models(self.owner)
             self._schema_ready = True
 
     # ---- running --------------------------------------------------------------------------
@@ -99,7 +106,8 @@ class ReadModels:
 
     def catch_up(self) -> int:
         """Apply every new notification to every projection; returns how many notifications were read."""
-        return self.all.catch_up()
+        with group_scope():  # the projectors write the rows of every company
+            return self.all.catch_up()
 
     def after_command(self) -> ProjectionFailed | None:
         """Called by the CLI and the API after each command: catches up when running inline.
@@ -129,33 +137,37 @@ class ReadModels:
         return Waiter(poll_interval)
 
     def status(self) -> list[ProjectionStatus]:
-        return self.all.status()
+        with group_scope():
+            return self.all.status()
 
     def compare_with_rebuild(self) -> list[str]:
         """Every read model rebuilt from the log in a scratch schema and compared with the live one
         (``audit verify --full``): the differences, one line per table (empty: equal)."""
         from creditbox.projections.shadow_check import compare_with_shadow
 
-        return compare_with_shadow(self.runner())
+        with group_scope():
+            return compare_with_shadow(self.runner())
 
     def rebuild(self, names: Iterable[str] | None = None) -> int:
         """Rebuild into shadow tables, swapped in only on success (a failure leaves the live ones)."""
-        return self.runner(names).rebuild()
+        with group_scope():
+            return self.runner(names).rebuild()
 
     def quarantined(self, names: Iterable[str] | None = None, *, limit: int | None = None) -> list[Quarantined]:
         """The quarantined events (of the named projections, all by default), in notification order."""
         wanted = None if not names else [p.name for p in select_projections(names)]
-        with self.connect() as conn:
+        with group_scope(), self.connect() as conn:
             return quarantine.listing(conn, wanted, limit=limit)
 
     def quarantine_counts(self) -> dict[str, quarantine.Counts]:
         """Per projection: events that failed, events held behind them (empty: nothing in quarantine)."""
-        with self.connect() as conn:
+        with group_scope(), self.connect() as conn:
             return quarantine.counts(conn)
 
     def retry(self, names: Iterable[str] | None = None) -> RetryOutcome:
         """Apply the quarantined events again (after a fix); those that apply leave the quarantine."""
-        return self.runner(names).retry()
+        with group_scope():
+            return self.runner(names).retry()
 
     # ---- queries --------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from creditbox.projections import quarantine, tracking
 from creditbox.projections.database import WRITE
 from creditbox.projections.framework import Projection, StateCache
 from creditbox.projections.registry import select_projections
+from creditbox.projections.row_security import enable_statements, has_row_security
 from creditbox.projections.schema import metadata, projection_tracking
 from creditbox.projections.schema import quarantine as quarantine_table
 
@@ -87,8 +88,12 @@ def _swap_tables(conn: Connection, tables: Sequence[Table]) -> None:
     if conn.dialect.name == "postgresql":
         live_schema = conn.exec_driver_sql("SELECT current_schema()").scalar_one()
         for table in tables:
+            secured = has_row_security(conn, live_schema, table.name)
             conn.exec_driver_sql(f'DROP TABLE "{live_schema}"."{table.name}"')
             conn.exec_driver_sql(f'ALTER TABLE "{SHADOW}"."{table.name}" SET SCHEMA "{live_schema}"')
+            if secured:  # the live table's row-level security goes on the table that replaces it
+                for statement in enable_statements(table.name):
+                    conn.exec_driver_sql(statement)
         return
     for table in tables:
         columns = ", ".join(f'"{c.name}"' for c in table.columns)

@@ -85,6 +85,7 @@ def test_every_api_route_declares_a_permission_and_lives_under_a_company(api: Ap
     assert all(r.path.startswith("/api/v1/companies/{company}/") for r in routes)
 
 
+@pytest.mark.app_role
 def test_the_authorisation_matrix(api: Api) -> None:
     seed_customer(api)
     api.as_(Role.FEED).post(f"{BASE}/bills", json=bill())
@@ -124,6 +125,7 @@ def test_the_authorisation_matrix(api: Api) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_another_companys_404_is_the_same_as_an_unknown_companys(api: Api) -> None:
     seed_customer(api)
     headers = api.headers(Role.AUDITOR, "other")

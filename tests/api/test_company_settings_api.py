@@ -69,6 +69,7 @@ def test_the_new_grace_period_decides_when_the_next_tick_opens_a_case(api: Api) 
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_only_an_admin_changes_settings_and_another_company_is_404(api: Api) -> None:
     change = {"settings": {"grace_period_days": 1}}
     for role in (Role.OPERATOR, Role.SUPERVISOR, Role.AUDITOR, Role.LEGAL, Role.FEED):

@@ -43,6 +43,7 @@ def upload(api: Api, content: bytes, name: str = "clienti.xlsx", media: str = XL
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_an_upload_imports_the_good_rows_reports_the_bad_ones_and_twice_adds_nothing(api: Api) -> None:
     content = workbook(bad_bill=True)  # built once: openpyxl stamps the creation time into the file
     first = upload(api, content)
@@ -82,6 +83,7 @@ def test_an_upload_that_is_not_a_workbook_is_415_and_too_large_is_413(api: Api) 
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_an_unknown_import_is_404_and_another_companys_import_is_not_visible(api: Api) -> None:
     imported = upload(api, workbook()).json()
 

@@ -51,6 +51,7 @@ def test_an_uploaded_receipt_is_the_outcome_of_its_notice_and_again_changes_noth
     assert len(list(evidence_folder.glob("ACQ/*/*.eml"))) == 1
 
 
+@pytest.mark.app_role
 def test_a_receipt_of_no_notice_is_on_the_unmatched_worklist(api: Api) -> None:
     response = _upload(api, "sconosciuta.eml")
 

@@ -20,6 +20,7 @@ def feed_three_customers(api: Api) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_the_summary_has_balance_overdue_open_items_and_cases(api: Api) -> None:
     seed_customer(api)
     feed = api.as_(Role.FEED)
@@ -142,6 +143,7 @@ def test_the_summary_follows_a_supply_status_change_and_new_contacts(api: Api) -
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_positions_are_filtered_and_paged_by_cursor(api: Api) -> None:
     feed_three_customers(api)
     reader = api.as_(Role.AUDITOR)
@@ -162,6 +164,7 @@ def test_positions_are_filtered_and_paged_by_cursor(api: Api) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_ageing_buckets_the_open_items(api: Api) -> None:
     feed_three_customers(api)
 
@@ -180,6 +183,7 @@ def test_worklists_refuse_an_unknown_kind(api: Api) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_history_as_of_replays_only_the_events_up_to_that_business_date(api: Api) -> None:
     seed_customer(api)
     feed = api.as_(Role.FEED)

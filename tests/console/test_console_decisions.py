@@ -17,6 +17,7 @@ POSITION = f"/console/{OWN}/clienti/C1"
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_a_step_is_confirmed_its_outcome_recorded_and_a_lock_set_and_lifted_from_the_position_page(
     console: Console,
 ) -> None:

@@ -21,6 +21,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_an_uploaded_workbook_is_imported_and_its_report_names_the_rejected_rows(
     console: Console, tmp_path: Path
 ) -> None:

@@ -57,6 +57,7 @@ def test_the_sign_in_form_needs_its_own_token(console: Console) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_a_company_scoped_operator_cannot_reach_another_company_by_url(console: Console) -> None:
     client = console.sign_in("gas.operatore")
     assert client.get("/console", follow_redirects=False).headers["location"] == f"/console/{OTHER}"
@@ -79,6 +80,7 @@ def test_a_company_scoped_operator_cannot_reach_another_company_by_url(console: 
     assert history_by(console, "C1", "ProposalConfirmed") == []
 
 
+@pytest.mark.app_role
 def test_a_group_operator_sees_every_company(console: Console) -> None:
     client = console.sign_in("revisore")
     companies = client.get("/console")

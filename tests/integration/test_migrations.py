@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import create_engine, inspect, select, text
 
 from alembic import command
 from creditbox.bootstrap import Container
 from creditbox.clock import FixedClock
 from creditbox.infrastructure.database_url import DatabaseUrl
 from creditbox.infrastructure.migrations import alembic_config, upgrade_read_models
+from creditbox.projections.row_security import COMPANY_TABLES, enable_statements
 from creditbox.projections.schema import cases, metadata, positions, projection_tracking
 from tests.integration.projection_history import dump, run_history
 
@@ -93,3 +94,61 @@ def _is_foreign_table(diff: object) -> bool:
     if isinstance(diff, tuple) and diff and diff[0] == "remove_table":
         return not diff[1].name.startswith(("rm_", "projection_tracking"))
     return False
+
+
+def test_0019_puts_row_level_security_on_the_company_tables_and_comes_off_again(database_url: str) -> None:
+    """PostgreSQL: every company-keyed table gets its two policies, forced; downgrading to 0017 takes
+    them off, and upgrading again (or over tables that already have them) gives the same. SQLite: the
+    revision changes nothing, and its round trip works."""
+    database = DatabaseUrl(database_url)
+    upgrade_read_models(database)
+    config = alembic_config(database)
+    at_head = _row_security(database)
+    command.downgrade(config, "0017")
+    at_0017 = _row_security(database)
+    command.upgrade(config, "head")
+    again = _row_security(database)
+    command.downgrade(config, "0017")
+    for statement_table in COMPANY_TABLES:  # a table secured by hand before the migration runs
+        _execute(database, enable_statements(statement_table))
+    command.upgrade(config, "head")
+    over_secured = _row_security(database)
+
+    if database.is_sqlite:
+        assert at_head == at_0017 == again == over_secured == {}
+        return
+    secured = {table: (True, True, ["company_rows", "group_rows"]) for table in COMPANY_TABLES}
+    assert at_head == again == over_secured == secured
+    assert at_0017 == {table: (False, False, []) for table in COMPANY_TABLES}
+
+
+def _row_security(database: DatabaseUrl) -> dict[str, tuple[bool, bool, list[str]]]:
+    """Per company-keyed table: row-level security enabled, forced, and its policies (PostgreSQL)."""
+    if not database.is_postgres:
+        return {}
+    engine = create_engine(database.sqlalchemy_url())
+    try:
+        with engine.connect() as conn:
+            flags = conn.execute(
+                text("SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = ANY(:t)"),
+                {"t": list(COMPANY_TABLES)},
+            ).all()
+            policies = conn.execute(
+                text("SELECT tablename, policyname FROM pg_policies WHERE tablename = ANY(:t) ORDER BY policyname"),
+                {"t": list(COMPANY_TABLES)},
+            ).all()
+    finally:
+        engine.dispose()
+    return {name: (enabled, forced, [p for t, p in policies if t == name]) for name, enabled, forced in flags}
+
+
+def _execute(database: DatabaseUrl, statements: list[str]) -> None:
+    if not database.is_postgres:
+        return
+    engine = create_engine(database.sqlalchemy_url())
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.exec_driver_sql(statement)
+    finally:
+        engine.dispose()
