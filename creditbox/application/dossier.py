@@ -1,0 +1,621 @@
+"""The evidence dossier of a position (*fascicolo probatorio*): everything a lawyer files with an
+injunction, and what a judge needs to check it.
+
+:class:`DossierBuilder` gathers, through its ports, the customer and its supplies, the statement of
+account (JSON, Excel, PDF) with the interest computation and the two-year limitation flags, every bill,
+every notice with its files (as sent when the channel kept them, otherwise regenerated from the same
+composer and template — the notices' index says which) and its delivery proofs (the PEC receipts kept
+as evidence, the outcomes recorded on each step, A/R included), the technical office's and the agency's
+records, the cases with their steps, approvals, locks and plans (who and when: from the events), the
+legal milestones with their documents, the full event history (JSON, the stored events exactly as
+stored with their chain links, and a timeline in Italian as PDF).
+
+Then the manifest (``manifest.json``): every file with its SHA-256 and size, the dossier's creation
+time (the clock's), the company and the customer, and the position's chain head (``event_chain``): the
+version and hash of its last link. :mod:`creditbox.application.dossier_check` checks a dossier against
+itself and against the live store. Writing the ZIP and the PDFs is the infrastructure's
+(``infrastructure/dossier/``), composed in ``bootstrap.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Protocol
+from urllib.parse import quote
+from uuid import UUID
+
+from creditbox.application.history import PositionHistory
+from creditbox.application.integrity import History
+from creditbox.application.office_notes import OfficeNote
+from creditbox.application.pec_receipts import ReceiptRecord
+from creditbox.application.ports import ChannelMessage, OutboxEntry
+from creditbox.application.statement import Statement, StatementFormat, statement_as_json
+from creditbox.clock import Clock
+from creditbox.domain.event_chain import GENESIS, link_hash
+from creditbox.domain.ids import position_id
+from creditbox.domain.position import Position
+from creditbox.projections.describe import plain
+
+FORMAT = "creditbox-fascicolo"
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+
+AS_SENT = "come_inviato"  # the file the channel kept
+REGENERATED = "rigenerato"  # composed again from the same composer and template for the action
+
+# The events that tell who set, lifted, agreed, approved or refused what, and when.
+CASE_FACTS = {
+    "LockSet": "blocco",
+    "LockLifted": "blocco",
+    "RepaymentPlanAgreed": "piano",
+    "InstalmentPaid": "piano",
+    "InstalmentMissed": "piano",
+    "RepaymentPlanBroken": "piano",
+    "RepaymentPlanCompleted": "piano",
+    "ApprovalRequested": "approvazione",
+    "StepApproved": "approvazione",
+    "StepRefused": "approvazione",
+    "ProposalConfirmed": "approvazione",
+    "ProposalDiscarded": "approvazione",
+    "WriteOffRequested": "approvazione",
+    "WriteOffApproved": "approvazione",
+    "WriteOffRefused": "approvazione",
+    "HandedOverToLitigation": "contenzioso",
+    "LitigationOutcomeRecorded": "contenzioso",
+    "OutcomeRecorded": "esito",
+    "OutcomeCorrected": "esito",
+    "DeliveryFailed": "esito",
+}
+
+
+# ---- ports ---------------------------------------------------------------------------------------
+
+
+class PositionEvents(Protocol):
+    """The position as stored now, and its history (``application/positions.py``)."""
+
+    def load(self, company: str, customer_code: str) -> Position: ...
+
+    def history(
+        self, company: str, customer_code: str, *, as_of: date | None, zone: Any, as_recorded_at: datetime | None = None
+    ) -> PositionHistory: ...
+
+
+class ChainRecords(Protocol):
+    """One aggregate's stored events exactly as stored, and its chain links (``event_chain``)."""
+
+    def history_of(self, originator_id: UUID) -> History: ...
+
+
+class Statements(Protocol):
+    def build(self, company: str, customer_code: str, as_of: date) -> Statement: ...
+
+    def render(self, statement: Statement, fmt: StatementFormat) -> bytes: ...
+
+
+class NoticeLedger(Protocol):
+    """The outbox: every action handed to a channel."""
+
+    def list(
+        self, company: str, *, status: str | None = None, since: date | None = None, limit: int | None = None
+    ) -> list[OutboxEntry]: ...
+
+
+class SentFiles(Protocol):
+    """The files a channel kept of a message it sent (letter PDFs, sent-logs, file-channel messages,
+    office batch items): ``(name, bytes)`` each, empty when it kept none."""
+
+    def files_of(self, entry: OutboxEntry) -> list[tuple[str, bytes]]: ...
+
+
+class Receipts(Protocol):
+    def of_action(self, company: str, action_key: str) -> list[ReceiptRecord]: ...
+
+
+class Evidence(Protocol):
+    def read(self, company: str, digest: str) -> bytes: ...
+
+
+class OfficeRecords(Protocol):
+    def list(self, company: str, kind: str | None = None, *, customer: str | None = None) -> list[OfficeNote]: ...
+
+
+class LegalDocumentSource(Protocol):
+    """The bytes of a document attached to a legal milestone, by its SHA-256 (wired at the merge)."""
+
+    def read(self, company: str, sha256: str) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    version: int
+    business_date: date
+    recorded_at: datetime
+    by: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """What the readable PDF timeline shows (Italian)."""
+
+    company: str
+    company_name: str
+    customer_code: str
+    customer_name: str
+    created_at: datetime
+    chain_head: str
+    rows: tuple[TimelineRow, ...]
+
+
+class TimelineRenderer(Protocol):
+    def __call__(self, timeline: Timeline) -> bytes: ...
+
+
+class Packer(Protocol):
+    """The archive of a dossier's files (the ZIP), its entries stamped with ``created_at``."""
+
+    def __call__(self, contents: dict[str, bytes], created_at: datetime) -> bytes: ...
+
+
+# ---- the dossier ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Dossier:
+    """The files of a dossier by path (in the order written) and its manifest."""
+
+    company: str
+    customer_code: str
+    files: dict[str, bytes]
+    manifest: dict[str, Any]
+
+    def contents(self) -> dict[str, bytes]:
+        """Every file of the archive, the manifest first."""
+        return {MANIFEST: manifest_bytes(self.manifest), **self.files}
+
+    @property
+    def file_name(self) -> str:
+        return f"fascicolo-{self.company}-{self.customer_code}.zip"
+
+
+def manifest_bytes(manifest: dict[str, Any]) -> bytes:
+    return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def sha256_hex(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def as_json(value: Any) -> bytes:
+    return json.dumps(plain(value), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
+
+
+def safe_name(text: str) -> str:
+    """A key (``ACQ/C1/1/2``) as one file or folder name."""
+    name = quote(text, safe="-_.@+=,")
+    return "%2E" + name[1:] if name.startswith(".") else name
+
+
+def chain_head(history: History) -> tuple[int, str]:
+    """The version and hex hash of the last link (0 and the genesis when there is none)."""
+    if not history.links:
+        return 0, GENESIS.hex()
+    last = max(history.links, key=lambda link: link.version)
+    return last.version, last.hash.hex()
+
+
+def recompute_chain(originator_id: str, records: Sequence[tuple[int, str, bytes]]) -> list[bytes]:
+    """The link hash of each record (version, topic, state) in order, from the genesis."""
+    hashes: list[bytes] = []
+    previous = GENESIS
+    for version, topic, state in records:
+        previous = link_hash(previous, originator_id, version, topic, state)
+        hashes.append(previous)
+    return hashes
+
+
+@dataclass
+class _Files:
+    files: dict[str, bytes] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def add(self, path: str, content: bytes, description: str) -> str:
+        if path in self.files:
+            raise ValueError(f"file duplicato nel fascicolo: {path}")
+        self.files[path] = content
+        self.descriptions[path] = description
+        return path
+
+
+class DossierBuilder:
+    """Assembles the dossier of one position (see the module's docstring)."""
+
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        company_name: Callable[[str], str],
+        require_company: Callable[[str], str],
+        positions: PositionEvents,
+        chain: ChainRecords,
+        statements: Callable[[], Statements],
+        notices: NoticeLedger,
+        sent_files: SentFiles,
+        compose: Callable[[OutboxEntry], ChannelMessage] | None,
+        render_letter: Callable[[ChannelMessage], bytes] | None,
+        receipts: Receipts,
+        evidence: Evidence,
+        office_records: OfficeRecords,
+        timeline: TimelineRenderer,
+        pack: Packer,
+        legal_documents: LegalDocumentSource | None = None,
+    ) -> None:
+        self._pack = pack
+        self._clock = clock
+        self._company_name = company_name
+        self._require_company = require_company
+        self._positions = positions
+        self._chain = chain
+        self._statements = statements
+        self._notices = notices
+        self._sent_files = sent_files
+        self._compose = compose
+        self._render_letter = render_letter
+        self._receipts = receipts
+        self._evidence = evidence
+        self._office_records = office_records
+        self._timeline = timeline
+        self._legal_documents = legal_documents
+
+    def archive(self, company: str, customer_code: str) -> tuple[Dossier, bytes]:
+        """The dossier and its archive's bytes."""
+        dossier = self.build(company, customer_code)
+        created_at = datetime.fromisoformat(dossier.manifest["created_at"])
+        return dossier, self._pack(dossier.contents(), created_at)
+
+    def build(self, company: str, customer_code: str) -> Dossier:
+        code = self._require_company(company)
+        position = self._positions.load(code, customer_code)
+        created_at = self._clock.now()
+        today = self._clock.today()
+        zone = getattr(created_at, "tzinfo", None)
+        history = self._positions.history(code, customer_code, as_of=None, zone=zone)
+        stored = self._chain.history_of(position_id(code, customer_code))
+        head_version, head_hash = chain_head(stored)
+        out = _Files()
+        company_name = self._company_name(code)
+
+        self._customer(out, position)
+        statement = self._statements().build(code, customer_code, today)
+        self._statement(out, statement)
+        self._bills(out, position, statement)
+        notices = self._notices_of(out, code, customer_code)
+        out.add(
+            "uffici/note_uffici.json",
+            as_json([n.as_json() for n in self._office(code, customer_code)]),
+            "Note dell'ufficio tecnico (date pianificate) e dell'agenzia (promesse di pagamento)",
+        )
+        self._cases(out, position, history)
+        legal_missing = self._legal(out, code, position)
+        self._history(out, code, company_name, position, history, stored, created_at, head_hash)
+
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "company": code,
+            "company_name": company_name,
+            "customer_code": customer_code,
+            "customer_name": position.details.name,
+            "created_at": created_at.isoformat(),
+            "statement_as_of": today.isoformat(),
+            "position_id": str(position_id(code, customer_code)),
+            "chain_head": {"version": head_version, "hash": head_hash},
+            "events": len(stored.events),
+            "notices": notices,
+            "notes": legal_missing,
+            "files": [
+                {
+                    "path": path,
+                    "sha256": sha256_hex(content),
+                    "size": len(content),
+                    "description": out.descriptions[path],
+                }
+                for path, content in out.files.items()
+            ],
+        }
+        return Dossier(code, customer_code, out.files, manifest)
+
+    # ---- the parts ------------------------------------------------------------------------------
+
+    def _customer(self, out: _Files, position: Position) -> None:
+        details = position.details
+        customer = {"customer_code": position.customer_code, "company": position.company, **plain(vars(details))}
+        supplies = [plain(vars(s)) for s in position.supplies.values()]
+        out.add("cliente/cliente.json", as_json(customer), "Anagrafica del cliente (JSON)")
+        out.add("cliente/forniture.json", as_json(supplies), "Forniture del cliente (JSON)")
+        lines = [f"Cliente {position.customer_code} — azienda {position.company}", ""]
+        lines += [f"{key}: {_text(value)}" for key, value in customer.items()]
+        for supply in supplies:
+            lines += ["", f"Fornitura {supply.get('code')}"]
+            lines += [f"  {key}: {_text(value)}" for key, value in supply.items()]
+        out.add("cliente/cliente.txt", ("\n".join(lines) + "\n").encode("utf-8"), "Cliente e forniture (leggibile)")
+
+    def _statement(self, out: _Files, statement: Statement) -> None:
+        service = self._statements()
+        out.add("estratto_conto/estratto_conto.json", as_json(statement_as_json(statement)), "Estratto conto (JSON)")
+        out.add(
+            "estratto_conto/estratto_conto.xlsx",
+            service.render(statement, StatementFormat.XLSX),
+            "Estratto conto (Excel)",
+        )
+        out.add(
+            "estratto_conto/estratto_conto.pdf", service.render(statement, StatementFormat.PDF), "Estratto conto (PDF)"
+        )
+        data = statement_as_json(statement)
+        interest = {
+            "as_of": data["as_of"],
+            "regime": data["regime"],
+            "lines": data["interest"],
+            "rate_gaps": data["rate_gaps"],
+            "interest": data["totals"]["interest"],
+            "compensation": data["totals"]["compensation"],
+            "notes": data["notes"],
+        }
+        out.add(
+            "estratto_conto/interessi.json", as_json(interest), "Calcolo degli interessi di mora per periodo di tasso"
+        )
+
+    def _bills(self, out: _Files, position: Position, statement: Statement) -> None:
+        lines = {b.number: b for b in statement.bills}
+        bills = []
+        for bill in sorted(position.bills.values(), key=lambda b: (b.issue_date, b.number)):
+            line = lines.get(bill.number)
+            bills.append(
+                {
+                    **plain(vars(bill)),
+                    "residual": str(line.residual) if line is not None else None,
+                    "time_barred": line.time_barred if line is not None else False,
+                    "limitation": line.limitation.label if line is not None and line.limitation is not None else None,
+                }
+            )
+        notes = [plain(vars(n)) for n in position.credit_notes.values()]
+        payments = [plain(vars(p)) for p in position.payments.values()]
+        out.add("bollette/bollette.json", as_json(bills), "Ogni bolletta, con residuo e prescrizione biennale")
+        out.add("bollette/note_di_credito.json", as_json(notes), "Note di credito")
+        out.add("bollette/pagamenti.json", as_json(payments), "Pagamenti")
+
+    def _notices_of(self, out: _Files, company: str, customer_code: str) -> list[dict[str, Any]]:
+        index: list[dict[str, Any]] = []
+        entries = [e for e in self._notices.list(company) if e.customer_code == customer_code]
+        for entry in entries:
+            folder = f"avvisi/{safe_name(entry.action_key)}"
+            files: list[dict[str, str]] = []
+            for name, content in self._sent_files.files_of(entry):
+                path = out.add(
+                    f"{folder}/inviato/{safe_name(name)}", content, f"Avviso {entry.action_key}: file inviato"
+                )
+                files.append({"path": path, "source": AS_SENT})
+            if not any(f["path"].endswith(".pdf") for f in files):
+                files += self._regenerated(out, folder, entry)
+            proofs = []
+            for receipt in self._receipts.of_action(company, entry.action_key):
+                try:
+                    content = self._evidence.read(company, receipt.digest)
+                except OSError:
+                    proofs.append({"kind": receipt.kind, "sha256": receipt.digest, "missing": True})
+                    continue
+                path = f"{folder}/ricevute/{receipt.digest}.eml"
+                if path not in out.files:
+                    out.add(path, content, f"Ricevuta PEC ({receipt.kind}) dell'avviso {entry.action_key}")
+                proofs.append(
+                    {
+                        "kind": receipt.kind,
+                        "path": path,
+                        "sha256": receipt.digest,
+                        "issued_at": receipt.issued_at.isoformat(),
+                        "outcome": receipt.outcome,
+                        "recipient": receipt.recipient,
+                    }
+                )
+            index.append(
+                {
+                    "action_key": entry.action_key,
+                    "case_id": entry.case_id,
+                    "seq": entry.seq,
+                    "action_code": entry.action_code.code,
+                    "action": entry.action_code.label,
+                    "channel": entry.channel,
+                    "recipient": entry.recipient,
+                    "business_date": entry.business_date.isoformat(),
+                    "status": entry.status,
+                    "attempts": entry.attempts,
+                    "files": files,
+                    "receipts": proofs,
+                }
+            )
+        out.add("avvisi/avvisi.json", as_json(index), "Indice degli avvisi: file (inviati o rigenerati) e ricevute")
+        return index
+
+    def _regenerated(self, out: _Files, folder: str, entry: OutboxEntry) -> list[dict[str, str]]:
+        if self._compose is None:
+            return []
+        try:
+            message = self._compose(entry)
+        except Exception as error:
+            note = f"avviso non ricomponibile: {error}".encode()
+            return [
+                {
+                    "path": out.add(f"{folder}/rigenerato/errore.txt", note, "Avviso non ricomponibile"),
+                    "source": REGENERATED,
+                }
+            ]
+        files = []
+        body = {
+            "action_key": message.action_key,
+            "channel": message.channel,
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "text": message.text,
+        }
+        files.append(out.add(f"{folder}/rigenerato/messaggio.json", as_json(body), "Avviso ricomposto (testo)"))
+        if message.html:
+            files.append(out.add(f"{folder}/rigenerato/messaggio.html", message.html.encode("utf-8"), "Avviso (HTML)"))
+        if self._render_letter is not None and message.channel in ("lettera", "raccomandata"):
+            try:
+                pdf = self._render_letter(message)
+            except Exception:
+                pdf = None
+            if pdf is not None:
+                files.append(out.add(f"{folder}/rigenerato/lettera.pdf", pdf, "Lettera ricomposta (PDF)"))
+        return [{"path": path, "source": REGENERATED} for path in files]
+
+    def _office(self, company: str, customer_code: str) -> list[OfficeNote]:
+        return self._office_records.list(company, customer=customer_code)
+
+    def _cases(self, out: _Files, position: Position, history: PositionHistory) -> None:
+        cases = []
+        for case in position.dunning.cases.values():
+            data = {k: plain(v) for k, v in vars(case).items() if not k.startswith("_")}
+            data["failed_sends"] = plain(list(case.failed_sends.values()))
+            cases.append(data)
+        out.add("pratiche/pratiche.json", as_json(cases), "Pratiche di sollecito con passi, esiti e piani")
+        locks = [plain(vars(lock)) for lock in position.dunning.locks.values()] if _has_locks(position) else []
+        out.add("pratiche/blocchi.json", as_json(locks), "Blocchi della posizione")
+        facts = [
+            {
+                "kind": CASE_FACTS[entry.type],
+                "event": entry.type,
+                "version": entry.version,
+                "business_date": entry.business_date.isoformat(),
+                "recorded_at": entry.recorded_at.isoformat(),
+                "by": entry.by,
+                "description": entry.description,
+                "data": plain(entry.data),
+            }
+            for entry in history.entries
+            if entry.type in CASE_FACTS
+        ]
+        out.add(
+            "pratiche/blocchi_piani_approvazioni.json",
+            as_json(facts),
+            "Blocchi, piani, approvazioni, esiti e contenzioso: chi e quando (dagli eventi)",
+        )
+
+    def _legal(self, out: _Files, company: str, position: Position) -> list[str]:
+        notes: list[str] = []
+        milestones = []
+        for case in position.dunning.cases.values():
+            for milestone in getattr(case, "legal_milestones", ()):
+                documents = []
+                for document in milestone.documents:
+                    path = f"legale/documenti/{document.sha256}-{safe_name(document.name)}"
+                    content = None
+                    if self._legal_documents is not None:
+                        try:
+                            content = self._legal_documents.read(company, document.sha256)
+                        except (OSError, KeyError, LookupError):
+                            content = None
+                    if content is None:
+                        notes.append(f"documento {document.name} ({document.sha256}) non disponibile")
+                    elif path not in out.files:
+                        out.add(path, content, f"Documento della fase legale: {document.name}")
+                    documents.append({**plain(vars(document)), "path": path if content is not None else None})
+                milestones.append(
+                    {
+                        "case_id": case.case_id,
+                        **plain(vars(milestone)),
+                        "kind_label": milestone.kind.label,
+                        "documents": documents,
+                    }
+                )
+        out.add("legale/fasi.json", as_json(milestones), "Fasi del procedimento legale con i documenti")
+        return notes
+
+    def _history(
+        self,
+        out: _Files,
+        company: str,
+        company_name: str,
+        position: Position,
+        history: PositionHistory,
+        stored: History,
+        created_at: datetime,
+        head_hash: str,
+    ) -> None:
+        entries = [
+            {
+                "version": e.version,
+                "type": e.type,
+                "business_date": e.business_date.isoformat(),
+                "recorded_at": e.recorded_at.isoformat(),
+                "by": e.by,
+                "description": e.description,
+                "data": plain(e.data),
+            }
+            for e in history.entries
+        ]
+        out.add("storia/eventi.json", as_json(entries), "Storia completa della posizione (JSON)")
+        links = {link.version: link for link in stored.links}
+        records = [
+            {
+                "version": record.version,
+                "topic": record.topic,
+                "state": record.state.decode("utf-8", errors="surrogateescape") if _is_utf8(record.state) else None,
+                "state_hex": None if _is_utf8(record.state) else record.state.hex(),
+                "link": links[record.version].hash.hex() if record.version in links else None,
+                "previous": links[record.version].previous.hex() if record.version in links else None,
+            }
+            for record in sorted(stored.events, key=lambda r: r.version)
+        ]
+        body = {"originator_id": stored.originator_id, "events": records}
+        out.add(
+            "storia/eventi_registrati.json",
+            as_json(body),
+            "Eventi esattamente come registrati, con gli anelli della catena",
+        )
+        rows = tuple(
+            TimelineRow(e.version, e.business_date, e.recorded_at, e.by or "", e.description) for e in history.entries
+        )
+        timeline = Timeline(
+            company, company_name, position.customer_code, position.details.name, created_at, head_hash, rows
+        )
+        out.add("storia/cronologia.pdf", self._timeline(timeline), "Cronologia leggibile degli eventi (PDF)")
+
+
+def stored_records(content: bytes) -> tuple[str, list[tuple[int, str, bytes, str | None]]]:
+    """The originator and the (version, topic, state, link hex) of ``storia/eventi_registrati.json``."""
+    data = json.loads(content.decode("utf-8"))
+    records = []
+    for item in data["events"]:
+        state = item["state"]
+        raw = state.encode("utf-8", errors="surrogateescape") if state is not None else bytes.fromhex(item["state_hex"])
+        records.append((int(item["version"]), str(item["topic"]), raw, item.get("link")))
+    return str(data["originator_id"]), records
+
+
+STORED_EVENTS = "storia/eventi_registrati.json"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _has_locks(position: Position) -> bool:
+    return isinstance(getattr(position.dunning, "locks", None), dict)
+
+
+def _text(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
