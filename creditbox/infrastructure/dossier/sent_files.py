@@ -5,11 +5,13 @@ closed) — each named like the file channel's messages (``channels/files.py``).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from creditbox.application.ports import OutboxEntry
 from creditbox.infrastructure.channels.files import file_name, folder_name
+from creditbox.infrastructure.channels.office_batches import CLOSED, MANIFEST
 from creditbox.infrastructure.letters.batches import PostalBatches
 
 
@@ -33,4 +35,21 @@ class ChannelFolderFiles:
                 if path.is_file():
                     relative = path.relative_to(folder).as_posix().replace("/", "-")
                     found.append((relative, path.read_bytes()))
+            found += _closed_batches(folder, entry.action_key)
         return found
+
+
+def _closed_batches(folder: Path, action_key: str) -> list[tuple[str, bytes]]:
+    """The manifests (``lotto.json``) of the office batches that carried ``action_key``: the batch, the
+    day, the SHA-256 of each file handed to the office. The batch's files are not copied: they list the
+    other customers of the day too."""
+    found: list[tuple[str, bytes]] = []
+    for manifest in sorted((folder / CLOSED).glob(f"*/*/{MANIFEST}")):
+        content = manifest.read_bytes()
+        try:
+            keys = json.loads(content.decode("utf-8")).get("action_keys", [])
+        except (UnicodeDecodeError, ValueError, AttributeError):
+            continue
+        if action_key in keys:
+            found.append((f"lotto-{manifest.parent.parent.name}-{manifest.parent.name}.json", content))
+    return found
