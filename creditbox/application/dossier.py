@@ -66,6 +66,7 @@ CASE_FACTS = {
     "WriteOffRefused": "approvazione",
     "HandedOverToLitigation": "contenzioso",
     "LitigationOutcomeRecorded": "contenzioso",
+    "LegalMilestoneRecorded": "contenzioso",
     "OutcomeRecorded": "esito",
     "OutcomeCorrected": "esito",
     "DeliveryFailed": "esito",

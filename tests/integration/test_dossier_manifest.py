@@ -52,13 +52,18 @@ def kinds(found: Any) -> list[tuple[str, str]]:
 
 def test_a_fresh_dossier_checks_clean(container: Container) -> None:
     given_a_customer(container)
+    old = BillRecord("B-OLD", "C1", "S-C1", date(2023, 1, 1), date(2023, 1, 15), Decimal("75.00"))
+    container.ingestor().ingest("ACQ", [old], by="test")
     contents = contents_of(container)
     manifest = json.loads(contents[MANIFEST])
+    bills = {b["number"]: b for b in json.loads(contents["bollette/bollette.json"])}
+    assert (bills["B-OLD"]["time_barred"], bills["B-C1"]["time_barred"]) == (True, False)  # as the statement flags
+    assert any("Prescrivibili" in n for n in json.loads(contents["estratto_conto/estratto_conto.json"])["notes"])
     assert manifest["created_at"] == container.clock.now().isoformat()
     assert all(sha256_hex(contents[f["path"]]) == f["sha256"] for f in manifest["files"])
     assert all(len(contents[f["path"]]) == f["size"] for f in manifest["files"])
     assert set(contents) == {MANIFEST} | {f["path"] for f in manifest["files"]}
-    assert manifest["chain_head"]["version"] == 4 and len(manifest["chain_head"]["hash"]) == 64
+    assert manifest["chain_head"]["version"] == 5 and len(manifest["chain_head"]["hash"]) == 64
     check = check_dossier(contents, container.chain_records())
     assert check.clean and check.live_checked, check.findings
     again = json.loads(contents_of(container)[MANIFEST])
