@@ -508,32 +508,9 @@ class DossierBuilder:
         )
 
     def _legal(self, out: _Files, company: str, position: Position) -> list[str]:
-        notes: list[str] = []
-        milestones = []
-        for case in position.dunning.cases.values():
-            for milestone in getattr(case, "legal_milestones", ()):
-                documents = []
-                for document in milestone.documents:
-                    path = f"legale/documenti/{document.sha256}-{safe_name(document.name)}"
-                    content = None
-                    if self._legal_documents is not None:
-                        try:
-                            content = self._legal_documents.read(company, document.sha256)
-                        except (OSError, KeyError, LookupError):
-                            content = None
-                    if content is None:
-                        notes.append(f"documento {document.name} ({document.sha256}) non disponibile")
-                    elif path not in out.files:
-                        out.add(path, content, f"Documento della fase legale: {document.name}")
-                    documents.append({**plain(vars(document)), "path": path if content is not None else None})
-                milestones.append(
-                    {
-                        "case_id": case.case_id,
-                        **plain(vars(milestone)),
-                        "kind_label": milestone.kind.label,
-                        "documents": documents,
-                    }
-                )
+        milestones, documents, notes = legal_items(position, company, self._legal_documents)
+        for path, (content, description) in documents.items():
+            out.add(path, content, description)
         out.add("legale/fasi.json", as_json(milestones), "Fasi del procedimento legale con i documenti")
         return notes
 
@@ -586,6 +563,45 @@ class DossierBuilder:
             company, company_name, position.customer_code, position.details.name, created_at, head_hash, rows
         )
         out.add("storia/cronologia.pdf", self._timeline(timeline), "Cronologia leggibile degli eventi (PDF)")
+
+
+def legal_items(
+    position: Position, company: str, source: LegalDocumentSource | None
+) -> tuple[list[dict[str, Any]], dict[str, tuple[bytes, str]], list[str]]:
+    """The legal milestones of every case (JSON), their documents by path in the dossier (each read from
+    ``source`` and checked against the SHA-256 its milestone recorded), and what could not be added."""
+    notes: list[str] = []
+    milestones: list[dict[str, Any]] = []
+    files: dict[str, tuple[bytes, str]] = {}
+    for case in position.dunning.cases.values():
+        for milestone in case.legal_milestones:
+            documents = []
+            for document in milestone.documents:
+                path: str | None = f"legale/documenti/{document.sha256}-{safe_name(document.name)}"
+                content = None
+                if source is not None:
+                    try:
+                        content = source.read(company, document.sha256)
+                    except (OSError, LookupError):
+                        content = None
+                if content is None:
+                    notes.append(f"documento {document.name} ({document.sha256}) non disponibile")
+                    path = None
+                elif sha256_hex(content) != document.sha256:
+                    notes.append(f"documento {document.name}: i byte letti non hanno lo SHA-256 registrato")
+                    path = None
+                elif path is not None and path not in files:
+                    files[path] = (content, f"Documento della fase legale: {document.name}")
+                documents.append({**plain(vars(document)), "path": path})
+            milestones.append(
+                {
+                    "case_id": case.case_id,
+                    **plain(vars(milestone)),
+                    "kind_label": milestone.kind.label,
+                    "documents": documents,
+                }
+            )
+    return milestones, files, notes
 
 
 def stored_records(content: bytes) -> tuple[str, list[tuple[int, str, bytes, str | None]]]:

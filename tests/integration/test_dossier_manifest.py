@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from creditbox.application.dossier import MANIFEST, STORED_EVENTS, sha256_hex
+from creditbox.application.dossier import MANIFEST, STORED_EVENTS, legal_items, sha256_hex
 from creditbox.application.dossier_check import (
     FILE_ADDED,
     FILE_CHANGED,
@@ -23,6 +23,7 @@ from creditbox.application.dossier_check import (
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import position_id
+from creditbox.domain.workflow.legal import LegalDocument, LegalMilestone, LegalMilestoneKind
 from creditbox.infrastructure.chain.store import POSTGRES_EVENTS, SQLITE_EVENTS
 from creditbox.infrastructure.dossier.archive import read_archive, write_archive
 from tests.builders import details, supply
@@ -149,3 +150,50 @@ def test_the_live_store_edited_after_the_dossier_is_found(container: Container) 
     tamper(container, "DELETE FROM {events} WHERE originator_id = :id AND originator_version >= 4")
     deleted = [f.message for f in check_dossier(contents, container.chain_records()).findings]
     assert any("versione 4" in m and "assente" in m for m in deleted), deleted
+
+
+def test_the_legal_milestones_and_their_documents_go_into_the_dossier(container: Container) -> None:
+    given_a_customer(container)
+    container.dunning().run_due("ACQ", container.clock.today())
+    position = container.positions.load("ACQ", "C1")
+    [case] = position.dunning.cases.values()
+    decree = b"%PDF-1.4 decreto ingiuntivo n. 123/2026"
+    forged = LegalDocument("ricorso.pdf", sha256_hex(b"originale"), "application/pdf")
+    case.record_legal_milestone(
+        LegalMilestone(
+            kind=LegalMilestoneKind.INJUNCTION_GRANTED,
+            occurred_on=date(2026, 3, 1),
+            recorded_at=container.clock.now(),
+            recorded_by="avv. bianchi",
+            court="Tribunale di Roma",
+            docket="R.G. 123/2026",
+            amount=Decimal("100.50"),
+            next_deadline=date(2026, 4, 10),
+            note="",
+            documents=(
+                LegalDocument("decreto.pdf", sha256_hex(decree), "application/pdf"),
+                forged,
+                LegalDocument("mancante.pdf", sha256_hex(b"altro"), "application/pdf"),
+            ),
+        )
+    )
+    kept = {sha256_hex(decree): decree, forged.sha256: b"alterato"}
+
+    class Documents:
+        def read(self, company: str, sha256: str) -> bytes:
+            assert company == "ACQ"
+            return kept[sha256]
+
+    milestones, files, notes = legal_items(position, "ACQ", Documents())
+    [milestone] = milestones
+    assert (milestone["kind"], milestone["court"], milestone["docket"]) == (
+        "injunction_granted",
+        "Tribunale di Roma",
+        "R.G. 123/2026",
+    )
+    assert milestone["recorded_by"] == "avv. bianchi" and milestone["next_deadline"] == "2026-04-10"
+    path = f"legale/documenti/{sha256_hex(decree)}-decreto.pdf"
+    assert list(files) == [path] and files[path][0] == decree
+    assert [d["path"] for d in milestone["documents"]] == [path, None, None]
+    assert len(notes) == 2 and "SHA-256" in notes[0] and "non disponibile" in notes[1]
+    assert legal_items(position, "ACQ", None)[1] == {}  # no source wired: listed, not attached
