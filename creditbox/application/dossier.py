@@ -38,7 +38,7 @@ from creditbox.clock import Clock
 from creditbox.domain.event_chain import GENESIS, link_hash
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
-from creditbox.projections.describe import plain
+from creditbox.projections.describe import plain, show
 
 FORMAT = "creditbox-fascicolo"
 FORMAT_VERSION = 1
@@ -340,10 +340,10 @@ class DossierBuilder:
         out.add("cliente/cliente.json", as_json(customer), "Anagrafica del cliente (JSON)")
         out.add("cliente/forniture.json", as_json(supplies), "Forniture del cliente (JSON)")
         lines = [f"Cliente {position.customer_code} — azienda {position.company}", ""]
-        lines += [f"{key}: {_text(value)}" for key, value in customer.items()]
-        for supply in supplies:
-            lines += ["", f"Fornitura {supply.get('code')}"]
-            lines += [f"  {key}: {_text(value)}" for key, value in supply.items()]
+        lines += [f"{LABELS.get(key, key)}: {_text(value)}" for key, value in vars(details).items()]
+        for found in position.supplies.values():
+            lines += ["", f"Fornitura {found.code}"]
+            lines += [f"  {LABELS.get(key, key)}: {_text(value)}" for key, value in vars(found).items()]
         out.add("cliente/cliente.txt", ("\n".join(lines) + "\n").encode("utf-8"), "Cliente e forniture (leggibile)")
 
     def _statement(self, out: _Files, statement: Statement) -> None:
@@ -485,7 +485,7 @@ class DossierBuilder:
             data["failed_sends"] = plain(list(case.failed_sends.values()))
             cases.append(data)
         out.add("pratiche/pratiche.json", as_json(cases), "Pratiche di sollecito con passi, esiti e piani")
-        locks = [plain(vars(lock)) for lock in position.dunning.locks.values()] if _has_locks(position) else []
+        locks = [plain(vars(lock)) for lock in position.dunning.locks.values()]
         out.add("pratiche/blocchi.json", as_json(locks), "Blocchi della posizione")
         facts = [
             {
@@ -626,13 +626,32 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _has_locks(position: Position) -> bool:
-    return isinstance(getattr(position.dunning, "locks", None), dict)
-
-
 def _text(value: Any) -> str:
+    """A value as a person reads it (labels of codes, Italian dates and amounts)."""
     if value is None or value == "":
         return "—"
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(plain(value), ensure_ascii=False)
+    return show(value)
+
+
+# The customer's and supplies' fields as ``cliente.txt`` names them.
+LABELS = {
+    "name": "Nome",
+    "customer_type": "Tipo cliente",
+    "fiscal_code": "Codice fiscale",
+    "vat_number": "Partita IVA",
+    "email": "E-mail",
+    "pec": "PEC",
+    "mobile": "Cellulare",
+    "address": "Indirizzo",
+    "postcode": "CAP",
+    "city": "Comune",
+    "province": "Provincia",
+    "code": "Codice",
+    "service": "Servizio",
+    "supply_type": "Tipo fornitura",
+    "status": "Stato",
+    "meter": "Contatore",
+    "start_date": "Data di attivazione",
+}
