@@ -29,8 +29,9 @@ from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.composer import Composer
 from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.date_policy import DatePolicy
-from creditbox.application.dossier import DossierBuilder, LegalDocumentSource
+from creditbox.application.dossier import DossierBuilder
 from creditbox.application.dossier_check import DossierVerifier
+from creditbox.application.dossier_ports import LegalDocumentSource
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService

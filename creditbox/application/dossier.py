@@ -19,33 +19,50 @@ itself and against the live store. Writing the ZIP and the PDFs is the infrastru
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Protocol
-from urllib.parse import quote
-from uuid import UUID
+from datetime import datetime
+from typing import Any
 
+from creditbox.application.dossier_format import (
+    AS_SENT,
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    REGENERATED,
+    STORED_EVENTS,
+    as_json,
+    chain_head,
+    is_utf8,
+    manifest_bytes,
+    safe_name,
+    sha256_hex,
+)
+from creditbox.application.dossier_ports import (
+    ChainRecords,
+    Evidence,
+    LegalDocumentSource,
+    NoticeLedger,
+    OfficeRecords,
+    Packer,
+    PositionEvents,
+    Receipts,
+    SentFiles,
+    Statements,
+    Timeline,
+    TimelineRenderer,
+    TimelineRow,
+)
 from creditbox.application.history import PositionHistory
 from creditbox.application.integrity import History
 from creditbox.application.office_notes import OfficeNote
-from creditbox.application.pec_receipts import ReceiptRecord
 from creditbox.application.ports import ChannelMessage, OutboxEntry
 from creditbox.application.statement import Statement, StatementFormat, statement_as_json
 from creditbox.clock import Clock
-from creditbox.domain.event_chain import GENESIS, link_hash
 from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.projections.describe import plain, show
-
-FORMAT = "creditbox-fascicolo"
-FORMAT_VERSION = 1
-MANIFEST = "manifest.json"
-
-AS_SENT = "come_inviato"  # the file the channel kept
-REGENERATED = "rigenerato"  # composed again from the same composer and template for the action
 
 # The events that tell who set, lifted, agreed, approved or refused what, and when.
 CASE_FACTS = {
@@ -73,96 +90,6 @@ CASE_FACTS = {
 }
 
 
-# ---- ports ---------------------------------------------------------------------------------------
-
-
-class PositionEvents(Protocol):
-    """The position as stored now, and its history (``application/positions.py``)."""
-
-    def load(self, company: str, customer_code: str) -> Position: ...
-
-    def history(
-        self, company: str, customer_code: str, *, as_of: date | None, zone: Any, as_recorded_at: datetime | None = None
-    ) -> PositionHistory: ...
-
-
-class ChainRecords(Protocol):
-    """One aggregate's stored events exactly as stored, and its chain links (``event_chain``)."""
-
-    def history_of(self, originator_id: UUID) -> History: ...
-
-
-class Statements(Protocol):
-    def build(self, company: str, customer_code: str, as_of: date) -> Statement: ...
-
-    def render(self, statement: Statement, fmt: StatementFormat) -> bytes: ...
-
-
-class NoticeLedger(Protocol):
-    """The outbox: every action handed to a channel."""
-
-    def list(
-        self, company: str, *, status: str | None = None, since: date | None = None, limit: int | None = None
-    ) -> list[OutboxEntry]: ...
-
-
-class SentFiles(Protocol):
-    """The files a channel kept of a message it sent (letter PDFs, sent-logs, file-channel messages,
-    office batch items): ``(name, bytes)`` each, empty when it kept none."""
-
-    def files_of(self, entry: OutboxEntry) -> list[tuple[str, bytes]]: ...
-
-
-class Receipts(Protocol):
-    def of_action(self, company: str, action_key: str) -> list[ReceiptRecord]: ...
-
-
-class Evidence(Protocol):
-    def read(self, company: str, digest: str) -> bytes: ...
-
-
-class OfficeRecords(Protocol):
-    def list(self, company: str, kind: str | None = None, *, customer: str | None = None) -> list[OfficeNote]: ...
-
-
-class LegalDocumentSource(Protocol):
-    """The bytes of a document attached to a legal milestone, by its SHA-256 (wired at the merge)."""
-
-    def read(self, company: str, sha256: str) -> bytes: ...
-
-
-@dataclass(frozen=True)
-class TimelineRow:
-    version: int
-    business_date: date
-    recorded_at: datetime
-    by: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Timeline:
-    """What the readable PDF timeline shows (Italian)."""
-
-    company: str
-    company_name: str
-    customer_code: str
-    customer_name: str
-    created_at: datetime
-    chain_head: str
-    rows: tuple[TimelineRow, ...]
-
-
-class TimelineRenderer(Protocol):
-    def __call__(self, timeline: Timeline) -> bytes: ...
-
-
-class Packer(Protocol):
-    """The archive of a dossier's files (the ZIP), its entries stamped with ``created_at``."""
-
-    def __call__(self, contents: dict[str, bytes], created_at: datetime) -> bytes: ...
-
-
 # ---- the dossier ----------------------------------------------------------------------------------
 
 
@@ -182,42 +109,6 @@ class Dossier:
     @property
     def file_name(self) -> str:
         return f"fascicolo-{self.company}-{self.customer_code}.zip"
-
-
-def manifest_bytes(manifest: dict[str, Any]) -> bytes:
-    return json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-
-
-def sha256_hex(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-def as_json(value: Any) -> bytes:
-    return json.dumps(plain(value), ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
-
-
-def safe_name(text: str) -> str:
-    """A key (``ACQ/C1/1/2``) as one file or folder name."""
-    name = quote(text, safe="-_.@+=,")
-    return "%2E" + name[1:] if name.startswith(".") else name
-
-
-def chain_head(history: History) -> tuple[int, str]:
-    """The version and hex hash of the last link (0 and the genesis when there is none)."""
-    if not history.links:
-        return 0, GENESIS.hex()
-    last = max(history.links, key=lambda link: link.version)
-    return last.version, last.hash.hex()
-
-
-def recompute_chain(originator_id: str, records: Sequence[tuple[int, str, bytes]]) -> list[bytes]:
-    """The link hash of each record (version, topic, state) in order, from the genesis."""
-    hashes: list[bytes] = []
-    previous = GENESIS
-    for version, topic, state in records:
-        previous = link_hash(previous, originator_id, version, topic, state)
-        hashes.append(previous)
-    return hashes
 
 
 @dataclass
@@ -543,8 +434,8 @@ class DossierBuilder:
             {
                 "version": record.version,
                 "topic": record.topic,
-                "state": record.state.decode("utf-8", errors="surrogateescape") if _is_utf8(record.state) else None,
-                "state_hex": None if _is_utf8(record.state) else record.state.hex(),
+                "state": record.state.decode("utf-8", errors="surrogateescape") if is_utf8(record.state) else None,
+                "state_hex": None if is_utf8(record.state) else record.state.hex(),
                 "link": links[record.version].hash.hex() if record.version in links else None,
                 "previous": links[record.version].previous.hex() if record.version in links else None,
             }
@@ -552,7 +443,7 @@ class DossierBuilder:
         ]
         body = {"originator_id": stored.originator_id, "events": records}
         out.add(
-            "storia/eventi_registrati.json",
+            STORED_EVENTS,
             as_json(body),
             "Eventi esattamente come registrati, con gli anelli della catena",
         )
@@ -602,28 +493,6 @@ def legal_items(
                 }
             )
     return milestones, files, notes
-
-
-def stored_records(content: bytes) -> tuple[str, list[tuple[int, str, bytes, str | None]]]:
-    """The originator and the (version, topic, state, link hex) of ``storia/eventi_registrati.json``."""
-    data = json.loads(content.decode("utf-8"))
-    records = []
-    for item in data["events"]:
-        state = item["state"]
-        raw = state.encode("utf-8", errors="surrogateescape") if state is not None else bytes.fromhex(item["state_hex"])
-        records.append((int(item["version"]), str(item["topic"]), raw, item.get("link")))
-    return str(data["originator_id"]), records
-
-
-STORED_EVENTS = "storia/eventi_registrati.json"
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _text(value: Any) -> str:

@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID
 
-from creditbox.application.dossier import (
+from creditbox.application.dossier_format import (
     FORMAT,
     MANIFEST,
     STORED_EVENTS,
-    ChainRecords,
     recompute_chain,
     sha256_hex,
     stored_records,
 )
+from creditbox.application.dossier_ports import ChainRecords
 
 # Kinds of finding (the ``tipo`` of the JSON output).
 MANIFEST_BROKEN = "manifesto"

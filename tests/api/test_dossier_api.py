@@ -9,8 +9,8 @@ import zipfile
 
 import pytest
 
-from creditbox.application.dossier import MANIFEST
 from creditbox.application.dossier_check import check_dossier
+from creditbox.application.dossier_format import MANIFEST
 from creditbox.domain.tokens import Role
 from creditbox.infrastructure.dossier.archive import read_archive
 from tests.api.conftest import BASE, Api, bill, payment, seed_customer

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from creditbox.application.dossier import MANIFEST
+from creditbox.application.dossier_format import MANIFEST
 from creditbox.domain.ids import position_id
 from creditbox.infrastructure.database_url import DatabaseUrl
 from tests.integration.command_line import run

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
-from creditbox.application.dossier import MANIFEST, STORED_EVENTS, legal_items, sha256_hex
+from creditbox.application.dossier import legal_items
 from creditbox.application.dossier_check import (
     FILE_ADDED,
     FILE_CHANGED,
@@ -20,6 +20,7 @@ from creditbox.application.dossier_check import (
     STORE,
     check_dossier,
 )
+from creditbox.application.dossier_format import MANIFEST, STORED_EVENTS, sha256_hex
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import position_id

@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import create_engine, text
 
-from creditbox.application.dossier import AS_SENT, MANIFEST, REGENERATED, STORED_EVENTS, sha256_hex
 from creditbox.application.dossier_check import check_dossier
+from creditbox.application.dossier_format import AS_SENT, MANIFEST, REGENERATED, STORED_EVENTS, sha256_hex
 from creditbox.application.ports import SENT
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock

@@ -10,7 +10,7 @@ from importlib.resources import as_file, files
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from creditbox.application.dossier import Timeline
+from creditbox.application.dossier_ports import Timeline
 from creditbox.infrastructure.letters.pdf import FONT, FONT_FILES
 
 LEFT = 15.0  # mm
