@@ -29,6 +29,9 @@ from creditbox.application.company_settings import CompanySettingsService
 from creditbox.application.composer import Composer
 from creditbox.application.console_accounts import ConsoleAccounts
 from creditbox.application.date_policy import DatePolicy
+from creditbox.application.dossier import DossierBuilder
+from creditbox.application.dossier_check import DossierVerifier
+from creditbox.application.dossier_ports import LegalDocumentSource
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
 from creditbox.application.imports import ImportService
@@ -80,6 +83,9 @@ from creditbox.infrastructure.channels.sms_http import SmsHttpChannel
 from creditbox.infrastructure.channels.smtp import SmtpChannel
 from creditbox.infrastructure.console_store import SqlConsoleStore
 from creditbox.infrastructure.database_url import DatabaseUrl
+from creditbox.infrastructure.dossier.archive import read_archive, write_archive
+from creditbox.infrastructure.dossier.sent_files import ChannelFolderFiles
+from creditbox.infrastructure.dossier.timeline_pdf import render_timeline
 from creditbox.infrastructure.due_index_store import SqlDueIndex
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.infrastructure.evidence_store import FileEvidenceStore, SqlReceiptIndex
@@ -93,6 +99,7 @@ from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFol
 from creditbox.infrastructure.interest_rates import load_rates
 from creditbox.infrastructure.letters.batches import PostalBatches
 from creditbox.infrastructure.letters.outcomes import PostalOutcomesImporter
+from creditbox.infrastructure.letters.pdf import render_letter
 from creditbox.infrastructure.office_notes_store import SqlOfficeNotes
 from creditbox.infrastructure.outbox_store import SqlOutboxStore
 from creditbox.infrastructure.pec.mailbox import ImapMailbox, ImapSettings
@@ -202,6 +209,40 @@ class Container:
         """The hash chains of the event store: seal and verify (``docs/audit.md``)."""
         self.projections.ensure_schema()  # the seal's leaves table; migration 0015 seals an older store
         return Integrity(SqlChainStorage.of(self.app, self.projections.engine))
+
+    def chain_records(self) -> SqlChainStorage:
+        """One aggregate's stored events and chain links, as stored (the evidence dossier's check)."""
+        self.projections.ensure_schema()
+        return SqlChainStorage.of(self.app, self.projections.engine)
+
+    def dossier_verifier(self) -> DossierVerifier:
+        """Checks a dossier's archive against itself and the live store (``audit verify-dossier``)."""
+        return DossierVerifier(read_archive, self.chain_records())
+
+    def dossiers(self, *, legal_documents: LegalDocumentSource | None = None) -> DossierBuilder:
+        """The evidence dossier of a position (``creditbox export dossier``, ``docs/audit.md``);
+        ``legal_documents``: where the documents of the legal milestones are read (default: the
+        store of ``legal_documents()``)."""
+        self.projections.ensure_schema()
+        engine = self.projections.engine
+        return DossierBuilder(
+            clock=self.clock,
+            company_name=lambda code: self.companies.get(code).name,
+            require_company=self.companies.require,
+            positions=self.positions,
+            chain=self.chain_records(),
+            statements=self.statements,
+            notices=SqlOutboxStore(engine, self.write_gate),
+            sent_files=ChannelFolderFiles(self.settings.channel_dir, self.postal_batches()),
+            compose=self.composer().message_of,
+            render_letter=lambda message: render_letter(message).content,
+            receipts=self.receipt_index(),
+            evidence=self.evidence(),
+            office_records=self.office_notes(),
+            timeline=render_timeline,
+            pack=write_archive,
+            legal_documents=legal_documents if legal_documents is not None else self.legal_documents(),
+        )
 
     def company_settings(self) -> CompanySettingsService:
         """The companies' settings: version in force, past versions, changes, history."""

@@ -34,7 +34,7 @@ from creditbox.domain.ids import position_id
 from creditbox.domain.position import Position
 from creditbox.projections.describe import describe
 
-META = ("originator_id", "originator_version", "timestamp", "originator_topic")
+META = frozenset(("originator_id", "originator_version", "timestamp", "originator_topic"))
 # Event fields that carry the business date, most specific first.
 DATE_FIELDS = (
     "business_date",
@@ -58,7 +58,9 @@ def fields_of(event: Any) -> dict[str, Any]:
 def own_date(fields: dict[str, Any]) -> date | None:
     for name in DATE_FIELDS:
         value = fields.get(name)
-        if isinstance(value, date) and not isinstance(value, datetime):
+        if value is None:
+            continue
+        if type(value) is date or (isinstance(value, date) and not isinstance(value, datetime)):
             return value
     return None
 
@@ -67,17 +69,18 @@ def business_dates(events: list[Any], zone: Any, fields: list[dict[str, Any]] | 
     """The business date of each event (see the module's docstring); ``fields``: each event's
     :func:`fields_of`, when the caller has them already."""
     own = [own_date(f) for f in (fields if fields is not None else map(fields_of, events))]
-    recorded = [e.timestamp.astimezone(zone).date() if zone is not None else e.timestamp.date() for e in events]
     dated = [d for d in own if d is not None]
     first_dated = min(dated) if dated else None
     result: list[date] = []
     previous: date | None = None
-    for own_date_, recorded_date in zip(own, recorded, strict=True):
+    for event, own_date_ in zip(events, own, strict=True):
         if own_date_ is not None:
             current = own_date_
         elif previous is not None:
             current = previous
-        else:
+        else:  # a leading undated event: its recorded date (read only here, where it counts)
+            moment = event.timestamp
+            recorded_date = moment.astimezone(zone).date() if zone is not None else moment.date()
             current = min(recorded_date, first_dated) if first_dated is not None else recorded_date
         result.append(current)
         previous = current
@@ -138,6 +141,14 @@ def replay_events(
 ) -> tuple[Replay, list[tuple[Any, date]]]:
     """Apply the events recorded up to ``as_recorded_at`` and dated on or before ``as_of`` (all when
     None). Returns the replay and the applied events with their business dates."""
+    replay, applied = _replay(events, as_of, zone, as_recorded_at)
+    return replay, [(event, business) for event, business, _ in applied]
+
+
+def _replay(
+    events: Iterable[Any], as_of: date | None, zone: Any, as_recorded_at: datetime | None
+) -> tuple[Replay, list[tuple[Any, date, dict[str, Any]]]]:
+    """:func:`replay_events`, each applied event with its fields (:func:`fields_of`, computed once)."""
     everything = list(events)
     listed = recorded_by(everything, as_recorded_at)
     fields = [fields_of(event) for event in listed]
@@ -145,7 +156,7 @@ def replay_events(
     aggregate: Any = None
     replay = Replay(None, as_of or date.max, as_recorded_at=as_recorded_at)
     replay.recorded_later = len(everything) - len(listed)
-    applied: list[tuple[Any, date]] = []
+    applied: list[tuple[Any, date, dict[str, Any]]] = []
     for event, business, data in zip(listed, dates, fields, strict=True):
         if as_of is not None and business > as_of:
             replay.left_out += 1
@@ -160,7 +171,7 @@ def replay_events(
                 replay.undated_applied.append(type(event).__name__)
         aggregate = event.mutate(aggregate)
         replay.applied += 1
-        applied.append((event, business))
+        applied.append((event, business, data))
     replay.position = aggregate if isinstance(aggregate, Position) else None
     return replay, applied
 
@@ -210,8 +221,8 @@ class PositionHistory:
     notes: list[str] = field(default_factory=list)  # what could not be dated exactly (Italian)
 
 
-def _entry(event: Any, business: date) -> HistoryEntry:
-    data = fields_of(event)
+def _entry(event: Any, business: date, data: dict[str, Any]) -> HistoryEntry:
+    """``data``: the event's :func:`fields_of`."""
     return HistoryEntry(
         version=event.originator_version,
         type=type(event).__name__,
@@ -235,6 +246,6 @@ def position_history(
     """Every event of the position recorded up to ``as_recorded_at`` and dated on or before ``as_of``
     (all when None), in order, with the position replayed from them: what an auditor sees, exactly
     as recorded."""
-    replay, applied = replay_events(events_of_position(history, company, customer_code), as_of, zone, as_recorded_at)
-    entries = [_entry(event, business) for event, business in applied]
+    replay, applied = _replay(events_of_position(history, company, customer_code), as_of, zone, as_recorded_at)
+    entries = [_entry(event, business, data) for event, business, data in applied]
     return PositionHistory(entries=entries, position=replay.position, notes=replay.notes)

@@ -11,15 +11,17 @@ stood, replayed from exactly those events (``application/history.py``, the same 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
+from creditbox.application.dossier_check import DossierCheck
 from creditbox.application.history import PositionHistory
 from creditbox.cli import integrity
-from creditbox.cli.context import console, container, parse_date, parse_timestamp, print_json
+from creditbox.cli.context import console, container, fail, parse_date, parse_timestamp, print_json
 from creditbox.cli.options import AsJson, AsOf, AsRecordedAt, Company, Customer
 from creditbox.domain.money import format_euro
 from creditbox.projections.describe import plain
@@ -49,6 +51,46 @@ def history(
             print_json(history_as_json(code, customer, day, recorded, found))
         else:
             print_history(code, customer, day, recorded, found, zone)
+
+
+@app.command("verify-dossier")
+def verify_dossier(
+    file: Annotated[Path, typer.Argument(help="Il fascicolo (ZIP) da verificare", show_default=False)],
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Solo contro sé stesso, senza confrontarlo con l'archivio degli eventi")
+    ] = False,
+    as_json: AsJson = False,
+) -> None:
+    """Verifica un fascicolo probatorio: ogni file contro il manifesto (SHA-256, mancanti, aggiunti) e la
+    storia degli eventi contro l'archivio; esce con codice 1 a ogni rilievo."""
+    if not file.is_file():
+        fail(f"fascicolo {str(file)!r} non trovato", 2)
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        fail(f"fascicolo {str(file)!r} illeggibile: {error.strerror or error}", 2)
+    with container(follow=False) as c:
+        check = c.dossier_verifier().verify(data, live=not offline)
+    if as_json:
+        print_json(check.as_json())
+    else:
+        _print_check(file, check)
+    if not check.clean:
+        raise typer.Exit(1)
+
+
+def _print_check(file: Path, check: DossierCheck) -> None:
+    who = f"cliente {check.customer_code} ({check.company})" if check.customer_code else "fascicolo"
+    if check.clean:
+        where = " e con l'archivio degli eventi" if check.live_checked else ""
+        console.print(
+            f"[green]Fascicolo {escape(str(file))} integro[/]: {escape(who)}, {check.files} file coerenti con il "
+            f"manifesto{where}."
+        )
+        return
+    console.print(f"[bold red]Fascicolo {escape(str(file))} difforme[/] ({escape(who)}): {len(check.findings)} rilievi")
+    for finding in check.findings:
+        console.print(f"  - {escape(finding.file or 'fascicolo')}: {escape(finding.message)}", soft_wrap=True)
 
 
 def history_as_json(

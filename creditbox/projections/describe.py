@@ -95,8 +95,14 @@ def plain(value: Any) -> Any:
 
 
 def show(value: Any) -> str:
-    if type(value) is str:
+    kind = type(value)
+    if kind is str:
         return value
+    # The usual types first, by exact type (it runs for several fields of every event described).
+    if kind is Decimal:
+        return euro(value)
+    if kind is date:
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
     if isinstance(value, Enum):
         label = getattr(value, "label", None)
         return label if isinstance(label, str) else str(value.value)

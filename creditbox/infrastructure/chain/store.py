@@ -132,6 +132,31 @@ class SqlChainStorage:
             finally:
                 raw.close()
 
+    def history_of(self, originator_id: UUID) -> History:
+        """One aggregate's stored events and links, each in version order (the evidence dossier)."""
+        t = self._tables
+        key = t.key(originator_id)
+        with self._engine.connect() as conn:
+            events = conn.execute(
+                text(
+                    f"SELECT originator_id, originator_version, topic, state FROM {t.events} "
+                    "WHERE originator_id = :id ORDER BY originator_version"
+                ),
+                {"id": key},
+            ).all()
+            links = conn.execute(
+                text(
+                    f"SELECT originator_id, originator_version, topic, hash, previous_hash, digests, backfilled "
+                    f"FROM {t.chain} WHERE originator_id = :id ORDER BY originator_version"
+                ),
+                {"id": key},
+            ).all()
+        return History(
+            t.text_of(key),
+            [StoredRecord(r[1], r[2], bytes(r[3])) for r in events],
+            [StoredLink(r[1], r[2], bytes(r[3]), bytes(r[4]), r[5], bool(r[6])) for r in links],
+        )
+
     def heads(self) -> list[Head]:
         with self._engine.connect() as conn:
             return _heads(conn, self._tables)
