@@ -9,6 +9,7 @@ When run as root, PostgreSQL's programs run as the ``postgres`` user (``initdb``
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import pwd
@@ -128,10 +129,8 @@ class PrivatePostgres:
         return self.url(name)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(AssertionError, subprocess.TimeoutExpired):
             self.stop("fast")
-        except (AssertionError, subprocess.TimeoutExpired):
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ worker`` runs), ``creditbox serve``, ``creditbox scheduler``, ``creditbox projec
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -112,17 +113,14 @@ class Site:
         return "".join(p.read_text(errors="replace") for p in self.logs if p.name.endswith(f"-{name}.log"))
 
     def stop_all(self) -> None:
-        for process in self.started:
-            stop(process)
+        stop_together(self.started)
 
 
 def kill(process: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
     """``sig`` to the process's whole session (the process and its children), then reap it."""
     if process.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            pass
     process.wait(timeout=PROCESS_SECONDS)
 
 
@@ -137,3 +135,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         kill(process)
     except ProcessLookupError:
         pass
+
+
+def stop_together(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGTERM to all at once, then wait for each (SIGKILL to its session past 30 s)."""
+    for process in processes:
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+    for process in processes:
+        stop(process)

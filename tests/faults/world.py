@@ -16,6 +16,7 @@ from creditbox.application.records import BillRecord, CustomerRecord, Record, Su
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock, SystemClock
 from creditbox.domain.company import CompanySettings
+from creditbox.domain.ids import company_id
 from creditbox.settings import Settings
 from tests.builders import details, supply
 from tests.faults.site import Site
@@ -74,12 +75,28 @@ def container_of(site: Site, **settings: object) -> Iterator[Container]:
         yield c
 
 
-def given_customers(c: Container, codes: list[str]) -> None:
-    if c.companies.get(COMPANY) is None:
+def given_customers(c: Container, codes: list[str], *, catch_up: bool = True) -> None:
+    if not c.app.exists(company_id(COMPANY)):
         c.companies.register(COMPANY, "Acque", by="test")
     records: list[Record] = [r for code in codes for r in records_of(code)]
     c.ingestor().ingest(COMPANY, records, by="test")
-    c.projections.catch_up()
+    if catch_up:
+        c.projections.catch_up()
+
+
+def tracking(database_url: str) -> dict[str, int]:
+    """Each projection's position in the log (a separate connection; empty while the database is down)."""
+    try:
+        with psycopg.connect(database_url, connect_timeout=2) as conn:
+            rows = conn.execute("SELECT name, notification_id FROM projection_tracking").fetchall()
+            return {str(name): int(n) for name, n in rows}
+    except psycopg.Error:
+        return {}
+
+
+def head(database_url: str) -> int:
+    with psycopg.connect(database_url, connect_timeout=2) as conn:
+        return int(conn.execute("SELECT max(notification_id) FROM creditbox_events").fetchone()[0])  # type: ignore[index]
 
 
 def notifications(database_url: str) -> int:
@@ -107,3 +124,28 @@ def json_count(output: str, name: str) -> int:
     found = re.search(rf'"{name}": (\d+)', output)
     assert found is not None, output
     return int(found.group(1))
+
+
+def outbox_statuses(database_url: str) -> dict[str, int]:
+    """The outbox entries by status (a separate connection; empty while the database is down)."""
+    try:
+        with psycopg.connect(database_url, connect_timeout=2) as conn:
+            rows = conn.execute("SELECT status, count(*) FROM outbox GROUP BY status").fetchall()
+            return {str(status): int(n) for status, n in rows}
+    except psycopg.Error:
+        return {}
+
+
+def until_every_action_is_sent(site: Site, expected: int, seconds: float = 120.0) -> None:
+    """Wait until ``expected`` entries are ``sent``, running ``creditbox outbox reconcile --after 1``
+    every few seconds meanwhile (in production it runs on a timer): an entry a fault left ``sending``
+    is settled by asking the channel."""
+    deadline = time.monotonic() + seconds
+    next_reconcile = time.monotonic() + 3
+    while (statuses := outbox_statuses(site.database_url)).get("sent", 0) < expected:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"only {statuses} of {expected} actions sent in {seconds} s")
+        if time.monotonic() > next_reconcile:
+            site.run("outbox", "reconcile", "--after", "1")
+            next_reconcile = time.monotonic() + 3
+        time.sleep(0.2)
