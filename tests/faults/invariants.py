@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from creditbox.application.ports import SENT
+from creditbox.application.ports import SENT, UNCERTAIN
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import position_id
 from creditbox.infrastructure.channels.files import action_key_of
@@ -111,14 +111,22 @@ def files_in(channel_dir: Path) -> Counter[str]:
 
 
 def actions_once(c: Container, company: str, store: Store, channel_dir: Path) -> Found:
-    """Every ``StepExecuted`` is one outbox entry, ``sent`` after one attempt, one file in the channel."""
+    """Every ``StepExecuted`` is one outbox entry, ``sent`` after one attempt with one file in the
+    channel — or, when a worker was killed between claiming it and calling the channel, ``uncertain``
+    with no file (on a person's worklist: never sent blindly, not lost)."""
     c.projections.catch_up()
     entries = {e.action_key: e for e in c.outbox().list(company)}
     files = files_in(channel_dir)
     found = exactly_once(store.steps, store.steps)
     found.lost += sorted(f"outbox {k}" for k in store.steps if k not in entries)
-    found.lost += sorted(f"not sent {k} ({e.status})" for k, e in entries.items() if e.status != SENT)
-    found.lost += sorted(f"no file {k}" for k in entries if files[k] == 0)
+    for key, entry in entries.items():
+        if entry.status == UNCERTAIN:
+            if files[key]:
+                found.lost += [f"uncertain {key} though the channel has it"]
+        elif entry.status != SENT:
+            found.lost += [f"not sent {key} ({entry.status})"]
+        elif files[key] == 0:
+            found.lost += [f"no file {key}"]
     found.duplicated += sorted(f"attempts {k}: {e.attempts}" for k, e in entries.items() if e.attempts > 1)
     found.duplicated += sorted(f"files {k}: {n}" for k, n in files.items() if n > 1)
     found.duplicated += sorted(f"file without entry {k}" for k in files if k not in entries)

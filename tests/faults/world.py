@@ -137,12 +137,13 @@ def outbox_statuses(database_url: str) -> dict[str, int]:
 
 
 def until_every_action_is_sent(site: Site, expected: int, seconds: float = 120.0) -> None:
-    """Wait until ``expected`` entries are ``sent``, running ``creditbox outbox reconcile --after 1``
+    """Wait until ``expected`` entries are ``sent`` (or ``uncertain``: a worker killed before the
+    channel call, the entry on a person's worklist), running ``creditbox outbox reconcile --after 1``
     every few seconds meanwhile (in production it runs on a timer): an entry a fault left ``sending``
     is settled by asking the channel."""
     deadline = time.monotonic() + seconds
     next_reconcile = time.monotonic() + 3
-    while (statuses := outbox_statuses(site.database_url)).get("sent", 0) < expected:
+    while sum((statuses := outbox_statuses(site.database_url)).get(s, 0) for s in ("sent", "uncertain")) < expected:
         if time.monotonic() > deadline:
             raise AssertionError(f"only {statuses} of {expected} actions sent in {seconds} s")
         if time.monotonic() > next_reconcile:
