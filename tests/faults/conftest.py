@@ -37,6 +37,7 @@ class Figures:
     faults: int = 0  # service restarts and processes killed
     lost: int = 0
     duplicated: int = 0
+    retried: int = 0  # requests sent again (a 503 after the API's own retries of a version conflict)
 
     def found(self, found: Found) -> None:
         """Record what the checks found, then assert nothing was lost or duplicated."""
@@ -88,8 +89,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         return
     terminalreporter.section("fault tests: figures")
     header = f"{'test':<72} {'rows':>6} {'paym.':>6} {'actions':>7} {'faults':>6} {'lost':>5} {'dup.':>5}"
+    header += f" {'retried':>7}"
     terminalreporter.write_line(header)
     for f in _collected:
         terminalreporter.write_line(
             f"{f.test[:72]:<72} {f.rows:>6} {f.payments:>6} {f.actions:>7} {f.faults:>6} {f.lost:>5} {f.duplicated:>5}"
+            f" {f.retried:>7}"
         )
