@@ -6,12 +6,14 @@ and nothing is there twice (``invariants.py``)."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from creditbox.domain.tokens import Role
+from creditbox.workers.broker import Queues
 from tests.faults.conftest import Figures
 from tests.faults.invariants import actions_once, balances, exactly_once, read_models_equal_a_rebuild, read_store
 from tests.faults.services import PrivateRedis, free_port
@@ -29,8 +31,9 @@ from tests.faults.world import (
     until_every_action_is_sent,
     wait_for_notifications,
 )
+from tests.integration.brokers import amqp_test_url, forget_amqp_queues, require
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
 
 PAYMENTS = 4  # per customer
 SCHEDULER = ("scheduler", "--as-of", OPENING.isoformat(), "--every", "1", "--no-inbox")
@@ -71,7 +74,23 @@ def test_redis_restarted_with_messages_in_flight_every_due_step_is_run_and_sent_
     _every_due_step_once(site, figures, codes)
 
 
-def test_a_worker_killed_mid_command_loses_no_step_and_sends_none_twice(site: Site, figures: Figures) -> None:
+@pytest.fixture(params=["redis", "rabbitmq"])
+def broker(request: pytest.FixtureRequest, site: Site) -> Iterator[str]:
+    """The test's private Redis, or the shared RabbitMQ (never restarted: only this test's queues,
+    deleted afterwards; a worker killed there is a dropped connection, its messages redelivered at once)."""
+    if request.param == "redis":
+        yield site.broker_url
+        return
+    url = require(amqp_test_url(), 5672, "RabbitMQ")
+    site.broker_url = url
+    yield url
+    site.stop_all()
+    forget_amqp_queues(url, Queues(site.prefix).all())
+
+
+def test_a_worker_killed_mid_command_loses_no_step_and_sends_none_twice(
+    site: Site, broker: str, figures: Figures
+) -> None:
     site.settings.update(QUICK)
     codes = customers(50)
     with container_of(site) as c:

@@ -38,7 +38,7 @@ from tests.faults.world import (
     wait_for_notifications,
 )
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+pytestmark = [pytest.mark.faults, pytest.mark.postgres, pytest.mark.redis]
 
 
 # ---- an import -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from tests.faults.world import (
     until_every_action_is_sent,
 )
 
-pytestmark = [pytest.mark.postgres]
+pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
 ROUNDS = 5  # bills and payments per customer, posted while the steps run
 BILL, PAYMENT = Decimal("10.00"), Decimal("3.00")  # never enough to pay the case: it goes on
