@@ -55,14 +55,14 @@ def test_redis_restarted_with_messages_in_flight_every_due_step_is_run_and_sent_
     site: Site, private_redis: PrivateRedis, figures: Figures
 ) -> None:
     site.settings.update(QUICK)
-    codes = customers(50)
+    codes = customers(30)
     with container_of(site) as c:
         given_customers(c, codes)
     before = wait_for_notifications(site.database_url, 1)
     site.workers(processes=1, threads=1)  # slow on purpose: most messages wait in Redis
     code, out = site.run("scheduler", "--once", "--as-of", OPENING.isoformat(), "--no-inbox")
     assert code == 0, out  # every due position handed to the workers
-    wait_for_notifications(site.database_url, before + 20)  # the first steps are recorded
+    wait_for_notifications(site.database_url, before + 10)  # the first steps are recorded
     assert outbox_statuses(site.database_url).get("sent", 0) < len(codes)  # many are still in the queue
     private_redis.restart(down_seconds=1.0)  # the queued messages are gone with it
     figures.faults += 1
@@ -92,13 +92,13 @@ def test_a_worker_killed_mid_command_loses_no_step_and_sends_none_twice(
     site: Site, broker: str, figures: Figures
 ) -> None:
     site.settings.update(QUICK)
-    codes = customers(50)
+    codes = customers(30)
     with container_of(site) as c:
         given_customers(c, codes)
     before = wait_for_notifications(site.database_url, 1)
     workers = site.workers(processes=2, threads=2)
     scheduler = site.creditbox(*SCHEDULER)
-    wait_for_notifications(site.database_url, before + 30)  # the workers are running positions and sending
+    wait_for_notifications(site.database_url, before + 15)  # the workers are running positions and sending
     kill(workers)  # SIGKILL to the main process and its worker processes, whatever they were doing
     figures.faults += 1
     site.workers(processes=2, threads=2)  # started again, as a supervisor would
@@ -110,7 +110,7 @@ def test_a_worker_killed_mid_command_loses_no_step_and_sends_none_twice(
 def test_an_api_process_killed_mid_command_then_the_feed_sends_again_every_payment_is_stored_once(
     site: Site, figures: Figures
 ) -> None:
-    codes = customers(20)
+    codes = customers(15)
     with container_of(site) as c:
         given_customers(c, codes)
         token = c.tokens().issue(COMPANY, Role.FEED, issued_on=c.clock.today(), name="feed", by="test").secret
@@ -145,7 +145,7 @@ def test_an_api_process_killed_mid_command_then_the_feed_sends_again_every_payme
                         with lock:
                             tally[code] -= Decimal("7.50")
                             sent.append(payment["payment_id"])
-                            if len(sent) >= 25:
+                            if len(sent) >= 20:
                                 answered.set()
                         break
 

@@ -88,14 +88,14 @@ def test_postgres_restarted_while_two_schedulers_and_several_workers_run_every_d
     site: Site, private_postgres: PrivatePostgres, figures: Figures
 ) -> None:
     site.settings.update(QUICK)
-    codes = customers(80)
+    codes = customers(40)
     with container_of(site) as c:
         given_customers(c, codes)
     before = wait_for_notifications(site.database_url, 1)
     site.workers(processes=2, threads=2)
     args = ("scheduler", "--as-of", OPENING.isoformat(), "--every", "1", "--no-inbox")
     schedulers = [site.creditbox(*args) for _ in range(2)]  # two loops racing over the same due positions
-    wait_for_notifications(site.database_url, before + 60)  # steps are being recorded
+    wait_for_notifications(site.database_url, before + 30)  # steps are being recorded
     private_postgres.restart(down_seconds=1.5)
     figures.faults += 1
     until_every_action_is_sent(site, len(codes))  # the loops go on after the restart
@@ -121,14 +121,14 @@ def test_postgres_restarted_during_a_projection_catch_up_the_read_models_equal_a
     site: Site, private_postgres: PrivatePostgres, figures: Figures
 ) -> None:
     site.settings["CREDITBOX_PROJECTIONS"] = "external"  # the read models are the projectors' own
-    codes = customers(150)
+    codes = customers(100)
     paying = codes[::2]
     with container_of(site, projections="external") as c:
         given_customers(c, codes, catch_up=False)
         payments = [PaymentRecord(f"P-{code}", code, DUE, Decimal("50.00"), f"B-{code}") for code in paying]
         c.ingestor().ingest(COMPANY, payments, by="test")  # type: ignore[arg-type]
     last = head(site.database_url)
-    projecting = site.creditbox("projections", "run", "--batch-size", "25", "--poll", "0.5", "--no-relay")
+    projecting = site.creditbox("projections", "run", "--batch-size", "20", "--poll", "0.5", "--no-relay")
     wait_until(lambda: sum(tracking(site.database_url).values()) > last, "the projectors to be under way")
     assert min(tracking(site.database_url).values(), default=0) < last  # the catch-up is not over
     private_postgres.restart(down_seconds=1.5)

@@ -36,7 +36,7 @@ from tests.faults.world import (
 
 pytestmark = [pytest.mark.faults, pytest.mark.postgres]
 
-ROUNDS = 5  # bills and payments per customer, posted while the steps run
+ROUNDS = 4  # bills and payments per customer, posted while the steps run
 BILL, PAYMENT = Decimal("10.00"), Decimal("3.00")  # never enough to pay the case: it goes on
 
 
@@ -145,7 +145,7 @@ def test_feed_clients_the_scheduler_and_operators_racing_on_the_same_positions_l
 ) -> None:
     site.settings.update(QUICK)
     site.settings["CREDITBOX_BROKER_URL"] = "memory://"  # the scheduler's own worker threads send
-    codes = customers(12)
+    codes = customers(8)
     with container_of(site) as c:
         given_customers(c, codes)
         today = c.clock.today()
