@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.persistence import Notification
@@ -32,6 +33,9 @@ from creditbox.projections.database import WRITE, quoted_name
 from creditbox.projections.framework import Batch, DateRelative, Item, Projection, StateCache
 from creditbox.projections.lookups import Lookups
 from creditbox.projections.updates import ProjectionUpdates, RetryOutcome
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -281,23 +285,43 @@ class PostgresWaiter(Waiter):
     the poll interval is only a safety net."""
 
     def __init__(self, conninfo: str, channel: str, poll_interval: float) -> None:
+        super().__init__(poll_interval)
+        self._conninfo = conninfo
+        self._channel = channel
+        self._conn: psycopg.Connection[Any] | None = self._listen()
+
+    def _listen(self) -> psycopg.Connection[Any]:
         import psycopg
         from psycopg import sql
 
-        super().__init__(poll_interval)
-        self._conn = psycopg.connect(conninfo, autocommit=True)
-        self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
+        conn = psycopg.connect(self._conninfo, autocommit=True)
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._channel)))
+        return conn
 
     def wait(self, stop: threading.Event) -> None:
+        """Until a notification, the poll interval or ``stop``. A lost connection (the database
+        restarting) is no error: this wait sleeps the interval, the next one listens again — the
+        catch-up after each wait reads whatever was written meanwhile."""
+        import psycopg
+
         remaining = self.poll_interval
         step = min(0.25, self.poll_interval)  # check ``stop`` now and then
-        while remaining > 0 and not stop.is_set():
-            for _ in self._conn.notifies(timeout=step, stop_after=1):
-                return
-            remaining -= step
+        try:
+            if self._conn is None or self._conn.closed:
+                self._conn = self._listen()
+            while remaining > 0 and not stop.is_set():
+                for _ in self._conn.notifies(timeout=step, stop_after=1):
+                    return
+                remaining -= step
+        except psycopg.Error as error:
+            log.warning("in ascolto delle notifiche: connessione persa (%s), riprovo", error)
+            self.close()
+            stop.wait(max(remaining, 0.0))
 
     def close(self) -> None:
-        self._conn.close()
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
 
 
 def follow(
@@ -319,6 +343,9 @@ def follow(
                 read = runner.catch_up()
             except ProjectionFailed as failed:
                 log.error("%s", failed)
+                stop.wait(waiter.poll_interval)
+            except Exception:  # the database restarting (reading the head of the log): the next round retries
+                log.exception("aggiornamento delle proiezioni non riuscito")
                 stop.wait(waiter.poll_interval)
             else:
                 if read and after is not None:
