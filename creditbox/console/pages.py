@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -22,7 +23,13 @@ from creditbox.application.console_accounts import ConsoleSession
 from creditbox.console.charts import bar_chart
 from creditbox.console.web import PREFIX, ConsoleError, company_for, container_of, current_session, page, require
 from creditbox.domain.codes import ActionCode, CustomerType, Service
-from creditbox.domain.workflow.outcomes import LockReason, StepOutcome, allowed_outcomes
+from creditbox.domain.workflow.outcomes import (
+    LitigationResult,
+    LockReason,
+    StepOutcome,
+    WriteOffKind,
+    allowed_outcomes,
+)
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.exports import worklist_sheet
 from creditbox.projections.queries.ageing import ageing_summary, bucket_of
@@ -213,6 +220,14 @@ def position(
     cases = [case_view(case, waiting.get(case.case_id)) for case in replayed.dunning.cases.values()]
     for case in cases:
         case["next_due_date"] = next_dates.get(case["case_id"])
+    settings = container.companies.get(code).settings
+    for case in cases:
+        asked = case["write_off_request"]
+        if asked is not None:  # the lowest level whose ceiling covers the amount, as the worklist shows
+            amount = Decimal(asked["amount"])
+            levels = sorted(settings.write_off_ceilings)
+            asked["level"] = next((n for n in levels if settings.write_off_ceiling(n) >= amount), None)
+            asked["kind_label"] = WriteOffKind(asked["kind"]).label
     locks = [lock_view(lock) for lock in replayed.dunning.locks.values()]
     buckets = {item.bill_number: bucket_of(item.due_date, on).label for item in summary.open_items}
     principal = session.principal
@@ -233,6 +248,12 @@ def position(
         can_work=allows(principal.role, Permission.CASES_WORK),
         can_approve=allows(principal.role, Permission.CASES_APPROVE),
         can_read_history=allows(principal.role, Permission.HISTORY_READ),
+        can_litigate=allows(principal.role, Permission.CASES_LITIGATE),
+        litigation_level=settings.litigation_approval_level,
+        write_off_kinds=[(k.value, k.label) for k in WriteOffKind],
+        litigation_results=[(r.value, r.label) for r in LitigationResult],
+        instalment_lines=range(1, 7),
+        statement=f"{PREFIX}/{code}/clienti/{quote(customer, safe='')}/estratto-conto",
         level=principal.level,
         outcomes={a.code: [(o.value, o.label) for o in StepOutcome if o in allowed_outcomes(a)] for a in ActionCode},
         outcome_labels={o.value: o.label for o in StepOutcome},

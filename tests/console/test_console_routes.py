@@ -23,6 +23,7 @@ VALUES = {
     "seq": "1",
     "lock_id": "B1",
     "import_id": "0",
+    "decision": "approva",
 }
 
 
@@ -37,7 +38,7 @@ def console_routes(console: Console) -> list[tuple[str, str]]:
 def test_every_console_page_and_form_needs_a_session(console: Console) -> None:
     routes = console_routes(console)
     guarded = [r for r in routes if r not in PUBLIC]
-    assert len(guarded) >= 9
+    assert len(guarded) >= 20
 
     for method, path in guarded:
         url = re.sub(r"\{(\w+)\}", lambda m: VALUES[m.group(1)], path)
