@@ -108,7 +108,7 @@ async def decide_lines(request: Request, session: Session, company: str, kind: s
     to = local_path(fields.get("torna"), f"{PREFIX}/{code}/liste/{kind}")
     if not lines:
         return back(request, session, to, "Nessuna riga selezionata.")
-    done, unchanged, refused = 0, 0, []
+    done, unchanged, refused = {"steps": 0, "write_offs": 0}, 0, []
     note = fields.get("nota")
     for customer, case_id, seq in lines:
         command = _step_command(decision, code, customer, case_id, seq, note, session)
@@ -118,9 +118,15 @@ async def decide_lines(request: Request, session: Session, company: str, kind: s
             what = "stralcio" if seq is None else f"passo {seq}"
             refused.append(f"{customer} {case_id} {what}: {error}")
             continue
-        done, unchanged = done + int(result.changed), unchanged + int(not result.changed)
+        done["steps" if seq is not None else "write_offs"] += int(result.changed)
+        unchanged += int(not result.changed)
     participle = DECISIONS[decision][1]
-    message = f"{plural(done, f'passo {participle}', f'passi {participle[:-1]}i')}"
+    said = []
+    if done["steps"] or not done["write_offs"]:
+        said.append(plural(done["steps"], f"passo {participle}", f"passi {participle[:-1]}i"))
+    if done["write_offs"]:
+        said.append(plural(done["write_offs"], f"stralcio {participle}", f"stralci {participle[:-1]}i"))
+    message = ", ".join(said)
     if unchanged:
         message += f"; {plural(unchanged, 'già fatto', 'già fatti')}"
     if refused:
