@@ -79,13 +79,19 @@ def home(request: Request, session: Session, company: str) -> Response:
         with projections.connect() as conn:
             return ageing_summary(conn, code, today)
 
-    # On PostgreSQL the ageing (one pass over every open item) runs on its own connection while the
-    # counts and today's changes are read: the page waits for the longer of the two, not their sum.
-    pending = _BESIDE.submit(read_ageing) if container.database.is_postgres else None
+    def read_counts() -> dict[str, int]:
+        with projections.connect() as conn:
+            return worklist_counts(conn, code)
+
+    # On PostgreSQL the ageing (a pass over every open item) and the counts (over every worklist row)
+    # run each on its own connection while today's changes are read: the page waits for the longest.
+    beside = container.database.is_postgres
+    pending = (_BESIDE.submit(read_ageing), _BESIDE.submit(read_counts)) if beside else None
     with projections.connect() as conn:
-        counts = worklist_counts(conn, code)
         changes, changed = changes_on(conn, code, today)
-    ageing = pending.result() if pending is not None else read_ageing()
+    ageing, counts = (
+        (pending[0].result(), pending[1].result()) if pending is not None else (read_ageing(), read_counts())
+    )
     chart = bar_chart([(b.label, b.amount, b.count) for b in ageing.buckets])
     lists = [(kind, WORKLIST_LABELS[kind], count) for kind, count in counts.items()]
     return page(
