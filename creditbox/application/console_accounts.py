@@ -50,6 +50,7 @@ class StoredSession:
     created_at: datetime
     last_seen_at: datetime
     expires_at: datetime
+    has_flash: bool = False  # a message waits for the next page (read with the session: no query when none)
 
 
 class ConsoleStore(Protocol):
@@ -75,6 +76,7 @@ class ConsoleSession:
     session_hash: str
     csrf_token: str
     expires_at: datetime
+    has_flash: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,7 +186,8 @@ class ConsoleAccounts:
         self._store.set_flash(session.session_hash, message)
 
     def take_flash(self, session: ConsoleSession) -> str | None:
-        return self._store.take_flash(session.session_hash)
+        """The waiting message, once (no query when the session's lookup found none)."""
+        return self._store.take_flash(session.session_hash) if session.has_flash else None
 
     def _active(self, login: str, company: str) -> Operator | None:
         try:
@@ -195,4 +198,6 @@ class ConsoleAccounts:
 
     @staticmethod
     def _live(stored: StoredSession, operator: Operator) -> ConsoleSession:
-        return ConsoleSession(_principal(operator), stored.session_hash, stored.csrf_token, stored.expires_at)
+        return ConsoleSession(
+            _principal(operator), stored.session_hash, stored.csrf_token, stored.expires_at, stored.has_flash
+        )

@@ -11,7 +11,17 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from creditbox.api.auth_limiter import AuthFailureLimiter
-from creditbox.console import decisions, imports, pages, signin
+from creditbox.console import (
+    actions_table,
+    audit,
+    bank,
+    case_decisions,
+    decisions,
+    imports,
+    pages,
+    signin,
+    statements,
+)
 from creditbox.console.web import (
     HERE,
     PREFIX,
@@ -32,7 +42,8 @@ def install_console(app: FastAPI, *, limiter: AuthFailureLimiter | None = None) 
     )
     app.state.console_accounts = None  # built on first use (it needs the schema)
     app.mount(f"{PREFIX}/static", StaticFiles(directory=str(HERE / "static")), name="console-static")
-    for router in (signin.router, decisions.router, imports.router, pages.router):
+    routers = (signin, decisions, case_decisions, imports, bank, actions_table, audit, statements, pages)
+    for router in (module.router for module in routers):
         app.router.routes.extend(router.routes)
     app.add_exception_handler(ConsoleError, on_console_error)
     app.add_exception_handler(SignInRequired, on_sign_in_required)

@@ -48,12 +48,20 @@ DECISIONS: dict[str, tuple[Permission, str]] = {
     "rifiuta": (Permission.CASES_APPROVE, "rifiutato"),
 }
 MAX_LINES = 200
+WRITE_OFF_LINE = "stralcio"  # a worklist line about a case's write-off or settlement request, not a step
 
 
 def _step_command(
-    decision: str, company: str, customer: str, case_id: str, seq: int, note: str, s: ConsoleSession
+    decision: str, company: str, customer: str, case_id: str, seq: int | None, note: str, s: ConsoleSession
 ) -> Command:
+    """The command of a decision on a step; ``seq`` None: on the case's write-off or settlement request."""
     by, level = s.principal.name, s.principal.level
+    if seq is None:
+        if decision == "approva":
+            return lambda c: c.approve_write_off(company, customer, case_id, level, by=by)
+        if decision == "rifiuta":
+            return lambda c: c.refuse_write_off(company, customer, case_id, level, note, by=by)
+        raise ConsoleError(400, "una richiesta di stralcio si approva o si rifiuta")
     if decision == "conferma":
         return lambda c: c.confirm_proposal(company, customer, case_id, seq, by=by)
     if decision == "scarta":
@@ -79,13 +87,13 @@ def _decision(fields: Fields, session: ConsoleSession) -> str:
     return decision
 
 
-def _line(raw: str) -> tuple[str, str, int]:
-    """A ticked line of a list: ``customer|supply/number|seq``."""
+def _line(raw: str) -> tuple[str, str, int | None]:
+    """A ticked line of a list: ``customer|supply/number|seq`` (``seq`` ``stralcio``: the write-off request)."""
     try:
         customer, case_id, seq = raw.split("|")
         supply, number = case_id.split("/")
         check_key(customer), check_key(supply)
-        return customer, f"{supply}/{int(number)}", int(seq)
+        return customer, f"{supply}/{int(number)}", None if seq == WRITE_OFF_LINE else int(seq)
     except (ValueError, DomainError):
         raise ConsoleError(400, f"riga non valida: {raw[:80]!r}") from None
 
@@ -100,18 +108,25 @@ async def decide_lines(request: Request, session: Session, company: str, kind: s
     to = local_path(fields.get("torna"), f"{PREFIX}/{code}/liste/{kind}")
     if not lines:
         return back(request, session, to, "Nessuna riga selezionata.")
-    done, unchanged, refused = 0, 0, []
+    done, unchanged, refused = {"steps": 0, "write_offs": 0}, 0, []
     note = fields.get("nota")
     for customer, case_id, seq in lines:
         command = _step_command(decision, code, customer, case_id, seq, note, session)
         try:
             result = await run_in_threadpool(_run, request, command)
         except DomainError as error:
-            refused.append(f"{customer} {case_id} passo {seq}: {error}")
+            what = "stralcio" if seq is None else f"passo {seq}"
+            refused.append(f"{customer} {case_id} {what}: {error}")
             continue
-        done, unchanged = done + int(result.changed), unchanged + int(not result.changed)
+        done["steps" if seq is not None else "write_offs"] += int(result.changed)
+        unchanged += int(not result.changed)
     participle = DECISIONS[decision][1]
-    message = f"{plural(done, f'passo {participle}', f'passi {participle[:-1]}i')}"
+    said = []
+    if done["steps"] or not done["write_offs"]:
+        said.append(plural(done["steps"], f"passo {participle}", f"passi {participle[:-1]}i"))
+    if done["write_offs"]:
+        said.append(plural(done["write_offs"], f"stralcio {participle}", f"stralci {participle[:-1]}i"))
+    message = ", ".join(said)
     if unchanged:
         message += f"; {plural(unchanged, 'già fatto', 'già fatti')}"
     if refused:
@@ -134,14 +149,14 @@ async def decide_step(
             outcome = StepOutcome(fields.get("esito"))
         except ValueError:
             raise ConsoleError(400, "esito sconosciuto") from None
-        on = _date(fields.get("data"), "data dell'esito")
+        on = parse_date(fields.get("data"), "data dell'esito")
         by = session.principal.name
         note = fields.get("nota")
         command: Command = lambda c: c.record_outcome(code, customer, case_id, seq, outcome, on, note, by=by)  # noqa: E731
-        return await _one(request, session, to, command, f"Esito «{outcome.label}» registrato")
+        return await run_one(request, session, to, command, f"Esito «{outcome.label}» registrato")
     decision = _decision(fields, session)
     command = _step_command(decision, code, customer, case_id, seq, fields.get("nota"), session)
-    return await _one(request, session, to, command, f"Passo {seq} della pratica {case_id} {DECISIONS[decision][1]}")
+    return await run_one(request, session, to, command, f"Passo {seq} della pratica {case_id} {DECISIONS[decision][1]}")
 
 
 @router.post("/{company}/clienti/{customer}/blocchi")
@@ -155,11 +170,11 @@ async def set_lock(request: Request, session: Session, company: str, customer: s
     except ValueError:
         raise ConsoleError(400, "motivo del blocco sconosciuto") from None
     supply = fields.get("fornitura") or None
-    start = _date(fields.get("dal"), "inizio del blocco") or container_of(request).clock.today()
-    until = _date(fields.get("al"), "fine del blocco")
+    start = parse_date(fields.get("dal"), "inizio del blocco") or container_of(request).clock.today()
+    until = parse_date(fields.get("al"), "fine del blocco")
     note, by = fields.get("nota"), session.principal.name
     command: Command = lambda c: c.set_lock(code, customer, reason, supply, start, until, note, by=by)  # noqa: E731
-    return await _one(
+    return await run_one(
         request, session, f"{PREFIX}/{code}/clienti/{customer}", command, f"Blocco ({reason.label}) messo"
     )
 
@@ -169,13 +184,13 @@ async def lift_lock(request: Request, session: Session, company: str, customer: 
     fields = await check_csrf(request, session)
     require(session, Permission.CASES_WORK)
     code = company_for(request, session, company)
-    lifted = _date(fields.get("data"), "data di fine") or container_of(request).clock.today()
+    lifted = parse_date(fields.get("data"), "data di fine") or container_of(request).clock.today()
     note, by = fields.get("nota"), session.principal.name
     command: Command = lambda c: c.lift_lock(code, customer, lock_id, lifted, note, by=by)  # noqa: E731
-    return await _one(request, session, f"{PREFIX}/{code}/clienti/{customer}", command, f"Blocco {lock_id} tolto")
+    return await run_one(request, session, f"{PREFIX}/{code}/clienti/{customer}", command, f"Blocco {lock_id} tolto")
 
 
-async def _one(request: Request, session: ConsoleSession, to: str, command: Command, done: str) -> Response:
+async def run_one(request: Request, session: ConsoleSession, to: str, command: Command, done: str) -> Response:
     try:
         result = await run_in_threadpool(_run, request, command)
     except DomainError as error:
@@ -183,7 +198,7 @@ async def _one(request: Request, session: ConsoleSession, to: str, command: Comm
     return back(request, session, to, f"{done}." if result.changed else "Nulla da cambiare: già fatto.")
 
 
-def _date(raw: str, what: str) -> date | None:
+def parse_date(raw: str, what: str) -> date | None:
     if not raw:
         return None
     try:

@@ -7,8 +7,10 @@ the position replayed by ``container.positions.history`` with the presenters of 
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -22,10 +24,16 @@ from creditbox.application.console_accounts import ConsoleSession
 from creditbox.console.charts import bar_chart
 from creditbox.console.web import PREFIX, ConsoleError, company_for, container_of, current_session, page, require
 from creditbox.domain.codes import ActionCode, CustomerType, Service
-from creditbox.domain.workflow.outcomes import LockReason, StepOutcome, allowed_outcomes
+from creditbox.domain.workflow.outcomes import (
+    LitigationResult,
+    LockReason,
+    StepOutcome,
+    WriteOffKind,
+    allowed_outcomes,
+)
 from creditbox.infrastructure.excel.writer import save_workbook
 from creditbox.projections.exports import worklist_sheet
-from creditbox.projections.queries.ageing import ageing_summary, bucket_of
+from creditbox.projections.queries.ageing import AgeingSummary, ageing_summary, bucket_of
 from creditbox.projections.queries.positions import position_summary
 from creditbox.projections.queries.worklist_views import (
     SORTS,
@@ -41,6 +49,7 @@ from creditbox.projections.worklist_rows import WORKLIST_LABELS
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Session = Annotated[ConsoleSession, Depends(current_session)]
 PAGE_SIZE = 25
+_BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="console-page")  # a page's parallel reads
 # The worklists whose items an operator decides from the list itself.
 DECIDED_FROM_THE_LIST = {"proposal": Permission.CASES_WORK, "approval": Permission.CASES_APPROVE}
 
@@ -64,10 +73,25 @@ def home(request: Request, session: Session, company: str) -> Response:
     require(session, Permission.POSITIONS_READ)
     container = container_of(request)
     today = container.clock.today()
-    with container.projections.connect() as conn:
-        counts = worklist_counts(conn, code)
-        ageing = ageing_summary(conn, code, today)
+    projections = container.projections
+
+    def read_ageing() -> AgeingSummary:
+        with projections.connect() as conn:
+            return ageing_summary(conn, code, today)
+
+    def read_counts() -> dict[str, int]:
+        with projections.connect() as conn:
+            return worklist_counts(conn, code)
+
+    # On PostgreSQL the ageing (a pass over every open item) and the counts (over every worklist row)
+    # run each on its own connection while today's changes are read: the page waits for the longest.
+    beside = container.database.is_postgres
+    pending = (_BESIDE.submit(read_ageing), _BESIDE.submit(read_counts)) if beside else None
+    with projections.connect() as conn:
         changes, changed = changes_on(conn, code, today)
+    ageing, counts = (
+        (pending[0].result(), pending[1].result()) if pending is not None else (read_ageing(), read_counts())
+    )
     chart = bar_chart([(b.label, b.amount, b.count) for b in ageing.buckets])
     lists = [(kind, WORKLIST_LABELS[kind], count) for kind, count in counts.items()]
     return page(
@@ -131,12 +155,20 @@ def worklist(
         raise ConsoleError(404, f"lista di lavoro sconosciuta: {kind!r}")
     filters = WorklistFilters(ladder=q.scala, customer_type=q.tipo_cliente, service=q.servizio)
     container = container_of(request)
-    with container.projections.connect() as conn:
-        total = worklist_total(conn, code, kind, filters)
+    projections = container.projections
+
+    def read_total() -> int:
+        with projections.connect() as conn:
+            return worklist_total(conn, code, kind, filters)
+
+    # The count (on PostgreSQL on its own connection) while the page's items are read.
+    pending = _BESIDE.submit(read_total) if container.database.is_postgres else None
+    with projections.connect() as conn:
         offset = (q.pagina - 1) * PAGE_SIZE
         items = worklist_screen(
             conn, code, kind, filters, sort=q.ordina, ascending=q.crescente, offset=offset, limit=PAGE_SIZE
         )
+    total = pending.result() if pending is not None else read_total()
     base = f"{PREFIX}/{code}/liste/{kind}"
     pages = max(1, -(-total // PAGE_SIZE))
     permission = DECIDED_FROM_THE_LIST.get(kind)
@@ -213,6 +245,14 @@ def position(
     cases = [case_view(case, waiting.get(case.case_id)) for case in replayed.dunning.cases.values()]
     for case in cases:
         case["next_due_date"] = next_dates.get(case["case_id"])
+    settings = container.companies.get(code).settings
+    for case in cases:
+        asked = case["write_off_request"]
+        if asked is not None:  # the lowest level whose ceiling covers the amount, as the worklist shows
+            amount = Decimal(asked["amount"])
+            levels = sorted(settings.write_off_ceilings)
+            asked["level"] = next((n for n in levels if settings.write_off_ceiling(n) >= amount), None)
+            asked["kind_label"] = WriteOffKind(asked["kind"]).label
     locks = [lock_view(lock) for lock in replayed.dunning.locks.values()]
     buckets = {item.bill_number: bucket_of(item.due_date, on).label for item in summary.open_items}
     principal = session.principal
@@ -233,6 +273,12 @@ def position(
         can_work=allows(principal.role, Permission.CASES_WORK),
         can_approve=allows(principal.role, Permission.CASES_APPROVE),
         can_read_history=allows(principal.role, Permission.HISTORY_READ),
+        can_litigate=allows(principal.role, Permission.CASES_LITIGATE),
+        litigation_level=settings.litigation_approval_level,
+        write_off_kinds=[(k.value, k.label) for k in WriteOffKind],
+        litigation_results=[(r.value, r.label) for r in LitigationResult],
+        instalment_lines=range(1, 7),
+        statement=f"{PREFIX}/{code}/clienti/{quote(customer, safe='')}/estratto-conto",
         level=principal.level,
         outcomes={a.code: [(o.value, o.label) for o in StepOutcome if o in allowed_outcomes(a)] for a in ActionCode},
         outcome_labels={o.value: o.label for o in StepOutcome},

@@ -44,8 +44,9 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def _euro(value: Decimal | None) -> str:
-    return "" if value is None else format_euro(value)
+def _euro(value: Decimal | str | None) -> str:
+    """An amount as ``1.234,56 €`` (the cases' views hold amounts as texts)."""
+    return "" if value is None or value == "" else format_euro(Decimal(value))
 
 
 def _day(value: date | str | None) -> str:
@@ -59,6 +60,14 @@ templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["euro"] = _euro
 templates.env.filters["giorno"] = _day
 templates.env.globals["PREFIX"] = PREFIX
+
+
+def _can(session: ConsoleSession | None, permission: str) -> bool:
+    """Whether the page offers what ``permission`` allows (the route checks it again)."""
+    return session is not None and allows(session.principal.role, Permission(permission))
+
+
+templates.env.globals["can"] = _can
 
 
 class ConsoleError(Exception):

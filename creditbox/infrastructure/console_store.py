@@ -73,7 +73,16 @@ class SqlConsoleStore:
             )
 
     def session(self, session_hash: str) -> StoredSession | None:
-        columns = (s.session_hash, s.login, s.company, s.csrf_token, s.created_at, s.last_seen_at, s.expires_at)
+        columns = (
+            s.session_hash,
+            s.login,
+            s.company,
+            s.csrf_token,
+            s.created_at,
+            s.last_seen_at,
+            s.expires_at,
+            s.flash.is_not(None).label("has_flash"),
+        )
         with self._engine.connect() as conn:
             row = conn.execute(select(*columns).where(s.session_hash == session_hash)).first()
         if row is None:
@@ -86,6 +95,7 @@ class SqlConsoleStore:
             created_at=_utc(row.created_at),
             last_seen_at=_utc(row.last_seen_at),
             expires_at=_utc(row.expires_at),
+            has_flash=bool(row.has_flash),
         )
 
     def touch(self, session_hash: str, last_seen_at: datetime, expires_at: datetime) -> None:

@@ -11,6 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.api.live_server import live_server
 from tests.console.browser import chromium, screenshot, text_of
@@ -49,7 +50,9 @@ def sign_in_with_the_keyboard(browser: WebDriver, site: str, name: str) -> None:
 
 def sign_out(browser: WebDriver) -> None:
     browser.find_element(By.CSS_SELECTOR, "header form button").click()
-    assert browser.current_url.endswith("/console/accesso")
+    # The click returns before the post's redirect has landed on a busy machine: wait for the page.
+    WebDriverWait(browser, 10).until(lambda b: b.current_url.endswith("/console/accesso"))
+    assert browser.find_element(By.ID, "nome").is_displayed()
 
 
 def test_an_operator_signs_in_and_confirms_a_proposal(browser: WebDriver, site: str, shots: Path) -> None:

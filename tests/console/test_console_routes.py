@@ -23,6 +23,7 @@ VALUES = {
     "seq": "1",
     "lock_id": "B1",
     "import_id": "0",
+    "decision": "approva",
 }
 
 
@@ -37,7 +38,7 @@ def console_routes(console: Console) -> list[tuple[str, str]]:
 def test_every_console_page_and_form_needs_a_session(console: Console) -> None:
     routes = console_routes(console)
     guarded = [r for r in routes if r not in PUBLIC]
-    assert len(guarded) >= 9
+    assert len(guarded) >= 20
 
     for method, path in guarded:
         url = re.sub(r"\{(\w+)\}", lambda m: VALUES[m.group(1)], path)
@@ -60,3 +61,13 @@ def test_pages_name_no_other_host(console: Console) -> None:
         assert page.status_code == 200, path
         assert "default-src 'self'" in page.headers["content-security-policy"]
         assert not re.search(r'(src|href)="(https?:)?//', page.text), path
+
+
+@pytest.mark.postgres_smoke
+def test_the_home_page_shows_the_counts_and_the_ageing_read_beside_each_other(console: Console) -> None:
+    page = console.sign_in("revisore").get(f"/console/{OWN}")
+    assert page.status_code == 200
+    assert re.search(r'data-lista="proposal"[^>]*>1<', page.text) and re.search(
+        r'data-lista="approval"[^>]*>1<', page.text
+    )
+    assert "Totale in recupero: <strong>920,50 €</strong>" in page.text and '<svg class="chart"' in page.text

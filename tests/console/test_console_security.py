@@ -224,3 +224,56 @@ def test_a_disabled_operator_is_signed_out_at_the_next_click(console: Console) -
     assert client.get(f"/console/{OWN}", follow_redirects=False).status_code == 200
     console.container.operators().disable("mario.rossi", OWN, by="test")
     assert client.get(f"/console/{OWN}", follow_redirects=False).status_code == 303
+
+
+NEW_PAGES = (
+    f"/console/{OWN}/tabella-azioni",
+    f"/console/{OWN}/tabella-azioni/excel",
+    f"/console/{OWN}/banca",
+    f"/console/{OWN}/revisione",
+    f"/console/{OWN}/clienti/C1/estratto-conto?formato=xlsx",
+    f"/console/{OWN}/clienti/C1/estratto-conto?formato=pdf",
+)
+NEW_FORMS = (
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/stralcio",
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/stralcio/approva",
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/stralcio/rifiuta",
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/piano",
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/contenzioso",
+    f"/console/{OWN}/clienti/C2/pratiche/SC2/1/contenzioso/esito",
+    f"/console/{OWN}/banca",
+    f"/console/{OWN}/banca/abbinamenti",
+    f"/console/{OWN}/tabella-azioni",
+    f"/console/{OWN}/revisione/verifica",
+)
+
+
+@pytest.mark.postgres_smoke
+def test_the_record_pages_and_case_forms_keep_to_the_operators_company(console: Console) -> None:
+    client = console.sign_in("gas.operatore")
+    for path in NEW_PAGES:
+        answer = client.get(path)
+        assert answer.status_code == 404, path
+        assert "azienda sconosciuta" in answer.text, path
+    token = csrf_of(client.get(f"/console/{OTHER}").text)
+    for path in NEW_FORMS:
+        answer = client.post(path, data={"csrf": token, "tipo": "write_off", "nota": "x"})
+        assert answer.status_code in (403, 404), path  # the role's refusal or the company's 404
+    assert history_by(console, "C2", "WriteOffRequested") == []
+    assert console.container.positions.load(OWN, "C2").dunning.cases["SC2/1"].write_off_request is None
+
+
+@pytest.mark.postgres_smoke
+def test_the_new_forms_refuse_a_post_without_its_csrf_token(console: Console) -> None:
+    client = console.sign_in("anna.verdi")
+    page = client.get(f"/console/{OWN}/clienti/C2")
+    for path in NEW_FORMS:
+        answer = client.post(path, data={"tipo": "write_off", "nota": "x", "csrf": "x" * 43}, follow_redirects=False)
+        assert answer.status_code == 403, path
+        assert "modulo scaduto" in answer.text, path
+    assert history_by(console, "C2", "WriteOffRequested") == []
+    ok = client.post(
+        f"/console/{OWN}/clienti/C2/pratiche/SC2/1/stralcio",
+        data={"csrf": csrf_of(page.text), "tipo": "write_off", "nota": "irreperibile"},
+    )
+    assert "registrata" in ok.text and history_by(console, "C2", "WriteOffRequested") == ["anna.verdi"]

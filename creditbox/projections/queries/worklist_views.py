@@ -80,8 +80,22 @@ def worklist_screen(
     column = w.amount if sort == "importo" else w.since
     upward = ascending if sort == "importo" else not ascending
     keys = [c.asc() if upward else c.desc() for c in (column, w.position_id, w.item_key)]
-    query = _filtered(select(*_COLUMNS), company, kind, filters)
-    query = query.order_by(*keys).offset(offset).limit(limit)
+    if offset == 0:
+        query = _filtered(select(*_COLUMNS), company, kind, filters).order_by(*keys).limit(limit)
+        return [_item(r) for r in conn.execute(query).all()]
+    # A page deep in the list: the keys skipped over come from the index alone (an index-only scan
+    # of the order's index), and only the page's own rows are read from the table.
+    page = (
+        _filtered(select(w.position_id, w.kind, w.item_key), company, kind, filters)
+        .order_by(*keys)
+        .offset(offset)
+        .limit(limit)
+        .subquery("page")
+    )
+    joined = worklist.join(
+        page, (w.position_id == page.c.position_id) & (w.kind == page.c.kind) & (w.item_key == page.c.item_key)
+    )
+    query = select(*_COLUMNS).select_from(joined).order_by(*keys)
     return [_item(r) for r in conn.execute(query).all()]
 
 
