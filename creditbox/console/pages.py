@@ -7,11 +7,13 @@ the position replayed by ``container.positions.history`` with the presenters of 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextvars import copy_context
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -49,7 +51,16 @@ from creditbox.projections.worklist_rows import WORKLIST_LABELS
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Session = Annotated[ConsoleSession, Depends(current_session)]
 PAGE_SIZE = 25
+T = TypeVar("T")
 _BESIDE = ThreadPoolExecutor(max_workers=4, thread_name_prefix="console-page")  # a page's parallel reads
+
+
+def _beside(read: Callable[[], T]) -> Future[T]:
+    """Run ``read`` on another connection of the pool's, in a copy of the request's context: its
+    company scope (PostgreSQL's row-level security) goes along."""
+    return _BESIDE.submit(copy_context().run, read)
+
+
 # The worklists whose items an operator decides from the list itself.
 DECIDED_FROM_THE_LIST = {"proposal": Permission.CASES_WORK, "approval": Permission.CASES_APPROVE}
 
@@ -86,7 +97,7 @@ def home(request: Request, session: Session, company: str) -> Response:
     # On PostgreSQL the ageing (a pass over every open item) and the counts (over every worklist row)
     # run each on its own connection while today's changes are read: the page waits for the longest.
     beside = container.database.is_postgres
-    pending = (_BESIDE.submit(read_ageing), _BESIDE.submit(read_counts)) if beside else None
+    pending = (_beside(read_ageing), _beside(read_counts)) if beside else None
     with projections.connect() as conn:
         changes, changed = changes_on(conn, code, today)
     ageing, counts = (
@@ -162,7 +173,7 @@ def worklist(
             return worklist_total(conn, code, kind, filters)
 
     # The count (on PostgreSQL on its own connection) while the page's items are read.
-    pending = _BESIDE.submit(read_total) if container.database.is_postgres else None
+    pending = _beside(read_total) if container.database.is_postgres else None
     with projections.connect() as conn:
         offset = (q.pagina - 1) * PAGE_SIZE
         items = worklist_screen(

@@ -64,6 +64,7 @@ def test_pages_name_no_other_host(console: Console) -> None:
 
 
 @pytest.mark.postgres_smoke
+@pytest.mark.app_role
 def test_the_home_page_shows_the_counts_and_the_ageing_read_beside_each_other(console: Console) -> None:
     page = console.sign_in("revisore").get(f"/console/{OWN}")
     assert page.status_code == 200
