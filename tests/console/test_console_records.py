@@ -4,7 +4,9 @@ file uploaded with its report and a credit matched by hand, the audit page's int
 
 from __future__ import annotations
 
+import json
 from io import BytesIO
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
@@ -132,3 +134,21 @@ def test_the_audit_page_runs_the_integrity_check_of_the_company(console: Console
     assert "Nessun rilievo: le catene dell'azienda sono integre." in checked.text and "da revisore" in checked.text
     feed = console.sign_in("carla.bianchi")
     assert feed.get(f"/console/{OWN}/revisione").status_code == 403
+
+
+def test_the_audit_page_exports_the_evidence_dossier_of_a_customer(console: Console) -> None:
+    auditor = console.sign_in("revisore")
+    page = auditor.get(f"/console/{OWN}/revisione")
+    assert 'id="scarica-fascicolo"' in page.text
+    token = csrf_of(page.text)
+    dossier = auditor.post(f"/console/{OWN}/revisione/fascicolo", data={"csrf": token, "cliente": "C2"})
+    assert dossier.status_code == 200 and dossier.headers["content-type"] == "application/zip"
+    with ZipFile(BytesIO(dossier.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+    assert (manifest["company"], manifest["customer_code"]) == (OWN, "C2")
+    unknown = auditor.post(f"/console/{OWN}/revisione/fascicolo", data={"csrf": token, "cliente": "C404"})
+    assert unknown.status_code == 404
+    forged = auditor.post(f"/console/{OWN}/revisione/fascicolo", data={"csrf": "x", "cliente": "C2"})
+    assert forged.status_code == 403
+    other = console.sign_in("gas.operatore")
+    assert other.post(f"/console/{OWN}/revisione/fascicolo", data={"cliente": "C2"}).status_code in (403, 404)
