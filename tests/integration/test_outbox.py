@@ -121,6 +121,26 @@ def test_sending_writes_one_file_and_a_second_send_changes_nothing(outbox_contai
     assert channel.messages("ACQ", "sms") == [FIRST_SMS]
 
 
+def test_a_chunk_is_sent_at_once_each_entry_on_its_own_terms(outbox_container: Container) -> None:
+    """``send_many`` (the ``send_actions`` actor): the chunk's positions read together, the file channel
+    given the chunk at once; an entry already sent is skipped, each other one written and marked sent."""
+    c = outbox_container
+    for customer in ("C1", "C2", "C3"):
+        _given_a_customer_with_an_sms(c, customer)
+    keys = [FIRST_SMS, "ACQ/C2/S-C2/1/1", "ACQ/C3/S-C3/1/1"]
+    assert c.outbox().send(FIRST_SMS).result == "sent"
+    outcomes = {o.action_key: o.result for o in c.outbox().send_many(keys)}
+    assert outcomes == {FIRST_SMS: "skipped", keys[1]: "sent", keys[2]: "sent"}
+    statuses = {e.action_key: (e.status, e.attempts) for e in c.outbox().list("ACQ")}
+    assert statuses == {key: (SENT, 1) for key in keys}
+    channel = c.channel()
+    assert isinstance(channel, FileChannel)
+    assert channel.messages("ACQ", "sms") == sorted(keys)
+    text = (channel.root / "ACQ" / "sms" / f"{keys[2].replace('/', '%2F')}.json").read_text("utf-8")
+    assert "C3" in text  # composed from its own position
+    assert all(o.result == "skipped" for o in c.outbox().send_many(keys))  # the chunk delivered twice
+
+
 class ListQueue:
     def __init__(self) -> None:
         self.actions: list[str] = []

@@ -9,6 +9,10 @@ the same folder, flushed and synced, then linked into place: an atomic rename th
 file already there), so a reader never sees half a message and a crash
 leaves at most a temporary file, never a partial message. Sending the same key again writes nothing
 (the receipt says ``duplicate``); :meth:`FileChannel.status` answers from the files.
+
+A chunk of messages (:meth:`FileChannel.send_many`, the outbox's ``send_actions``) is written the same
+way with the syncs grouped: every temporary file written first, then each synced and linked, then each
+folder synced once for the chunk instead of once per message.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -77,38 +82,70 @@ class FileChannel:
         return self._root / folder_name(message.company) / folder_name(message.channel) / file_name(message.action_key)
 
     def send(self, message: ChannelMessage) -> Receipt:
-        target = self.path_of(message)
-        if target.exists():
-            return Receipt(str(target), duplicate=True)
+        result = self.send_many([message])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def send_many(self, messages: Sequence[ChannelMessage]) -> list[Receipt | Exception]:
+        """Each message written as :meth:`send` writes it, the chunk's syncs done together: every
+        temporary file written, then each synced and linked into place, then each folder synced
+        once — all before returning, so a message answered with a receipt is on disk, name and
+        content. A message whose folder cannot be written is answered with its ``ChannelError``."""
+        results: list[Receipt | Exception | None] = [None] * len(messages)
+        staged: list[tuple[int, Path, str, int]] = []  # index, target, temporary, open descriptor
+        folders: dict[Path, None] = {}
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            body = {
-                "action_key": message.action_key,
-                "company": message.company,
-                "channel": message.channel,
-                "recipient": message.recipient,
-                "subject": message.subject,
-                "text": message.text,
-                "written_at": self._clock.now().isoformat(),
-            }
-            data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                # link, not rename: if another worker wrote the same key meanwhile, its file stays
+            for index, message in enumerate(messages):
+                target = self.path_of(message)
+                if target.exists():
+                    results[index] = Receipt(str(target), duplicate=True)
+                    continue
                 try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
+                except OSError as error:
+                    results[index] = _unwritable(error)
+                    continue
+                staged.append((index, target, temporary, handle))
+                try:
+                    _write_all(handle, self._body(message))
+                except OSError as error:
+                    results[index] = _unwritable(error)
+            for index, target, temporary, handle in staged:
+                if results[index] is not None:
+                    continue
+                try:
+                    os.fsync(handle)
+                    # link, not rename: if another worker wrote the same key meanwhile, its file stays
                     os.link(temporary, target)
                 except FileExistsError:
-                    return Receipt(str(target), duplicate=True)
-            finally:
-                os.unlink(temporary)
-        except OSError as error:
-            raise ChannelError(f"cartella dei messaggi non scrivibile: {error}") from error
-        _sync_folder(target.parent)
-        return Receipt(str(target))
+                    results[index] = Receipt(str(target), duplicate=True)
+                except OSError as error:
+                    results[index] = _unwritable(error)
+                else:
+                    results[index] = Receipt(str(target))
+                    folders[target.parent] = None
+        finally:
+            for _index, _target, temporary, handle in staged:
+                os.close(handle)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+        for folder in folders:
+            _sync_folder(folder)
+        return [r if r is not None else ChannelError("messaggio non scritto") for r in results]
+
+    def _body(self, message: ChannelMessage) -> bytes:
+        body = {
+            "action_key": message.action_key,
+            "company": message.company,
+            "channel": message.channel,
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "text": message.text,
+            "written_at": self._clock.now().isoformat(),
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
 
     def status(self, action_key: str) -> str:
         company = action_key.split("/", 1)[0]
@@ -124,6 +161,17 @@ class FileChannel:
         if not folder.is_dir():
             return []
         return sorted(_key_in(p) for p in folder.iterdir() if p.name.endswith(SUFFIX))
+
+
+def _unwritable(error: OSError) -> ChannelError:
+    return ChannelError(f"cartella dei messaggi non scrivibile: {error}")
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
 
 
 def _sync_folder(folder: Path) -> None:
