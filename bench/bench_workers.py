@@ -19,6 +19,16 @@ size (``--processes`` × ``--threads``).
 
 Goal (issue 11): the end-to-end step rate at least 30 % of the no-op rate.
 
+What the two figures share, so that they compare: the same Redis server, the same broker class made
+the same way (``creditbox.workers.broker.make_broker``), the same ``dramatiq`` command line with the
+same ``--processes`` × ``--threads``, both timed without the workers' start-up (the no-op from its
+first fetch; the steps after a warm-up round that has bootstrapped every worker thread's container).
+What differs, by design: the steps also have the projector processes of the production layout and
+PostgreSQL on the same cores, a step is counted per position while the no-op rate counts messages
+(a ``run_positions`` or ``send_actions`` message carries up to 50), and the end is seen by a round of
+the scheduler, every ``ROUND_SECONDS`` (up to that much late). The load average is printed before and
+after: on a machine shared with other work the two figures move together only roughly.
+
 Sizes: N = 500 steps and M = 5,000 no-op messages by default (a short ``make bench``); ``python -m bench
 workers --steps N`` (``BENCH_WORKERS_STEPS``) for a bigger run, M = 10 × N unless
 ``BENCH_WORKERS_NOOP`` says otherwise. ``BENCH_WORKERS_PROCESSES`` / ``BENCH_WORKERS_THREADS``: 2 × 4.
