@@ -33,7 +33,8 @@ Sizes: N = 2,000 steps and M = 20,000 no-op messages by default (about two minut
 workers --steps N`` (``BENCH_WORKERS_STEPS``) for another size, M = 10 × N unless ``BENCH_WORKERS_NOOP``
 says otherwise. N is a rate's size, not a latency's: the steps go through a pipeline (run, project,
 relay, send) that takes a second or two to fill and to drain whatever N is — a large share of a run of
-500 steps (ten chunks of positions, ten of sends) —; the no-op queue has no such pipeline. ``BENCH_WORKERS_PROCESSES`` / ``BENCH_WORKERS_THREADS``: 2 × 4.
+500 steps (ten chunks of positions, ten of sends) —; the no-op queue has no such pipeline.
+``BENCH_WORKERS_PROCESSES`` / ``BENCH_WORKERS_THREADS``: 2 × 4.
 Services: ``BENCH_REDIS_URL`` (default ``CREDITBOX_TEST_REDIS_URL`` or ``redis://127.0.0.1:6379/15``; only
 this run's keys are written, and deleted after), ``BENCH_WORKERS_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/creditbox_bench_workers``, emptied first).
