@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 from creditbox.application.ports import CHANNEL_SENT, CHANNEL_UNKNOWN, ChannelError, ChannelMessage, Receipt
 from creditbox.clock import FixedClock
@@ -74,3 +79,24 @@ def test_a_message_whose_folder_cannot_be_written_fails_alone_in_its_chunk(tmp_p
     assert isinstance(answers[1], ChannelError)
     assert channel.messages("ACQ", "sms") == ["ACQ/C0001/S1/1/1", "ACQ/C0002/S1/1/1"]
     assert channel.status("ACQ/C0009/S1/1/1") == CHANNEL_UNKNOWN
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
+def test_a_child_made_by_fork_after_a_chunk_sends_its_own_chunks(tmp_path: Path) -> None:
+    channel = FileChannel(tmp_path, FixedClock(date(2026, 3, 2)))
+    channel.send_many([_message("ACQ/C0001/S1/1/1"), _message("ACQ/C0002/S1/1/1")])  # the parent's sync threads
+    child = os.fork()
+    if child == 0:  # the child: a chunk of its own, then out without running the parent's clean-up
+        answers = channel.send_many([_message("ACQ/C0003/S1/1/1"), _message("ACQ/C0004/S1/1/1")])
+        os._exit(0 if all(isinstance(a, Receipt) and not a.duplicate for a in answers) else 1)
+    deadline = time.monotonic() + 30
+    pid, status = os.waitpid(child, os.WNOHANG)
+    while pid == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+        pid, status = os.waitpid(child, os.WNOHANG)
+    if pid == 0:  # waiting for sync threads that were never there
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+        pytest.fail("the child's chunk never finished")
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert channel.messages("ACQ", "sms") == [f"ACQ/C000{n}/S1/1/1" for n in range(1, 5)]

@@ -192,6 +192,16 @@ def _sync_all(descriptors: list[int]) -> dict[int, OSError | None]:
     return dict(zip(descriptors, pool.map(_sync_one, descriptors), strict=True))
 
 
+def _forget_sync_pool() -> None:
+    """In a child process made by ``fork``: the parent's threads are not there, nor is its pool."""
+    global _sync_pool
+    _sync_pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_sync_pool)
+
+
 def _sync_one(descriptor: int) -> OSError | None:
     try:
         os.fsync(descriptor)
