@@ -19,9 +19,23 @@ size (``--processes`` × ``--threads``).
 
 Goal (issue 11): the end-to-end step rate at least 30 % of the no-op rate.
 
-Sizes: N = 500 steps and M = 5,000 no-op messages by default (a short ``make bench``); ``python -m bench
-workers --steps N`` (``BENCH_WORKERS_STEPS``) for a bigger run, M = 10 × N unless
-``BENCH_WORKERS_NOOP`` says otherwise. ``BENCH_WORKERS_PROCESSES`` / ``BENCH_WORKERS_THREADS``: 2 × 4.
+What the two figures share, so that they compare: the same Redis server, the same broker class made
+the same way (``creditbox.workers.broker.make_broker``), the same ``dramatiq`` command line with the
+same ``--processes`` × ``--threads``, both timed without the workers' start-up (the no-op from its
+first fetch; the steps after a warm-up round that has bootstrapped every worker thread's container).
+What differs, by design: the steps also have the projector processes of the production layout and
+PostgreSQL on the same cores, a step is counted per position while the no-op rate counts messages
+(a ``run_positions`` or ``send_actions`` message carries up to 50), and the end is seen by a round of
+the scheduler, every ``ROUND_SECONDS`` (up to that much late). The load average is printed before and
+after: on a machine shared with other work the two figures move together only roughly.
+
+Sizes: N = 2,000 steps and M = 20,000 no-op messages by default (about two minutes); ``python -m bench
+workers --steps N`` (``BENCH_WORKERS_STEPS``) for another size, M = 10 × N unless ``BENCH_WORKERS_NOOP``
+says otherwise. N is a rate's size, not a latency's: the steps go through a pipeline (run, project,
+relay, send) that takes a second or two to fill and to drain whatever N is — a large share of a run of
+500 steps (ten chunks of positions, ten of sends) —; the no-op queue has no such pipeline.
+``BENCH_WORKERS_PROCESSES`` / ``BENCH_WORKERS_THREADS``: 2 × 4. The chunk sizes are the settings'
+(``CREDITBOX_WORKER_POSITION_CHUNK``, ``CREDITBOX_WORKER_ACTION_CHUNK``: 50), read by every process of the run.
 Services: ``BENCH_REDIS_URL`` (default ``CREDITBOX_TEST_REDIS_URL`` or ``redis://127.0.0.1:6379/15``; only
 this run's keys are written, and deleted after), ``BENCH_WORKERS_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/creditbox_bench_workers``, emptied first).
@@ -55,7 +69,7 @@ from creditbox.domain.position import Position
 from creditbox.projections.schema import due_index, outbox
 from creditbox.settings import Settings
 from creditbox.workers.broker import Queues, make_broker
-from creditbox.workers.queue import ACTION_CHUNK, POSITION_CHUNK, DramatiqQueue
+from creditbox.workers.queue import DramatiqQueue
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/creditbox_bench_workers"
@@ -77,7 +91,7 @@ class Sizes:
 
     @classmethod
     def from_environment(cls) -> Sizes:
-        steps = int(os.environ.get("BENCH_WORKERS_STEPS", 500))
+        steps = int(os.environ.get("BENCH_WORKERS_STEPS", 2000))
         return cls(
             steps=steps,
             noop=int(os.environ.get("BENCH_WORKERS_NOOP", 10 * steps)),
@@ -235,7 +249,12 @@ def end_to_end(redis_url: str, pg_url: str, sizes: Sizes, logs: Path) -> Milesto
         try:
             c.companies.register(COMPANY, "Azienda del banco di prova", by="bench")
             c.projections.ensure_schema()
-            queue = DramatiqQueue(broker, Queues(prefix))
+            queue = DramatiqQueue(
+                broker,
+                Queues(prefix),
+                position_chunk=c.settings.worker_position_chunk,
+                action_chunk=c.settings.worker_action_chunk,
+            )
             cli = [sys.executable, "-m", "creditbox.cli.main", "projections", "run"]
             for name in PROJECTORS:
                 started.append(_start([*cli, name], env, logs / f"projector-{name}.log"))
@@ -273,9 +292,10 @@ def run() -> None:
         marks = end_to_end(redis_url, pg_url, sizes, logs)
     steps = sizes.steps / marks.sent
     share = steps / rate
+    chunks = Settings()  # CREDITBOX_WORKER_POSITION_CHUNK / _ACTION_CHUNK, as every process of the run reads them
     print(
         f"  end to end, {sizes.steps:,} steps (claim → run → record → sent): {marks.sent:.2f} s, {steps:,.1f} steps/s "
-        f"(in chunks of {POSITION_CHUNK} positions and {ACTION_CHUNK} sends per message)"
+        f"(in chunks of {chunks.worker_position_chunk} positions and {chunks.worker_action_chunk} sends per message)"
     )
     print(
         f"    from the first round's start: claimed and enqueued {marks.claimed:.2f} s, run and recorded "

@@ -384,7 +384,7 @@ class Container:
 
     def composer(self) -> Composer:
         """What an outbox entry says: its position, the company's letterhead and templates."""
-        return Composer(self.app, self.channel_config(), self.message_templates())
+        return Composer(self.app, self.channel_config(), self.message_templates(), self.loader)
 
     def channel_router(self) -> ChannelRouter:
         """The channel the outbox talks to: each message through its company's adapter."""
@@ -410,6 +410,7 @@ class Container:
         composer's messages), retries, reconciles (``channel``: another channel, for tests)."""
         self.projections.ensure_schema()
         s = self.settings
+        composer = self.composer()
         return OutboxService(
             SqlOutboxStore(self.projections.engine, self.write_gate),
             channel or self.channel_router(),
@@ -417,7 +418,8 @@ class Container:
             self.clock,
             retry=RetryPolicy(s.outbox_max_attempts, s.outbox_first_retry_seconds, s.outbox_max_retry_seconds),
             hold_seconds=s.outbox_hold_seconds,
-            composer=self.composer().message_of,
+            composer=composer.message_of,
+            chunk_composer=composer.for_entries,
         )
 
     def channel_outcomes(self) -> ChannelOutcomes:

@@ -39,6 +39,7 @@ from creditbox.domain.channel_document import (
     scope_label,
 )
 from creditbox.domain.codes import ActionCode
+from creditbox.domain.company import Company
 from creditbox.domain.errors import Conflict, InvalidCommand, NotFound
 
 # The channels of the outbox (``projections/outbox.py`` ``CHANNELS``; a test keeps them equal).
@@ -373,8 +374,14 @@ class ChannelDocuments:
         """The scope's normal form; a company must be registered (``NotFound`` otherwise)."""
         scope = normalise_scope(scope)
         if scope != GROUP:
-            scope = self._companies.get(scope).code
+            scope = self.company(scope).code
         return scope
+
+    def company(self, code: str) -> Company:
+        """The registered company ``code`` (``NotFound`` otherwise), from the cache when it has it."""
+        if self._cache is None:
+            return self._companies.get(code)
+        return self._cache.company(code, self._companies.get)
 
     def _aggregate(self, scope: str, *, fresh: bool = False) -> ChannelDocument | None:
         """The scope's document: from the cache when it has it (shared, never changed: only
@@ -454,13 +461,32 @@ class DocumentCache:
     """The documents read recently, by kind and scope, kept ``ttl_seconds`` (``now``: a monotonic
     clock, seconds). Every message sent reads its company's configuration and templates (and the
     group's): without a cache, several reads of the event store per message. A change saved through
-    the same cache is seen at once; one saved by another process within ``ttl_seconds``."""
+    the same cache is seen at once; one saved by another process within ``ttl_seconds``.
+
+    It also keeps the registered companies the documents are scoped by (their code and name, which
+    the configuration in force starts from), for the same ``ttl_seconds``: each message asked for its
+    company several times (the scope of each document, the built-in defaults) — one read of the event
+    store each, the largest share of a send's work before. A company unknown is never kept."""
 
     def __init__(self, ttl_seconds: float, now: Callable[[], float]) -> None:
         self._ttl = ttl_seconds
         self._now = now
         self._lock = threading.Lock()
         self._entries: dict[tuple[str, str], tuple[float, ChannelDocument | None]] = {}
+        self._companies: dict[str, tuple[float, Company]] = {}
+
+    def company(self, code: str, load: Callable[[str], Company]) -> Company:
+        """The company ``code`` as ``load`` gives it, kept ``ttl_seconds`` (``load`` raises for an
+        unknown company: nothing is kept then)."""
+        with self._lock:
+            found = self._companies.get(code)
+        if found is not None and found[0] >= self._now():
+            return found[1]
+        company = load(code)
+        if self._ttl > 0:
+            with self._lock:
+                self._companies[code] = (self._now() + self._ttl, company)
+        return company
 
     def get(self, key: tuple[str, str]) -> tuple[bool, ChannelDocument | None]:
         with self._lock:
@@ -508,7 +534,7 @@ class ChannelConfigService:
 
     def effective(self, company: str) -> EffectiveConfiguration:
         """The company's configuration in force: built-in defaults, then the group's, then its own."""
-        registered = self._companies.get(company)
+        registered = self.documents.company(company)
         group = self.documents.current(GROUP)
         own = self.documents.current(registered.code)
         document = effective_document([builtin_document(registered.name), group.document, own.document])

@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from creditbox.application.channel_config import CHANNEL_NAMES, ChannelConfigService
 from creditbox.application.ports import (
     CHANNEL_SENT,
     CHANNEL_UNKNOWN,
     AdapterSpec,
+    BatchChannel,
     Channel,
     ChannelError,
     ChannelMessage,
@@ -79,6 +80,35 @@ class ChannelRouter:
 
     def send(self, message: ChannelMessage) -> Receipt:
         return self.adapter(message.company, message.channel).send(message)
+
+    def send_many(self, messages: Sequence[ChannelMessage]) -> list[Receipt | Exception]:
+        """Each message through its adapter, answered in order with its receipt or the error its
+        ``send`` would have raised; an adapter that takes chunks (``BatchChannel``) gets its
+        messages of the chunk at once, any other one message after the other."""
+        results: list[Receipt | Exception | None] = [None] * len(messages)
+        groups: dict[int, tuple[Channel, list[int]]] = {}
+        for index, message in enumerate(messages):
+            try:
+                adapter = self.adapter(message.company, message.channel)
+            except Exception as error:
+                results[index] = error
+                continue
+            groups.setdefault(id(adapter), (adapter, []))[1].append(index)
+        for adapter, indexes in groups.values():
+            if isinstance(adapter, BatchChannel):
+                try:
+                    answers = adapter.send_many([messages[i] for i in indexes])
+                except Exception as error:
+                    answers = [error] * len(indexes)
+                for index, answer in zip(indexes, answers, strict=True):
+                    results[index] = answer
+                continue
+            for index in indexes:
+                try:
+                    results[index] = adapter.send(messages[index])
+                except Exception as error:
+                    results[index] = error
+        return [r if r is not None else ChannelError("messaggio non inviato") for r in results]
 
     def status(self, action_key: str) -> str:
         company = action_key.split("/", 1)[0]

@@ -197,14 +197,25 @@ class DunningService:
     ) -> TickReport:
         """Run what is due on ``business_date`` for these positions of ``company`` (the others, and
         ids that are no position, are left alone), save, and write their next wake-ups."""
-        code = self._companies.require(company)
-        report = TickReport(code, business_date)
-        self._run_claimed(code, list(dict.fromkeys(ids)), business_date, by, report)  # each id once
+        registered = self._companies.get(company)  # read once: its code and its settings
+        report = TickReport(registered.code, business_date)
+        ids = list(dict.fromkeys(ids))  # each id once
+        self._run_claimed(registered.code, ids, business_date, by, report, settings=registered.settings)
         return report
 
-    def _run_claimed(self, company: str, ids: list[UUID], business_date: date, by: str, report: TickReport) -> None:
+    def _run_claimed(
+        self,
+        company: str,
+        ids: list[UUID],
+        business_date: date,
+        by: str,
+        report: TickReport,
+        *,
+        settings: CompanySettings | None = None,
+    ) -> None:
         table = self._tables.current(company)
-        settings = self._companies.get(company).settings
+        if settings is None:
+            settings = self._companies.get(company).settings
         try:
             ran = self._run_chunk(company, ids, table, settings, business_date, by, report)
         except BaseException:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import builtins
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,6 +42,7 @@ from creditbox.application.ports import (
     SENDING,
     SENT,
     UNCERTAIN,
+    BatchChannel,
     Channel,
     ChannelMessage,
     EventStore,
@@ -157,9 +158,13 @@ class OutboxService:
         hold_seconds: float = 300.0,
         batch: int = 1000,
         composer: Callable[[OutboxEntry], ChannelMessage] = message_of,
+        chunk_composer: Callable[[Sequence[OutboxEntry]], Callable[[OutboxEntry], ChannelMessage]] | None = None,
     ) -> None:
+        """``chunk_composer``: given the entries of a chunk about to be sent, the composer to use for
+        them (``Composer.for_entries``: their positions read at once); ``composer`` for each otherwise."""
         self._store = store
         self._compose = composer
+        self._chunk_composer = chunk_composer
         self._channel = channel
         self._events = events
         self._clock = clock
@@ -220,21 +225,52 @@ class OutboxService:
         outcomes = [SendOutcome(key, "skipped") for key in action_keys if key not in taken]
         delivered: builtins.list[str] = []
         try:
-            for entry in claimed:
-                outcome = self._deliver(entry)
+            compose = self._chunk_composer(claimed) if self._chunk_composer is not None and claimed else self._compose
+            if isinstance(self._channel, BatchChannel) and len(claimed) > 1:
+                chunk_outcomes = self._deliver_chunk(claimed, compose)
+            else:
+                chunk_outcomes = (self._deliver(entry, compose) for entry in claimed)
+            for outcome in chunk_outcomes:
                 outcomes.append(outcome)
                 if outcome.result == SENT:
-                    delivered.append(entry.action_key)
+                    delivered.append(outcome.action_key)
         finally:
             self._store.mark_sent_many(delivered, self._clock.now())
         return outcomes
 
-    def _deliver(self, entry: OutboxEntry) -> SendOutcome:
+    def _deliver_chunk(
+        self, entries: Sequence[OutboxEntry], compose: Callable[[OutboxEntry], ChannelMessage]
+    ) -> Iterator[SendOutcome]:
+        """:meth:`_deliver` for claimed entries handed to a ``BatchChannel`` at once: each composed
+        (a failure is that entry's failed attempt), then the composed ones sent together, each answer
+        (receipt or error) taken as :meth:`_deliver` takes it."""
+        assert isinstance(self._channel, BatchChannel)
+        ready: builtins.list[tuple[OutboxEntry, ChannelMessage]] = []
+        for entry in entries:
+            if self.before_channel is not None:
+                self.before_channel(entry)
+            try:
+                ready.append((entry, compose(entry)))
+            except Exception as error:
+                yield self._failed_attempt(entry, f"{type(error).__name__}: {error}")
+        answers = self._channel.send_many([message for _entry, message in ready]) if ready else []
+        for (entry, _message), answer in zip(ready, answers, strict=True):
+            if isinstance(answer, Exception):
+                yield self._failed_attempt(entry, f"{type(answer).__name__}: {answer}")
+                continue
+            if self.after_channel is not None:
+                self.after_channel(entry)
+            log.info("sent %s through %s (%s)", entry.action_key, entry.channel, answer.reference)
+            yield SendOutcome(entry.action_key, SENT, entry.attempts)
+
+    def _deliver(
+        self, entry: OutboxEntry, compose: Callable[[OutboxEntry], ChannelMessage] | None = None
+    ) -> SendOutcome:
         """Hand a claimed (``sending``) entry to its channel; a failure is a failed attempt."""
         if self.before_channel is not None:
             self.before_channel(entry)
         try:
-            receipt = self._channel.send(self._compose(entry))
+            receipt = self._channel.send((compose or self._compose)(entry))
         except Exception as error:  # composing or sending failed: tried again later, then recorded
             return self._failed_attempt(entry, f"{type(error).__name__}: {error}")
         if self.after_channel is not None:

@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 from uuid import UUID
 
 from creditbox.application.import_results import ImportResult
@@ -486,3 +486,13 @@ class DocumentStore(Protocol):
     def read(self, company: str, digest: str) -> bytes:
         """The bytes stored under ``digest``; ``FileNotFoundError`` when none are."""
         ...
+
+
+@runtime_checkable
+class BatchChannel(Protocol):
+    """A channel that can also take a chunk of messages at once (the file channel: one sync of each
+    folder for the chunk, not one per message). ``send_many`` answers each message in order, with
+    its receipt or the exception that message's ``send`` would have raised; when it returns, every
+    message it answered with a receipt is as safely taken as after ``send``."""
+
+    def send_many(self, messages: Sequence[ChannelMessage]) -> list[Receipt | Exception]: ...

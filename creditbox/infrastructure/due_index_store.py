@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Connection, Engine, bindparam, case, func, or_, select, update
+from sqlalchemy import Connection, Engine, bindparam, case, func, or_, select, text, update
 
 from creditbox.application.ports import DueWork, Rescheduled
 from creditbox.clock import Clock
@@ -23,6 +23,19 @@ from creditbox.projections.database import WRITE
 from creditbox.projections.schema import due_index
 
 CHUNK = 1000
+
+# ``done`` on PostgreSQL: what the two statements of the other databases do (the newer wake-up wins by
+# version; the claim released; ``checked_through`` moved forward), for a whole chunk in one statement.
+DONE_POSTGRES = text(
+    "UPDATE due_index AS t SET "
+    "wake_on = CASE WHEN t.version <= d.v THEN d.w ELSE t.wake_on END, "
+    "version = GREATEST(t.version, d.v), "
+    "claimed_by = NULL, claimed_until = NULL, "
+    "checked_through = CASE WHEN t.checked_through IS NULL OR t.checked_through < d.b "
+    "THEN d.b ELSE t.checked_through END "
+    "FROM unnest(CAST(:p AS varchar[]), CAST(:v AS integer[]), CAST(:w AS date[]), CAST(:b AS date[])) "
+    "AS d(p, v, w, b) WHERE t.position_id = d.p"
+)
 
 
 class SqlDueIndex:
@@ -94,6 +107,18 @@ class SqlDueIndex:
             )
         )
         with self._write() as conn, conn.begin():
+            if conn.dialect.name == "postgresql":
+                # Both moves of every row in one statement (one round trip for the chunk, not two per row).
+                conn.execute(
+                    DONE_POSTGRES,
+                    {
+                        "p": [r["p"] for r in rows],
+                        "v": [r["v"] for r in rows],
+                        "w": [r["w"] for r in rows],
+                        "b": [r["b"] for r in rows],
+                    },
+                )
+                return
             conn.execute(rescheduled, [{"p": r["p"], "v": r["v"], "w": r["w"]} for r in rows])
             conn.execute(released, [{"p": r["p"], "b": r["b"]} for r in rows])
 

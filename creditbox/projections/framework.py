@@ -10,7 +10,7 @@ re-derive business rules from events: they ask the batch for the aggregate's sta
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
@@ -18,6 +18,7 @@ from uuid import UUID
 
 from sqlalchemy import Connection, Table
 
+from creditbox.infrastructure.bulk_loader import SqlBulkLoader
 from creditbox.infrastructure.event_store import CreditBoxApplication
 from creditbox.projections.lookups import Lookups
 
@@ -115,6 +116,34 @@ class StateCache:
         self._remember(originator_id, aggregate)
         return aggregate
 
+    def preload(self, wanted: Mapping[UUID, tuple[int, int]]) -> None:
+        """Make ready, in a few queries, the aggregates :meth:`advance` would read back one by one:
+        ``wanted`` gives each aggregate's first and last version in the batch; those the cache
+        cannot take there by applying the batch's events are read at once (the bulk loader), and kept
+        when read exactly at the last version. The others (written again since) are left to
+        :meth:`advance`, which reads each at its version as before."""
+        missing = [
+            originator_id
+            for originator_id, (first, last) in wanted.items()
+            if not self._advances(self._cache.get(originator_id), first, last)
+        ]
+        if len(missing) < 2:
+            return
+        try:
+            loaded = SqlBulkLoader(self._app).load_many(missing)
+        except Exception:  # e.g. one undecodable event: each is read alone, where the error belongs
+            return
+        self.loads += len(missing)
+        for originator_id, aggregate in loaded.items():
+            if aggregate.version == wanted[originator_id][1]:
+                self._remember(originator_id, aggregate)
+
+    @staticmethod
+    def _advances(cached: Any, first: int, last: int) -> bool:
+        if cached is None:
+            return first == 1
+        return bool(cached.version == last or cached.version == first - 1)
+
     def at(self, originator_id: UUID, version: int) -> Any:
         cached = self._cache.get(originator_id)
         if cached is not None and cached.version == version:
@@ -180,6 +209,19 @@ class Batch:
         if originator_id not in self._computed:
             self._computed[originator_id] = self.states.advance(originator_id, self._by_originator[originator_id])
         return self._computed[originator_id]
+
+    def preload(self, originator_ids: Iterable[UUID]) -> None:
+        """Ready the states of these aggregates (:meth:`state`) in a few queries, not one each."""
+        if self.parent is not None:
+            self.parent.preload(originator_ids)
+            return
+        wanted: dict[UUID, tuple[int, int]] = {}
+        for originator_id in originator_ids:
+            if originator_id in self._computed:
+                continue
+            events = self._by_originator[originator_id]
+            wanted[originator_id] = (events[0].originator_version, events[-1].originator_version)
+        self.states.preload(wanted)
 
     def memo(self, originator_id: UUID, key: str, compute: Callable[[], Any]) -> Any:
         """Something derived from an aggregate's state after the batch, computed once for all projections."""

@@ -17,6 +17,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from typing import Any, ClassVar
+from uuid import UUID
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -123,10 +124,13 @@ class OutboxProjection:
 
     def apply(self, batch: Batch, conn: Connection) -> None:
         rows: list[dict[str, Any]] = []
+        with_actions: dict[UUID, list[Any]] = {}
         for originator_id in batch.originators():
             actions = [e for e in batch.events_of(originator_id) if isinstance(e, StepExecuted | ReactivationRequested)]
-            if not actions:
-                continue
+            if actions:
+                with_actions[originator_id] = actions
+        batch.preload(with_actions)  # their positions read in a few queries, not one each
+        for originator_id, actions in with_actions.items():
             position = batch.state(originator_id)
             for event in actions:
                 row = entry_row(event, position, event.timestamp)

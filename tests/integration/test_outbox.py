@@ -121,6 +121,53 @@ def test_sending_writes_one_file_and_a_second_send_changes_nothing(outbox_contai
     assert channel.messages("ACQ", "sms") == [FIRST_SMS]
 
 
+def test_a_chunk_is_sent_at_once_each_entry_on_its_own_terms(outbox_container: Container) -> None:
+    """``send_many`` (the ``send_actions`` actor): the chunk's positions read together, the file channel
+    given the chunk at once; an entry already sent is skipped, each other one written and marked sent."""
+    c = outbox_container
+    for customer in ("C1", "C2", "C3"):
+        _given_a_customer_with_an_sms(c, customer)
+    keys = [FIRST_SMS, "ACQ/C2/S-C2/1/1", "ACQ/C3/S-C3/1/1"]
+    assert c.outbox().send(FIRST_SMS).result == "sent"
+    outcomes = {o.action_key: o.result for o in c.outbox().send_many(keys)}
+    assert outcomes == {FIRST_SMS: "skipped", keys[1]: "sent", keys[2]: "sent"}
+    statuses = {e.action_key: (e.status, e.attempts) for e in c.outbox().list("ACQ")}
+    assert statuses == {key: (SENT, 1) for key in keys}
+    channel = c.channel()
+    assert isinstance(channel, FileChannel)
+    assert channel.messages("ACQ", "sms") == sorted(keys)
+    text = (channel.root / "ACQ" / "sms" / f"{keys[2].replace('/', '%2F')}.json").read_text("utf-8")
+    assert "C3" in text  # composed from its own position
+    assert all(o.result == "skipped" for o in c.outbox().send_many(keys))  # the chunk delivered twice
+
+
+def test_the_outbox_projection_reads_the_positions_of_a_batch_together(
+    outbox_container: Container, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A projector that does not hold the positions (a fresh process, or positions older than its
+    cache) reads those of a batch's actions in one bulk read, not one by one through the repository."""
+    c = outbox_container
+    c.companies.register("ACQ", "Acque", by="test")
+    for customer in ("C1", "C2", "C3"):
+        records = [
+            CustomerRecord(customer, details(mobile="3331234567")),
+            SupplyRecord(customer, supply(f"S-{customer}")),
+            BillRecord(f"B-{customer}", customer, f"S-{customer}", date(2026, 1, 1), DUE, Decimal("120.00")),
+        ]
+        c.ingestor().ingest("ACQ", records, by="test")
+    c.projections.catch_up()
+    c.dunning().run_due("ACQ", date(2026, 2, 10))  # the steps: not projected yet
+    c.projections.states.clear()  # the projector holds none of the positions
+    one_by_one: list[object] = []
+    original = c.app.repository.get
+    monkeypatch.setattr(c.app.repository, "get", lambda *a, **k: one_by_one.append(a) or original(*a, **k))
+    c.projections.runner(["outbox"]).catch_up()
+    entries = {e.customer_code: e for e in c.outbox().list("ACQ")}
+    assert sorted(entries) == ["C1", "C2", "C3"] and one_by_one == []
+    assert {e.status for e in entries.values()} == {PENDING}
+    assert all(e.payload["supply_code"] == f"S-{code}" for code, e in entries.items())
+
+
 class ListQueue:
     def __init__(self) -> None:
         self.actions: list[str] = []

@@ -9,6 +9,11 @@ the same folder, flushed and synced, then linked into place: an atomic rename th
 file already there), so a reader never sees half a message and a crash
 leaves at most a temporary file, never a partial message. Sending the same key again writes nothing
 (the receipt says ``duplicate``); :meth:`FileChannel.status` answers from the files.
+
+A chunk of messages (:meth:`FileChannel.send_many`, the outbox's ``send_actions``) is written the same
+way with the syncs grouped: every temporary file written first, then all synced by a few threads at
+once (the file system commits their syncs together), then each linked into place, then each folder
+synced once for the chunk instead of once per message.
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -77,38 +85,73 @@ class FileChannel:
         return self._root / folder_name(message.company) / folder_name(message.channel) / file_name(message.action_key)
 
     def send(self, message: ChannelMessage) -> Receipt:
-        target = self.path_of(message)
-        if target.exists():
-            return Receipt(str(target), duplicate=True)
+        result = self.send_many([message])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def send_many(self, messages: Sequence[ChannelMessage]) -> list[Receipt | Exception]:
+        """Each message written as :meth:`send` writes it, the chunk's syncs done together: every
+        temporary file written, then each synced and linked into place, then each folder synced
+        once — all before returning, so a message answered with a receipt is on disk, name and
+        content. A message whose folder cannot be written is answered with its ``ChannelError``."""
+        results: list[Receipt | Exception | None] = [None] * len(messages)
+        staged: list[tuple[int, Path, str, int]] = []  # index, target, temporary, open descriptor
+        folders: dict[Path, None] = {}
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            body = {
-                "action_key": message.action_key,
-                "company": message.company,
-                "channel": message.channel,
-                "recipient": message.recipient,
-                "subject": message.subject,
-                "text": message.text,
-                "written_at": self._clock.now().isoformat(),
-            }
-            data = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
-            handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    out.write(data)
-                    out.flush()
-                    os.fsync(out.fileno())
-                # link, not rename: if another worker wrote the same key meanwhile, its file stays
+            for index, message in enumerate(messages):
+                target = self.path_of(message)
+                if target.exists():
+                    results[index] = Receipt(str(target), duplicate=True)
+                    continue
                 try:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target.parent)
+                except OSError as error:
+                    results[index] = _unwritable(error)
+                    continue
+                staged.append((index, target, temporary, handle))
+                try:
+                    _write_all(handle, self._body(message))
+                except OSError as error:
+                    results[index] = _unwritable(error)
+            synced = _sync_all([handle for index, _t, _p, handle in staged if results[index] is None])
+            for index, target, temporary, handle in staged:
+                if results[index] is not None:
+                    continue
+                try:
+                    failure = synced[handle]
+                    if failure is not None:
+                        raise failure
+                    # link, not rename: if another worker wrote the same key meanwhile, its file stays
                     os.link(temporary, target)
                 except FileExistsError:
-                    return Receipt(str(target), duplicate=True)
-            finally:
-                os.unlink(temporary)
-        except OSError as error:
-            raise ChannelError(f"cartella dei messaggi non scrivibile: {error}") from error
-        _sync_folder(target.parent)
-        return Receipt(str(target))
+                    results[index] = Receipt(str(target), duplicate=True)
+                except OSError as error:
+                    results[index] = _unwritable(error)
+                else:
+                    results[index] = Receipt(str(target))
+                    folders[target.parent] = None
+        finally:
+            for _index, _target, temporary, handle in staged:
+                os.close(handle)
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+        for folder in folders:
+            _sync_folder(folder)
+        return [r if r is not None else ChannelError("messaggio non scritto") for r in results]
+
+    def _body(self, message: ChannelMessage) -> bytes:
+        body = {
+            "action_key": message.action_key,
+            "company": message.company,
+            "channel": message.channel,
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "text": message.text,
+            "written_at": self._clock.now().isoformat(),
+        }
+        return json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
 
     def status(self, action_key: str) -> str:
         company = action_key.split("/", 1)[0]
@@ -124,6 +167,54 @@ class FileChannel:
         if not folder.is_dir():
             return []
         return sorted(_key_in(p) for p in folder.iterdir() if p.name.endswith(SUFFIX))
+
+
+def _unwritable(error: OSError) -> ChannelError:
+    return ChannelError(f"cartella dei messaggi non scrivibile: {error}")
+
+
+# The files of a chunk are synced by a few threads at once: the file system then commits their syncs
+# together (one journal commit for many files) instead of one after the other.
+SYNC_THREADS = 8
+_sync_pool: ThreadPoolExecutor | None = None
+_sync_pool_lock = threading.Lock()
+
+
+def _sync_all(descriptors: list[int]) -> dict[int, OSError | None]:
+    """Each descriptor synced (``os.fsync``); the error of each one that could not be, None otherwise."""
+    global _sync_pool
+    if len(descriptors) < 2:
+        return {d: _sync_one(d) for d in descriptors}
+    with _sync_pool_lock:
+        if _sync_pool is None:
+            _sync_pool = ThreadPoolExecutor(max_workers=SYNC_THREADS, thread_name_prefix="file-channel-sync")
+        pool = _sync_pool
+    return dict(zip(descriptors, pool.map(_sync_one, descriptors), strict=True))
+
+
+def _forget_sync_pool() -> None:
+    """In a child process made by ``fork``: the parent's threads are not there, nor is its pool."""
+    global _sync_pool
+    _sync_pool = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_sync_pool)
+
+
+def _sync_one(descriptor: int) -> OSError | None:
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        return error
+    return None
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        view = view[written:]
 
 
 def _sync_folder(folder: Path) -> None:
