@@ -22,7 +22,7 @@ from uuid import UUID
 
 from creditbox.application.channel_config import ChannelConfigService, EffectiveConfiguration
 from creditbox.application.notices import Notice, NoticeBill, NoticeSupply, PostalAddress
-from creditbox.application.ports import BulkLoader, ChannelMessage, EventStore, OutboxEntry
+from creditbox.application.ports import BulkLoader, ChannelMessage, EventStore, OutboxEntry, SendWithdrawn
 from creditbox.application.templates import MessageTemplates, TemplateAction, template_action
 from creditbox.domain.codes import ActionCode
 from creditbox.domain.errors import NotFound
@@ -93,6 +93,9 @@ class Composer:
     def _message(self, entry: OutboxEntry, position: Any) -> ChannelMessage:
         if not isinstance(position, Position):
             raise UnreadablePosition(f"{entry.action_key}: posizione {entry.position_id} non leggibile")
+        case = position.dunning.cases.get(entry.case_id)
+        if entry.seq is not None and case is not None and not case.is_open:  # a reactivation is always sent
+            raise SendWithdrawn(f"pratica {case.status.label} prima dell'invio: avviso annullato")
         payload = entry.payload
         parameters = payload.get("parameters") or {}
         facts = ActionFacts(

@@ -42,6 +42,7 @@ from creditbox.application.ports import (
     SENDING,
     SENT,
     UNCERTAIN,
+    WITHDRAWN,
     BatchChannel,
     Channel,
     ChannelMessage,
@@ -49,6 +50,7 @@ from creditbox.application.ports import (
     HistoryCutoff,
     OutboxEntry,
     OutboxStore,
+    SendWithdrawn,
     WorkQueue,
 )
 from creditbox.clock import Clock
@@ -64,6 +66,7 @@ OUTBOX_STATUS_LABELS: dict[str, str] = {
     FAILED: "fallito",
     UNCERTAIN: "incerto",
     MARKED_SENT: "segnato come inviato",
+    WITHDRAWN: "annullato (pratica chiusa)",
 }
 
 SENDER = "outbox"  # who records a failure on the position
@@ -251,6 +254,8 @@ class OutboxService:
                 self.before_channel(entry)
             try:
                 ready.append((entry, compose(entry)))
+            except SendWithdrawn as withdrawn:
+                yield self._withdrawn(entry, str(withdrawn))
             except Exception as error:
                 yield self._failed_attempt(entry, f"{type(error).__name__}: {error}")
         answers = self._channel.send_many([message for _entry, message in ready]) if ready else []
@@ -271,12 +276,20 @@ class OutboxService:
             self.before_channel(entry)
         try:
             receipt = self._channel.send((compose or self._compose)(entry))
+        except SendWithdrawn as withdrawn:
+            return self._withdrawn(entry, str(withdrawn))
         except Exception as error:  # composing or sending failed: tried again later, then recorded
             return self._failed_attempt(entry, f"{type(error).__name__}: {error}")
         if self.after_channel is not None:
             self.after_channel(entry)
         log.info("sent %s through %s (%s)", entry.action_key, entry.channel, receipt.reference)
         return SendOutcome(entry.action_key, SENT, entry.attempts)
+
+    def _withdrawn(self, entry: OutboxEntry, reason: str) -> SendOutcome:
+        """The entry's case closed before its notice went out: withdrawn, never handed to the channel."""
+        self._store.mark_withdrawn(entry.action_key, reason, self._clock.now())
+        log.info("withdrawn %s: %s", entry.action_key, reason)
+        return SendOutcome(entry.action_key, WITHDRAWN, entry.attempts, reason)
 
     def _failed_attempt(self, entry: OutboxEntry, error: str) -> SendOutcome:
         now = self._clock.now()

@@ -315,7 +315,15 @@ UNCERTAIN = "uncertain"  # left ``sending`` (a crash) and the channel does not k
 # Recorded before the outbox existed (sent by the system of the time) and marked so by a person at the
 # upgrade (``creditbox outbox mark-sent``): never handed to a channel.
 MARKED_SENT = "marked_sent"
-OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN, MARKED_SENT)
+# A step's notice not sent because its case closed (paid, written off …) before the channel was called:
+# no reminder, letter or suspension for a debt that is no longer there. Reactivations are always sent.
+WITHDRAWN = "withdrawn"
+OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN, MARKED_SENT, WITHDRAWN)
+
+
+class SendWithdrawn(Exception):
+    """The action of an outbox entry is no longer to be carried out (its case has closed): the entry
+    is withdrawn, nothing is handed to the channel."""
 
 
 @dataclass(frozen=True)
@@ -388,6 +396,10 @@ class OutboxStore(Protocol):
 
     def mark_failed(self, action_key: str, error: str, now: datetime) -> bool:
         """sending → failed."""
+        ...
+
+    def mark_withdrawn(self, action_key: str, reason: str, now: datetime) -> bool:
+        """sending → withdrawn, with why."""
         ...
 
     def stale_sending(self, before: datetime, *, limit: int) -> list[OutboxEntry]:

@@ -29,6 +29,7 @@ from creditbox.application.ports import (
     SENDING,
     SENT,
     UNCERTAIN,
+    WITHDRAWN,
     HistoryCutoff,
     OutboxEntry,
 )
@@ -242,6 +243,9 @@ class SqlOutboxStore:
 
     def mark_failed(self, action_key: str, error: str, now: datetime) -> bool:
         return self._move(action_key, SENDING, status=FAILED, last_error=error[:ERROR_WIDTH], updated_at=utc(now))
+
+    def mark_withdrawn(self, action_key: str, reason: str, now: datetime) -> bool:
+        return self._move(action_key, SENDING, status=WITHDRAWN, last_error=reason[:ERROR_WIDTH], updated_at=utc(now))
 
     # ---- reconciliation -------------------------------------------------------------------
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from creditbox.application.ports import SENT, UNCERTAIN
+from creditbox.application.ports import SENT, UNCERTAIN, WITHDRAWN
 from creditbox.bootstrap import Container
 from creditbox.domain.ids import position_id
 from creditbox.infrastructure.channels.files import action_key_of
@@ -113,7 +113,8 @@ def files_in(channel_dir: Path) -> Counter[str]:
 def actions_once(c: Container, company: str, store: Store, channel_dir: Path) -> Found:
     """Every ``StepExecuted`` is one outbox entry, ``sent`` after one attempt with one file in the
     channel — or, when a worker was killed between claiming it and calling the channel, ``uncertain``
-    with no file (on a person's worklist: never sent blindly, not lost)."""
+    with no file (on a person's worklist: never sent blindly, not lost), or ``withdrawn`` with no file
+    when its case closed (a payment) before the channel was called."""
     c.projections.catch_up()
     entries = {e.action_key: e for e in c.outbox().list(company)}
     files = files_in(channel_dir)
@@ -123,6 +124,10 @@ def actions_once(c: Container, company: str, store: Store, channel_dir: Path) ->
         if entry.status == UNCERTAIN:
             if files[key]:
                 found.lost += [f"uncertain {key} though the channel has it"]
+        elif entry.status == WITHDRAWN:
+            position = c.positions.load(company, entry.customer_code)
+            if files[key] or position.case(entry.case_id).is_open:
+                found.lost += [f"withdrawn {key} though its case is open or the channel has it"]
         elif entry.status != SENT:
             found.lost += [f"not sent {key} ({entry.status})"]
         elif files[key] == 0:

@@ -18,6 +18,7 @@ from creditbox.application.ports import (
     SENDING,
     SENT,
     UNCERTAIN,
+    WITHDRAWN,
     ChannelError,
     ChannelMessage,
     Receipt,
@@ -278,3 +279,24 @@ def test_a_failed_send_leaves_the_worklist_when_its_case_is_closed(outbox_contai
     assert not case.is_open and FIRST_SMS in case.failed_sends  # the failure stays in the history
     assert failed_sends() == ["C2"]  # the open case's failure is still there for a person
     assert service.get(FIRST_SMS).status == FAILED  # type: ignore[union-attr]
+
+
+def test_the_notice_of_a_case_closed_before_its_send_is_withdrawn_not_sent(outbox_container: Container) -> None:
+    """A step decided, then the customer pays before the channel is called: no reminder (or suspension)
+    goes out for a debt that is no longer there; the entry says why, and the open case's notice is sent."""
+    c = outbox_container
+    _given_a_customer_with_an_sms(c)
+    _given_a_customer_with_an_sms(c, "C2")
+    c.ingestor().ingest("ACQ", [PaymentRecord("P-C1", "C1", date(2026, 2, 11), Decimal("120.00"))], by="test")
+    c.dunning().run_due("ACQ", date(2026, 2, 11))
+    position = c.app.repository.get(position_id("ACQ", "C1"))
+    assert isinstance(position, Position) and not position.case("S-C1/1").is_open
+    second = "ACQ/C2/S-C2/1/1"
+    outcomes = {o.action_key: o.result for o in c.outbox().send_many([FIRST_SMS, second])}
+    assert outcomes == {FIRST_SMS: WITHDRAWN, second: SENT}
+    withdrawn = c.outbox().get(FIRST_SMS)
+    assert withdrawn is not None and withdrawn.status == WITHDRAWN
+    assert withdrawn.last_error == "pratica chiusa per pagamento prima dell'invio: avviso annullato"
+    sent_files = [p.name for p in Path(c.settings.channel_dir).rglob("*") if p.is_file()]
+    assert any("C2" in name for name in sent_files) and not any("C1" in name for name in sent_files)
+    assert c.outbox().send(FIRST_SMS).result == "skipped"  # withdrawn for good: never handed out again
