@@ -29,8 +29,13 @@ from creditbox.domain.errors import NotFound
 from creditbox.domain.ids import position_id
 from creditbox.domain.money import ZERO, money
 from creditbox.domain.position import Position
+from creditbox.domain.workflow.cases import CaseStatus
 
 PREVIEW_KEY = "ANTEPRIMA"
+# A ladder step's notice is withdrawn when its case closed like this before the send: the debt is paid.
+# (A write-off, a settlement or a litigation outcome is a person's decision, taken with the case's
+# actions in view: what was already decided for it still goes out.)
+PAID_OFF = frozenset({CaseStatus.CLOSED_PAID, CaseStatus.CLOSED_PLAN_COMPLETED})
 
 
 class UnreadablePosition(RuntimeError):
@@ -94,7 +99,7 @@ class Composer:
         if not isinstance(position, Position):
             raise UnreadablePosition(f"{entry.action_key}: posizione {entry.position_id} non leggibile")
         case = position.dunning.cases.get(entry.case_id)
-        if entry.seq is not None and case is not None and not case.is_open:  # a reactivation is always sent
+        if entry.seq is not None and case is not None and case.status in PAID_OFF:  # reactivations: always sent
             raise SendWithdrawn(f"pratica {case.status.label} prima dell'invio: avviso annullato")
         payload = entry.payload
         parameters = payload.get("parameters") or {}

@@ -315,7 +315,7 @@ UNCERTAIN = "uncertain"  # left ``sending`` (a crash) and the channel does not k
 # Recorded before the outbox existed (sent by the system of the time) and marked so by a person at the
 # upgrade (``creditbox outbox mark-sent``): never handed to a channel.
 MARKED_SENT = "marked_sent"
-# A step's notice not sent because its case closed (paid, written off …) before the channel was called:
+# A step's notice not sent because its case closed as paid before the channel was called:
 # no reminder, letter or suspension for a debt that is no longer there. Reactivations are always sent.
 WITHDRAWN = "withdrawn"
 OUTBOX_STATUSES = (PENDING, SENDING, SENT, FAILED, UNCERTAIN, MARKED_SENT, WITHDRAWN)
