@@ -16,6 +16,7 @@ from creditbox.cli import (
     companies,
     context,
     db,
+    generate,
     imports,
     inbound,
     inbox,
@@ -103,6 +104,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("ageing", worklists.ageing),
     ("bank", bank.app),
     ("statement", statement.statement),
+    ("generate", generate.generate),
 )
 
 add_commands(app, COMMANDS)
