@@ -65,9 +65,10 @@ def test_requests_are_counted_by_route_template_never_by_path(scraped: Api) -> N
         scraped.as_(Role.AUDITOR).get(f"{BASE}/positions/SEGRETO42")
     after = scraped.client.get("/metrics", headers=SCRAPE).text
     labels = {"method": "GET", "route": route, "status": "404"}
-    assert sample(after, "creditbox_http_requests_total", **labels) == sample(
-        before, "creditbox_http_requests_total", **labels
-    ) + 3
+    assert (
+        sample(after, "creditbox_http_requests_total", **labels)
+        == sample(before, "creditbox_http_requests_total", **labels) + 3
+    )
     assert sample(after, "creditbox_http_request_duration_seconds_count", method="GET", route=route) >= 3
     assert "SEGRETO42" not in after
 
