@@ -70,7 +70,8 @@ def test_a_message_is_logged_with_its_message_id_and_counted(json_logs: io.Strin
         said.info("lavoro %s", number)
 
     actor = dramatiq.actor(greet, broker=broker, actor_name="observe_greet", queue_name="observe-test")
-    before = metrics.MESSAGES.labels("observe-test", "observe_greet", "done")._value.get()
+    done = {"queue": "observe-test", "actor": "observe_greet", "outcome": "done"}
+    before = value(metrics.exposition().decode(), "creditbox_worker_messages_total", **done)
     worker = dramatiq.Worker(broker, worker_threads=1)
     worker.start()
     try:
@@ -83,7 +84,7 @@ def test_a_message_is_logged_with_its_message_id_and_counted(json_logs: io.Strin
     mine = [line for line in lines if line["logger"] == "tests.worker"]
     assert [(line["message"], line["message_id"]) for line in mine] == [("lavoro 7", message.message_id)]
     assert "request_id" not in mine[0]
-    after = metrics.MESSAGES.labels("observe-test", "observe_greet", "done")._value.get()
+    after = value(metrics.exposition().decode(), "creditbox_worker_messages_total", **done)
     assert after == before + 1
 
 
