@@ -106,3 +106,5 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
     ready_max_projection_lag: int = Field(default=10_000, ge=0)
+    # Each check of ``/readyz`` waits at most this long (a database that does not answer is not ready).
+    ready_check_timeout_seconds: float = Field(default=3.0, gt=0)

@@ -13,6 +13,7 @@ with nothing quarantined, the broker answers. Counts and names only: no personal
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -154,8 +155,17 @@ class Check:
         return {"name": self.name, "ok": self.ok, "detail": self.detail, **self.data}
 
 
+# Each check runs in a daemon thread of its own, waited for at most ``ready_check_timeout_seconds``: a
+# database that does not answer (its pool waiting, its retries) makes the check fail fast instead of
+# hanging the probe. A check still running when its time is up finishes in its thread, its answer
+# dropped; at most ``_MAX_STUCK`` may be left running at once (past them a check is not even started).
+_MAX_STUCK = 8
+_running = threading.BoundedSemaphore(_MAX_STUCK)
+
+
 def readiness(container: Container) -> list[Check]:
     """Every check, each in its own ``try`` (one failing says what, the others still run)."""
+    timeout = container.settings.ready_check_timeout_seconds
     checks = []
     for name, run in (
         ("database", _database),
@@ -163,20 +173,38 @@ def readiness(container: Container) -> list[Check]:
         ("projections", _projection_lag),
         ("broker", _broker),
     ):
-        started = time.perf_counter()
-        try:
-            check = run(container)
-        except Exception as error:
-            check = Check(name, False, f"non raggiungibile: {type(error).__name__}")
-        check.data["seconds"] = round(time.perf_counter() - started, 4)
-        checks.append(check)
-        if name == "database" and not check.ok:  # nothing else can be read
+        checks.append(_timed(name, run, container, timeout))
+        if name == "database" and not checks[-1].ok:  # nothing else can be read
             checks += [
                 Check(n, False, "non verificabile: database non raggiungibile") for n in ("migrations", "projections")
             ]
-            checks.append(_safe_broker(container))
+            checks.append(_timed("broker", _broker, container, timeout))
             break
     return checks
+
+
+def _timed(name: str, run: Callable[[Container], Check], container: Container, timeout: float) -> Check:
+    started = time.perf_counter()
+    if not _running.acquire(blocking=False):
+        return Check(name, False, "controlli precedenti ancora senza risposta", {"seconds": 0.0})
+    outcome: list[Check] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome.append(run(container))
+        except Exception as error:
+            outcome.append(Check(name, False, f"non raggiungibile: {type(error).__name__}"))
+        finally:
+            _running.release()
+            done.set()
+
+    threading.Thread(target=target, name=f"creditbox-readyz-{name}", daemon=True).start()
+    check = (
+        outcome[0] if done.wait(timeout) and outcome else Check(name, False, f"nessuna risposta entro {timeout:g} s")
+    )
+    check.data["seconds"] = round(time.perf_counter() - started, 4)
+    return check
 
 
 def _database(container: Container) -> Check:
@@ -225,10 +253,3 @@ def _broker(container: Container) -> Check:
         return Check("broker", True, "in-process (memory://)")
     depths = queue_depths(container)
     return Check("broker", True, "raggiungibile", {"queues": depths})
-
-
-def _safe_broker(container: Container) -> Check:
-    try:
-        return _broker(container)
-    except Exception as error:
-        return Check("broker", False, f"non raggiungibile: {type(error).__name__}")
