@@ -31,6 +31,9 @@ from prometheus_client.registry import Collector
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
+if os.environ.get(MULTIPROCESS_ENV):  # multiprocess mode: the metrics below open their files there
+    os.makedirs(os.environ[MULTIPROCESS_ENV], exist_ok=True)
+
 HTTP_REQUESTS = Counter(
     "creditbox_http_requests_total", "Richieste HTTP servite, per metodo, percorso (modello) e stato",
     ["method", "route", "status"],
