@@ -26,7 +26,13 @@ request_id: ContextVar[str | None] = ContextVar("creditbox_request_id", default=
 message_id: ContextVar[str | None] = ContextVar("creditbox_message_id", default=None)
 _IDS = {"request_id": request_id, "message_id": message_id}
 # Attributes of every LogRecord: what is not among them was passed with ``extra=`` and is printed.
-_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime", "taskName"}
+# (uvicorn's ``color_message`` repeats the message with terminal colours.)
+_STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+    "taskName",
+    "color_message",
+}
 HANDLER_NAME = "creditbox-json"
 
 
