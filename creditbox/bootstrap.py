@@ -34,6 +34,7 @@ from creditbox.application.dossier_check import DossierVerifier
 from creditbox.application.dossier_ports import LegalDocumentSource
 from creditbox.application.dunning import CachingLoader, DunningService
 from creditbox.application.import_profiles import ImportProfiles
+from creditbox.application.import_results import ImportResult
 from creditbox.application.imports import ImportService
 from creditbox.application.inbound import InboundFiles
 from creditbox.application.inbox import Inbox
@@ -95,6 +96,7 @@ from creditbox.infrastructure.excel.isolated_parser import IsolatedParser, Reade
 from creditbox.infrastructure.excel.office_lists import assignment_files, technical_list
 from creditbox.infrastructure.excel.profile_reader import check_profile_value
 from creditbox.infrastructure.excel.workbook_guard import WorkbookLimits
+from creditbox.infrastructure.health_checks import Check, StateCollector, readiness
 from creditbox.infrastructure.inbox_folder import DEFAULT_MIN_AGE, LocalInboxFolder
 from creditbox.infrastructure.interest_rates import load_rates
 from creditbox.infrastructure.letters.batches import PostalBatches
@@ -111,8 +113,20 @@ from creditbox.infrastructure.statement.pdf import render_pdf
 from creditbox.infrastructure.statement.xlsx import render_xlsx
 from creditbox.infrastructure.unmatched_store import SqlUnmatchedAnswers
 from creditbox.infrastructure.write_gate import WriteGate
+from creditbox.observability import metrics
 from creditbox.projections.service import ReadModels
 from creditbox.settings import Settings
+
+
+class _ImportMetrics:
+    def imported(self, result: ImportResult, seconds: float) -> None:
+        metrics.observe_import(result, seconds)
+
+    def refused(self) -> None:
+        metrics.observe_refused_import()
+
+
+IMPORT_METRICS = _ImportMetrics()
 
 
 @dataclass
@@ -144,8 +158,21 @@ class Container:
     def importer(self, **options: Any) -> ImportService:
         """Import of billing-system files (default Excel profile), for the CLI, API and inbox."""
         tolerance = self.settings.future_date_tolerance_days
-        options = {"savers": self.batch_saver, "future_tolerance_days": tolerance, **options}
+        options = {
+            "savers": self.batch_saver,
+            "future_tolerance_days": tolerance,
+            "observer": IMPORT_METRICS,
+            **options,
+        }
         return ImportService(self.app, self.loader, self.workbook_parser(), self.clock, **options)
+
+    def readiness(self) -> list[Check]:
+        """The checks of ``/readyz`` (database, migrations, projections' lag, broker)."""
+        return readiness(self)
+
+    def metrics_exposition(self) -> bytes:
+        """This process's metrics and the gauges read now from the database and the broker."""
+        return metrics.exposition([StateCollector(self)])
 
     def reader_limits(self) -> ReaderLimits:
         """What a workbook may hold and what reading it may take (the ``import_*`` settings)."""

@@ -105,3 +105,16 @@ class Settings(BaseSettings):
     # Late-payment rates (statement of account): a company's own CSV in the format of the shipped
     # ``creditbox/data/interest-rates.csv``; unset, the shipped table (docs/statement-and-interest.md).
     interest_rates_file: str | None = None
+    # Observability (docs/operations.md, "Metrics, logs and health"). Logs: ``text`` or ``json`` (one JSON
+    # object a line with the request or message id), at this level. ``/metrics`` on the API answers only
+    # with ``Authorization: Bearer <metrics_token>`` (unset: the route is off, 404); the scheduler, the
+    # projectors and the workers expose theirs on ``metrics_host:metrics_port`` (unset: not exposed).
+    # ``/readyz`` is not ready while a projection is more than ``ready_max_projection_lag`` events behind.
+    log_format: Literal["text", "json"] = "text"
+    log_level: str = "INFO"
+    metrics_token: str | None = None
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+    ready_max_projection_lag: int = Field(default=10_000, ge=0)
+    # Each check of ``/readyz`` waits at most this long (a database that does not answer is not ready).
+    ready_check_timeout_seconds: float = Field(default=3.0, gt=0)

@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 from creditbox.api.auth_limiter import AuthFailureLimiter
 from creditbox.api.docs_page import install_docs
 from creditbox.api.guard import DEFAULT_MAX_JSON_BYTES, DEFAULT_MAX_UPLOAD_BYTES, GuardedRoute, TokenCache
+from creditbox.api.observability import RequestObservability
 from creditbox.api.permissions import describe, permission_of
 from creditbox.api.problems import install_problem_handlers, problem_responses
 from creditbox.api.reads import QueryConnections
@@ -32,6 +33,7 @@ from creditbox.api.routes import (
     imports,
     inbound,
     legal,
+    metrics,
     positions,
     sms_reports,
     statements,
@@ -40,10 +42,13 @@ from creditbox.api.routes import (
 from creditbox.api.security_headers import SecurityHeaders
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.console import install_console
+from creditbox.observability import logs
+from creditbox.settings import Settings
 
 API_TITLE = "CreditBox API"
 ROUTERS = [
     health.router,
+    metrics.router,
     feed.router,
     imports.router,
     positions.router,
@@ -104,6 +109,7 @@ def create_app(
     app.state.limits = {"json": max_json_bytes, "upload": max_upload_bytes}
     install_problem_handlers(app)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(RequestObservability)  # outermost: sees every answer, sets the request id
     install_docs(app)
     for router in ROUTERS:
         # Routes are added flat (full paths), so ``app.routes`` is the complete route table.
@@ -126,7 +132,9 @@ def create_app_from_env() -> FastAPI:
     The objects built so far (modules, the container, FastAPI's routes and models: some 130,000) are
     moved out of the garbage collector's sight with ``gc.freeze()``: they live as long as the process,
     and a full collection walking them stopped the worker for ~150 ms every few seconds under load."""
-    app = create_app(bootstrap())
+    settings = Settings()
+    logs.configure(settings.log_format, settings.log_level)
+    app = create_app(bootstrap(settings))
     gc.collect()
     gc.freeze()
     return app

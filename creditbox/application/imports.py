@@ -8,11 +8,12 @@ The parser (the Excel profile) is injected, so this module reads no file format 
 from __future__ import annotations
 
 import hashlib
+import time
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from creditbox.application.companies import CompanyDirectory
 from creditbox.application.date_policy import DatePolicy
@@ -33,6 +34,7 @@ from creditbox.application.records import (
     Sheet,
     SourcedRecord,
     SupplyRecord,
+    UnreadableFile,
 )
 from creditbox.clock import Clock
 from creditbox.domain.business_dates import DEFAULT_FUTURE_TOLERANCE_DAYS
@@ -48,6 +50,14 @@ def profile_label(profile: str | None, version: int | None) -> str | None:
     return f"{profile} (versione {version})"
 
 
+class ImportObserver(Protocol):
+    """Told of every import's outcome (the metrics): counts only."""
+
+    def imported(self, result: ImportResult, seconds: float) -> None: ...
+
+    def refused(self) -> None: ...
+
+
 class ImportService:
     def __init__(
         self,
@@ -59,7 +69,9 @@ class ImportService:
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         savers: BatchSavers | None = None,
         future_tolerance_days: int = DEFAULT_FUTURE_TOLERANCE_DAYS,
+        observer: ImportObserver | None = None,
     ) -> None:
+        self._observer = observer
         self._store = store
         self._savers = savers
         self._dates = DatePolicy(clock, future_tolerance_days)
@@ -82,8 +94,17 @@ class ImportService:
         file that cannot be read at all; bad rows are reported in the result, good rows go in.
         ``parser`` reads this file instead of the service's own (a company's import profile)."""
         file_name = safe_file_name(file_name)
-        with relaxed_gc():
-            return self._run(content, file_name, company, by=by, progress=progress, parser=parser or self._parser)
+        started = time.perf_counter()
+        try:
+            with relaxed_gc():
+                result = self._run(content, file_name, company, by=by, progress=progress, parser=parser or self._parser)
+        except UnreadableFile:
+            if self._observer is not None:
+                self._observer.refused()
+            raise
+        if self._observer is not None:
+            self._observer.imported(result, time.perf_counter() - started)
+        return result
 
     def _run(
         self,

@@ -17,6 +17,7 @@ from creditbox.cli import (
     context,
     db,
     export,
+    generate,
     imports,
     inbound,
     inbox,
@@ -105,6 +106,7 @@ COMMANDS: tuple[tuple[str, Handler], ...] = (
     ("bank", bank.app),
     ("statement", statement.statement),
     ("export", export.app),
+    ("generate", generate.generate),
 )
 
 add_commands(app, COMMANDS)

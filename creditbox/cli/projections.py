@@ -13,7 +13,10 @@ from rich.table import Table
 
 from creditbox.bootstrap import Container
 from creditbox.cli.context import console, container, fail
+from creditbox.cli.observability import observe_process
 from creditbox.domain.wording import plural
+from creditbox.infrastructure.health_checks import PROJECTIONS
+from creditbox.observability import metrics
 from creditbox.projections.runner import ProjectionFailed, follow
 from creditbox.workers.broker import is_embedded
 
@@ -43,7 +46,20 @@ def run(
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: stop.set())
         console.print(f"Proiezioni in esecuzione: {', '.join(runner.names)} (Ctrl+C per fermare)")
-        follow(runner, c.projections.waiter(poll), stop, after=_outbox_relay(c, runner.names) if relay else None)
+        observe_process(c, (PROJECTIONS,))
+        follow(
+            runner, c.projections.waiter(poll), stop, after=_counted(_outbox_relay(c, runner.names) if relay else None)
+        )
+
+
+def _counted(after: Callable[[int], object] | None) -> Callable[[int], object]:
+    """Counts the notifications each catch-up read (``creditbox_projection_events_total``), then ``after``."""
+
+    def counted(read: int) -> object:
+        metrics.PROJECTION_EVENTS.inc(read)
+        return after(read) if after is not None else None
+
+    return counted
 
 
 def _outbox_relay(c: Container, names: Sequence[str]) -> Callable[[int], object] | None:

@@ -29,9 +29,12 @@ from creditbox.bootstrap import Container
 from creditbox.cli.context import catch_up_views, console, container, error_console, parse_date, print_json
 from creditbox.cli.formats import labelled, print_counts
 from creditbox.cli.inbox import StopSignal
+from creditbox.cli.observability import observe_process
 from creditbox.cli.options import AsJson
 from creditbox.domain.errors import Field
 from creditbox.domain.wording import plural
+from creditbox.infrastructure.health_checks import DUE, OUTBOX, QUEUES
+from creditbox.observability import metrics
 from creditbox.projections.event_labels import event_label
 from creditbox.workers.broker import is_embedded
 from creditbox.workers.queue import DramatiqQueue
@@ -67,6 +70,7 @@ def scheduler(
             _print(report, recorded, as_json, summary=True)
             return
         interval = every if every is not None else c.settings.scheduler_interval_seconds
+        observe_process(c, (DUE, OUTBOX, QUEUES))
         stop = StopSignal()
         with stop.installed():
             error_console.print(
@@ -102,6 +106,8 @@ def _round(
     actions recorded meanwhile, and read back from the event log what was recorded."""
     logged = c.app.last_notification_id() if embedded else 0
     report = scheduler.run_once(business_date)
+    metrics.SCHEDULER_ROUNDS.inc()
+    metrics.SCHEDULER_POSITIONS.inc(report.claimed)
     recorded: Recorded | None = None
     if embedded:
         queue = c.work_queue()

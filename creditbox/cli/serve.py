@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
+
+from creditbox.cli.worker import metrics_folder
+from creditbox.observability.metrics import MULTIPROCESS_ENV
+from creditbox.settings import Settings
 
 FACTORY = "creditbox.api.app:create_app_from_env"
 
@@ -20,6 +26,11 @@ def serve(
     e h11. Nessuna intestazione ``server`` nelle risposte."""
     import uvicorn
 
+    settings = Settings()
+    if workers > 1 and not os.environ.get(MULTIPROCESS_ENV):
+        # Several worker processes: each writes its metrics to one folder, /metrics merges them.
+        os.environ[MULTIPROCESS_ENV] = str(metrics_folder())
+
     uvicorn.run(
         FACTORY,
         factory=True,
@@ -27,7 +38,7 @@ def serve(
         port=port,
         workers=workers,
         log_level=log_level,
-        access_log=access_log,
+        access_log=access_log and settings.log_format != "json",  # JSON: our own line per request
         proxy_headers=False,
         server_header=False,  # no "server: uvicorn" banner
     )

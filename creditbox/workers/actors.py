@@ -31,6 +31,7 @@ from uuid import UUID
 
 import dramatiq
 
+from creditbox.observability import metrics
 from creditbox.workers import runtime
 from creditbox.workers.queue import FOLLOW_UP_RUNS, RUN_POSITION, RUN_POSITIONS, SEND_ACTION, SEND_ACTIONS
 
@@ -117,3 +118,4 @@ def _send(action_keys: list[str]) -> None:
     longer pending; those left ``sending`` are the reconciliation's."""
     for outcome in runtime.outbox().send_many(action_keys):
         log.info("send_action %s: %s", outcome.action_key, outcome.result)
+        metrics.ACTIONS_HANDLED.labels(outcome.result).inc()

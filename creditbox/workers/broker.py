@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import dramatiq
 from dramatiq.brokers.stub import StubBroker
 
+from creditbox.workers.observability import MessageObservability
+
 MEMORY = "memory://"
 
 
@@ -74,6 +76,7 @@ def setup_broker(url: str) -> dramatiq.Broker:
     with _lock:
         if _configured is None:
             broker = make_broker(url)
+            broker.add_middleware(MessageObservability())
             dramatiq.set_broker(broker)
             _configured = (url, broker)
         elif _configured[0] != url:

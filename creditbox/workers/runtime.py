@@ -16,6 +16,7 @@ import dramatiq
 
 from creditbox.application.outbox import OutboxService
 from creditbox.bootstrap import Container, bootstrap
+from creditbox.observability import logs
 from creditbox.settings import Settings
 from creditbox.workers import crash_points
 from creditbox.workers.broker import Queues, setup_broker
@@ -88,7 +89,10 @@ def container() -> Container:
     global _container, _owned
     with _lock:
         if _container is None:
-            _container = bootstrap(_settings or Settings())
+            given = _settings or Settings()
+            if given.log_format == "json":  # a worker process of its own: its records as JSON lines
+                logs.configure(given.log_format, given.log_level)
+            _container = bootstrap(given)
             _owned = True
             atexit.register(_close)
         return _container

@@ -23,9 +23,12 @@ from tests.api.test_imports_and_actions_table import upload, workbook
 pytestmark = pytest.mark.cli_or_api
 
 # The SMS gateway's callback takes no user token: it is signed with a secret shared per company
-# (tests/api/test_channels_api.py).
+# (tests/api/test_channels_api.py). /metrics takes no user token either: its own scrape token
+# (CREDITBOX_METRICS_TOKEN, tests/api/test_observability.py).
 PUBLIC = {
     "/healthz",
+    "/readyz",
+    "/metrics",
     "/openapi.json",
     "/docs",
     "/channels/sms/{company}/reports",

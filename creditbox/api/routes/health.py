@@ -1,5 +1,6 @@
-"""``/healthz``: liveness, database reachability and the projections' quarantine, without a token
-(for load balancers and monitoring). No personal data: counts and ids only."""
+"""``/healthz``: liveness, database reachability and the projections' quarantine; ``/readyz``: whether
+the process can serve (database, migrations, projections' lag, broker). Both without a token (for
+load balancers, orchestrators and monitoring). No personal data: counts, names and ids only."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from creditbox.api.deps import ContainerDep
+from creditbox.api.problems import PROBLEM_MEDIA_TYPE, TYPE_PREFIX
+from creditbox.api.security_headers import SECURITY_HEADERS
 from creditbox.bootstrap import Container
 
 log = logging.getLogger(__name__)
@@ -77,3 +80,48 @@ async def healthz(container: ContainerDep) -> JSONResponse:
     status = "degraded" if total else "ok"
     health = Health(status=status, database=backend, quarantined=total, quarantine=quarantine)
     return JSONResponse(health.model_dump())
+
+
+class ReadinessCheck(BaseModel):
+    name: str = Field(description="database, migrations, projections o broker")
+    ok: bool
+    detail: str = Field(description="Che cosa è stato trovato (in italiano)")
+
+
+class Readiness(BaseModel):
+    status: str = Field(description="ready")
+    checks: list[ReadinessCheck]
+
+
+NOT_READY_TYPE = TYPE_PREFIX + "not-ready"
+
+
+@router.get(
+    "/readyz",
+    response_model=Readiness,
+    responses={503: {"description": "Non pronto: documento problem+json con l'elenco dei controlli (checks)"}},
+)
+async def readyz(container: ContainerDep) -> JSONResponse:
+    """200 se il processo può servire: archivio eventi raggiungibile, schema dei modelli di lettura alla
+    revisione attesa, proiezioni entro ``CREDITBOX_READY_MAX_PROJECTION_LAG`` eventi e senza quarantena,
+    broker raggiungibile. Altrimenti 503 (``application/problem+json``) che dice quale controllo è
+    fallito e di quanto le proiezioni sono indietro. Nessun token, nessun dato personale."""
+    checks = await run_in_threadpool(container.readiness)
+    body = [check.as_json() for check in checks]
+    if all(check.ok for check in checks):
+        return JSONResponse({"status": "ready", "checks": body}, headers=SECURITY_HEADERS)
+    failed = [f"{check.name}: {check.detail}" for check in checks if not check.ok]
+    problem = {
+        "type": NOT_READY_TYPE,
+        "title": "Servizio non pronto",
+        "status": 503,
+        "detail": "; ".join(failed),
+        "instance": "/readyz",
+        "checks": body,
+    }
+    return JSONResponse(
+        problem,
+        status_code=503,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers={**SECURITY_HEADERS, "Retry-After": "5"},
+    )
