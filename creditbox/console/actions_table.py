@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from creditbox.api.deps import Committer
 from creditbox.api.permissions import Permission, allows
@@ -19,14 +18,15 @@ from creditbox.application.actions_tables import HistoryEntry, Revision
 from creditbox.application.console_accounts import ConsoleSession
 from creditbox.console.web import (
     PREFIX,
+    XLSX,
+    XLSX_SIGNATURE,
     ConsoleError,
-    Fields,
     back,
     company_for,
     container_of,
-    csrf_matches,
     current_session,
     page,
+    read_upload,
     require,
 )
 from creditbox.domain.actions import ActionRow
@@ -39,8 +39,6 @@ from creditbox.infrastructure.excel.actions_workbook import export_table, read_t
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Session = Annotated[ConsoleSession, Depends(current_session)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 def _codes(codes: frozenset[Any]) -> str:
@@ -165,21 +163,14 @@ def actions_table_excel(
 @router.post("/{company}/tabella-azioni")
 async def upload_actions_table(request: Request, session: Session, company: str) -> Response:
     """A new version from a workbook: refused with every problem, or saved (unless identical)."""
-    limit: int = request.app.state.limits["upload"]
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ConsoleError(413, f"file oltre il limite di {limit // (1024 * 1024)} MiB")
-    form = await request.form(max_files=1, max_fields=10)
-    fields = Fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    if not csrf_matches(fields, session):
-        raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
+    upload = await read_upload(request, session)
+    fields = upload.fields
     require(session, Permission.ACTIONS_TABLE_WRITE)
     code = company_for(request, session, company)
     here = f"{PREFIX}/{code}/tabella-azioni"
-    file = form.get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
+    if upload.name is None:
         return back(request, session, here, "Scegliere un file .xlsx con la tabella azioni.")
-    content, name = await file.read(), file.filename
+    content, name = upload.content, upload.name
     if not content.startswith(XLSX_SIGNATURE):
         return back(request, session, here, f"{name!r} non è una cartella di lavoro .xlsx: nulla cambiato.")
     container = container_of(request)

@@ -14,7 +14,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from creditbox.api.deps import Committer
 from creditbox.api.permissions import Permission, allows
@@ -23,15 +22,13 @@ from creditbox.application.inbound import InboundResult
 from creditbox.application.records import UnreadableFile
 from creditbox.console.web import (
     PREFIX,
-    ConsoleError,
-    Fields,
     back,
     check_csrf,
     company_for,
     container_of,
-    csrf_matches,
     current_session,
     page,
+    read_upload,
     require,
 )
 from creditbox.domain.errors import DomainError
@@ -65,21 +62,13 @@ def unmatched(request: Request, session: Session, company: str) -> Response:
 @router.post("/{company}/banca")
 async def upload(request: Request, session: Session, company: str) -> Response:
     """Import the uploaded bank file and show its report (what was recorded, reported, left to match)."""
-    limit: int = request.app.state.limits["upload"]
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ConsoleError(413, f"file oltre il limite di {limit // (1024 * 1024)} MiB")
-    form = await request.form(max_files=1, max_fields=10)
-    fields = Fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    if not csrf_matches(fields, session):
-        raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
+    upload = await read_upload(request, session)
     require(session, Permission.FEED_WRITE)
     code = company_for(request, session, company)
     here = f"{PREFIX}/{code}/banca"
-    file = form.get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
+    if upload.name is None:
         return back(request, session, here, "Scegliere un file della banca (camt.053 o camt.054, XML).")
-    content, name = await file.read(), file.filename
+    content, name = upload.content, upload.name
     container, by = container_of(request), session.principal.name
 
     def run() -> InboundResult:

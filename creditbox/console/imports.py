@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from starlette.datastructures import UploadFile
 
 from creditbox.api.deps import Committer
 from creditbox.api.permissions import Permission, allows
@@ -21,14 +20,15 @@ from creditbox.application.console_accounts import ConsoleSession
 from creditbox.application.records import UnreadableFile
 from creditbox.console.web import (
     PREFIX,
+    XLSX,
+    XLSX_SIGNATURE,
     ConsoleError,
-    Fields,
     back,
     company_for,
     container_of,
-    csrf_matches,
     current_session,
     page,
+    read_upload,
     require,
 )
 from creditbox.domain.errors import DomainError
@@ -37,8 +37,6 @@ from creditbox.projections.queries.imports import get_import, imports_page, reje
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 Session = Annotated[ConsoleSession, Depends(current_session)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_SIGNATURE = b"PK\x03\x04"
 
 
 @router.get("/{company}/importazioni")
@@ -54,22 +52,14 @@ def imports(request: Request, session: Session, company: str) -> Response:
 @router.post("/{company}/importazioni")
 async def upload(request: Request, session: Session, company: str) -> Response:
     """Import the uploaded workbook, then show its report (or say why the file was refused)."""
-    limit: int = request.app.state.limits["upload"]
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise ConsoleError(413, f"file oltre il limite di {limit // (1024 * 1024)} MiB")
-    form = await request.form(max_files=1, max_fields=10)
-    fields = Fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
-    if not csrf_matches(fields, session):
-        raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
+    upload = await read_upload(request, session)
+    fields = upload.fields
     require(session, Permission.FEED_WRITE)
     code = company_for(request, session, company)
     here = f"{PREFIX}/{code}/importazioni"
-    file = form.get("file")
-    if not isinstance(file, UploadFile) or not file.filename:
+    if upload.name is None:
         return back(request, session, here, "Scegliere un file .xlsx da importare.")
-    content = await file.read()
-    name = file.filename
+    content, name = upload.content, upload.name
     if not content.startswith(XLSX_SIGNATURE):
         return back(request, session, here, f"{name!r} non è una cartella di lavoro .xlsx: nulla importato.")
     container = container_of(request)

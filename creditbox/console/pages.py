@@ -24,7 +24,7 @@ from creditbox.api.presenters import summary_of
 from creditbox.application.case_views import case_view, lock_view
 from creditbox.application.console_accounts import ConsoleSession
 from creditbox.console.charts import bar_chart
-from creditbox.console.web import PREFIX, ConsoleError, company_for, container_of, current_session, page, require
+from creditbox.console.web import PREFIX, XLSX, ConsoleError, company_for, container_of, current_session, page, require
 from creditbox.domain.codes import ActionCode, CustomerType, Service
 from creditbox.domain.workflow.outcomes import (
     LitigationResult,
@@ -206,9 +206,6 @@ def worklist(
         services=[(s.code, s.label) for s in Service],
         here=q.url(base),
     )
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @router.get("/{company}/liste/{kind}/excel")

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.datastructures import UploadFile
 
 from creditbox.api.permissions import Permission, allows
 from creditbox.application.console_accounts import ConsoleAccounts, ConsoleSession
@@ -156,6 +158,36 @@ async def check_csrf(request: Request, session: ConsoleSession) -> Fields:
     if not csrf_matches(fields, session):
         raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
     return fields
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_SIGNATURE = b"PK\x03\x04"  # a workbook is a ZIP
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A posted form with one file (``file``), once its ``csrf`` field matched the session's token."""
+
+    fields: Fields
+    name: str | None  # None: no file was chosen
+    content: bytes
+
+
+async def read_upload(request: Request, session: ConsoleSession) -> Upload:
+    """The form of an upload page: refused at once (413) when it declares more than the upload limit,
+    403 without the session's CSRF token; the file's name and bytes (none when no file was chosen)."""
+    limit: int = request.app.state.limits["upload"]
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ConsoleError(413, f"file oltre il limite di {limit // (1024 * 1024)} MiB")
+    form = await request.form(max_files=1, max_fields=10)
+    fields = Fields([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    if not csrf_matches(fields, session):
+        raise ConsoleError(403, "modulo scaduto o non valido: ricaricare la pagina e riprovare")
+    file = form.get("file")
+    if not isinstance(file, UploadFile) or not file.filename:
+        return Upload(fields, None, b"")
+    return Upload(fields, file.filename, await file.read())
 
 
 def require(session: ConsoleSession, permission: Permission) -> None:
