@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 WITH_MOBILE = 6  # customers whose first step (an SMS) goes out through the file channel
 WITHOUT_MOBILE = 4  # customers whose SMS is skipped (on the *contatti mancanti* worklist): a letter goes instead
 SECONDS = 90.0  # at most, for the worklists and the outbox to move once everything is fed
+METRICS_TOKEN = "topologia-metriche"
 STOP_SECONDS = 30.0  # at most, for a process to end after SIGTERM
 # Every process, as in production: read models kept by the projector, short holds so that the test
 # does not wait for a production interval.
@@ -138,6 +139,17 @@ def missing_contacts(api: str, secret: str) -> set[str]:
     return {item["customer_code"] for item in answer.json()["items"]}
 
 
+def sample(exposition: str, name: str, **labels: str) -> float:
+    """The sum of the samples of ``name`` carrying ``labels`` in a Prometheus text exposition."""
+    total, found = 0.0, False
+    for line in exposition.splitlines():
+        metric, _, value = line.rpartition(" ")
+        if metric.split("{")[0] == name and all(f'{k}="{v}"' in metric for k, v in labels.items()):
+            total, found = total + float(value), True
+    assert found, f"no sample {name} {labels} in:\n{exposition}"
+    return total
+
+
 def sent_by_channel(database_url: str) -> dict[str, int]:
     with psycopg.connect(database_url, connect_timeout=5) as conn:
         rows = conn.execute("SELECT channel, count(*) FROM outbox WHERE status = 'sent' GROUP BY channel").fetchall()
@@ -169,13 +181,21 @@ def test_the_production_topology_moves_the_worklists_and_the_outbox(site: Site) 
     assert code == 0, out
     feed_token, operator_token = token(site, "feed"), token(site, "operator")
 
-    ports = [free_port(), free_port()]
+    ports, scheduler_metrics = [free_port(), free_port()], free_port()
     daemons = {
-        "api-1": site.serve(ports[0]),
-        "api-2": site.serve(ports[1]),
+        "api-1": site.serve(ports[0], CREDITBOX_METRICS_TOKEN=METRICS_TOKEN),
+        "api-2": site.serve(ports[1], CREDITBOX_METRICS_TOKEN=METRICS_TOKEN),
         "projector": site.creditbox("projections", "run"),
         "worker": site.creditbox("worker", "--processes", "1", "--threads", "2"),
-        "scheduler": site.creditbox("scheduler", "--as-of", OPENING.isoformat(), "--every", "1", "--no-inbox"),
+        "scheduler": site.creditbox(
+            "scheduler",
+            "--as-of",
+            OPENING.isoformat(),
+            "--every",
+            "1",
+            "--no-inbox",
+            CREDITBOX_METRICS_PORT=str(scheduler_metrics),
+        ),
     }
     apis = [f"http://127.0.0.1:{port}" for port in ports]
 
@@ -199,6 +219,13 @@ def test_the_production_topology_moves_the_worklists_and_the_outbox(site: Site) 
     assert files == sent  # every entry sent is a message in its channel's folder, and nothing else is
     sms = sorted(path.name for path in (site.channel_dir / COMPANY / "sms").glob("*.json"))
     assert len(sms) == WITH_MOBILE and all(any(f"%2F{c}%2F" in n for n in sms) for c in set(codes) - without_mobile)
+
+    # What the alerts of docs/operations.md read: the API's gauges and counters, the scheduler's own.
+    api_metrics = httpx.get(f"{apis[0]}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).text
+    assert sample(api_metrics, "creditbox_outbox_actions", channel="sms", status="sent") == WITH_MOBILE
+    assert sample(api_metrics, "creditbox_http_requests_total", route="/api/v1/companies/{company}/bills") >= 1
+    rounds = sample(httpx.get(f"http://127.0.0.1:{scheduler_metrics}/metrics").text, "creditbox_scheduler_rounds_total")
+    assert rounds >= 1
 
     exits = stop_on_sigterm(list(daemons.values()))
     for name, process in daemons.items():

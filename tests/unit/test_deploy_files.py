@@ -112,3 +112,19 @@ def test_the_projections_named_for_the_projectors_are_the_real_ones(where: str, 
     else:
         named = re.findall(r"creditbox-projector@(\w+)", (UNITS / "creditbox.target").read_text(encoding="utf-8"))
         assert set(named) <= set(real) and named
+
+
+def test_the_alert_rules_of_the_documentation_read_metrics_the_code_exposes() -> None:
+    text = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    section = text[text.index("### Alerts") :]
+    rules = section[section.index("```yaml") : section.index("```", section.index("```yaml") + 3)]
+    named = {re.sub(r"_bucket$", "", name) for name in re.findall(r"\bcreditbox_\w+", rules)}
+    sources = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in ("observability", "infrastructure")
+        for path in (ROOT / "creditbox" / folder).rglob("*.py")
+    )
+    defined = set(re.findall(r'"(creditbox_\w+)"', sources))
+
+    assert len(named) >= 8
+    assert named <= defined, named - defined
