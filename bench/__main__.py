@@ -2,9 +2,10 @@
 ``python -m bench [import ...]``, and write ``bench/results.md`` (the figures each module recorded,
 ``bench/figures.py``, with the machine, the date, the scale and the load average).
 
-Scale: small by default (``--scale small``: every module at a size that makes the whole suite take a few
-minutes), the sizes the issues name with ``--full`` (or ``--scale full``; ``make bench SCALE=full``). A
-scale only sets the modules' own environment variables (``SMALL`` and ``FULL`` below, one module at a
+Scale: the whole suite runs small by default (``--scale small``: every module at a size that makes the
+whole suite take a few minutes), at the sizes the issues name with ``--full`` (or ``--scale full``;
+``make bench SCALE=full``). Modules named without a scale run at their own defaults (their docstrings).
+A scale only sets the modules' own environment variables (``SMALL`` and ``FULL`` below, one module at a
 time) that are not set already: a variable set by hand wins.
 
 Other options: ``--bills N`` sets the size of ``big_import`` (``BENCH_BIG_BILLS``); ``--tick-full`` runs
@@ -124,22 +125,26 @@ def main(argv: list[str]) -> int:
     if "--tick-full" in argv:
         os.environ["BENCH_TICK_FULL"] = "1"
         argv.remove("--tick-full")
-    scale = _option(argv, "--scale") or "small"
+    scale = _option(argv, "--scale")
     if "--full" in argv:
         scale = "full"
         argv.remove("--full")
-    if scale not in PROFILES:
+    if scale is not None and scale not in PROFILES:
         print(f"unknown scale {scale!r}: small or full", file=sys.stderr)
         return 2
     results_path = _option(argv, "--results")
     wanted = set(argv)
+    if scale is None and not wanted:
+        scale = "small"
+    profile = PROFILES[scale] if scale else {}
+    label = scale or "each module's own default"
     names = sorted(m.name for m in pkgutil.iter_modules(bench.__path__) if m.name.startswith("bench_"))
     selected = [n for n in names if not wanted or n.removeprefix("bench_") in wanted or n in wanted]
 
     started_at = datetime.now(UTC)
     load_start = os.getloadavg()[0]
-    print(f"[bench] scale {scale}; load average {load_start:.2f}", flush=True)
-    results = [_run_module(name, PROFILES[scale]) for name in selected]
+    print(f"[bench] scale: {label}; load average {load_start:.2f}", flush=True)
+    results = [_run_module(name, profile) for name in selected]
     load_end = os.getloadavg()[0]
     print(f"[bench] load average at the end {load_end:.2f}", flush=True)
 
@@ -148,7 +153,7 @@ def main(argv: list[str]) -> int:
             os.environ.get("BENCH_POSTGRES_URL", DEFAULT_PG),
             os.environ.get("BENCH_REDIS_URL", os.environ.get("CREDITBOX_TEST_REDIS_URL", DEFAULT_REDIS)),
         )
-        run = Run(scale, started_at, load_start, load_end, command)
+        run = Run(label, started_at, load_start, load_end, command)
         path = write(results, machine, run, Path(results_path) if results_path else RESULTS)
         print(f"[bench] results written to {path}", flush=True)
     return 1 if any(r.error for r in results) else 0

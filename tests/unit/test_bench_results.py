@@ -7,7 +7,9 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.__main__ import SMALL, environment
+import pytest
+
+from bench.__main__ import SMALL, environment, main
 from bench.figures import Figure, record, take
 from bench.results import BenchResult, Machine, Run, render, write
 
@@ -89,3 +91,8 @@ def test_a_scale_sets_only_the_variables_not_set_already() -> None:
         assert os.environ["BENCH_TICK_STORE"] == "123"
     finally:
         del os.environ["BENCH_TICK_STORE"]
+
+
+def test_an_unknown_scale_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--scale", "huge"]) == 2
+    assert "unknown scale 'huge'" in capsys.readouterr().err
