@@ -102,7 +102,7 @@ def describe_machine(postgres_url: str, redis_url: str) -> Machine:
 def _number(value: float | None) -> str:
     if value is None:
         return "—"
-    if abs(value) >= 100:
+    if isinstance(value, int) or abs(value) >= 100:
         return f"{value:,.0f}"
     if abs(value) >= 10:
         return f"{value:,.1f}"
@@ -132,7 +132,9 @@ def render(results: Sequence[BenchResult], machine: Machine, run: Run) -> str:
         f"**Scale: {run.scale}.**"
         + (
             " These are the small sizes of the default run, to see the suite work and the ratios hold; the"
-            " figures the issues name come from `make bench SCALE=full`."
+            " figures the issues name come from `make bench SCALE=full`. The goals are the full sizes' goals;"
+            " at these sizes fixed costs (processes starting, pipelines filling, warm-up) weigh more, so a"
+            " figure here, met or missed, says little about the full size."
             if run.scale == "small"
             else " The sizes the issues name."
         ),

@@ -34,6 +34,7 @@ def test_each_figure_is_a_row_with_its_ceiling_ratio_goal_and_verdict() -> None:
                     "postgres: import events/s", 5_400.0, "events/s", 9_000.0, 0.6, "at least 50% of the ceiling", True
                 ),
                 Figure("postgres: whole import", 3.25, "s"),
+                Figure("rows rejected", 3, "rows", goal="none", met=False),
             ],
         ),
         BenchResult(
@@ -46,6 +47,7 @@ def test_each_figure_is_a_row_with_its_ceiling_ratio_goal_and_verdict() -> None:
         ["Figure", "Value", "Unit", "Ceiling", "Ratio", "Goal", "Met"],
         ["postgres: import events/s", "5,400", "events/s", "9,000", "60%", "at least 50% of the ceiling", "yes"],
         ["postgres: whole import", "3.25", "s", "—", "—", "—", "—"],
+        ["rows rejected", "3", "rows", "—", "—", "none", "**no**"],
     ]
     assert _rows(text, "tick")[1] == [
         "tick among 1,000,000",
