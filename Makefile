@@ -9,6 +9,8 @@ LOCK := requirements.lock
 # `make lock LOCK_OPTIONS="--upgrade-package fastapi"` one of them.
 LOCK_OPTIONS ?=
 AUDIT_OPTIONS ?=
+SCALE ?= small
+BENCH_ARGS ?=
 
 .PHONY: demo test lint audit lock bench install clean
 
@@ -52,8 +54,10 @@ lock: $(STAMP)
 	  --extra dev --build-deps-for editable --strip-extras --no-emit-index-url --no-emit-find-links \
 	  $(LOCK_OPTIONS) --output-file $(LOCK) pyproject.toml
 
+## The benchmark suite (bench/), then bench/results.md. SCALE=small (default: a few minutes) or full (the
+## sizes the issues name: hours); BENCH_ARGS for more options or only some modules (python -m bench --help).
 bench: $(STAMP)
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache demo-output

@@ -53,6 +53,7 @@ import httpx
 import psycopg
 from psycopg import sql
 
+from bench.figures import record
 from creditbox.bootstrap import bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.actions import ActionRow, StartPoint, StepMode
@@ -635,6 +636,25 @@ def run() -> None:
     sustained = answered >= 0.98 * rate * seconds
     verdict = "OK" if worst < TARGET_P99_MS and errors == 0 and sustained else "MISSED"
     print(f"  goal: p99 < {TARGET_P99_MS:.0f} ms, no errors, rate sustained -> {verdict}")
+    for f in figures:
+        if f.kind != "all":
+            record(f"{f.kind}: p50", f.p50, "ms")
+            record(
+                f"{f.kind}: p99" + (" + send lateness p99" if client == "wrk" else ""),
+                f.p99 + f.late_p99,
+                "ms",
+                goal=f"under {TARGET_P99_MS:.0f} ms",
+                met=f.p99 + f.late_p99 < TARGET_P99_MS,
+            )
+            record(f"{f.kind}: errors", f.errors, "requests", goal="none", met=f.errors == 0)
+    record(
+        f"requests answered, {positions:,} positions",
+        answered / seconds,
+        "req/s",
+        ceiling=rate,
+        goal="at least 98 % of the rate sent",
+        met=sustained,
+    )
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteDatastore
 
 from bench.databases import fresh_database
+from bench.figures import record
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.codes import CustomerType, Service, SupplyType
@@ -124,6 +125,14 @@ def measure(container: Container, label: str) -> None:
         f"findings: {len(result.findings)}"
     )
     assert result.clean and result.events >= events - 2, "the benchmark store must verify clean"
+    record(f"[{label}] bare decoded read, {read:,} events", read_rate, "events/s")
+    record(
+        f"[{label}] audit verify, {result.events:,} events (ceiling: bare decoded read)",
+        verify_rate,
+        "events/s",
+        ceiling=read_rate,
+    )
+    record(f"[{label}] audit verify, {result.events:,} events", elapsed, "s")
     started = time.perf_counter()
     sealed = integrity.seal(by="bench")
     print(
@@ -173,6 +182,12 @@ def write_cost(folder: Path) -> None:
             f"  [write path, SQLite, {what}] {total:,} events: plain {rates['plain']:,.0f} events/s, "
             f"chained {rates['chained']:,.0f} events/s ({cost_us:.0f} µs more per event, "
             f"{rates['chained'] / rates['plain']:.0%} of the plain rate)"
+        )
+        record(
+            f"[write path, SQLite, {what}] chained recorder, {total:,} events (ceiling: plain recorder)",
+            rates["chained"],
+            "events/s",
+            ceiling=rates["plain"],
         )
 
 

@@ -18,6 +18,7 @@ import resource
 import time
 from pathlib import Path
 
+from bench.figures import record
 from creditbox.bootstrap import bootstrap
 from creditbox.infrastructure.excel.workbook_guard import check_workbook
 from creditbox.sample_data import SampleSpec, sample_workbook
@@ -77,7 +78,11 @@ def run() -> None:
     print(f"peak memory: reading process {reader:,} MB", flush=True)
     for who, mb in (("import process", importer), ("reading process", reader)):
         print(f"target: {who} under {TARGET_MB:,} MB: {'OK' if mb < TARGET_MB else 'MISSED'}", flush=True)
+        record(f"peak memory, {who}", mb, "MB", goal=f"under {TARGET_MB:,} MB", met=mb < TARGET_MB)
+    record(f"whole import, {bills:,} bills ({result.events:,} events)", seconds, "s")
 
     started = time.perf_counter()
     check_workbook(content, path.name)
-    print(f"checks before reading (alone, timed after the import): {time.perf_counter() - started:.1f} s", flush=True)
+    checks = time.perf_counter() - started
+    print(f"checks before reading (alone, timed after the import): {checks:.1f} s", flush=True)
+    record("checks before reading (alone)", checks, "s")

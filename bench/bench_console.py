@@ -30,6 +30,7 @@ import httpx
 import psycopg
 
 from bench.bench_api import COMPANY, POSITIONS, TODAY, _database, _free_port, _populate, _scale, _serve
+from bench.figures import record
 from creditbox.bootstrap import bootstrap
 from creditbox.clock import FixedClock
 from creditbox.domain.tokens import Role
@@ -114,6 +115,8 @@ def run() -> None:
         p99 = values[int(0.99 * (len(values) - 1))]
         verdict &= p95 < TARGET_P95_MS
         print(f"{name:<26} {statistics.median(values):8.1f} {p95:8.1f} {p99:8.1f} {values[-1]:8.1f}")
+        record(f"{name}: p50", statistics.median(values), "ms")
+        record(f"{name}: p95", p95, "ms", goal=f"under {TARGET_P95_MS:.0f} ms", met=p95 < TARGET_P95_MS)
     print(f"goal p95 < {TARGET_P95_MS:.0f} ms: {'met' if verdict else 'MISSED'}")
 
 

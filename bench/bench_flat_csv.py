@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.bench_import import DEFAULT_PG, POSTGRES_TARGET_RATIO, ImportRun, fresh_database, measure_ceiling
+from bench.figures import record
 
 OUTPUT = Path("bench-output")
 TARGET_MB = 1024
@@ -164,6 +165,7 @@ def run() -> None:
     print(f"peak memory: its largest child (reading or writer process) {children:,} MB", flush=True)
     for who, mb in (("import process", peak), ("reading/writer process", children)):
         print(f"target: {who} under {TARGET_MB:,} MB: {'OK' if mb < TARGET_MB else 'MISSED'}", flush=True)
+        record(f"peak memory, {who}", mb, "MB", goal=f"under {TARGET_MB:,} MB", met=mb < TARGET_MB)
     shape = ImportRun(bills, figures["events"], figures["seconds"], figures["aggregates"], figures["saves"], "")
     events, seconds = measure_ceiling("postgres", shape)
     ceiling = events / seconds
@@ -174,6 +176,15 @@ def run() -> None:
     )
     verdict = "OK" if rate / ceiling >= POSTGRES_TARGET_RATIO else "MISSED"
     print(f"target: import >= {POSTGRES_TARGET_RATIO:.0%} of the ceiling: {verdict}", flush=True)
+    record(
+        f"import, {bills:,} bills ({figures['events']:,} events)",
+        rate,
+        "events/s",
+        ceiling=ceiling,
+        goal=f"at least {POSTGRES_TARGET_RATIO:.0%} of the ceiling",
+        met=verdict == "OK",
+    )
+    record(f"whole import, {bills:,} bills", figures["seconds"], "s")
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 from uuid import UUID
 
+from bench.figures import record
 from creditbox.application.records import BillRecord, CustomerRecord, PaymentRecord, SupplyRecord
 from creditbox.bootstrap import bootstrap
 from creditbox.clock import FixedClock
@@ -85,6 +86,14 @@ def run() -> None:
                 print(
                     f"  {label}: {len(history.entries)} events, median {p50:.1f} ms, p95 {p95:.1f} ms "
                     f"(goal: under {GOAL_MS:.0f} ms) {verdict}"
+                )
+                record(f"{label}, {len(history.entries)} events: median", p50, "ms")
+                record(
+                    f"{label}, {len(history.entries)} events: p95",
+                    p95,
+                    "ms",
+                    goal=f"under {GOAL_MS:.0f} ms",
+                    met=p95 < GOAL_MS,
                 )
 
 

@@ -21,6 +21,7 @@ import psycopg
 from eventsourcing.domain import Aggregate, event
 from psycopg import sql
 
+from bench.figures import record
 from creditbox.application.ingest import relaxed_gc
 from creditbox.bootstrap import bootstrap
 from creditbox.sample_data import SampleSpec, sample_workbook
@@ -177,8 +178,26 @@ def report(m: Measure) -> None:
     if m.backend == "sqlite":
         verdict = "OK" if m.seconds < SQLITE_TARGET_SECONDS * spec().bills / 100_000 else "MISSED"
         print(f"[{m.backend}] target: whole import under {SQLITE_TARGET_SECONDS:.0f} s: {verdict}", flush=True)
+        record(f"{m.backend}: import events/s", m.events_per_second, "events/s", ceiling=m.ceiling_rate)
+        record(
+            f"{m.backend}: whole import, {m.rows:,} rows",
+            m.seconds,
+            "s",
+            goal=f"under {SQLITE_TARGET_SECONDS * spec().bills / 100_000:,.0f} s "
+            f"({SQLITE_TARGET_SECONDS:.0f} s per 100,000 bills)",
+            met=verdict == "OK",
+        )
     else:
         verdict = "OK" if m.ratio >= POSTGRES_TARGET_RATIO else "MISSED"
+        record(
+            f"{m.backend}: import events/s",
+            m.events_per_second,
+            "events/s",
+            ceiling=m.ceiling_rate,
+            goal=f"at least {POSTGRES_TARGET_RATIO:.0%} of the ceiling",
+            met=verdict == "OK",
+        )
+        record(f"{m.backend}: whole import, {m.rows:,} rows", m.seconds, "s")
         print(f"[{m.backend}] target: import >= {POSTGRES_TARGET_RATIO:.0%} of the ceiling: {verdict}", flush=True)
 
 
@@ -211,4 +230,10 @@ def run() -> None:
                 f"{alone.events / alone.seconds:,.0f} events/s = {alone_ratio:.0%} "
                 "of the ceiling",
                 flush=True,
+            )
+            record(
+                f"{backend}: the same import saved in process",
+                alone.events / alone.seconds,
+                "events/s",
+                ceiling=ceiling_events / ceiling_seconds,
             )

@@ -28,6 +28,7 @@ from decimal import Decimal
 import psycopg
 
 from bench.databases import fresh_database
+from bench.figures import record
 from creditbox.application.dunning import TickReport
 from creditbox.bootstrap import Container, bootstrap
 from creditbox.clock import FixedClock
@@ -108,6 +109,7 @@ def run() -> None:
             f"  tick, {due:,} due among {due:,} positions: {small:.2f} s "
             f"({small_report.events['DunningCaseOpened']:,} cases opened, {small_report.event_count:,} events)"
         )
+        record(f"tick, {due:,} due among {due:,}", small, "s")
 
         print(
             f"  building {due:,} due positions of BIG, and {store - due:,} rows not due written in SQL...", flush=True
@@ -124,11 +126,26 @@ def run() -> None:
         verdict = "OK" if ratio <= TARGET_RATIO else "ABOVE GOAL"
         print(f"  tick, {due:,} due among {store:,} positions: {big:.2f} s")
         print(f"  ratio {ratio:.2f}× (goal: at most {TARGET_RATIO}×) {verdict}")
+        record(
+            f"tick, {due:,} due among {store:,} (ceiling: {due:,} due among {due:,})",
+            big,
+            "s",
+            ceiling=small,
+            goal=f"at most {TARGET_RATIO:.0%} of the ceiling",
+            met=ratio <= TARGET_RATIO,
+        )
 
         empty, empty_report = timed_tick(c, "BIG", TODAY + timedelta(days=1))
         assert empty_report.positions == 0, empty_report
         verdict = "OK" if empty < TARGET_EMPTY_SECONDS else "ABOVE GOAL"
         print(f"  tick with nothing due among {store:,} positions: {empty * 1000:.1f} ms {verdict}")
+        record(
+            f"tick with nothing due among {store:,}",
+            empty * 1000,
+            "ms",
+            goal=f"under {TARGET_EMPTY_SECONDS * 1000:,.0f} ms",
+            met=empty < TARGET_EMPTY_SECONDS,
+        )
         scheduler = c.scheduler()
         started = time.perf_counter()
         report = scheduler.run_once(TODAY + timedelta(days=1))
@@ -138,4 +155,11 @@ def run() -> None:
         print(
             f"  scheduler round with nothing due (every company, {store + due:,} rows): "
             f"{elapsed * 1000:.1f} ms {verdict}"
+        )
+        record(
+            f"scheduler round with nothing due ({store + due:,} rows)",
+            elapsed * 1000,
+            "ms",
+            goal=f"under {TARGET_EMPTY_SECONDS * 1000:,.0f} ms",
+            met=elapsed < TARGET_EMPTY_SECONDS,
         )
