@@ -83,7 +83,7 @@ def _select_postgres(recorder: Any, ids: list[UUID]) -> Iterator[StoredEvent]:
 
     statement = SQL(
         "SELECT originator_id, originator_version, topic, state FROM {schema}.{table} "
-        "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version"
+        "WHERE originator_id = ANY(%b) ORDER BY originator_id, originator_version"  # %b: binary, unescaped
     ).format(schema=Identifier(recorder.datastore.schema), table=Identifier(recorder.events_table_name))
     for start in range(0, len(ids), POSTGRES_CHUNK):
         chunk = ids[start : start + POSTGRES_CHUNK]

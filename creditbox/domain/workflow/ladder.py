@@ -8,6 +8,7 @@ transparent, and a case whose first steps were all skipped counts from its openi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -40,16 +41,63 @@ class StaticTable:
     rows: tuple[ActionRow, ...]
 
 
+@dataclass(frozen=True)
+class _Steps:
+    """A version's rows by ladder and step: the engine asks for them several times for each position
+    it runs (deciding, then finding the next wake-up), so a worker running thousands of positions on
+    the same version looks them up here instead of scanning the whole table each time."""
+
+    rows: tuple[ActionRow, ...]  # the rows indexed; the index is used only for this very tuple
+    seqs: dict[str, tuple[int, ...]]  # ladder → its distinct seqs, ascending
+    by_step: dict[tuple[str, int], tuple[ActionRow, ...]]  # (ladder, seq) → its rows, in table order
+
+    @classmethod
+    def of(cls, rows: tuple[ActionRow, ...]) -> _Steps:
+        by_step: dict[tuple[str, int], list[ActionRow]] = {}
+        for row in rows:
+            by_step.setdefault((row.ladder, row.seq), []).append(row)
+        seqs: dict[str, list[int]] = {}
+        for ladder, seq in by_step:
+            seqs.setdefault(ladder, []).append(seq)
+        return cls(
+            rows,
+            {ladder: tuple(sorted(found)) for ladder, found in seqs.items()},
+            {key: tuple(found) for key, found in by_step.items()},
+        )
+
+
+# The indexes of the versions seen lately, by the identity of their rows' tuple (immutable, like the
+# frozen rows in it; an entry keeps its tuple alive, so the identity is not reused while it is here).
+_STEPS: dict[int, _Steps] = {}
+_STEPS_KEPT = 32
+
+
+def _steps(table: TableVersion) -> _Steps:
+    rows = table.rows
+    if type(rows) is not tuple:  # a sequence that could change: indexed afresh each time
+        return _Steps.of(tuple(rows))
+    found = _STEPS.get(id(rows))
+    if found is None or found.rows is not rows:
+        found = _Steps.of(rows)
+        if len(_STEPS) >= _STEPS_KEPT:
+            _STEPS.clear()
+        _STEPS[id(rows)] = found
+    return found
+
+
 def first_seq(table: TableVersion, ladder: str) -> int | None:
-    return min((r.seq for r in table.rows if r.ladder == ladder), default=None)
+    seqs = _steps(table).seqs.get(ladder)
+    return seqs[0] if seqs else None
 
 
 def next_seq(table: TableVersion, ladder: str, after: int) -> int | None:
-    return min((r.seq for r in table.rows if r.ladder == ladder and r.seq > after), default=None)
+    seqs = _steps(table).seqs.get(ladder, ())
+    at = bisect_right(seqs, after)
+    return seqs[at] if at < len(seqs) else None
 
 
 def rows_of(table: TableVersion, ladder: str, seq: int) -> list[ActionRow]:
-    return [r for r in table.rows if r.ladder == ladder and r.seq == seq]
+    return list(_steps(table).by_step.get((ladder, seq), ()))
 
 
 def choose_ladder(table: TableVersion, customer: CustomerDetails, supply: SupplyDetails) -> ActionRow | None:

@@ -74,15 +74,26 @@ class ChainedPostgresApplicationRecorder(PostgresApplicationRecorder):
         schema, table = Identifier(self.datastore.schema), Identifier(self.chain_table_name)
         id_type = SQL(self.datastore.originator_id_type)
         self.sql_create_statements.append(SQL(POSTGRES_CHAIN_DDL).format(schema=schema, table=table, id_type=id_type))
-        self.select_heads_statement = SQL(
-            "SELECT DISTINCT ON (originator_id) originator_id, hash FROM {schema}.{table} "
-            "WHERE originator_id = ANY(%s) ORDER BY originator_id, originator_version DESC"
-        ).format(schema=schema, table=table)
         self.insert_links_statement = SQL(
             "INSERT INTO {schema}.{table} "
             "(originator_id, originator_version, topic, hash, previous_hash, digests) "
-            "SELECT * FROM unnest(%s::{id_type}[], %s::bigint[], %s::text[], %s::bytea[], %s::bytea[], %s::text[])"
+            "SELECT * FROM unnest(%b::{id_type}[], %b::bigint[], %b::text[], %b::bytea[], %b::bytea[], %b::text[])"
         ).format(schema=schema, table=table, id_type=id_type)
+        # ``%b``: the arrays go in PostgreSQL's binary format. In the text format psycopg escapes every
+        # element of every array (a regular expression per hash, locator and event state): in a worker
+        # running chunks of positions that was a tenth of its time. The events' own insert is
+        # eventsourcing's statement with its array of stored events bound the same way.
+        self.insert_events_statement = SQL(
+            "INSERT INTO {schema}.{events} AS t (originator_id, originator_version, topic, state) "
+            "SELECT originator_id, originator_version, topic, state FROM unnest(%b::{schema}.{event_type}[]) "
+            "RETURNING notification_id"
+        ).format(
+            schema=schema, events=Identifier(self.events_table_name), event_type=Identifier(self.stored_event_type_name)
+        )
+        self.select_heads_statement = SQL(
+            "SELECT DISTINCT ON (originator_id) originator_id, hash FROM {schema}.{table} "
+            "WHERE originator_id = ANY(%b) ORDER BY originator_id, originator_version DESC"
+        ).format(schema=schema, table=table)
 
     def _insert_stored_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         super()._insert_stored_events(curs, stored_events, **kwargs)
