@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from abc import ABC, abstractmethod
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,7 @@ FIXED_TIME = datetime(2026, 1, 1)
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
 
 
-class _Export:
+class _Export(ABC):
     def __init__(self, path: Path) -> None:
         self.path = path
         self.book = Workbook(write_only=True)
@@ -50,8 +51,9 @@ class _Export:
         if kind is None:
             self.close()
 
+    @abstractmethod
     def add(self, customer: Customer) -> None:
-        raise NotImplementedError
+        """Write ``customer``'s rows (customer, supplies, bills, payments) in this export's layout."""
 
     def close(self) -> None:
         self.book.save(self.path)

@@ -81,7 +81,6 @@ def test_a_message_whose_folder_cannot_be_written_fails_alone_in_its_chunk(tmp_p
     assert channel.status("ACQ/C0009/S1/1/1") == CHANNEL_UNKNOWN
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is a POSIX call")
 def test_a_child_made_by_fork_after_a_chunk_sends_its_own_chunks(tmp_path: Path) -> None:
     channel = FileChannel(tmp_path, FixedClock(date(2026, 3, 2)))
     channel.send_many([_message("ACQ/C0001/S1/1/1"), _message("ACQ/C0002/S1/1/1")])  # the parent's sync threads
