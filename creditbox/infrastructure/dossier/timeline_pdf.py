@@ -5,35 +5,19 @@ bytes."""
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
-
-from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from creditbox.application.dossier_ports import Timeline
-from creditbox.infrastructure.letters.pdf import FONT, FONT_FILES
+from creditbox.infrastructure.letters.pdf import FONT
+from creditbox.infrastructure.paged_pdf import PagedPdf
 
 LEFT = 15.0  # mm
 WIDTH = 180.0  # A4 portrait between the margins
 
 
-class _TimelinePdf(FPDF):
+class _TimelinePdf(PagedPdf):
     def __init__(self, reference: str) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
-        self._reference = reference
-        self.set_margins(LEFT, 12, LEFT)
-        self.set_auto_page_break(True, margin=16)
-        self.alias_nb_pages()
-        for style, name in FONT_FILES.items():
-            with as_file(files("creditbox").joinpath("data", "fonts", name)) as path:
-                self.add_font(FONT, style, str(path))
-        self.set_font(FONT, size=9)
-
-    def footer(self) -> None:
-        self.set_y(-11)
-        self.set_font(FONT, size=7)
-        self.cell(WIDTH * 0.75, 4, self._reference, new_x=XPos.RIGHT, new_y=YPos.TOP)
-        self.cell(WIDTH * 0.25, 4, f"Pagina {self.page_no()} di {{nb}}", align="R")
+        super().__init__(reference, "portrait")
 
 
 def render_timeline(timeline: Timeline) -> bytes:
